@@ -1,0 +1,187 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/models"
+)
+
+// Config tells the Authenticator which issuer to trust and how to read its tokens.
+type Config struct {
+	Issuer        string   // exact issuer URL, as in the tokens' iss
+	Audience      string   // required in aud of API access tokens, e.g. "ponte"
+	DocumentClaim string   // claim with a holder's verified CPF/CNPJ; its presence makes a holder token
+	RolesClaim    string   // claim listing roles
+	OperatorRole  string   // role that makes an operator
+	Algorithms    []string // accepted signing algorithms
+	HTTPTimeout   time.Duration
+}
+
+// Authenticator verifies access tokens and resolves their caller.
+type Authenticator struct {
+	cfg    Config
+	db     *gorm.DB
+	client *http.Client
+
+	mu       sync.Mutex
+	verifier *oidc.IDTokenVerifier // set once discovery succeeds
+}
+
+// NewAuthenticator returns an Authenticator. Discovery happens on first use (and is retried until
+// it succeeds), so the server can start before its issuer answers, as the embedded one must.
+func NewAuthenticator(cfg Config, db *gorm.DB) *Authenticator {
+	if cfg.DocumentClaim == "" {
+		cfg.DocumentClaim = "document"
+	}
+	if cfg.RolesClaim == "" {
+		cfg.RolesClaim = "roles"
+	}
+	if cfg.OperatorRole == "" {
+		cfg.OperatorRole = "operator"
+	}
+	if len(cfg.Algorithms) == 0 {
+		cfg.Algorithms = []string{oidc.RS256, oidc.PS256, oidc.ES256}
+	}
+	if cfg.HTTPTimeout == 0 {
+		cfg.HTTPTimeout = 5 * time.Second
+	}
+	return &Authenticator{cfg: cfg, db: db, client: &http.Client{Timeout: cfg.HTTPTimeout}}
+}
+
+// Ready reports whether the issuer's discovery document could be read.
+func (a *Authenticator) Ready(ctx context.Context) error {
+	_, err := a.getVerifier(ctx)
+	return err
+}
+
+func (a *Authenticator) getVerifier(ctx context.Context) (*oidc.IDTokenVerifier, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.verifier != nil {
+		return a.verifier, nil
+	}
+	// The provider keeps this context for JWKS refreshes: give it only the HTTP client.
+	pctx := oidc.ClientContext(context.WithoutCancel(ctx), a.client)
+	dctx, cancel := context.WithTimeout(pctx, a.cfg.HTTPTimeout)
+	defer cancel()
+	p, err := oidc.NewProvider(dctx, a.cfg.Issuer)
+	if err != nil {
+		return nil, fmt.Errorf("OIDC discovery at %s: %w", a.cfg.Issuer, err)
+	}
+	a.verifier = p.VerifierContext(pctx, &oidc.Config{ClientID: a.cfg.Audience, SupportedSigningAlgs: a.cfg.Algorithms})
+	return a.verifier, nil
+}
+
+// tokenClaims are the access-token claims Ponte reads beyond what go-oidc checks.
+type tokenClaims struct {
+	ClientID string `json:"client_id"`
+	Azp      string `json:"azp"`
+	Scope    string `json:"scope"`
+}
+
+// Authenticate verifies raw (signature, issuer, audience, expiry, algorithm) and resolves the
+// caller. Errors: UNAUTHENTICATED for a bad token; FORBIDDEN for a valid token of an unknown or
+// disabled tenant; INTERNAL when the issuer cannot be reached.
+func (a *Authenticator) Authenticate(ctx context.Context, raw string) (*Caller, error) {
+	v, err := a.getVerifier(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := v.Verify(ctx, raw)
+	if err != nil {
+		return nil, &apperr.Error{Code: apperr.Unauthenticated, Message: "invalid or expired access token", Err: err}
+	}
+	var std tokenClaims
+	var all map[string]any
+	if err := tok.Claims(&std); err != nil {
+		return nil, &apperr.Error{Code: apperr.Unauthenticated, Message: "malformed access token claims", Err: err}
+	}
+	if err := tok.Claims(&all); err != nil {
+		return nil, &apperr.Error{Code: apperr.Unauthenticated, Message: "malformed access token claims", Err: err}
+	}
+	c := &Caller{Issuer: tok.Issuer, Subject: tok.Subject, ClientID: std.ClientID, Expiry: tok.Expiry}
+	if c.ClientID == "" {
+		c.ClientID = std.Azp
+	}
+	if c.ClientID == "" {
+		return nil, apperr.E(apperr.Unauthenticated, "access token names no client (client_id or azp)")
+	}
+	scopes := strings.Fields(std.Scope)
+	switch {
+	case slices.Contains(stringList(all[a.cfg.RolesClaim]), a.cfg.OperatorRole):
+		c.Kind, c.Scopes = KindOperator, sorted(scopes)
+	case claimString(all[a.cfg.DocumentClaim]) != "":
+		c.Kind, c.Document, c.Scopes = KindHolder, claimString(all[a.cfg.DocumentClaim]), sorted(scopes)
+	default:
+		tenant, err := a.tenant(ctx, c.ClientID)
+		if err != nil {
+			return nil, err
+		}
+		c.Kind, c.Tenant = KindTenant, tenant
+		c.Scopes = sorted(intersect(scopes, tenant.AllowedScopes))
+	}
+	return c, nil
+}
+
+// tenant finds the enabled tenant registered for clientID. It is read on every request so that
+// disabling a tenant takes effect at once.
+func (a *Authenticator) tenant(ctx context.Context, clientID string) (*models.Tenant, error) {
+	var t models.Tenant
+	err := a.db.WithContext(ctx).Where("client_id = ?", clientID).Take(&t).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && t.DisabledAt != nil) {
+		return nil, apperr.E(apperr.Forbidden, "client %q is not an enabled Ponte tenant", clientID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+func claimString(v any) string {
+	s, _ := v.(string)
+	return strings.TrimSpace(s)
+}
+
+// stringList reads a claim that may be a list of strings or one space-separated string.
+func stringList(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return strings.Fields(x)
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func intersect(a, b []string) []string {
+	var out []string
+	for _, s := range a {
+		if slices.Contains(b, s) && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return slices.Compact(s)
+}

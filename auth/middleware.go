@@ -1,0 +1,77 @@
+package auth
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/ponte-bff/ponte/apperr"
+)
+
+// Middleware authenticates every request that carries a bearer token and refuses those that
+// must carry one and do not. WebSocket upgrades pass through: browsers cannot set headers on
+// them, so their token arrives in connection_init and is checked there (see WebsocketInit).
+// allowAnonymous may let some token-less requests through (the IDE's schema introspection).
+func (a *Authenticator) Middleware(log *slog.Logger, allowAnonymous func(*http.Request) bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if isWebsocketUpgrade(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			raw, ok := bearer(r.Header.Get("Authorization"))
+			if !ok {
+				if r.Header.Get("Authorization") == "" && allowAnonymous != nil && allowAnonymous(r) {
+					next.ServeHTTP(w, r)
+					return
+				}
+				WriteError(w, http.StatusUnauthorized, apperr.E(apperr.Unauthenticated, "a bearer access token is required (Authorization: Bearer <token>)"))
+				return
+			}
+			c, err := a.Authenticate(r.Context(), raw)
+			if err != nil {
+				status := http.StatusUnauthorized
+				switch apperr.CodeOf(err) {
+				case apperr.Forbidden:
+					status = http.StatusForbidden
+				case apperr.Internal:
+					log.Error("authenticate", "err", err)
+					status = http.StatusServiceUnavailable
+					err = apperr.E(apperr.Internal, "the identity provider cannot be reached; try again")
+				}
+				WriteError(w, status, err)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(WithCaller(r.Context(), c)))
+		})
+	}
+}
+
+func bearer(h string) (string, bool) {
+	scheme, tok, ok := strings.Cut(strings.TrimSpace(h), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
+		return "", false
+	}
+	return strings.TrimSpace(tok), true
+}
+
+func isWebsocketUpgrade(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+}
+
+// WriteError answers with a GraphQL-shaped error body, so clients parse one format everywhere.
+func WriteError(w http.ResponseWriter, status int, err error) {
+	e, ok := apperr.As(err)
+	if !ok {
+		e = apperr.E(apperr.Internal, "internal error")
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": e.Message, "extensions": map[string]any{"code": string(e.Code)}}},
+	})
+}

@@ -1,0 +1,86 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/models"
+)
+
+// saoPaulo is the bank's calendar: "today" for date checks is the São Paulo day.
+var saoPaulo = mustLoad("America/Sao_Paulo")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// Create opens an account owned by ownerTenantID (nil: operated by no tenant). It starts
+// LAST_KYC_NOT_APPROVED with no payment account and no limit plan (R$0.00 limits).
+//
+// Errors: an apperr.List of field errors (REQUIRED, INVALID, INVALID_DOCUMENT); DUPLICATE_DOCUMENT
+// when the document already has an account; DOCUMENT_BLOCKED when that account was BLOCKED.
+func (s *Service) Create(ctx context.Context, ownerTenantID *uuid.UUID, in CreateInput) (*models.Account, error) {
+	now := s.now()
+	today := now.In(saoPaulo)
+	v, err := validate(in, time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		return nil, err
+	}
+	acc := &models.Account{
+		OwnerTenantID:        ownerTenantID,
+		Name:                 v.name,
+		Email:                v.email,
+		MobileNumber:         v.mobile,
+		DateOfBirth:          v.dateOfBirth,
+		Document:             v.doc.Number,
+		DocumentType:         string(v.doc.Type),
+		Status:               string(StatusLastKYCNotApproved),
+		RequestedAccountType: v.accountType,
+		CreatedAt:            now,
+		UpdatedAt:            now,
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := documentFree(tx, v.doc.Number); err != nil {
+			return err
+		}
+		return tx.Create(acc).Error
+	})
+	if isUniqueViolation(err, "accounts_document_key") { // lost a race with the same document
+		return nil, apperr.Field(apperr.DuplicateDocument, []string{"document"}, "an account with this document already exists")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return acc, nil
+}
+
+// documentFree reports whether a document may open an account.
+func documentFree(tx *gorm.DB, document string) error {
+	var existing models.Account
+	err := tx.Select("status").Where("document = ?", document).Take(&existing).Error
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return nil
+	case err != nil:
+		return err
+	case Status(existing.Status) == StatusBlocked:
+		return apperr.Field(apperr.DocumentBlocked, []string{"document"}, "this document was blocked by KYC and cannot open an account")
+	default:
+		return apperr.Field(apperr.DuplicateDocument, []string{"document"}, "an account with this document already exists")
+	}
+}
+
+func isUniqueViolation(err error, constraint string) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == constraint
+}

@@ -1,0 +1,7 @@
+// Package accounts owns account opening and KYC: who may hold an account (validated CPF or CNPJ,
+// one account per document, never again after a BLOCK), the status machine of a KYC review, and
+// the payment account that approval creates. Each public method is one database transaction.
+//
+// It never decides who is calling: callers pass what the authorizer (package auth) allowed.
+// It never imports graph/ or resolvers/.
+package accounts

@@ -1,0 +1,106 @@
+package accounts
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/brazil"
+)
+
+// CreateInput is what opening an account needs.
+type CreateInput struct {
+	Name         string
+	Email        string
+	Document     string
+	DocumentType brazil.DocumentType // "" infers it from the document
+	MobileNumber *string
+	DateOfBirth  *time.Time // birth (PF) or foundation (PJ)
+	AccountType  string     // "PG" (default) or "CC"
+}
+
+// validated is CreateInput after every rule passed, in canonical form.
+type validated struct {
+	name, email, accountType string
+	doc                      brazil.Document
+	mobile                   *string
+	dateOfBirth              *time.Time
+}
+
+// validate checks every field and reports all problems at once, each with its field name.
+func validate(in CreateInput, today time.Time) (validated, error) {
+	var v validated
+	var errs apperr.List
+
+	v.name = strings.Join(strings.Fields(in.Name), " ")
+	switch n := utf8.RuneCountInString(v.name); {
+	case n == 0:
+		errs = append(errs, apperr.Field(apperr.Required, []string{"name"}, "name is required"))
+	case n < 2 || n > 200:
+		errs = append(errs, apperr.Field(apperr.Invalid, []string{"name"}, "name must have 2 to 200 characters"))
+	}
+
+	email, err := validEmail(in.Email)
+	if err != nil {
+		errs = append(errs, err.(*apperr.Error))
+	}
+	v.email = email
+
+	if strings.TrimSpace(in.Document) == "" {
+		errs = append(errs, apperr.Field(apperr.Required, []string{"document"}, "document (CPF or CNPJ) is required"))
+	} else if doc, err := brazil.ParseDocument(in.Document, in.DocumentType); err != nil {
+		errs = append(errs, apperr.Field(apperr.InvalidDocument, []string{"document"}, "%s", err.Error()))
+	} else {
+		v.doc = doc
+	}
+
+	if in.MobileNumber != nil && strings.TrimSpace(*in.MobileNumber) != "" {
+		m, err := brazil.ParseMobile(*in.MobileNumber)
+		if err != nil {
+			errs = append(errs, apperr.Field(apperr.Invalid, []string{"mobileNumber"}, "%s", err.Error()))
+		}
+		v.mobile = &m
+	}
+
+	if d := in.DateOfBirth; d != nil {
+		day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+		switch {
+		case day.After(today):
+			errs = append(errs, apperr.Field(apperr.Invalid, []string{"dateOfBirth"}, "dateOfBirth must not be in the future"))
+		case day.Year() < 1900:
+			errs = append(errs, apperr.Field(apperr.Invalid, []string{"dateOfBirth"}, "dateOfBirth must not be before 1900"))
+		}
+		v.dateOfBirth = &day
+	}
+
+	switch in.AccountType {
+	case "":
+		v.accountType = "PG"
+	case "PG", "CC":
+		v.accountType = in.AccountType
+	default:
+		errs = append(errs, apperr.Field(apperr.Invalid, []string{"accountType"}, "accountType must be PG (payment account) or CC (checking account)"))
+	}
+	return v, errs.OrNil()
+}
+
+// validEmail accepts a bare address (no display name) with a dotted domain, and lower-cases the
+// domain, which is case-insensitive; the local part is kept as given.
+func validEmail(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	field := []string{"email"}
+	if s == "" {
+		return "", apperr.Field(apperr.Required, field, "email is required")
+	}
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s || addr.Name != "" || len(s) > 254 {
+		return "", apperr.Field(apperr.Invalid, field, "email %q is not a valid address", s)
+	}
+	local, domain, _ := strings.Cut(s, "@")
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") || strings.ContainsAny(domain, "[]") {
+		return "", apperr.Field(apperr.Invalid, field, "email %q is not a valid address", s)
+	}
+	return local + "@" + strings.ToLower(domain), nil
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/ponte-bff/ponte/brazil"
+)
+
+// cpfFor builds a valid CPF from a number, so benchmarks can open as many accounts as they need.
+func cpfFor(n int) string {
+	base := fmt.Sprintf("%09d", 100000000+n)
+	for dv := 0; dv < 100; dv++ {
+		if d, err := brazil.ParseCPF(fmt.Sprintf("%s%02d", base, dv)); err == nil {
+			return d.Number
+		}
+	}
+	panic("no CPF for " + base)
+}
+
+// BenchmarkCreateAccount measures createAccount end to end: HTTP, token verification, tenant
+// lookup, validation and the insert transaction.
+func BenchmarkCreateAccount(b *testing.B) {
+	s := startServer(b, nil)
+	tok := tenantToken(b, s)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p := create(b, s, tok, map[string]any{"name": "Bench", "email": "b@example.com", "document": cpfFor(i)})
+		if p.Account == nil {
+			b.Fatalf("%+v", p.UserErrors)
+		}
+	}
+}
+
+// BenchmarkAccountsPage50 measures one 50-account page of `accounts` with bank accounts and limits.
+func BenchmarkAccountsPage50(b *testing.B) {
+	s := startServer(b, nil)
+	tok, op := tenantToken(b, s), operatorToken(b, s)
+	for i := 0; i < 60; i++ {
+		a := create(b, s, tok, map[string]any{"name": "Bench", "email": "b@example.com", "document": cpfFor(i)}).Account
+		review(b, s, op, a.ID, "APPROVE")
+	}
+	const q = `{ accounts(first: 50) { totalCount nodes { id name document status bankAccount { accountCode } limits { daily { amount } } } } }`
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r := gql(b, s, tok, q, nil); len(r.Errors) > 0 {
+			b.Fatal(r.Errors)
+		}
+	}
+}
+
+// BenchmarkParseDocument measures CPF and alphanumeric CNPJ validation alone.
+func BenchmarkParseDocument(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, err := brazil.ParseDocument("12.ABC.345/01DE-35", ""); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := brazil.ParseDocument("248.438.034-80", ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

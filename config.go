@@ -1,0 +1,139 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is everything Ponte reads from its environment. The README's configuration table lists
+// the same variables; keep the two in step.
+type config struct {
+	Env             string // development | sandbox | production
+	Host            string
+	Port            int
+	DatabaseURL     string
+	DBMaxOpen       int
+	DBMaxIdle       int
+	DBConnLifetime  time.Duration
+	OIDCIssuer      string // "" in development: serve the embedded development provider
+	OIDCAudience    string
+	DocumentClaim   string
+	RolesClaim      string
+	OperatorRole    string
+	DefaultPlan     string
+	BranchCode      string
+	MaxComplexity   int
+	MaxDepth        int
+	MaxBodyBytes    int64
+	AllowedOrigins  []string
+	ShutdownTimeout time.Duration
+}
+
+const (
+	envDevelopment = "development"
+	envSandbox     = "sandbox"
+	envProduction  = "production"
+)
+
+func loadConfig(getenv func(string) string) (config, error) {
+	e := envReader{getenv: getenv}
+	c := config{
+		Env:             e.str("PONTE_ENV", envDevelopment),
+		Port:            e.int("PORT", 8080),
+		DatabaseURL:     e.str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ponte?sslmode=disable"),
+		DBMaxOpen:       e.int("DB_MAX_OPEN_CONNS", 20),
+		DBMaxIdle:       e.int("DB_MAX_IDLE_CONNS", 5),
+		DBConnLifetime:  e.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
+		OIDCIssuer:      strings.TrimSuffix(e.str("OIDC_ISSUER", ""), "/"),
+		OIDCAudience:    e.str("OIDC_AUDIENCE", "ponte"),
+		DocumentClaim:   e.str("OIDC_DOCUMENT_CLAIM", "document"),
+		RolesClaim:      e.str("OIDC_ROLES_CLAIM", "roles"),
+		OperatorRole:    e.str("OIDC_OPERATOR_ROLE", "operator"),
+		DefaultPlan:     e.strAllowEmpty("PONTE_DEFAULT_LIMIT_PLAN", "standard"),
+		BranchCode:      e.str("PONTE_BRANCH_CODE", "0001"),
+		MaxComplexity:   e.int("GRAPHQL_MAX_COMPLEXITY", 5000),
+		MaxDepth:        e.int("GRAPHQL_MAX_DEPTH", 12),
+		MaxBodyBytes:    int64(e.int("HTTP_MAX_BODY_BYTES", 1<<20)),
+		AllowedOrigins:  strings.Fields(strings.ReplaceAll(e.str("PONTE_ALLOWED_ORIGINS", "localhost:*"), ",", " ")),
+		ShutdownTimeout: e.duration("SHUTDOWN_TIMEOUT", 15*time.Second),
+	}
+	// In development the embedded provider is on loopback: listen there only, so that the demo
+	// holder's password never opens anything to the network.
+	defaultHost := ""
+	if c.Env == envDevelopment && c.OIDCIssuer == "" {
+		defaultHost = "localhost"
+	}
+	c.Host = e.str("HOST", defaultHost)
+	if e.err != nil {
+		return c, e.err
+	}
+	switch c.Env {
+	case envDevelopment, envSandbox:
+	case envProduction:
+		if c.OIDCIssuer == "" {
+			return c, fmt.Errorf("OIDC_ISSUER is required when PONTE_ENV=production: the development provider never runs in production")
+		}
+	default:
+		return c, fmt.Errorf("PONTE_ENV must be development, sandbox or production, not %q", c.Env)
+	}
+	if c.OIDCIssuer == "" && c.Env != envDevelopment {
+		return c, fmt.Errorf("OIDC_ISSUER is required when PONTE_ENV=%s", c.Env)
+	}
+	return c, nil
+}
+
+// envReader reads typed variables and remembers the first malformed one.
+type envReader struct {
+	getenv func(string) string
+	err    error
+}
+
+func (e *envReader) str(k, def string) string {
+	if v := strings.TrimSpace(e.getenv(k)); v != "" {
+		return v
+	}
+	return def
+}
+
+// strAllowEmpty is str where "none" means an explicit empty value.
+func (e *envReader) strAllowEmpty(k, def string) string {
+	v := e.str(k, def)
+	if strings.EqualFold(v, "none") {
+		return ""
+	}
+	return v
+}
+
+func (e *envReader) int(k string, def int) int {
+	v := e.str(k, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		e.fail(fmt.Errorf("%s must be a non-negative integer, not %q", k, v))
+		return def
+	}
+	return n
+}
+
+func (e *envReader) duration(k string, def time.Duration) time.Duration {
+	v := e.str(k, "")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		e.fail(fmt.Errorf("%s must be a duration like 30s, not %q", k, v))
+		return def
+	}
+	return d
+}
+
+func (e *envReader) fail(err error) {
+	if e.err == nil {
+		e.err = err
+	}
+}

@@ -1,0 +1,340 @@
+package main
+
+// Helpers for end-to-end tests: each test starts the real server (serve, as main does) on a
+// loopback port with its own fresh database, and talks to it over real HTTP and WebSocket.
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/database"
+	"github.com/ponte-bff/ponte/devidp"
+	"github.com/ponte-bff/ponte/internal/testdb"
+)
+
+type testServer struct {
+	URL    string // http://localhost:PORT
+	Issuer string
+	DSN    string
+	db     *gorm.DB
+}
+
+// startServer runs Ponte with the development defaults plus env, on a fresh database.
+func startServer(t testing.TB, env map[string]string) *testServer {
+	t.Helper()
+	dsn := testdb.New(t)
+	vars := map[string]string{"DATABASE_URL": dsn, "DB_MAX_OPEN_CONNS": "5", "SHUTDOWN_TIMEOUT": "2s"}
+	for k, v := range env {
+		vars[k] = v
+	}
+	cfg, err := loadConfig(func(k string) string { return vars[k] })
+	if err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	go func() { done <- serve(ctx, cfg, ln, log) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("server stopped with error: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("server did not shut down within 10s")
+		}
+	})
+	port := ln.Addr().(*net.TCPAddr).Port
+	s := &testServer{URL: fmt.Sprintf("http://localhost:%d", port), Issuer: fmt.Sprintf("http://localhost:%d/idp", port), DSN: dsn}
+	waitHealthy(t, s.URL, done)
+	s.db, err = database.Open(context.Background(), dsn, database.Pool{MaxOpen: 2, MaxIdle: 1, MaxLifetime: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if sqlDB, err := s.db.DB(); err == nil {
+			sqlDB.Close()
+		}
+	})
+	return s
+}
+
+func waitHealthy(t testing.TB, base string, done chan error) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			t.Fatalf("server exited before it was healthy: %v", err)
+		default:
+		}
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("server not healthy within 20s")
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// tokenResponse is the OAuth token endpoint's answer.
+type tokenResponse struct {
+	AccessToken string `json:"access_token"`
+	IDToken     string `json:"id_token"`
+	Error       string `json:"error"`
+}
+
+func postToken(t testing.TB, s *testServer, form url.Values, basicID, basicSecret string) (int, tokenResponse) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.Issuer+"/oauth/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if basicID != "" {
+		req.SetBasicAuth(basicID, basicSecret)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tr tokenResponse
+	_ = json.NewDecoder(resp.Body).Decode(&tr)
+	return resp.StatusCode, tr
+}
+
+// clientToken gets a client-credentials token with a client secret in HTTP Basic.
+func clientToken(t testing.TB, s *testServer, id, secret string) string {
+	t.Helper()
+	status, tr := postToken(t, s, url.Values{"grant_type": {"client_credentials"}}, id, secret)
+	if status != http.StatusOK || tr.AccessToken == "" {
+		t.Fatalf("token for %s: HTTP %d %+v", id, status, tr)
+	}
+	return tr.AccessToken
+}
+
+func tenantToken(t testing.TB, s *testServer) string {
+	return clientToken(t, s, "demo-erp", "demo-erp-secret")
+}
+func tenant2Token(t testing.TB, s *testServer) string {
+	return clientToken(t, s, "demo-erp-2", "demo-erp-2-secret")
+}
+func operatorToken(t testing.TB, s *testServer) string {
+	return clientToken(t, s, "demo-operator", "demo-operator-secret")
+}
+
+// clientAssertion signs a private_key_jwt client assertion as demo-erp, as Stone's partners do.
+func clientAssertion(t testing.TB, audience string) string {
+	t.Helper()
+	key, err := parsePKCS8(devidp.DemoERPPrivateKeyPEM())
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, (&jose.SignerOptions{}).WithType("JWT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	raw, err := jwt.Signed(signer).Claims(jwt.Claims{
+		Issuer: "demo-erp", Subject: "demo-erp", Audience: jwt.Audience{audience}, ID: uuid.NewString(),
+		IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(5 * time.Minute)),
+	}).Serialize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+// holderTokens logs in as the demo holder through the authorization-code flow with PKCE, the
+// way a person would: follow the authorize URL, fill the login form, take the code, exchange it.
+func holderTokens(t testing.TB, s *testServer) tokenResponse {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	const redirect = "http://localhost:3000/holder/callback"
+	browser := &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
+		if strings.HasPrefix(req.URL.String(), redirect) {
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}}
+	verifier := randomString(t)
+	sum := sha256.Sum256([]byte(verifier))
+	state := randomString(t)
+	q := url.Values{
+		"response_type": {"code"}, "client_id": {"demo-holder-app"}, "redirect_uri": {redirect},
+		"scope": {"openid profile email"}, "state": {state}, "nonce": {randomString(t)},
+		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"},
+	}
+	resp, err := browser.Get(s.Issuer + "/authorize?" + q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	action, hidden := loginForm(t, resp.Request.URL, string(page))
+	form := url.Values{"username": {"holder"}, "password": {"holder"}}
+	for k, v := range hidden {
+		form.Set(k, v)
+	}
+	resp, err = browser.PostForm(action, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, err := resp.Location()
+	if err != nil || !strings.HasPrefix(loc.String(), redirect) {
+		t.Fatalf("login did not redirect to the app: HTTP %d %v", resp.StatusCode, loc)
+	}
+	if loc.Query().Get("state") != state {
+		t.Fatalf("state not echoed: %s", loc)
+	}
+	status, tr := postToken(t, s, url.Values{
+		"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")}, "redirect_uri": {redirect},
+		"client_id": {"demo-holder-app"}, "code_verifier": {verifier},
+	}, "", "")
+	if status != http.StatusOK || tr.AccessToken == "" {
+		t.Fatalf("code exchange: HTTP %d %+v", status, tr)
+	}
+	return tr
+}
+
+var (
+	formAction  = regexp.MustCompile(`<form[^>]*action="([^"]*)"`)
+	hiddenInput = regexp.MustCompile(`<input[^>]*type="hidden"[^>]*>`)
+	attr        = regexp.MustCompile(`(name|value)="([^"]*)"`)
+)
+
+// loginForm finds the login form's target and its hidden fields in page.
+func loginForm(t testing.TB, base *url.URL, page string) (string, map[string]string) {
+	t.Helper()
+	if !strings.Contains(page, `name="username"`) || !strings.Contains(page, `name="password"`) {
+		t.Fatalf("no login form with username and password inputs:\n%s", page)
+	}
+	m := formAction.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("login form has no action:\n%s", page)
+	}
+	target, err := base.Parse(htmlUnescape(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hidden := map[string]string{}
+	for _, input := range hiddenInput.FindAllString(page, -1) {
+		var name, value string
+		for _, a := range attr.FindAllStringSubmatch(input, -1) {
+			if a[1] == "name" {
+				name = a[2]
+			} else {
+				value = htmlUnescape(a[2])
+			}
+		}
+		hidden[name] = value
+	}
+	return target.String(), hidden
+}
+
+func htmlUnescape(s string) string {
+	return strings.NewReplacer("&amp;", "&", "&#34;", `"`, "&quot;", `"`, "&#39;", "'", "&lt;", "<", "&gt;", ">").Replace(s)
+}
+
+func randomString(t testing.TB) string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// gqlResponse is a GraphQL response over HTTP.
+type gqlResponse struct {
+	Status int
+	Data   map[string]json.RawMessage
+	Errors []gqlError
+}
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+func (r gqlResponse) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// gql posts a GraphQL operation with a bearer token ("" for none).
+func gql(t testing.TB, s *testServer, token, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out := gqlResponse{Status: resp.StatusCode}
+	raw, _ := io.ReadAll(resp.Body)
+	var parsed struct {
+		Data   map[string]json.RawMessage `json:"data"`
+		Errors []gqlError                 `json:"errors"`
+	}
+	if err := json.Unmarshal(raw, &parsed); err != nil {
+		t.Fatalf("response is not JSON (HTTP %d): %s", resp.StatusCode, raw)
+	}
+	out.Data, out.Errors = parsed.Data, parsed.Errors
+	return out
+}
+
+// decode reads one field of data into v.
+func (r gqlResponse) decode(t testing.TB, field string, v any) {
+	t.Helper()
+	raw, ok := r.Data[field]
+	if !ok {
+		t.Fatalf("no %q in data; errors: %+v", field, r.Errors)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatalf("decode %s: %v (%s)", field, err, raw)
+	}
+}

@@ -1,0 +1,57 @@
+// Package globalid encodes Ponte's opaque global IDs: one codec for every Node, so that
+// `node(id:)` can tell the type of any ID it is given. Clients must treat IDs as opaque strings.
+package globalid
+
+import (
+	"encoding/base64"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// Type names the kind of object an ID points at. They are part of the encoded ID: never rename one.
+type Type string
+
+const (
+	Account     Type = "Account"
+	BankAccount Type = "BankAccount"
+	Tenant      Type = "Tenant"
+)
+
+// prefix versions the encoding so it can change without breaking stored IDs.
+const prefix = "p1:"
+
+// Encode returns the opaque ID of an object.
+func Encode(t Type, id uuid.UUID) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(prefix + string(t) + ":" + id.String()))
+}
+
+// Decode returns the type and key of an opaque ID; ok is false for anything Ponte did not issue.
+func Decode(s string) (t Type, id uuid.UUID, ok bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return "", uuid.Nil, false
+	}
+	rest, found := strings.CutPrefix(string(raw), prefix)
+	if !found {
+		return "", uuid.Nil, false
+	}
+	typ, key, found := strings.Cut(rest, ":")
+	if !found {
+		return "", uuid.Nil, false
+	}
+	id, err = uuid.Parse(key)
+	if err != nil || id == uuid.Nil {
+		return "", uuid.Nil, false
+	}
+	return Type(typ), id, true
+}
+
+// DecodeAs decodes an ID that must be of type want.
+func DecodeAs(s string, want Type) (uuid.UUID, bool) {
+	t, id, ok := Decode(s)
+	if !ok || t != want {
+		return uuid.Nil, false
+	}
+	return id, true
+}

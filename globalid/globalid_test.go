@@ -1,0 +1,28 @@
+package globalid_test
+
+import (
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/ponte-bff/ponte/globalid"
+)
+
+func TestRoundTrip(t *testing.T) {
+	id := uuid.New()
+	s := globalid.Encode(globalid.Account, id)
+	typ, got, ok := globalid.Decode(s)
+	if !ok || typ != globalid.Account || got != id {
+		t.Fatalf("Decode(%q) = %v %v %v", s, typ, got, ok)
+	}
+	if _, ok := globalid.DecodeAs(s, globalid.Tenant); ok {
+		t.Fatal("an Account ID decoded as a Tenant ID")
+	}
+}
+
+func TestDecodeRejectsForeignIDs(t *testing.T) {
+	for _, s := range []string{"", "1", "not base64!", uuid.NewString(), "cDE6QWNjb3VudDp4eXo", "QWNjb3VudDo"} {
+		if _, _, ok := globalid.Decode(s); ok {
+			t.Errorf("Decode(%q) accepted", s)
+		}
+	}
+}

@@ -1,0 +1,79 @@
+// Package paging implements Relay cursor pagination over keysets: a cursor is the (time, id) of the
+// last row seen, never an OFFSET, so pages stay correct while rows are inserted.
+package paging
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/ponte-bff/ponte/apperr"
+)
+
+// MaxFirst caps `first` on every connection (API.md).
+const MaxFirst = 100
+
+// DefaultFirst is the page size when `first` is absent.
+const DefaultFirst = 20
+
+// Cursor points just after one row of a keyset ordered by (At, ID).
+type Cursor struct {
+	At time.Time
+	ID uuid.UUID
+}
+
+// Encode returns the opaque cursor string.
+func (c Cursor) Encode() string {
+	return base64.RawURLEncoding.EncodeToString([]byte("c1:" + strconv.FormatInt(c.At.UnixMicro(), 10) + ":" + c.ID.String()))
+}
+
+// Page is a validated page request.
+type Page struct {
+	First int
+	After *Cursor
+}
+
+// Parse validates `first` and `after` as the connection arguments of a GraphQL field.
+func Parse(first *int, after *string) (Page, error) {
+	p := Page{First: DefaultFirst}
+	if first != nil {
+		switch {
+		case *first < 0:
+			return p, apperr.Field(apperr.BadInput, []string{"first"}, "first must not be negative")
+		case *first > MaxFirst:
+			p.First = MaxFirst
+		default:
+			p.First = *first
+		}
+	}
+	if after != nil && *after != "" {
+		c, ok := decode(*after)
+		if !ok {
+			return p, apperr.Field(apperr.BadInput, []string{"after"}, "after is not a cursor this connection issued")
+		}
+		p.After = &c
+	}
+	return p, nil
+}
+
+func decode(s string) (Cursor, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return Cursor{}, false
+	}
+	parts := strings.Split(string(raw), ":")
+	if len(parts) != 3 || parts[0] != "c1" {
+		return Cursor{}, false
+	}
+	us, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		return Cursor{}, false
+	}
+	id, err := uuid.Parse(parts[2])
+	if err != nil {
+		return Cursor{}, false
+	}
+	return Cursor{At: time.UnixMicro(us).UTC(), ID: id}, true
+}

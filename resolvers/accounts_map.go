@@ -1,0 +1,49 @@
+package resolvers
+
+import (
+	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/globalid"
+	"github.com/ponte-bff/ponte/graph/model"
+	"github.com/ponte-bff/ponte/models"
+	"github.com/ponte-bff/ponte/money"
+)
+
+// accountOut maps a stored account (with BankAccount and LimitPlan preloaded) to GraphQL.
+func accountOut(a *models.Account) *model.Account {
+	out := &model.Account{
+		ID:           globalid.Encode(globalid.Account, a.ID),
+		Name:         a.Name,
+		Email:        a.Email,
+		MobileNumber: a.MobileNumber,
+		DateOfBirth:  a.DateOfBirth,
+		Document:     a.Document,
+		DocumentType: model.DocumentType(a.DocumentType),
+		Status:       model.AccountStatus(accounts.StatusOf(a)),
+		CreatedAt:    a.CreatedAt,
+		UpdatedAt:    a.UpdatedAt,
+		Limits:       &model.Limits{Daily: ptr(money.BRL(0)), Monthly: ptr(money.BRL(0))},
+	}
+	if p := a.LimitPlan; p != nil {
+		out.Limits = &model.Limits{Plan: &p.Name, Daily: ptr(money.BRL(money.Cents(p.DailyCents))), Monthly: ptr(money.BRL(money.Cents(p.MonthlyCents)))}
+	}
+	if a.BankAccount != nil {
+		out.BankAccount = bankAccountOut(a.BankAccount)
+	}
+	return out
+}
+
+func bankAccountOut(b *models.BankAccount) *model.BankAccount {
+	return &model.BankAccount{
+		ID:          globalid.Encode(globalid.BankAccount, b.ID),
+		AccountCode: b.AccountCode,
+		BranchCode:  b.BranchCode,
+		AccountType: model.BankAccountType(b.AccountType),
+		Institution: &model.Institution{Name: b.InstitutionName, Ispb: b.InstitutionISPB, Code: b.InstitutionCode},
+	}
+}
+
+func tenantOut(t *models.Tenant) *model.Tenant {
+	return &model.Tenant{ID: globalid.Encode(globalid.Tenant, t.ID), Name: t.Name, ClientID: t.ClientID}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,29 @@
+// Package resolvers translates GraphQL into calls on the domain: authorize through auth's
+// Authorizer, call a domain package, map the result. No SQL and no business rule lives here.
+package resolvers
+
+import (
+	"github.com/ponte-bff/ponte/auth"
+	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/graph"
+)
+
+// Resolver holds the services every resolver may call.
+type Resolver struct {
+	Authz          *auth.Authorizer
+	AccountService *accounts.Service
+}
+
+// Config returns the gqlgen configuration: resolvers and complexity functions together.
+func Config(r *Resolver) graph.Config {
+	cfg := graph.Config{Resolvers: r}
+	connection := func(childComplexity int, first *int, _ *string) int {
+		n := 20
+		if first != nil && *first > 0 {
+			n = min(*first, 100)
+		}
+		return 1 + n*childComplexity
+	}
+	cfg.Complexity.Query.Accounts = connection
+	return cfg
+}

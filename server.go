@@ -1,0 +1,154 @@
+// Command ponte is a GraphQL backend-for-frontend that lets ERP and accounting platforms operate
+// business bank accounts in Brazil. This file only wires: configuration, database, migrations,
+// the identity provider, HTTP routes and graceful shutdown.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/auth"
+	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/database"
+	"github.com/ponte-bff/ponte/devidp"
+	"github.com/ponte-bff/ponte/devseed"
+	"github.com/ponte-bff/ponte/ide"
+	"github.com/ponte-bff/ponte/resolvers"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Getenv, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "ponte:", err)
+		os.Exit(1)
+	}
+}
+
+// run reads the configuration, listens on PORT and serves until ctx ends.
+func run(ctx context.Context, getenv func(string) string, stderr io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	slog.SetDefault(log) // libraries that log to the default logger (zitadel's op) share our output
+	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, ln, log)
+}
+
+// serve runs Ponte on ln until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) error {
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+
+	if err := database.EnsureExists(ctx, cfg.DatabaseURL, log); err != nil {
+		return err
+	}
+	db, err := database.Open(ctx, cfg.DatabaseURL, database.Pool{MaxOpen: cfg.DBMaxOpen, MaxIdle: cfg.DBMaxIdle, MaxLifetime: cfg.DBConnLifetime})
+	if err != nil {
+		return err
+	}
+	sqlDB, _ := db.DB()
+	defer sqlDB.Close()
+	if err := database.Migrate(ctx, sqlDB, log); err != nil {
+		return err
+	}
+	accountService, err := accounts.New(ctx, db, accounts.Config{BranchCode: cfg.BranchCode, DefaultPlan: cfg.DefaultPlan})
+	if err != nil {
+		return err
+	}
+
+	mux := http.NewServeMux()
+	issuer := cfg.OIDCIssuer
+	if issuer == "" { // development: serve the embedded provider and the demo data
+		issuer = fmt.Sprintf("http://localhost:%d/idp", port)
+		idpCfg := devidp.Demo(issuer)
+		idpCfg.Logger = log.With("component", "devidp")
+		idp, err := devidp.New(idpCfg)
+		if err != nil {
+			return fmt.Errorf("development OpenID Provider: %w", err)
+		}
+		mux.Handle("/idp/", idp)
+		if err := devseed.Seed(ctx, db, accountService, demoHolder(idpCfg)); err != nil {
+			return err
+		}
+		log.Info("development OpenID Provider", "issuer", issuer)
+	}
+	authn := auth.NewAuthenticator(auth.Config{
+		Issuer: issuer, Audience: cfg.OIDCAudience, DocumentClaim: cfg.DocumentClaim,
+		RolesClaim: cfg.RolesClaim, OperatorRole: cfg.OperatorRole,
+	}, db)
+	res := &resolvers.Resolver{Authz: auth.NewAuthorizer(db), AccountService: accountService}
+
+	routes(mux, cfg, port, newGraphQLHandler(cfg, res, authn, log), db, authn)
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("ponte listening", "addr", ln.Addr().String(), "env", cfg.Env, "ide", fmt.Sprintf("http://localhost:%d/", port))
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// routes is every HTTP route Ponte serves, in one place.
+func routes(mux *http.ServeMux, cfg config, port int, gql http.Handler, db *gorm.DB, authn *auth.Authenticator) {
+	mux.Handle("/graphql", gql)
+	if cfg.Env != envProduction {
+		page := ide.New(ide.Config{Title: "Ponte GraphQL", Endpoint: "/graphql", DefaultQuery: ideDefaultQuery(cfg, port)})
+		mux.Handle("GET /{$}", page)
+		mux.Handle("GET /playground", page)
+		mux.Handle(ide.AssetsPath, ide.Assets())
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		sqlDB, err := db.DB()
+		if err == nil {
+			err = sqlDB.PingContext(ctx)
+		}
+		if err == nil {
+			err = authn.Ready(ctx)
+		}
+		if err != nil {
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, "ready\n")
+	})
+}
