@@ -48,7 +48,9 @@ func TestTransports(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var body struct{ Data struct{ Viewer struct{ Kind string } } }
+		var body struct {
+			Data struct{ Viewer struct{ Kind string } }
+		}
 		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Data.Viewer.Kind != "TENANT" {
 			t.Fatalf("GET: %v %+v", err, body)
 		}
@@ -164,4 +166,3 @@ func TestRequestLimits(t *testing.T) {
 		}
 	})
 }
-

@@ -71,7 +71,7 @@ func (c Cents) String() string {
 	sign := ""
 	u := uint64(c)
 	if c < 0 {
-		sign, u = "-", uint64(-(c + 1))+1 // safe for math.MinInt64
+		sign, u = "-", uint64(-(c+1))+1 // safe for math.MinInt64
 	}
 	return sign + strconv.FormatUint(u/100, 10) + "." + pad2(u%100)
 }
