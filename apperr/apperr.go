@@ -25,6 +25,14 @@ const (
 	DocumentBlocked   Code = "DOCUMENT_BLOCKED"
 	NotFound          Code = "NOT_FOUND"
 	InvalidState      Code = "INVALID_STATE"
+
+	AccountNotApproved   Code = "ACCOUNT_NOT_APPROVED"
+	InsufficientFunds    Code = "INSUFFICIENT_FUNDS"
+	LimitExceeded        Code = "LIMIT_EXCEEDED"
+	IdempotencyKeyReused Code = "IDEMPOTENCY_KEY_REUSED"
+	InvalidBarcode       Code = "INVALID_BARCODE"
+	ConsentRequired      Code = "CONSENT_REQUIRED"
+	OutsideWindow        Code = "OUTSIDE_WINDOW"
 )
 
 // Error is an expected failure with a code, an optional input field path and a message.
