@@ -19,6 +19,10 @@ type config struct {
 	DBConnLifetime  time.Duration
 	OIDCIssuer      string // "" in development: serve the embedded development provider
 	OIDCAudience    string
+	OIDCClientID    string // Ponte's own client, for holders' logins on its pages
+	OIDCSecret      string
+	PublicURL       string // where browsers reach Ponte; default http://localhost:$PORT
+	SweepInterval   time.Duration
 	DocumentClaim   string
 	RolesClaim      string
 	OperatorRole    string
@@ -48,6 +52,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 		DBConnLifetime:  e.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
 		OIDCIssuer:      strings.TrimSuffix(e.str("OIDC_ISSUER", ""), "/"),
 		OIDCAudience:    e.str("OIDC_AUDIENCE", "ponte"),
+		OIDCClientID:    e.str("OIDC_CLIENT_ID", "ponte"),
+		OIDCSecret:      e.str("OIDC_CLIENT_SECRET", ""),
+		PublicURL:       strings.TrimSuffix(e.str("PUBLIC_URL", ""), "/"),
+		SweepInterval:   e.duration("PONTE_SWEEP_INTERVAL", 30*time.Second),
 		DocumentClaim:   e.str("OIDC_DOCUMENT_CLAIM", "document"),
 		RolesClaim:      e.str("OIDC_ROLES_CLAIM", "roles"),
 		OperatorRole:    e.str("OIDC_OPERATOR_ROLE", "operator"),
@@ -80,6 +88,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.OIDCIssuer == "" && c.Env != envDevelopment {
 		return c, fmt.Errorf("OIDC_ISSUER is required when PONTE_ENV=%s", c.Env)
+	}
+	if c.OIDCIssuer != "" && c.OIDCSecret == "" {
+		return c, fmt.Errorf("OIDC_CLIENT_SECRET is required with OIDC_ISSUER: holders log in through Ponte's own client %q", c.OIDCClientID)
 	}
 	return c, nil
 }

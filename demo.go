@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 
 	"github.com/ponte-bff/ponte/devidp"
@@ -37,4 +39,14 @@ func ideDefaultQuery(cfg config, port int) string {
   }
 }
 `, port)
+}
+
+// randomSecret is the development client secret of Ponte's own login client: new at every start,
+// known only to this process and its embedded provider.
+func randomSecret() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
 }

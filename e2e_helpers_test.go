@@ -29,6 +29,7 @@ import (
 
 	"github.com/ponte-bff/ponte/database"
 	"github.com/ponte-bff/ponte/devidp"
+	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/internal/testdb"
 )
 
@@ -337,4 +338,9 @@ func (r gqlResponse) decode(t testing.TB, field string, v any) {
 	if err := json.Unmarshal(raw, v); err != nil {
 		t.Fatalf("decode %s: %v (%s)", field, err, raw)
 	}
+}
+
+// encodeAccountID is the global ID of an account row id, as the API shows it.
+func encodeAccountID(id string) string {
+	return globalid.Encode(globalid.Account, uuid.MustParse(id))
 }

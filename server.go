@@ -21,6 +21,7 @@ import (
 
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/database"
 	"github.com/ponte-bff/ponte/devidp"
 	"github.com/ponte-bff/ponte/devseed"
@@ -75,11 +76,22 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 	}
 
 	mux := http.NewServeMux()
-	issuer := cfg.OIDCIssuer
+	publicURL := cfg.PublicURL
+	if publicURL == "" {
+		publicURL = fmt.Sprintf("http://localhost:%d", port)
+	}
+	issuer, rpSecret := cfg.OIDCIssuer, cfg.OIDCSecret
 	if issuer == "" { // development: serve the embedded provider and the demo data
 		issuer = fmt.Sprintf("http://localhost:%d/idp", port)
+		if rpSecret, err = randomSecret(); err != nil {
+			return err
+		}
 		idpCfg := devidp.Demo(issuer)
 		idpCfg.Logger = log.With("component", "devidp")
+		idpCfg.Clients = append(idpCfg.Clients, devidp.Client{ // Ponte itself, for holders' logins
+			ID: cfg.OIDCClientID, Name: "Ponte", Secret: rpSecret,
+			RedirectURIs: []string{publicURL + "/consents/callback"}, Scopes: []string{"openid", "profile", "email"},
+		})
 		idp, err := devidp.New(idpCfg)
 		if err != nil {
 			return fmt.Errorf("development OpenID Provider: %w", err)
@@ -90,11 +102,17 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 		}
 		log.Info("development OpenID Provider", "issuer", issuer)
 	}
-	authn := auth.NewAuthenticator(auth.Config{
-		Issuer: issuer, Audience: cfg.OIDCAudience, DocumentClaim: cfg.DocumentClaim,
-		RolesClaim: cfg.RolesClaim, OperatorRole: cfg.OperatorRole,
+	oidcIssuer := auth.NewIssuer(issuer, 5*time.Second)
+	authn := auth.NewAuthenticator(oidcIssuer, auth.Config{
+		Audience: cfg.OIDCAudience, DocumentClaim: cfg.DocumentClaim, RolesClaim: cfg.RolesClaim, OperatorRole: cfg.OperatorRole,
 	}, db)
-	res := &resolvers.Resolver{Authz: auth.NewAuthorizer(db), AccountService: accountService}
+	consentService := consent.New(db, consent.Config{PublicURL: publicURL}, nil)
+	login := consent.NewLogin(oidcIssuer, consent.LoginConfig{
+		ClientID: cfg.OIDCClientID, ClientSecret: rpSecret, RedirectURL: publicURL + "/consents/callback", DocumentClaim: cfg.DocumentClaim,
+	})
+	consent.NewPages(consentService, login, log).Routes(mux)
+	go sweep(ctx, cfg.SweepInterval, log, consentService.ExpireDue)
+	res := &resolvers.Resolver{Authz: auth.NewAuthorizer(db), AccountService: accountService, ConsentService: consentService}
 
 	routes(mux, cfg, port, newGraphQLHandler(cfg, res, authn, log), db, authn)
 	srv := &http.Server{

@@ -3,12 +3,9 @@ package auth
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"gorm.io/gorm"
@@ -17,30 +14,27 @@ import (
 	"github.com/ponte-bff/ponte/models"
 )
 
-// Config tells the Authenticator which issuer to trust and how to read its tokens.
+// Config tells the Authenticator how to read the issuer's access tokens.
 type Config struct {
-	Issuer        string   // exact issuer URL, as in the tokens' iss
 	Audience      string   // required in aud of API access tokens, e.g. "ponte"
 	DocumentClaim string   // claim with a holder's verified CPF/CNPJ; its presence makes a holder token
 	RolesClaim    string   // claim listing roles
 	OperatorRole  string   // role that makes an operator
 	Algorithms    []string // accepted signing algorithms
-	HTTPTimeout   time.Duration
 }
 
 // Authenticator verifies access tokens and resolves their caller.
 type Authenticator struct {
 	cfg    Config
 	db     *gorm.DB
-	client *http.Client
+	issuer *Issuer
 
 	mu       sync.Mutex
 	verifier *oidc.IDTokenVerifier // set once discovery succeeds
 }
 
-// NewAuthenticator returns an Authenticator. Discovery happens on first use (and is retried until
-// it succeeds), so the server can start before its issuer answers, as the embedded one must.
-func NewAuthenticator(cfg Config, db *gorm.DB) *Authenticator {
+// NewAuthenticator returns an Authenticator for tokens of issuer.
+func NewAuthenticator(issuer *Issuer, cfg Config, db *gorm.DB) *Authenticator {
 	if cfg.DocumentClaim == "" {
 		cfg.DocumentClaim = "document"
 	}
@@ -53,10 +47,7 @@ func NewAuthenticator(cfg Config, db *gorm.DB) *Authenticator {
 	if len(cfg.Algorithms) == 0 {
 		cfg.Algorithms = []string{oidc.RS256, oidc.PS256, oidc.ES256}
 	}
-	if cfg.HTTPTimeout == 0 {
-		cfg.HTTPTimeout = 5 * time.Second
-	}
-	return &Authenticator{cfg: cfg, db: db, client: &http.Client{Timeout: cfg.HTTPTimeout}}
+	return &Authenticator{cfg: cfg, db: db, issuer: issuer}
 }
 
 // Ready reports whether the issuer's discovery document could be read.
@@ -71,16 +62,12 @@ func (a *Authenticator) getVerifier(ctx context.Context) (*oidc.IDTokenVerifier,
 	if a.verifier != nil {
 		return a.verifier, nil
 	}
-	// The provider keeps this context for JWKS refreshes: give it only the HTTP client.
-	pctx := oidc.ClientContext(context.WithoutCancel(ctx), a.client)
-	dctx, cancel := context.WithTimeout(pctx, a.cfg.HTTPTimeout)
-	defer cancel()
-	p, err := oidc.NewProvider(dctx, a.cfg.Issuer)
+	v, err := a.issuer.Verifier(ctx, a.cfg.Audience, a.cfg.Algorithms)
 	if err != nil {
-		return nil, fmt.Errorf("OIDC discovery at %s: %w", a.cfg.Issuer, err)
+		return nil, err
 	}
-	a.verifier = p.VerifierContext(pctx, &oidc.Config{ClientID: a.cfg.Audience, SupportedSigningAlgs: a.cfg.Algorithms})
-	return a.verifier, nil
+	a.verifier = v
+	return v, nil
 }
 
 // tokenClaims are the access-token claims Ponte reads beyond what go-oidc checks.

@@ -3,6 +3,8 @@ package auth
 import (
 	"context"
 	"errors"
+	"slices"
+	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -16,25 +18,49 @@ import (
 type Action string
 
 const (
-	ActionReadAccount   Action = "account.read"
-	ActionCreateAccount Action = "account.create"
-	ActionReviewKYC     Action = "kyc.review"
+	ActionReadAccount     Action = "account.read"
+	ActionReadBalance     Action = "balance.read"
+	ActionReadStatement   Action = "statement.read"
+	ActionReadPayments    Action = "payments.read"
+	ActionInitiatePayment Action = "payments.initiate"
+	ActionIssueBoleto     Action = "boletos.issue"
+	ActionManageContacts  Action = "contacts.manage"
+	ActionCreateAccount   Action = "account.create"
+	ActionReviewKYC       Action = "kyc.review"
+	ActionRequestConsent  Action = "consent.request"
 )
 
-// tenantScope is the scope a tenant's token needs for each action.
+// tenantScope is the scope a tenant needs for each action: in its token (as its registration
+// allows) and, on an account it does not own, in a live consent too.
 var tenantScope = map[Action]string{
-	ActionReadAccount:   ScopeAccountsRead,
-	ActionCreateAccount: ScopeAccountsCreate,
+	ActionReadAccount:     ScopeAccountsRead,
+	ActionReadBalance:     ScopeBalanceRead,
+	ActionReadStatement:   ScopeStatementRead,
+	ActionReadPayments:    ScopePaymentsRead,
+	ActionInitiatePayment: ScopePaymentsInitiate,
+	ActionIssueBoleto:     ScopeBoletosIssue,
+	ActionManageContacts:  ScopeContactsManage,
+	ActionCreateAccount:   ScopeAccountsCreate,
+	ActionRequestConsent:  ScopeConsentsRequest,
 }
+
+// readOnly are the account actions a holder and an operator may take by reading alone.
+var readOnly = []Action{ActionReadAccount, ActionReadBalance, ActionReadStatement, ActionReadPayments}
 
 // Authorizer is the one place that decides whether a caller may do an action. Every resolver
 // goes through it.
 type Authorizer struct {
-	db *gorm.DB
+	db  *gorm.DB
+	now func() time.Time
 }
 
-// NewAuthorizer returns an Authorizer reading ownership from db.
-func NewAuthorizer(db *gorm.DB) *Authorizer { return &Authorizer{db: db} }
+// NewAuthorizer returns an Authorizer reading ownership and consents from db.
+func NewAuthorizer(db *gorm.DB) *Authorizer {
+	return &Authorizer{db: db, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// SetClock replaces the clock, for tests of consent expiry.
+func (z *Authorizer) SetClock(now func() time.Time) { z.now = now }
 
 // errForbidden is the single refusal: the same words whether the object exists or not.
 var errForbidden = apperr.E(apperr.Forbidden, "you are not allowed to do this")
@@ -48,15 +74,15 @@ func (z *Authorizer) Caller(ctx context.Context) (*Caller, error) {
 	return c, nil
 }
 
-// Require authorizes an action that concerns no existing account (opening one, reviewing KYC
-// as a role). Errors: UNAUTHENTICATED, FORBIDDEN.
+// Require authorizes an action that concerns no existing account (opening one, asking for
+// consent, reviewing KYC as a role). Errors: UNAUTHENTICATED, FORBIDDEN.
 func (z *Authorizer) Require(ctx context.Context, a Action) (*Caller, error) {
 	c, err := z.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
 	switch a {
-	case ActionCreateAccount:
+	case ActionCreateAccount, ActionRequestConsent:
 		if c.Kind == KindTenant && c.HasScope(tenantScope[a]) {
 			return c, nil
 		}
@@ -68,8 +94,14 @@ func (z *Authorizer) Require(ctx context.Context, a Action) (*Caller, error) {
 	return nil, errForbidden
 }
 
-// Account authorizes action a on one account: the tenant that owns it (Treasury) within its
-// token's scopes, the holder whose verified document it carries, or an operator (read only).
+// Account authorizes action a on one account:
+//   - a tenant that owns it (Treasury), with the action's scope in its token;
+//   - a tenant holding a live consent (AUTHORISED, unexpired) whose scopes cover the action,
+//     with that scope in its token too (Open Banking);
+//   - the holder whose verified document the account carries, or who represents the company,
+//     for reading;
+//   - an operator, for reading.
+//
 // Errors: UNAUTHENTICATED, FORBIDDEN (also when the account does not exist).
 func (z *Authorizer) Account(ctx context.Context, a Action, accountID uuid.UUID) (*Caller, error) {
 	c, err := z.Caller(ctx)
@@ -84,22 +116,40 @@ func (z *Authorizer) Account(ctx context.Context, a Action, accountID uuid.UUID)
 	if err != nil {
 		return nil, err
 	}
+	ok, err := z.allowed(ctx, c, a, &acc)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errForbidden
+	}
+	return c, nil
+}
+
+func (z *Authorizer) allowed(ctx context.Context, c *Caller, a Action, acc *models.Account) (bool, error) {
 	switch c.Kind {
 	case KindOperator:
-		if a == ActionReadAccount {
-			return c, nil
-		}
+		return slices.Contains(readOnly, a), nil
 	case KindHolder:
-		if a == ActionReadAccount && acc.Document == c.Document {
-			return c, nil
+		if !slices.Contains(readOnly, a) {
+			return false, nil
 		}
+		if acc.Document == c.Document {
+			return true, nil
+		}
+		return represents(ctx, z.db, c.Document, acc.ID)
 	case KindTenant:
 		scope, known := tenantScope[a]
-		if known && acc.OwnerTenantID != nil && *acc.OwnerTenantID == c.Tenant.ID && c.HasScope(scope) {
-			return c, nil
+		if !known || !c.HasScope(scope) {
+			return false, nil
 		}
+		if acc.OwnerTenantID != nil && *acc.OwnerTenantID == c.Tenant.ID {
+			return true, nil
+		}
+		granted, err := grantedScopes(ctx, z.db, c.Tenant.ID, acc.ID, z.now())
+		return slices.Contains(granted, scope), err
 	}
-	return nil, errForbidden
+	return false, nil
 }
 
 // AccountVisibility returns which accounts the caller may list. Errors: UNAUTHENTICATED,
@@ -116,7 +166,7 @@ func (z *Authorizer) AccountVisibility(ctx context.Context) (accounts.Visibility
 		return accounts.Visibility{Document: c.Document}, nil
 	case KindTenant:
 		if c.HasScope(ScopeAccountsRead) {
-			return accounts.Visibility{OwnerTenantID: &c.Tenant.ID}, nil
+			return accounts.Visibility{OwnerTenantID: &c.Tenant.ID, ConsentScope: ScopeAccountsRead, Now: z.now()}, nil
 		}
 	}
 	return accounts.Visibility{}, errForbidden

@@ -23,6 +23,11 @@ const (
 	DemoHolderClientID    = "demo-holder-app"
 	DemoHolderRedirectURI = "http://localhost:3000/holder/callback"
 	DemoAudience          = "ponte"
+
+	// A second person, holder of no seeded account: the "someone else logs in" case.
+	DemoOtherUsername = "other"
+	DemoOtherPassword = "other"
+	DemoOtherDocument = "52998224725" // CPF 529.982.247-25
 )
 
 // DemoTenantScopes are the scopes of both demo ERP tenants.
@@ -90,6 +95,13 @@ func Demo(issuer string) Config {
 			Name:     "Maria Holder",
 			Email:    "maria.holder@example.com",
 			Document: DemoHolderDocument,
+		}, {
+			Username: DemoOtherUsername,
+			Password: DemoOtherPassword,
+			Subject:  "0b9d7c31-5e2f-4a8c-b6d4-93e1f7a2c580",
+			Name:     "João Other",
+			Email:    "joao.other@example.com",
+			Document: DemoOtherDocument,
 		}},
 	}
 }

@@ -16,6 +16,7 @@ const (
 	Account     Type = "Account"
 	BankAccount Type = "BankAccount"
 	Tenant      Type = "Tenant"
+	Consent     Type = "Consent"
 )
 
 // prefix versions the encoding so it can change without breaking stored IDs.

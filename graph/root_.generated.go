@@ -23,8 +23,10 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Consent() ConsentResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -66,6 +68,42 @@ type ComplexityRoot struct {
 		Institution func(childComplexity int) int
 	}
 
+	Consent struct {
+		Account                func(childComplexity int) int
+		AuthorizationExpiresAt func(childComplexity int) int
+		AuthorizationURL       func(childComplexity int) int
+		CreatedAt              func(childComplexity int) int
+		DecidedAt              func(childComplexity int) int
+		ExpiresAt              func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		RedirectURI            func(childComplexity int) int
+		RevocationReason       func(childComplexity int) int
+		RevokedAt              func(childComplexity int) int
+		RevokedBy              func(childComplexity int) int
+		Scopes                 func(childComplexity int) int
+		Status                 func(childComplexity int) int
+		Tenant                 func(childComplexity int) int
+	}
+
+	ConsentConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ConsentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ConsentStatusEvent struct {
+		Consent        func(childComplexity int) int
+		OccurredAt     func(childComplexity int) int
+		PreviousStatus func(childComplexity int) int
+		Status         func(childComplexity int) int
+	}
+
 	CreateAccountPayload struct {
 		Account    func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -89,8 +127,10 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateAccount func(childComplexity int, input model.CreateAccountInput) int
-		ReviewKyc     func(childComplexity int, input model.ReviewKycInput) int
+		CreateAccount  func(childComplexity int, input model.CreateAccountInput) int
+		RequestConsent func(childComplexity int, input model.RequestConsentInput) int
+		ReviewKyc      func(childComplexity int, input model.ReviewKycInput) int
+		RevokeConsent  func(childComplexity int, input model.RevokeConsentInput) int
 	}
 
 	PageInfo struct {
@@ -103,13 +143,29 @@ type ComplexityRoot struct {
 	Query struct {
 		Account  func(childComplexity int, id string) int
 		Accounts func(childComplexity int, first *int, after *string) int
+		Consent  func(childComplexity int, id string) int
+		Consents func(childComplexity int, first *int, after *string, status []model.ConsentStatus) int
 		Node     func(childComplexity int, id string) int
 		Viewer   func(childComplexity int) int
+	}
+
+	RequestConsentPayload struct {
+		Consent    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	ReviewKycPayload struct {
 		Account    func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	RevokeConsentPayload struct {
+		Consent    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	Subscription struct {
+		ConsentStatusChanged func(childComplexity int, consentID *string) int
 	}
 
 	Tenant struct {
@@ -290,6 +346,154 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BankAccount.Institution(childComplexity), true
 
+	case "Consent.account":
+		if e.ComplexityRoot.Consent.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Account(childComplexity), true
+	case "Consent.authorizationExpiresAt":
+		if e.ComplexityRoot.Consent.AuthorizationExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.AuthorizationExpiresAt(childComplexity), true
+	case "Consent.authorizationUrl":
+		if e.ComplexityRoot.Consent.AuthorizationURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.AuthorizationURL(childComplexity), true
+	case "Consent.createdAt":
+		if e.ComplexityRoot.Consent.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.CreatedAt(childComplexity), true
+	case "Consent.decidedAt":
+		if e.ComplexityRoot.Consent.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.DecidedAt(childComplexity), true
+	case "Consent.expiresAt":
+		if e.ComplexityRoot.Consent.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.ExpiresAt(childComplexity), true
+	case "Consent.id":
+		if e.ComplexityRoot.Consent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.ID(childComplexity), true
+	case "Consent.redirectUri":
+		if e.ComplexityRoot.Consent.RedirectURI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.RedirectURI(childComplexity), true
+	case "Consent.revocationReason":
+		if e.ComplexityRoot.Consent.RevocationReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.RevocationReason(childComplexity), true
+	case "Consent.revokedAt":
+		if e.ComplexityRoot.Consent.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.RevokedAt(childComplexity), true
+	case "Consent.revokedBy":
+		if e.ComplexityRoot.Consent.RevokedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.RevokedBy(childComplexity), true
+	case "Consent.scopes":
+		if e.ComplexityRoot.Consent.Scopes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Scopes(childComplexity), true
+	case "Consent.status":
+		if e.ComplexityRoot.Consent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Status(childComplexity), true
+	case "Consent.tenant":
+		if e.ComplexityRoot.Consent.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Tenant(childComplexity), true
+
+	case "ConsentConnection.edges":
+		if e.ComplexityRoot.ConsentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentConnection.Edges(childComplexity), true
+	case "ConsentConnection.nodes":
+		if e.ComplexityRoot.ConsentConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentConnection.Nodes(childComplexity), true
+	case "ConsentConnection.pageInfo":
+		if e.ComplexityRoot.ConsentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentConnection.PageInfo(childComplexity), true
+	case "ConsentConnection.totalCount":
+		if e.ComplexityRoot.ConsentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentConnection.TotalCount(childComplexity), true
+
+	case "ConsentEdge.cursor":
+		if e.ComplexityRoot.ConsentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentEdge.Cursor(childComplexity), true
+	case "ConsentEdge.node":
+		if e.ComplexityRoot.ConsentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentEdge.Node(childComplexity), true
+
+	case "ConsentStatusEvent.consent":
+		if e.ComplexityRoot.ConsentStatusEvent.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStatusEvent.Consent(childComplexity), true
+	case "ConsentStatusEvent.occurredAt":
+		if e.ComplexityRoot.ConsentStatusEvent.OccurredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStatusEvent.OccurredAt(childComplexity), true
+	case "ConsentStatusEvent.previousStatus":
+		if e.ComplexityRoot.ConsentStatusEvent.PreviousStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStatusEvent.PreviousStatus(childComplexity), true
+	case "ConsentStatusEvent.status":
+		if e.ComplexityRoot.ConsentStatusEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStatusEvent.Status(childComplexity), true
+
 	case "CreateAccountPayload.account":
 		if e.ComplexityRoot.CreateAccountPayload.Account == nil {
 			break
@@ -365,6 +569,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["input"].(model.CreateAccountInput)), true
+	case "Mutation.requestConsent":
+		if e.ComplexityRoot.Mutation.RequestConsent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestConsent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestConsent(childComplexity, args["input"].(model.RequestConsentInput)), true
 	case "Mutation.reviewKyc":
 		if e.ComplexityRoot.Mutation.ReviewKyc == nil {
 			break
@@ -376,6 +591,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReviewKyc(childComplexity, args["input"].(model.ReviewKycInput)), true
+	case "Mutation.revokeConsent":
+		if e.ComplexityRoot.Mutation.RevokeConsent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeConsent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeConsent(childComplexity, args["input"].(model.RevokeConsentInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -424,6 +650,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Accounts(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.consent":
+		if e.ComplexityRoot.Query.Consent == nil {
+			break
+		}
+
+		args, err := ec.field_Query_consent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Consent(childComplexity, args["id"].(string)), true
+	case "Query.consents":
+		if e.ComplexityRoot.Query.Consents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_consents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Consents(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].([]model.ConsentStatus)), true
 
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
@@ -443,6 +691,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
+	case "RequestConsentPayload.consent":
+		if e.ComplexityRoot.RequestConsentPayload.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestConsentPayload.Consent(childComplexity), true
+	case "RequestConsentPayload.userErrors":
+		if e.ComplexityRoot.RequestConsentPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestConsentPayload.UserErrors(childComplexity), true
+
 	case "ReviewKycPayload.account":
 		if e.ComplexityRoot.ReviewKycPayload.Account == nil {
 			break
@@ -455,6 +716,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReviewKycPayload.UserErrors(childComplexity), true
+
+	case "RevokeConsentPayload.consent":
+		if e.ComplexityRoot.RevokeConsentPayload.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeConsentPayload.Consent(childComplexity), true
+	case "RevokeConsentPayload.userErrors":
+		if e.ComplexityRoot.RevokeConsentPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeConsentPayload.UserErrors(childComplexity), true
+
+	case "Subscription.consentStatusChanged":
+		if e.ComplexityRoot.Subscription.ConsentStatusChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_consentStatusChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ConsentStatusChanged(childComplexity, args["consentId"].(*string)), true
 
 	case "Tenant.clientId":
 		if e.ComplexityRoot.Tenant.ClientID == nil {
@@ -541,7 +827,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("CreateAccountInput", ec.unmarshalInputCreateAccountInput),
+			graphql.NewInputUnmarshaler("RepresentativeInput", ec.unmarshalInputRepresentativeInput),
+			graphql.NewInputUnmarshaler("RequestConsentInput", ec.unmarshalInputRequestConsentInput),
 			graphql.NewInputUnmarshaler("ReviewKycInput", ec.unmarshalInputReviewKycInput),
+			graphql.NewInputUnmarshaler("RevokeConsentInput", ec.unmarshalInputRevokeConsentInput),
 		)
 	}
 	first := true
@@ -592,6 +881,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -617,7 +923,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/schema.graphqls" "schema/viewer.graphqls"
+//go:embed "schema/accounts.graphqls" "schema/consents.graphqls" "schema/schema.graphqls" "schema/viewer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -630,6 +936,7 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "schema/accounts.graphqls", Input: sourceData("schema/accounts.graphqls"), BuiltIn: false},
+	{Name: "schema/consents.graphqls", Input: sourceData("schema/consents.graphqls"), BuiltIn: false},
 	{Name: "schema/schema.graphqls", Input: sourceData("schema/schema.graphqls"), BuiltIn: false},
 	{Name: "schema/viewer.graphqls", Input: sourceData("schema/viewer.graphqls"), BuiltIn: false},
 }
@@ -709,6 +1016,78 @@ func (ec *executionContext) childFields_BankAccount(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type BankAccount", field.Name)
 }
 
+func (ec *executionContext) childFields_Consent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Consent_id(ctx, field)
+	case "status":
+		return ec.fieldContext_Consent_status(ctx, field)
+	case "scopes":
+		return ec.fieldContext_Consent_scopes(ctx, field)
+	case "account":
+		return ec.fieldContext_Consent_account(ctx, field)
+	case "tenant":
+		return ec.fieldContext_Consent_tenant(ctx, field)
+	case "authorizationUrl":
+		return ec.fieldContext_Consent_authorizationUrl(ctx, field)
+	case "authorizationExpiresAt":
+		return ec.fieldContext_Consent_authorizationExpiresAt(ctx, field)
+	case "redirectUri":
+		return ec.fieldContext_Consent_redirectUri(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Consent_expiresAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Consent_createdAt(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_Consent_decidedAt(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_Consent_revokedAt(ctx, field)
+	case "revokedBy":
+		return ec.fieldContext_Consent_revokedBy(ctx, field)
+	case "revocationReason":
+		return ec.fieldContext_Consent_revocationReason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Consent", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ConsentConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ConsentConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ConsentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ConsentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ConsentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ConsentEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsentStatusEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consent":
+		return ec.fieldContext_ConsentStatusEvent_consent(ctx, field)
+	case "previousStatus":
+		return ec.fieldContext_ConsentStatusEvent_previousStatus(ctx, field)
+	case "status":
+		return ec.fieldContext_ConsentStatusEvent_status(ctx, field)
+	case "occurredAt":
+		return ec.fieldContext_ConsentStatusEvent_occurredAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsentStatusEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "account":
@@ -767,6 +1146,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_RequestConsentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consent":
+		return ec.fieldContext_RequestConsentPayload_consent(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RequestConsentPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RequestConsentPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ReviewKycPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "account":
@@ -775,6 +1164,16 @@ func (ec *executionContext) childFields_ReviewKycPayload(ctx context.Context, fi
 		return ec.fieldContext_ReviewKycPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReviewKycPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RevokeConsentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consent":
+		return ec.fieldContext_RevokeConsentPayload_consent(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RevokeConsentPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevokeConsentPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -5,13 +5,16 @@ package resolvers
 import (
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/graph"
+	"github.com/ponte-bff/ponte/graph/model"
 )
 
 // Resolver holds the services every resolver may call.
 type Resolver struct {
 	Authz          *auth.Authorizer
 	AccountService *accounts.Service
+	ConsentService *consent.Service
 }
 
 // Config returns the gqlgen configuration: resolvers and complexity functions together.
@@ -25,5 +28,8 @@ func Config(r *Resolver) graph.Config {
 		return 1 + n*childComplexity
 	}
 	cfg.Complexity.Query.Accounts = connection
+	cfg.Complexity.Query.Consents = func(child int, first *int, after *string, _ []model.ConsentStatus) int {
+		return connection(child, first, after)
+	}
 	return cfg
 }

@@ -40,6 +40,8 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 			return nil, err
 		}
 		return bankAccountOut(ba), nil
+	case globalid.Consent:
+		return r.Query().Consent(ctx, id)
 	case globalid.Tenant:
 		t, err := r.Authz.Tenant(ctx, key)
 		if err != nil {

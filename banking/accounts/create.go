@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/models"
@@ -53,7 +54,16 @@ func (s *Service) Create(ctx context.Context, ownerTenantID *uuid.UUID, in Creat
 		if err := documentFree(tx, v.doc.Number); err != nil {
 			return err
 		}
-		return tx.Create(acc).Error
+		if err := tx.Create(acc).Error; err != nil {
+			return err
+		}
+		for _, r := range v.representatives {
+			rep := models.AccountRepresentative{AccountID: acc.ID, Document: r.Document, Name: r.Name, CreatedAt: now}
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&rep).Error; err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if isUniqueViolation(err, "accounts_document_key") { // lost a race with the same document
 		return nil, apperr.Field(apperr.DuplicateDocument, []string{"document"}, "an account with this document already exists")

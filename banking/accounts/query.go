@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -16,18 +17,24 @@ import (
 // zero value shows nothing.
 type Visibility struct {
 	All           bool       // operators
-	OwnerTenantID *uuid.UUID // a tenant's own accounts
-	Document      string     // a holder's accounts
+	OwnerTenantID *uuid.UUID // a tenant's own accounts...
+	ConsentScope  string     // ...and those it holds a live consent on with this scope ("" none)
+	Now           time.Time  // the instant consents are judged at
+	Document      string     // a holder's accounts, or the companies the holder represents
 }
 
 func (v Visibility) scope(q *gorm.DB) *gorm.DB {
 	switch {
 	case v.All:
 		return q
+	case v.OwnerTenantID != nil && v.ConsentScope != "":
+		return q.Where(`(owner_tenant_id = ? OR id IN (SELECT account_id FROM consents
+			WHERE tenant_id = ? AND status = 'AUTHORISED' AND expires_at > ? AND ? = ANY (scopes)))`,
+			*v.OwnerTenantID, *v.OwnerTenantID, v.Now, v.ConsentScope)
 	case v.OwnerTenantID != nil:
 		return q.Where("owner_tenant_id = ?", *v.OwnerTenantID)
 	case v.Document != "":
-		return q.Where("document = ?", v.Document)
+		return q.Where("(document = ? OR id IN (SELECT account_id FROM account_representatives WHERE document = ?))", v.Document, v.Document)
 	default:
 		return q.Where("false")
 	}

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"fmt"
 	"net/mail"
 	"strings"
 	"time"
@@ -19,6 +20,14 @@ type CreateInput struct {
 	MobileNumber *string
 	DateOfBirth  *time.Time // birth (PF) or foundation (PJ)
 	AccountType  string     // "PG" (default) or "CC"
+	// Representatives may act for a company (CNPJ) account: log in and grant consent.
+	Representatives []Representative
+}
+
+// Representative is a person who may act for a company account.
+type Representative struct {
+	Name     string
+	Document string // CPF
 }
 
 // validated is CreateInput after every rule passed, in canonical form.
@@ -27,6 +36,7 @@ type validated struct {
 	doc                      brazil.Document
 	mobile                   *string
 	dateOfBirth              *time.Time
+	representatives          []Representative
 }
 
 // validate checks every field and reports all problems at once, each with its field name.
@@ -73,6 +83,25 @@ func validate(in CreateInput, today time.Time) (validated, error) {
 			errs = append(errs, apperr.Field(apperr.Invalid, []string{"dateOfBirth"}, "dateOfBirth must not be before 1900"))
 		}
 		v.dateOfBirth = &day
+	}
+
+	for i, r := range in.Representatives {
+		field := []string{"representatives", fmt.Sprint(i), "document"}
+		cpf, err := brazil.ParseCPF(r.Document)
+		name := strings.Join(strings.Fields(r.Name), " ")
+		switch {
+		case v.doc.Type == brazil.CPF:
+			errs = append(errs, apperr.Field(apperr.Invalid, []string{"representatives"}, "only a company (CNPJ) account has representatives"))
+		case err != nil:
+			errs = append(errs, apperr.Field(apperr.InvalidDocument, field, "%s", err.Error()))
+		case name == "":
+			errs = append(errs, apperr.Field(apperr.Required, []string{"representatives", fmt.Sprint(i), "name"}, "a representative's name is required"))
+		default:
+			v.representatives = append(v.representatives, Representative{Name: name, Document: cpf.Number})
+		}
+		if v.doc.Type == brazil.CPF {
+			break
+		}
 	}
 
 	switch in.AccountType {

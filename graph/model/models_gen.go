@@ -67,6 +67,26 @@ type BankAccount struct {
 func (BankAccount) IsNode()            {}
 func (this BankAccount) GetID() string { return this.ID }
 
+type ConsentConnection struct {
+	Edges      []*ConsentEdge `json:"edges"`
+	Nodes      []*Consent     `json:"nodes"`
+	PageInfo   *PageInfo      `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+type ConsentEdge struct {
+	Cursor string   `json:"cursor"`
+	Node   *Consent `json:"node"`
+}
+
+// One consent transition.
+type ConsentStatusEvent struct {
+	Consent        *Consent       `json:"consent"`
+	PreviousStatus *ConsentStatus `json:"previousStatus,omitempty"`
+	Status         ConsentStatus  `json:"status"`
+	OccurredAt     time.Time      `json:"occurredAt"`
+}
+
 type CreateAccountInput struct {
 	// Full name of the person, or the company's legal name.
 	Name  string `json:"name"`
@@ -81,6 +101,8 @@ type CreateAccountInput struct {
 	DateOfBirth *time.Time `json:"dateOfBirth,omitempty"`
 	// PG (payment account, the default) or CC.
 	AccountType *BankAccountType `json:"accountType,omitempty"`
+	// For a company (CNPJ): the people (CPF) who may log in and act for it, e.g. grant consent.
+	Representatives []*RepresentativeInput `json:"representatives,omitempty"`
 }
 
 type CreateAccountPayload struct {
@@ -113,6 +135,32 @@ type PageInfo struct {
 	EndCursor       *string `json:"endCursor,omitempty"`
 }
 
+// A person who may act for a company account.
+type RepresentativeInput struct {
+	Name string `json:"name"`
+	// CPF.
+	Document string `json:"document"`
+}
+
+type RequestConsentInput struct {
+	// The account, when the tenant knows its id.
+	AccountID *string `json:"accountId,omitempty"`
+	// Or the holder's CPF/CNPJ: the holder then picks which of their approved accounts to grant.
+	Document *string `json:"document,omitempty"`
+	Scopes   []Scope `json:"scopes"`
+	// Exactly one of the tenant's registered redirect URIs.
+	RedirectURI string `json:"redirectUri"`
+	// Echoed back on the redirect, for the tenant to match the answer with its request.
+	State *string `json:"state,omitempty"`
+	// End of the grant; default and maximum one year.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+}
+
+type RequestConsentPayload struct {
+	Consent    *Consent     `json:"consent,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type ReviewKycInput struct {
 	AccountID string      `json:"accountId"`
 	Decision  KycDecision `json:"decision"`
@@ -121,6 +169,16 @@ type ReviewKycInput struct {
 
 type ReviewKycPayload struct {
 	Account    *Account     `json:"account,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type RevokeConsentInput struct {
+	ConsentID string  `json:"consentId"`
+	Reason    *string `json:"reason,omitempty"`
+}
+
+type RevokeConsentPayload struct {
+	Consent    *Consent     `json:"consent,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -292,6 +350,72 @@ func (e BankAccountType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type ConsentStatus string
+
+const (
+	// Waiting for the holder to open the link, log in and decide.
+	ConsentStatusAwaitingAuthorisation ConsentStatus = "AWAITING_AUTHORISATION"
+	// Granted: the tenant may act within its scopes until expiresAt.
+	ConsentStatusAuthorised ConsentStatus = "AUTHORISED"
+	// The holder refused.
+	ConsentStatusRejected ConsentStatus = "REJECTED"
+	// Ended by the tenant or the holder.
+	ConsentStatusRevoked ConsentStatus = "REVOKED"
+	// The link was not used in time, or the grant reached expiresAt.
+	ConsentStatusExpired ConsentStatus = "EXPIRED"
+)
+
+var AllConsentStatus = []ConsentStatus{
+	ConsentStatusAwaitingAuthorisation,
+	ConsentStatusAuthorised,
+	ConsentStatusRejected,
+	ConsentStatusRevoked,
+	ConsentStatusExpired,
+}
+
+func (e ConsentStatus) IsValid() bool {
+	switch e {
+	case ConsentStatusAwaitingAuthorisation, ConsentStatusAuthorised, ConsentStatusRejected, ConsentStatusRevoked, ConsentStatusExpired:
+		return true
+	}
+	return false
+}
+
+func (e ConsentStatus) String() string {
+	return string(e)
+}
+
+func (e *ConsentStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ConsentStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ConsentStatus", str)
+	}
+	return nil
+}
+
+func (e ConsentStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ConsentStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ConsentStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type DocumentType string
 
 const (
@@ -404,6 +528,79 @@ func (e *KycDecision) UnmarshalJSON(b []byte) error {
 }
 
 func (e KycDecision) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a consent lets a tenant do on a holder's account.
+type Scope string
+
+const (
+	// See the account's details.
+	ScopeAccountsRead Scope = "ACCOUNTS_READ"
+	// Read the balance.
+	ScopeBalanceRead Scope = "BALANCE_READ"
+	// Read the statement.
+	ScopeStatementRead Scope = "STATEMENT_READ"
+	// See payments and transfers.
+	ScopePaymentsRead Scope = "PAYMENTS_READ"
+	// Create payments and transfers; each cash-out still waits for the holder's approval.
+	ScopePaymentsInitiate Scope = "PAYMENTS_INITIATE"
+	// Issue boletos.
+	ScopeBoletosIssue Scope = "BOLETOS_ISSUE"
+	// Manage contacts (payees).
+	ScopeContactsManage Scope = "CONTACTS_MANAGE"
+)
+
+var AllScope = []Scope{
+	ScopeAccountsRead,
+	ScopeBalanceRead,
+	ScopeStatementRead,
+	ScopePaymentsRead,
+	ScopePaymentsInitiate,
+	ScopeBoletosIssue,
+	ScopeContactsManage,
+}
+
+func (e Scope) IsValid() bool {
+	switch e {
+	case ScopeAccountsRead, ScopeBalanceRead, ScopeStatementRead, ScopePaymentsRead, ScopePaymentsInitiate, ScopeBoletosIssue, ScopeContactsManage:
+		return true
+	}
+	return false
+}
+
+func (e Scope) String() string {
+	return string(e)
+}
+
+func (e *Scope) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Scope(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Scope", str)
+	}
+	return nil
+}
+
+func (e Scope) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Scope) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Scope) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,9 @@
+// Package consent owns Open Banking consent: a tenant asks to act on a holder's account with some
+// scopes; the holder logs in at the OpenID Provider (authorization code, PKCE S256, state bound
+// to a cookie, nonce checked) and approves or rejects on Ponte's own page; the grant then lasts
+// until it expires or is revoked. Every transition writes an append-only consent event in the
+// same transaction.
+//
+// It decides nothing about who may call the GraphQL API (package auth does, reading the grants
+// this package keeps), and it never imports graph/ or resolvers/.
+package consent

@@ -1,0 +1,85 @@
+package consent
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/models"
+)
+
+// allowed is the consent status machine.
+var allowed = map[Status][]Status{
+	StatusAwaiting:   {StatusAuthorised, StatusRejected, StatusExpired},
+	StatusAuthorised: {StatusRevoked, StatusExpired},
+}
+
+func canMove(from, to Status) bool {
+	for _, s := range allowed[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// transition moves c to `to` inside tx, recording the event. The caller has locked c's row and
+// set any other columns on c; after commit it must publish the returned event.
+func (s *Service) transition(tx *gorm.DB, c *models.Consent, to Status, actor string, reason *string) (Event, error) {
+	from := Status(c.Status)
+	if !canMove(from, to) {
+		return Event{}, fmt.Errorf("consent %s: %s → %s is not a transition", c.ID, from, to)
+	}
+	now := s.now()
+	c.Status, c.UpdatedAt = string(to), now
+	if err := tx.Save(c).Error; err != nil {
+		return Event{}, err
+	}
+	fromStr := string(from)
+	ev := models.ConsentEvent{ConsentID: c.ID, FromStatus: &fromStr, ToStatus: string(to), Actor: actor, Reason: reason, RequestID: nil, CreatedAt: now}
+	if err := tx.Create(&ev).Error; err != nil {
+		return Event{}, err
+	}
+	return Event{ConsentID: c.ID, TenantID: c.TenantID, From: from, To: to}, nil
+}
+
+// publish sends committed events to subscribers.
+func (s *Service) publish(evs ...Event) {
+	for _, e := range evs {
+		if e.To != "" {
+			s.events.Publish(e)
+		}
+	}
+}
+
+// ExpireDue moves consents past their deadline to EXPIRED: links not used in time and grants
+// past their end. Authorization never waits for this (it compares expires_at itself); it keeps
+// statuses and events truthful. Safe to run on every replica at once.
+func (s *Service) ExpireDue(ctx context.Context) (int, error) {
+	now := s.now()
+	var evs []Event
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var due []models.Consent
+		err := tx.Raw(`SELECT * FROM consents
+			WHERE (status = 'AWAITING_AUTHORISATION' AND link_expires_at <= ?) OR (status = 'AUTHORISED' AND expires_at <= ?)
+			ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED`, now, now).Scan(&due).Error
+		if err != nil {
+			return err
+		}
+		for i := range due {
+			reason := "deadline passed"
+			ev, err := s.transition(tx, &due[i], StatusExpired, "system", &reason)
+			if err != nil {
+				return err
+			}
+			evs = append(evs, ev)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.publish(evs...)
+	return len(evs), nil
+}

@@ -1,0 +1,243 @@
+package consent
+
+import (
+	"embed"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ponte-bff/ponte/models"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+var pages = template.Must(template.ParseFS(templateFS, "templates/*.html"))
+
+// Pages serves the holder's pages: the authorization link, the login callback, the consent
+// decision and "my consents". Server-rendered HTML, no JavaScript.
+type Pages struct {
+	svc   *Service
+	login *Login
+	log   *slog.Logger
+	// cookie is "__Host-ponte_holder" over https; browsers and HTTP clients refuse Secure cookies
+	// on plain http, so development over http uses a plain name with the same other attributes.
+	cookie string
+	secure bool
+}
+
+// NewPages returns the holder pages of svc.
+func NewPages(svc *Service, login *Login, log *slog.Logger) *Pages {
+	p := &Pages{svc: svc, login: login, log: log, cookie: "ponte_holder"}
+	if strings.HasPrefix(svc.cfg.PublicURL, "https://") {
+		p.cookie, p.secure = "__Host-ponte_holder", true
+	}
+	return p
+}
+
+// Routes mounts the pages on mux.
+func (p *Pages) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /consents/authorize", p.authorize)
+	mux.HandleFunc("GET /consents/callback", p.callback)
+	mux.HandleFunc("GET /consents/decide", p.showDecision)
+	mux.HandleFunc("POST /consents/decide", p.decide)
+	mux.HandleFunc("GET /consents/mine", p.mine)
+	mux.HandleFunc("POST /consents/mine/revoke", p.revoke)
+	mux.HandleFunc("GET /consents/assets/style.css", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		http.ServeFileFS(w, r, templateFS, "templates/style.css")
+	})
+}
+
+func (p *Pages) authorize(w http.ResponseWriter, r *http.Request) {
+	cookie, to, err := p.svc.OpenLink(r.Context(), p.login, r.URL.Query().Get("link"))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	p.setCookie(w, cookie)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+func (p *Pages) callback(w http.ResponseWriter, r *http.Request) {
+	j, err := p.svc.Callback(r.Context(), p.login, p.readCookie(r), r.URL.Query())
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	next := "/consents/decide?session="
+	if j.session.Purpose == "manage" {
+		next = "/consents/mine?session="
+	}
+	http.Redirect(w, r, next+j.session.ID.String(), http.StatusSeeOther)
+}
+
+func (p *Pages) showDecision(w http.ResponseWriter, r *http.Request) {
+	id, _ := uuid.Parse(r.URL.Query().Get("session"))
+	pg, err := p.svc.decisionPage(r.Context(), id, p.readCookie(r))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	type account struct{ ID, Name, Document, Branch, Code string }
+	data := struct {
+		Title, Tenant, Until, Session, CSRF string
+		Scopes                              [][2]string
+		Accounts                            []account
+	}{Title: "Autorizar acesso", Tenant: pg.Consent.Tenant.Name, Until: pg.Consent.ExpiresAt.Format("02/01/2006"),
+		Session: pg.Session.ID.String(), CSRF: *pg.Session.CSRFToken}
+	for _, sc := range pg.Consent.Scopes {
+		data.Scopes = append(data.Scopes, scopeText[sc])
+	}
+	for _, a := range pg.Candidates {
+		acc := account{ID: a.ID.String(), Name: a.Name, Document: maskDocument(a.Document)}
+		if a.BankAccount != nil {
+			acc.Branch, acc.Code = a.BankAccount.BranchCode, a.BankAccount.AccountCode
+		}
+		data.Accounts = append(data.Accounts, acc)
+	}
+	p.render(w, http.StatusOK, "decide.html", data)
+}
+
+func (p *Pages) decide(w http.ResponseWriter, r *http.Request) {
+	if err := sameOrigin(r); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	id, _ := uuid.Parse(r.PostFormValue("session"))
+	d := Decision{Cookie: p.readCookie(r), CSRFToken: r.PostFormValue("csrf_token")}
+	switch r.PostFormValue("decision") {
+	case "approve":
+		d.Approve = true
+	case "reject":
+	default:
+		p.fail(w, r, pageErr(400, "Escolha inválida · Invalid choice", "Escolha autorizar ou recusar. · Choose approve or reject.", nil))
+		return
+	}
+	if a, err := uuid.Parse(r.PostFormValue("accountId")); err == nil {
+		d.AccountID = &a
+	}
+	to, err := p.svc.Decide(r.Context(), id, d)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+func (p *Pages) mine(w http.ResponseWriter, r *http.Request) {
+	id, err := uuid.Parse(r.URL.Query().Get("session"))
+	if err != nil { // no session yet: log in first
+		cookie, to, err := p.svc.StartManage(r.Context(), p.login)
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		p.setCookie(w, cookie)
+		http.Redirect(w, r, to, http.StatusSeeOther)
+		return
+	}
+	pg, err := p.svc.managePage(r.Context(), id, p.readCookie(r))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	type grant struct{ ID, Tenant, Account, Scopes, Until string }
+	data := struct {
+		Title, Session, CSRF string
+		Grants               []grant
+	}{Title: "Meus consentimentos", Session: pg.Session.ID.String(), CSRF: *pg.Session.CSRFToken}
+	for _, g := range pg.Grants {
+		data.Grants = append(data.Grants, grant{ID: g.ID.String(), Tenant: g.Tenant.Name, Account: accountLabel(g.Account),
+			Scopes: strings.Join(g.Scopes, ", "), Until: g.ExpiresAt.Format("02/01/2006")})
+	}
+	p.render(w, http.StatusOK, "mine.html", data)
+}
+
+func (p *Pages) revoke(w http.ResponseWriter, r *http.Request) {
+	if err := sameOrigin(r); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	id, _ := uuid.Parse(r.PostFormValue("session"))
+	consentID, _ := uuid.Parse(r.PostFormValue("consentId"))
+	if err := p.svc.revokeByHolder(r.Context(), id, p.readCookie(r), r.PostFormValue("csrf_token"), consentID); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/consents/mine?session="+id.String(), http.StatusSeeOther)
+}
+
+// sameOrigin refuses a form posted from another site when the browser says so; the CSRF token
+// is the real check, this is defence in depth.
+func sameOrigin(r *http.Request) error {
+	origin := r.Header.Get("Origin")
+	if origin == "" || origin == "null" {
+		return nil
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host != r.Host {
+		return pageErr(403, "Formulário inválido · Invalid form", "O formulário veio de outro site. Nada foi alterado. · The form came from another site. Nothing was changed.", nil)
+	}
+	return nil
+}
+
+func (p *Pages) setCookie(w http.ResponseWriter, value string) {
+	http.SetCookie(w, &http.Cookie{Name: p.cookie, Value: value, Path: "/", HttpOnly: true, Secure: p.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(sessionTTL / time.Second)})
+}
+
+func (p *Pages) readCookie(r *http.Request) string {
+	c, err := r.Cookie(p.cookie)
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+func (p *Pages) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var pe *PageError
+	if !errors.As(err, &pe) {
+		p.log.ErrorContext(r.Context(), "holder page", "path", r.URL.Path, "err", err)
+		pe = pageErr(500, "Erro · Error", "Algo deu errado do nosso lado. Tente novamente. · Something went wrong on our side. Please try again.", err)
+	} else if pe.Err != nil {
+		p.log.InfoContext(r.Context(), "holder page refused", "path", r.URL.Path, "status", pe.Status, "err", pe.Err)
+	}
+	p.render(w, pe.Status, "error.html", pe)
+}
+
+func (p *Pages) render(w http.ResponseWriter, status int, name string, data any) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	w.WriteHeader(status)
+	if err := pages.ExecuteTemplate(w, name, data); err != nil {
+		p.log.Error("render holder page", "template", name, "err", err)
+	}
+}
+
+func maskDocument(d string) string {
+	if len(d) == 11 { // CPF: show only the middle, as Brazilian banks do
+		return "***." + d[3:6] + "." + d[6:9] + "-**"
+	}
+	return d
+}
+
+func accountLabel(a *models.Account) string {
+	if a == nil {
+		return ""
+	}
+	if a.BankAccount != nil {
+		return a.Name + " · ag. " + a.BankAccount.BranchCode + " c/c " + a.BankAccount.AccountCode
+	}
+	return a.Name
+}

@@ -1,0 +1,57 @@
+package consent
+
+import (
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Status is a consent's status.
+type Status string
+
+const (
+	StatusAwaiting   Status = "AWAITING_AUTHORISATION"
+	StatusAuthorised Status = "AUTHORISED"
+	StatusRejected   Status = "REJECTED"
+	StatusRevoked    Status = "REVOKED"
+	StatusExpired    Status = "EXPIRED"
+)
+
+// Config holds the consent rules that vary by deployment.
+type Config struct {
+	PublicURL    string        // where holders reach Ponte, e.g. "http://localhost:8080"
+	LinkTTL      time.Duration // how long an authorization link may be used; default 2h
+	DefaultGrant time.Duration // grant length when the request names none; default 1 year
+	MaxGrant     time.Duration // longest grant a request may ask; default 1 year
+}
+
+// Service keeps consents and their history.
+type Service struct {
+	db     *gorm.DB
+	cfg    Config
+	now    func() time.Time
+	events *Broker
+}
+
+// New returns a Service publishing transitions to events (nil: none).
+func New(db *gorm.DB, cfg Config, events *Broker) *Service {
+	if cfg.LinkTTL == 0 {
+		cfg.LinkTTL = 2 * time.Hour
+	}
+	if cfg.DefaultGrant == 0 {
+		cfg.DefaultGrant = 365 * 24 * time.Hour
+	}
+	if cfg.MaxGrant == 0 {
+		cfg.MaxGrant = 365 * 24 * time.Hour
+	}
+	if events == nil {
+		events = NewBroker()
+	}
+	return &Service{db: db, cfg: cfg, events: events, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+}
+
+// SetClock replaces the clock, for tests.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// Events is the broker the service publishes transitions to.
+func (s *Service) Events() *Broker { return s.events }

@@ -1,0 +1,266 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+const readAccount = `query($id: ID!) { account(id: $id) { id name document status } }`
+
+func TestConsentJourney(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tok := tenantToken(t, s)
+	accountID := demoAccountID(t, s)
+
+	// Before consent the tenant cannot see the holder's account.
+	if r := gql(t, s, tok, readAccount, map[string]any{"id": accountID}); r.code() != "FORBIDDEN" {
+		t.Fatalf("before consent: %+v", r.Errors)
+	}
+
+	p := requestConsent(t, s, tok, map[string]any{"document": "390.533.447-05", "scopes": []string{"ACCOUNTS_READ"}, "state": "erp-state-42"})
+	if len(p.UserErrors) > 0 || p.Consent.Status != "AWAITING_AUTHORISATION" || p.Consent.AuthorizationURL == nil || p.Consent.Account != nil {
+		t.Fatalf("requestConsent: %+v %+v", p.Consent, p.UserErrors)
+	}
+	b := newHolderBrowser(t)
+	consentPage := b.journeyToConsentPage(*p.Consent.AuthorizationURL, "holder", "holder")
+	for _, want := range []string{"Demo ERP", "Ver os dados da conta", "See the account", `name="decision" value="approve"`, `name="decision" value="reject"`, "csrf_token"} {
+		if !strings.Contains(consentPage.body, want) {
+			t.Fatalf("consent page lacks %q:\n%s", want, consentPage.body)
+		}
+	}
+	q := redirectResult(t, b.decide(s, consentPage, "approve"))
+	if q.Get("result") != "approved" || q.Get("consent_id") != p.Consent.ID || q.Get("state") != "erp-state-42" {
+		t.Fatalf("redirect query %v", q)
+	}
+
+	// Within the granted scope: the account; the consent names it now.
+	r := gql(t, s, tok, readAccount, map[string]any{"id": accountID})
+	if len(r.Errors) > 0 || !strings.Contains(string(r.Data["account"]), "39053344705") {
+		t.Fatalf("after consent: %+v %s", r.Errors, r.Data["account"])
+	}
+	var list struct{ TotalCount int }
+	gql(t, s, tok, `{ accounts { totalCount } }`, nil).decode(t, "accounts", &list)
+	if list.TotalCount != 1 {
+		t.Fatalf("consented account not listed: %+v", list)
+	}
+	var c struct {
+		Status  string
+		Account *struct{ ID string }
+	}
+	gql(t, s, tok, `query($id: ID!) { consent(id: $id) { status account { id } } }`, map[string]any{"id": p.Consent.ID}).decode(t, "consent", &c)
+	if c.Status != "AUTHORISED" || c.Account == nil || c.Account.ID != accountID {
+		t.Fatalf("consent after approval: %+v", c)
+	}
+
+	// Outside it: the tenant may not open accounts' details it was not granted... nor act for the holder.
+	if r := gql(t, s, tenant2Token(t, s), readAccount, map[string]any{"id": accountID}); r.code() != "FORBIDDEN" {
+		t.Fatalf("other tenant reads the consented account: %+v", r.Errors)
+	}
+
+	// Asking again for what is already granted reports the grant instead of a duplicate.
+	again := requestConsent(t, s, tok, map[string]any{"accountId": accountID, "scopes": []string{"ACCOUNTS_READ"}})
+	if again.Consent == nil || again.Consent.ID != p.Consent.ID || again.Consent.AuthorizationURL != nil {
+		t.Fatalf("repeated request: %+v", again)
+	}
+
+	// Revocation applies on the very next request.
+	var rev struct {
+		Consent    struct{ Status, RevokedBy string }
+		UserErrors []userError
+	}
+	gql(t, s, tok, `mutation($id: ID!) { revokeConsent(input: {consentId: $id, reason: "contract ended"}) { consent { status revokedBy } userErrors { code } } }`,
+		map[string]any{"id": p.Consent.ID}).decode(t, "revokeConsent", &rev)
+	if rev.Consent.Status != "REVOKED" || rev.Consent.RevokedBy != "tenant:demo-erp" {
+		t.Fatalf("revoke: %+v", rev)
+	}
+	if r := gql(t, s, tok, readAccount, map[string]any{"id": accountID}); r.code() != "FORBIDDEN" {
+		t.Fatalf("after revocation: %+v", r.Errors)
+	}
+
+	// Every transition is in the append-only history.
+	var events []struct{ FromStatus, ToStatus, Actor string }
+	s.db.Raw(`SELECT coalesce(from_status, '') AS from_status, to_status, actor FROM consent_events ORDER BY id`).Scan(&events)
+	if len(events) != 3 || events[1].ToStatus != "AUTHORISED" || !strings.HasPrefix(events[1].Actor, "holder:") || events[2].ToStatus != "REVOKED" {
+		t.Fatalf("events %+v", events)
+	}
+	if err := s.db.Exec("UPDATE consent_events SET actor = 'x'").Error; err == nil {
+		t.Fatal("consent_events accepted an UPDATE")
+	}
+}
+
+func TestConsentExpiryAppliesAtOnce(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tok := tenantToken(t, s)
+	accountID := demoAccountID(t, s)
+	p := requestConsent(t, s, tok, map[string]any{"accountId": accountID, "scopes": []string{"ACCOUNTS_READ"}})
+	b := newHolderBrowser(t)
+	redirectResult(t, b.decide(s, b.journeyToConsentPage(*p.Consent.AuthorizationURL, "holder", "holder"), "approve"))
+	if r := gql(t, s, tok, readAccount, map[string]any{"id": accountID}); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	// The grant's end passes: the very next request is refused, before any sweeper runs.
+	if err := s.db.Exec("UPDATE consents SET expires_at = ?", time.Now().Add(-time.Second)).Error; err != nil {
+		t.Fatal(err)
+	}
+	if r := gql(t, s, tok, readAccount, map[string]any{"id": accountID}); r.code() != "FORBIDDEN" {
+		t.Fatalf("expired grant still works: %+v", r.Errors)
+	}
+}
+
+func TestConsentRefusals(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tok := tenantToken(t, s)
+	accountID := demoAccountID(t, s)
+	newLink := func(t *testing.T) (string, string) {
+		p := requestConsent(t, s, tok, map[string]any{"accountId": accountID, "scopes": []string{"ACCOUNTS_READ", "BALANCE_READ"}})
+		if p.Consent == nil || p.Consent.AuthorizationURL == nil {
+			t.Fatalf("%+v", p.UserErrors)
+		}
+		return p.Consent.ID, *p.Consent.AuthorizationURL
+	}
+	status := func(t *testing.T, id string) string {
+		var c struct{ Status string }
+		gql(t, s, tok, `query($id: ID!) { consent(id: $id) { status } }`, map[string]any{"id": id}).decode(t, "consent", &c)
+		return c.Status
+	}
+	nothingGranted := func(t *testing.T, id string) {
+		t.Helper()
+		if st := status(t, id); st == "AUTHORISED" {
+			t.Fatalf("consent %s was granted", id)
+		}
+		if r := gql(t, s, tok, readAccount, map[string]any{"id": accountID}); r.code() != "FORBIDDEN" {
+			t.Fatalf("the tenant reads the account: %+v", r.Errors)
+		}
+	}
+
+	t.Run("WrongHolderLogsIn", func(t *testing.T) {
+		id, link := newLink(t)
+		b := newHolderBrowser(t)
+		p := b.journeyToConsentPage(link, "other", "other")
+		if p.status != http.StatusForbidden || !strings.Contains(p.body, "Nothing was granted") {
+			t.Fatalf("wrong holder: %d\n%s", p.status, p.body)
+		}
+		nothingGranted(t, id)
+	})
+
+	t.Run("LinkIsSingleUse", func(t *testing.T) {
+		id, link := newLink(t)
+		newHolderBrowser(t).get(link)
+		if p := newHolderBrowser(t).get(link); p.status != http.StatusNotFound {
+			t.Fatalf("second use of the link: %d", p.status)
+		}
+		nothingGranted(t, id)
+	})
+
+	t.Run("ReplayedState", func(t *testing.T) {
+		id, link := newLink(t)
+		b := newHolderBrowser(t)
+		cb := b.callbackURL(b.get(link))
+		if first := b.get(cb); first.status != http.StatusOK || !strings.Contains(first.body, `value="approve"`) {
+			t.Fatalf("first callback: %d", first.status)
+		}
+		// The same state again, even from the same browser: refused before any code exchange.
+		if replay := b.get(cb); replay.status != http.StatusConflict || strings.Contains(replay.body, `value="approve"`) {
+			t.Fatalf("replayed state: %d", replay.status)
+		}
+		nothingGranted(t, id)
+	})
+
+	t.Run("CallbackWithoutTheCookie", func(t *testing.T) {
+		id, link := newLink(t)
+		b := newHolderBrowser(t)
+		cb := b.callbackURL(b.get(link))
+		// A browser that never started this login brings the callback: refused, and the holder's
+		// own browser can still finish (nothing of theirs was burned).
+		stranger := newHolderBrowser(t).get(cb)
+		if stranger.status != http.StatusBadRequest || !strings.Contains(stranger.body, "browser that started") {
+			t.Fatalf("callback without cookie: %d\n%s", stranger.status, stranger.body)
+		}
+		nothingGranted(t, id)
+		if own := b.get(cb); own.status != http.StatusOK || !strings.Contains(own.body, `value="approve"`) {
+			t.Fatalf("the holder's own browser after the stranger: %d", own.status)
+		}
+	})
+
+	t.Run("TamperedNonce", func(t *testing.T) {
+		id, link := newLink(t)
+		b := newHolderBrowser(t)
+		p := b.get(link)
+		// The nonce Ponte expects no longer matches the one the provider put in the ID token.
+		if err := s.db.Exec("UPDATE holder_sessions SET nonce = 'tampered' WHERE consent_id = (SELECT id FROM consents ORDER BY created_at DESC LIMIT 1)").Error; err != nil {
+			t.Fatal(err)
+		}
+		res := b.login(p, "holder", "holder")
+		if res.status != http.StatusBadRequest || !strings.Contains(res.body, "login could not be verified") {
+			t.Fatalf("tampered nonce: %d\n%s", res.status, res.body)
+		}
+		nothingGranted(t, id)
+	})
+
+	t.Run("ExpiredLink", func(t *testing.T) {
+		id, link := newLink(t)
+		if err := s.db.Exec("UPDATE consents SET link_expires_at = now() - interval '1 second' WHERE link_used_at IS NULL AND status = 'AWAITING_AUTHORISATION'").Error; err != nil {
+			t.Fatal(err)
+		}
+		if p := newHolderBrowser(t).get(link); p.status != http.StatusGone {
+			t.Fatalf("expired link: %d", p.status)
+		}
+		if st := status(t, id); st != "EXPIRED" {
+			t.Fatalf("status %s, want EXPIRED", st)
+		}
+		nothingGranted(t, id)
+	})
+
+	t.Run("RedirectURINotRegistered", func(t *testing.T) {
+		p := requestConsent(t, s, tok, map[string]any{"accountId": accountID, "scopes": []string{"ACCOUNTS_READ"}, "redirectUri": "https://evil.example/cb"})
+		if p.Consent != nil || len(p.UserErrors) != 1 || p.UserErrors[0].Code != "INVALID" || p.UserErrors[0].Field[1] != "redirectUri" {
+			t.Fatalf("%+v", p)
+		}
+	})
+
+	t.Run("AnotherTenantUsesTheConsentID", func(t *testing.T) {
+		id, _ := newLink(t)
+		tok2 := tenant2Token(t, s)
+		for _, q := range []string{
+			`query($id: ID!) { consent(id: $id) { status } }`,
+			`query($id: ID!) { node(id: $id) { id } }`,
+			`mutation($id: ID!) { revokeConsent(input: {consentId: $id}) { consent { status } } }`,
+		} {
+			if r := gql(t, s, tok2, q, map[string]any{"id": id}); r.code() != "FORBIDDEN" {
+				t.Errorf("%s: %+v", q, r.Errors)
+			}
+		}
+	})
+
+	t.Run("CSRFTokenMissing", func(t *testing.T) {
+		id, link := newLink(t)
+		b := newHolderBrowser(t)
+		cp := b.journeyToConsentPage(link, "holder", "holder")
+		form := formFields(cp.body)
+		form.Del("csrf_token")
+		form.Set("decision", "approve")
+		if res := b.post(s.URL+"/consents/decide", form); res.status != http.StatusForbidden {
+			t.Fatalf("decision without CSRF token: %d", res.status)
+		}
+		nothingGranted(t, id)
+	})
+
+	t.Run("DecisionPostedTwice", func(t *testing.T) {
+		id, link := newLink(t)
+		b := newHolderBrowser(t)
+		cp := b.journeyToConsentPage(link, "holder", "holder")
+		redirectResult(t, b.decide(s, cp, "reject"))
+		if res := b.decide(s, cp, "approve"); res.status != http.StatusConflict {
+			t.Fatalf("second decision: %d", res.status)
+		}
+		if st := status(t, id); st != "REJECTED" {
+			t.Fatalf("status %s after reject then approve", st)
+		}
+		nothingGranted(t, id)
+	})
+}
