@@ -204,5 +204,7 @@ func (r *Resolver) Consent() graph.ConsentResolver { return &consentResolver{r} 
 // Subscription returns graph.SubscriptionResolver implementation.
 func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
 
-type consentResolver struct{ *Resolver }
-type subscriptionResolver struct{ *Resolver }
+type (
+	consentResolver      struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
+)
