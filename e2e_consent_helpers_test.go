@@ -60,12 +60,13 @@ type holderBrowser struct {
 	client *http.Client
 }
 
-const tenantRedirect = "http://localhost:3000/consent/callback"
+// The demo tenants' redirect URIs (localhost:3000 and :3001) are not served: the browser stops there.
+const tenantRedirectPrefix = "http://localhost:300"
 
 func newHolderBrowser(t testing.TB) *holderBrowser {
 	jar, _ := cookiejar.New(nil)
 	return &holderBrowser{t: t, client: &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
-		if strings.HasPrefix(req.URL.String(), "http://localhost:3000/") {
+		if strings.HasPrefix(req.URL.String(), tenantRedirectPrefix) {
 			return http.ErrUseLastResponse
 		}
 		return nil
@@ -154,7 +155,7 @@ func (b *holderBrowser) journeyToConsentPage(link, username, password string) pa
 func redirectResult(t testing.TB, p page) url.Values {
 	t.Helper()
 	loc := p.header.Get("Location")
-	if p.status != http.StatusSeeOther || !strings.HasPrefix(loc, tenantRedirect) {
+	if p.status != http.StatusSeeOther || !strings.HasPrefix(loc, tenantRedirectPrefix) {
 		t.Fatalf("want a 303 to the tenant's redirect URI, got %d %q\n%s", p.status, loc, p.body)
 	}
 	u, _ := url.Parse(loc)
