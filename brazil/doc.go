@@ -1,6 +1,7 @@
 // Package brazil holds the Brazilian rules Ponte applies to user input:
-// identity documents (CPF, CNPJ) and mobile phone numbers today, boleto
-// barcodes and the banking calendar later.
+// identity documents (CPF, CNPJ incl. alphanumeric), mobile phone numbers,
+// boleto and arrecadação barcodes (FEBRABAN), the national banking calendar
+// and the Central Bank's list of STR participants (embedded banks.csv).
 //
 // The package is pure: every function is deterministic and works only on
 // its arguments. It must never do I/O, touch a database, read the clock or
