@@ -1,0 +1,20 @@
+// Package ledger owns Ponte's money: a double-entry ledger in PostgreSQL where every movement is
+// one transaction of postings that sum to zero across ledger accounts (each customer account, the
+// bank's settlement account for money entering or leaving the institution, fee income).
+//
+// It owns, each in one database transaction with the postings: the balances (available, blocked,
+// scheduled) and their guard against overdraft, the daily and monthly movement limits read from
+// the account's limit plan, and the idempotency of every movement per (tenant, key). It serves
+// statements (keyset pages, newest first, and an oldest-first stream for exports), limit usage and
+// a consistency check (Verify) that recomputes every balance from the entries.
+//
+// It never updates or deletes an entry (a correction is a new, opposite transaction), never uses
+// floating point, never decides who is calling (callers pass what the authorizer allowed) and
+// never changes an account, its KYC status or its limit plan: package accounts owns those.
+// It never imports graph/ or resolvers/.
+//
+// Locking: a movement first claims its idempotency key, then locks the ledger accounts it touches
+// with SELECT ... FOR NO KEY UPDATE, customers before the bank's accounts, each group in id order.
+// Every writer takes locks in that one order, so two movements can wait for each other but
+// never deadlock.
+package ledger

@@ -1,0 +1,118 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/apperr"
+)
+
+// party is a customer account a movement touches, with what its rules need: KYC status, payment
+// account, limit plan and ledger account.
+type party struct {
+	AccountID       uuid.UUID
+	Status          string
+	Name            string
+	Document        string
+	DocumentType    string
+	BankAccountID   *uuid.UUID
+	BranchCode      string
+	AccountCode     string
+	AccountType     string
+	InstitutionISPB string
+	InstitutionCode string
+	InstitutionName string
+	DailyCents      *int64 // nil: no limit plan, so no cash-out at all
+	MonthlyCents    *int64
+	LedgerAccountID *uuid.UUID
+}
+
+// canMove reports whether the account may send or receive money: KYC approved, with a payment
+// account. A missing limit plan stops only cash-out (its limits are R$0.00, see consumeLimits):
+// the account can still receive. The status is compared as stored; importing package accounts
+// for its constant would tie the two domain packages together for one word.
+func (p *party) canMove() bool { return p.Status == "APPROVED" && p.BankAccountID != nil }
+
+func (p *party) counterparty() *Counterparty {
+	id := p.AccountID
+	return &Counterparty{
+		AccountID: &id, Name: p.Name, Document: p.Document, DocumentType: p.DocumentType,
+		InstitutionISPB: p.InstitutionISPB, InstitutionCode: p.InstitutionCode, InstitutionName: p.InstitutionName,
+		BranchCode: p.BranchCode, AccountCode: p.AccountCode, AccountType: p.AccountType,
+	}
+}
+
+const partiesSQL = `
+SELECT a.id AS account_id, a.status, a.name, a.document, a.document_type,
+       ba.id AS bank_account_id, ba.branch_code, ba.account_code, ba.account_type,
+       ba.institution_ispb, ba.institution_code, ba.institution_name,
+       lp.daily_cents, lp.monthly_cents, la.id AS ledger_account_id
+  FROM accounts a
+  LEFT JOIN bank_accounts ba ON ba.account_id = a.id
+  LEFT JOIN limit_plans lp ON lp.id = a.limit_plan_id
+  LEFT JOIN ledger_accounts la ON la.account_id = a.id
+ WHERE a.id IN ?`
+
+// loadParties reads the customer accounts ids names, creating the ledger account of any that can
+// move money and has none yet. It runs before the movement's transaction, in statements of its
+// own: creating a ledger account inside the movement would hold its unique-index lock while
+// waiting for other ledger accounts' locks, a deadlock waiting to happen.
+func (s *Service) loadParties(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*party, error) {
+	db := s.db.WithContext(ctx)
+	parties, err := queryParties(db, ids)
+	if err != nil {
+		return nil, err
+	}
+	var missing []uuid.UUID
+	for _, p := range parties {
+		if p.LedgerAccountID == nil && p.canMove() {
+			missing = append(missing, p.AccountID)
+		}
+	}
+	if len(missing) == 0 {
+		return parties, nil
+	}
+	// Sorted, so that two movements creating the same ledger accounts wait in one order.
+	err = db.Exec(`INSERT INTO ledger_accounts (kind, account_id)
+		SELECT 'CUSTOMER', id FROM accounts WHERE id IN ? ORDER BY id
+		ON CONFLICT (account_id) DO NOTHING`, missing).Error
+	if err != nil {
+		return nil, fmt.Errorf("ledger: open ledger accounts: %w", err)
+	}
+	return queryParties(db, ids)
+}
+
+func queryParties(db *gorm.DB, ids []uuid.UUID) (map[uuid.UUID]*party, error) {
+	var rows []*party
+	if err := db.Raw(partiesSQL, ids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("ledger: load accounts: %w", err)
+	}
+	out := make(map[uuid.UUID]*party, len(rows))
+	for _, p := range rows {
+		out[p.AccountID] = p
+	}
+	return out, nil
+}
+
+// checkParties applies the account rules of a movement: every customer account exists and may
+// move money. It runs after the idempotency key is claimed, so that a replay of a movement whose
+// account was disabled since still returns the original result.
+//
+// Errors: NOT_FOUND, ACCOUNT_NOT_APPROVED.
+func checkParties(m *Movement, parties map[uuid.UUID]*party) error {
+	for _, id := range m.customerIDs() {
+		p, ok := parties[id]
+		switch {
+		case !ok:
+			return apperr.Field(apperr.NotFound, []string{"accountId"}, "no account with id %s", id)
+		case !p.canMove():
+			return apperr.Field(apperr.AccountNotApproved, []string{"accountId"}, "account %s is not approved with a payment account, so it cannot move money", id)
+		case p.LedgerAccountID == nil: // loadParties opens one for every account that can move
+			return fmt.Errorf("ledger: account %s has no ledger account", id)
+		}
+	}
+	return nil
+}

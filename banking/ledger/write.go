@@ -1,0 +1,187 @@
+package ledger
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/models"
+	"github.com/ponte-bff/ponte/money"
+)
+
+// posting is a movement worked out against the locked balances: the rows to write, the balances
+// they leave, and the Transaction to return.
+type posting struct {
+	txn      models.LedgerTransaction
+	entries  []models.LedgerEntry
+	balances map[uuid.UUID]int64 // ledger account id → available after the movement
+	out      *Transaction
+}
+
+// apply works out every entry's balance before and after, in posting order, and refuses the
+// movement if a customer would end below zero. Errors: INSUFFICIENT_FUNDS.
+func (s *Service) apply(m *Movement, parties map[uuid.UUID]*party, locked map[uuid.UUID]*lockedAccount, txnID uuid.UUID, at time.Time) (*posting, error) {
+	w := &posting{
+		txn: models.LedgerTransaction{ID: txnID, Kind: string(m.Kind), TenantID: m.TenantID, OperationID: m.OperationID,
+			Description: m.Description, OccurredAt: at},
+		balances: make(map[uuid.UUID]int64, len(locked)),
+	}
+	w.out = &Transaction{ID: txnID, Kind: m.Kind, TenantID: m.TenantID, OperationID: m.OperationID, Description: m.Description, OccurredAt: at}
+	for id, a := range locked {
+		w.balances[id] = a.AvailableCents
+	}
+	ids := entryIDs(len(m.Postings))
+	var sum int64 // validate checked it; this checks again what is about to be written
+	for i, p := range m.Postings {
+		sum += int64(p.Amount) // cannot overflow: balanced, credits and debits each total at most 8 × 10^18
+		la := s.ledgerAccountOf(p, parties)
+		before := w.balances[la]
+		after, ok := addCents(before, int64(p.Amount))
+		if !ok {
+			return nil, fmt.Errorf("ledger: balance of %s would overflow", la)
+		}
+		w.balances[la] = after
+		cp, err := resolveCounterparty(p.Counterparty, parties)
+		if err != nil {
+			return nil, err
+		}
+		e := Entry{
+			ID: ids[i], LedgerAccountID: la, System: p.System, TransactionID: txnID, OperationID: m.OperationID,
+			OccurredAt: at, Direction: Credit, Amount: p.Amount, BalanceBefore: money.Cents(before), BalanceAfter: money.Cents(after),
+			Kind: orDefault(p.Kind, m.Kind), Description: orDefault(p.Description, m.Description), Fee: p.Fee, Counterparty: cp,
+		}
+		if p.customer() {
+			id := p.AccountID
+			e.AccountID = &id
+		}
+		if p.Amount < 0 {
+			e.Direction, e.Amount = Debit, -p.Amount
+		}
+		row, err := entryRowOf(e, int64(p.Amount))
+		if err != nil {
+			return nil, err
+		}
+		w.entries = append(w.entries, row)
+		w.out.Entries = append(w.out.Entries, e)
+	}
+	if sum != 0 {
+		return nil, fmt.Errorf("ledger: transaction %s postings sum to %d", txnID, sum)
+	}
+	for id, a := range locked {
+		if a.Kind == "CUSTOMER" && w.balances[id] < 0 {
+			return nil, apperr.Field(apperr.InsufficientFunds, []string{"amount"},
+				"the available balance is %s, less than the %s this movement needs", money.Cents(a.AvailableCents), money.Cents(a.AvailableCents-w.balances[id]))
+		}
+	}
+	return w, nil
+}
+
+// write inserts the transaction and its entries and sets the new balances in one statement
+// (one round trip, while the ledger accounts are locked). Its foreign keys are checked at the end
+// of the statement, when the transaction row the entries point to exists.
+func (w *posting) write(tx *gorm.DB) error {
+	var q strings.Builder
+	t := w.txn
+	args := []any{t.ID, t.Kind, t.TenantID, t.OperationID, t.Description, t.OccurredAt}
+	q.WriteString(`WITH txn AS (INSERT INTO ledger_transactions (id, kind, tenant_id, operation_id, description, occurred_at)
+		VALUES (?, ?, ?::uuid, ?::uuid, ?, ?)),
+	entries AS (INSERT INTO ledger_entries (id, transaction_id, ledger_account_id, occurred_at, amount_cents,
+		balance_before_cents, balance_after_cents, kind, description, fee_cents, counterparty) VALUES `)
+	for i, e := range w.entries {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?::uuid, ?::uuid, ?::uuid, ?, ?::bigint, ?::bigint, ?::bigint, ?, ?, ?::bigint, ?::jsonb)")
+		var cp any // a nil []byte would be sent as an empty string, not NULL
+		if e.Counterparty != nil {
+			cp = string(e.Counterparty)
+		}
+		args = append(args, e.ID, e.TransactionID, e.LedgerAccountID, e.OccurredAt, e.AmountCents,
+			e.BalanceBeforeCents, e.BalanceAfterCents, e.Kind, e.Description, e.FeeCents, cp)
+	}
+	q.WriteString(`)
+	UPDATE ledger_accounts la SET available_cents = v.available, last_entry_at = ? FROM (VALUES `)
+	args = append(args, t.OccurredAt)
+	i := 0
+	for id, bal := range w.balances {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?::uuid, ?::bigint)")
+		args = append(args, id, bal)
+		i++
+	}
+	q.WriteString(") AS v (id, available) WHERE la.id = v.id")
+	res := tx.Exec(q.String(), args...)
+	if res.Error != nil {
+		return fmt.Errorf("ledger: write movement: %w", res.Error)
+	}
+	if int(res.RowsAffected) != len(w.balances) {
+		return fmt.Errorf("ledger: updated %d of %d balances", res.RowsAffected, len(w.balances))
+	}
+	return nil
+}
+
+// entryIDs returns n new UUIDv7 ids in ascending order. Entries of one transaction share one
+// occurred_at, so their ids alone order them; sorting makes that hold whatever the generator does.
+func entryIDs(n int) []uuid.UUID {
+	ids := make([]uuid.UUID, n)
+	for i := range ids {
+		ids[i] = uuid.Must(uuid.NewV7())
+	}
+	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	return ids
+}
+
+// resolveCounterparty fills a Ponte account's counterparty from the account and its payment
+// account, so every entry carries the same details whoever posted it.
+func resolveCounterparty(c *Counterparty, parties map[uuid.UUID]*party) (*Counterparty, error) {
+	if c == nil || c.AccountID == nil {
+		return c, nil
+	}
+	p, ok := parties[*c.AccountID]
+	if !ok {
+		return nil, apperr.Field(apperr.NotFound, []string{"counterparty"}, "no account with id %s", *c.AccountID)
+	}
+	return p.counterparty(), nil
+}
+
+func entryRowOf(e Entry, signed int64) (models.LedgerEntry, error) {
+	row := models.LedgerEntry{
+		ID: e.ID, TransactionID: e.TransactionID, LedgerAccountID: e.LedgerAccountID, OccurredAt: e.OccurredAt,
+		AmountCents: signed, BalanceBeforeCents: int64(e.BalanceBefore), BalanceAfterCents: int64(e.BalanceAfter),
+		Kind: string(e.Kind), Description: e.Description, FeeCents: int64(e.Fee),
+	}
+	if e.Counterparty != nil {
+		b, err := json.Marshal(e.Counterparty)
+		if err != nil {
+			return row, fmt.Errorf("ledger: encode counterparty: %w", err)
+		}
+		row.Counterparty = b
+	}
+	return row, nil
+}
+
+// addCents adds without wrapping around; ok is false on overflow.
+func addCents(a, b int64) (sum int64, ok bool) {
+	if (b > 0 && a > math.MaxInt64-b) || (b < 0 && a < math.MinInt64-b) {
+		return 0, false
+	}
+	return a + b, true
+}
+
+// orDefault returns the first of a, b that is not empty.
+func orDefault[T ~string](a, b T) T {
+	if a != "" {
+		return a
+	}
+	return b
+}
