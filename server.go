@@ -21,10 +21,12 @@ import (
 
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/database"
 	"github.com/ponte-bff/ponte/devidp"
 	"github.com/ponte-bff/ponte/devseed"
+	"github.com/ponte-bff/ponte/httpapi"
 	"github.com/ponte-bff/ponte/ide"
 	"github.com/ponte-bff/ponte/resolvers"
 )
@@ -75,6 +77,11 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 		return err
 	}
 
+	ledgerService, err := ledger.New(ctx, db)
+	if err != nil {
+		return err
+	}
+
 	mux := http.NewServeMux()
 	publicURL := cfg.PublicURL
 	if publicURL == "" {
@@ -97,7 +104,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 			return fmt.Errorf("development OpenID Provider: %w", err)
 		}
 		mux.Handle("/idp/", idp)
-		if err := devseed.Seed(ctx, db, accountService, demoHolder(idpCfg)); err != nil {
+		if err := devseed.Seed(ctx, db, accountService, ledgerService, demoHolder(idpCfg)); err != nil {
 			return err
 		}
 		log.Info("development OpenID Provider", "issuer", issuer)
@@ -112,7 +119,11 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 	})
 	consent.NewPages(consentService, login, log).Routes(mux)
 	go sweep(ctx, cfg.SweepInterval, log, consentService.ExpireDue)
-	res := &resolvers.Resolver{Authz: auth.NewAuthorizer(db), AccountService: accountService, ConsentService: consentService}
+	authz := auth.NewAuthorizer(db)
+	res := &resolvers.Resolver{Authz: authz, AccountService: accountService, ConsentService: consentService,
+		Ledger: ledgerService, Sandbox: cfg.Env != envProduction}
+	statements := &httpapi.Statements{Authz: authz, Accounts: accountService, Ledger: ledgerService, Log: log}
+	statements.Routes(mux, authn.Middleware(log, nil))
 
 	routes(mux, cfg, port, newGraphQLHandler(cfg, res, authn, log), db, authn)
 	srv := &http.Server{

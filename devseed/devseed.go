@@ -8,13 +8,17 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/google/uuid"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/models"
+	"github.com/ponte-bff/ponte/money"
 )
 
 // Tenants are the demo ERPs, matching the development OpenID Provider's clients.
@@ -28,33 +32,53 @@ type Holder struct {
 	Name, Email, Document string
 }
 
-// Seed registers the demo tenants and opens and approves the holder's account if missing.
-func Seed(ctx context.Context, db *gorm.DB, svc *accounts.Service, h Holder) error {
+// DemoBalance is what the demo holder's account receives once, as an incoming TED.
+const DemoBalance = money.Cents(10_000_00)
+
+// Seed registers the demo tenants, opens and approves the holder's account if missing, and
+// gives it a demo balance (once: the deposit's idempotency key makes later starts replay it).
+func Seed(ctx context.Context, db *gorm.DB, svc *accounts.Service, led *ledger.Service, h Holder) error {
 	for _, t := range Tenants {
 		t := t
 		if err := db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&t).Error; err != nil {
 			return fmt.Errorf("seed tenant %s: %w", t.ClientID, err)
 		}
 	}
+	acc, err := holderAccount(ctx, db, svc, h)
+	if err != nil {
+		return err
+	}
+	_, err = led.Deposit(ctx, ledger.DepositInput{
+		IdempotencyKey: "devseed-demo-balance", AccountID: acc, Amount: DemoBalance,
+		Description: "Saldo de demonstração", From: ledger.SandboxCounterparty,
+	})
+	if err != nil {
+		return fmt.Errorf("seed demo balance: %w", err)
+	}
+	return nil
+}
+
+// holderAccount returns the holder's account, opening and approving it the first time.
+func holderAccount(ctx context.Context, db *gorm.DB, svc *accounts.Service, h Holder) (uuid.UUID, error) {
 	var existing models.Account
 	err := db.WithContext(ctx).Where("document = ?", h.Document).Take(&existing).Error
 	if err == nil {
-		return nil
+		return existing.ID, nil
 	}
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
-		return err
+		return uuid.Nil, err
 	}
 	acc, err := svc.Create(ctx, nil, accounts.CreateInput{Name: h.Name, Email: h.Email, Document: h.Document})
 	if apperr.CodeOf(err) == apperr.DuplicateDocument { // another replica seeded it first
-		return nil
+		return holderAccount(ctx, db, svc, h)
 	}
 	if err != nil {
-		return fmt.Errorf("seed holder account: %w", err)
+		return uuid.Nil, fmt.Errorf("seed holder account: %w", err)
 	}
 	if _, err := svc.Review(ctx, acc.ID, accounts.DecisionApprove, ptr("demo account"), "devseed"); err != nil {
-		return fmt.Errorf("approve holder account: %w", err)
+		return uuid.Nil, fmt.Errorf("approve holder account: %w", err)
 	}
-	return nil
+	return acc.ID, nil
 }
 
 func ptr(s string) *string { return &s }

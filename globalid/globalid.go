@@ -17,6 +17,8 @@ const (
 	BankAccount Type = "BankAccount"
 	Tenant      Type = "Tenant"
 	Consent     Type = "Consent"
+	Entry       Type = "StatementEntry"
+	Transaction Type = "LedgerTransaction"
 )
 
 // prefix versions the encoding so it can change without breaking stored IDs.

@@ -8,6 +8,7 @@ import (
 	"embed"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/ponte-bff/ponte/graph/model"
@@ -23,7 +24,9 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Account() AccountResolver
 	Consent() ConsentResolver
+	Limits() LimitsResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
@@ -34,6 +37,7 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Account struct {
+		Balance      func(childComplexity int) int
 		BankAccount  func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
 		DateOfBirth  func(childComplexity int) int
@@ -44,6 +48,7 @@ type ComplexityRoot struct {
 		Limits       func(childComplexity int) int
 		MobileNumber func(childComplexity int) int
 		Name         func(childComplexity int) int
+		Statement    func(childComplexity int, first *int, after *string, from *time.Time, to *time.Time, direction *model.EntryDirection) int
 		Status       func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
 	}
@@ -58,6 +63,12 @@ type ComplexityRoot struct {
 	AccountEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Balance struct {
+		Available func(childComplexity int) int
+		Blocked   func(childComplexity int) int
+		Scheduled func(childComplexity int) int
 	}
 
 	BankAccount struct {
@@ -104,8 +115,23 @@ type ComplexityRoot struct {
 		Status         func(childComplexity int) int
 	}
 
+	Counterparty struct {
+		AccountCode  func(childComplexity int) int
+		AccountType  func(childComplexity int) int
+		BranchCode   func(childComplexity int) int
+		Document     func(childComplexity int) int
+		DocumentType func(childComplexity int) int
+		Institution  func(childComplexity int) int
+		Name         func(childComplexity int) int
+	}
+
 	CreateAccountPayload struct {
 		Account    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	CreateLimitPlanPayload struct {
+		Plan       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
 
@@ -115,10 +141,18 @@ type ComplexityRoot struct {
 		Name func(childComplexity int) int
 	}
 
-	Limits struct {
+	LimitPlan struct {
 		Daily   func(childComplexity int) int
 		Monthly func(childComplexity int) int
-		Plan    func(childComplexity int) int
+		Name    func(childComplexity int) int
+	}
+
+	Limits struct {
+		Daily       func(childComplexity int) int
+		DailyUsed   func(childComplexity int) int
+		Monthly     func(childComplexity int) int
+		MonthlyUsed func(childComplexity int) int
+		Plan        func(childComplexity int) int
 	}
 
 	Money struct {
@@ -127,10 +161,13 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateAccount  func(childComplexity int, input model.CreateAccountInput) int
-		RequestConsent func(childComplexity int, input model.RequestConsentInput) int
-		ReviewKyc      func(childComplexity int, input model.ReviewKycInput) int
-		RevokeConsent  func(childComplexity int, input model.RevokeConsentInput) int
+		CreateAccount       func(childComplexity int, input model.CreateAccountInput) int
+		CreateLimitPlan     func(childComplexity int, input model.CreateLimitPlanInput) int
+		RequestConsent      func(childComplexity int, input model.RequestConsentInput) int
+		ReviewKyc           func(childComplexity int, input model.ReviewKycInput) int
+		RevokeConsent       func(childComplexity int, input model.RevokeConsentInput) int
+		SandboxDeposit      func(childComplexity int, input model.SandboxDepositInput) int
+		SetAccountLimitPlan func(childComplexity int, input model.SetAccountLimitPlanInput) int
 	}
 
 	PageInfo struct {
@@ -141,12 +178,13 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Account  func(childComplexity int, id string) int
-		Accounts func(childComplexity int, first *int, after *string) int
-		Consent  func(childComplexity int, id string) int
-		Consents func(childComplexity int, first *int, after *string, status []model.ConsentStatus) int
-		Node     func(childComplexity int, id string) int
-		Viewer   func(childComplexity int) int
+		Account    func(childComplexity int, id string) int
+		Accounts   func(childComplexity int, first *int, after *string) int
+		Consent    func(childComplexity int, id string) int
+		Consents   func(childComplexity int, first *int, after *string, status []model.ConsentStatus) int
+		LimitPlans func(childComplexity int) int
+		Node       func(childComplexity int, id string) int
+		Viewer     func(childComplexity int) int
 	}
 
 	RequestConsentPayload struct {
@@ -162,6 +200,42 @@ type ComplexityRoot struct {
 	RevokeConsentPayload struct {
 		Consent    func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	SandboxDepositPayload struct {
+		Account    func(childComplexity int) int
+		Entry      func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	SetAccountLimitPlanPayload struct {
+		Account    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	StatementConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	StatementEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	StatementEntry struct {
+		Amount        func(childComplexity int) int
+		BalanceAfter  func(childComplexity int) int
+		BalanceBefore func(childComplexity int) int
+		Counterparty  func(childComplexity int) int
+		Description   func(childComplexity int) int
+		Direction     func(childComplexity int) int
+		Fee           func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		OccurredAt    func(childComplexity int) int
+		TransactionID func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -204,6 +278,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Account.balance":
+		if e.ComplexityRoot.Account.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Balance(childComplexity), true
 	case "Account.bankAccount":
 		if e.ComplexityRoot.Account.BankAccount == nil {
 			break
@@ -264,6 +344,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Name(childComplexity), true
+	case "Account.statement":
+		if e.ComplexityRoot.Account.Statement == nil {
+			break
+		}
+
+		args, err := ec.field_Account_statement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.Statement(childComplexity, args["first"].(*int), args["after"].(*string), args["from"].(*time.Time), args["to"].(*time.Time), args["direction"].(*model.EntryDirection)), true
 	case "Account.status":
 		if e.ComplexityRoot.Account.Status == nil {
 			break
@@ -314,6 +405,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountEdge.Node(childComplexity), true
+
+	case "Balance.available":
+		if e.ComplexityRoot.Balance.Available == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Balance.Available(childComplexity), true
+	case "Balance.blocked":
+		if e.ComplexityRoot.Balance.Blocked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Balance.Blocked(childComplexity), true
+	case "Balance.scheduled":
+		if e.ComplexityRoot.Balance.Scheduled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Balance.Scheduled(childComplexity), true
 
 	case "BankAccount.accountCode":
 		if e.ComplexityRoot.BankAccount.AccountCode == nil {
@@ -494,6 +604,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConsentStatusEvent.Status(childComplexity), true
 
+	case "Counterparty.accountCode":
+		if e.ComplexityRoot.Counterparty.AccountCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Counterparty.AccountCode(childComplexity), true
+	case "Counterparty.accountType":
+		if e.ComplexityRoot.Counterparty.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Counterparty.AccountType(childComplexity), true
+	case "Counterparty.branchCode":
+		if e.ComplexityRoot.Counterparty.BranchCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Counterparty.BranchCode(childComplexity), true
+	case "Counterparty.document":
+		if e.ComplexityRoot.Counterparty.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Counterparty.Document(childComplexity), true
+	case "Counterparty.documentType":
+		if e.ComplexityRoot.Counterparty.DocumentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Counterparty.DocumentType(childComplexity), true
+	case "Counterparty.institution":
+		if e.ComplexityRoot.Counterparty.Institution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Counterparty.Institution(childComplexity), true
+	case "Counterparty.name":
+		if e.ComplexityRoot.Counterparty.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Counterparty.Name(childComplexity), true
+
 	case "CreateAccountPayload.account":
 		if e.ComplexityRoot.CreateAccountPayload.Account == nil {
 			break
@@ -506,6 +659,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateAccountPayload.UserErrors(childComplexity), true
+
+	case "CreateLimitPlanPayload.plan":
+		if e.ComplexityRoot.CreateLimitPlanPayload.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateLimitPlanPayload.Plan(childComplexity), true
+	case "CreateLimitPlanPayload.userErrors":
+		if e.ComplexityRoot.CreateLimitPlanPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateLimitPlanPayload.UserErrors(childComplexity), true
 
 	case "Institution.code":
 		if e.ComplexityRoot.Institution.Code == nil {
@@ -526,18 +692,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Institution.Name(childComplexity), true
 
+	case "LimitPlan.daily":
+		if e.ComplexityRoot.LimitPlan.Daily == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitPlan.Daily(childComplexity), true
+	case "LimitPlan.monthly":
+		if e.ComplexityRoot.LimitPlan.Monthly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitPlan.Monthly(childComplexity), true
+	case "LimitPlan.name":
+		if e.ComplexityRoot.LimitPlan.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitPlan.Name(childComplexity), true
+
 	case "Limits.daily":
 		if e.ComplexityRoot.Limits.Daily == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Limits.Daily(childComplexity), true
+	case "Limits.dailyUsed":
+		if e.ComplexityRoot.Limits.DailyUsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Limits.DailyUsed(childComplexity), true
 	case "Limits.monthly":
 		if e.ComplexityRoot.Limits.Monthly == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Limits.Monthly(childComplexity), true
+	case "Limits.monthlyUsed":
+		if e.ComplexityRoot.Limits.MonthlyUsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Limits.MonthlyUsed(childComplexity), true
 	case "Limits.plan":
 		if e.ComplexityRoot.Limits.Plan == nil {
 			break
@@ -569,6 +766,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["input"].(model.CreateAccountInput)), true
+	case "Mutation.createLimitPlan":
+		if e.ComplexityRoot.Mutation.CreateLimitPlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createLimitPlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateLimitPlan(childComplexity, args["input"].(model.CreateLimitPlanInput)), true
 	case "Mutation.requestConsent":
 		if e.ComplexityRoot.Mutation.RequestConsent == nil {
 			break
@@ -602,6 +810,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeConsent(childComplexity, args["input"].(model.RevokeConsentInput)), true
+	case "Mutation.sandboxDeposit":
+		if e.ComplexityRoot.Mutation.SandboxDeposit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sandboxDeposit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SandboxDeposit(childComplexity, args["input"].(model.SandboxDepositInput)), true
+	case "Mutation.setAccountLimitPlan":
+		if e.ComplexityRoot.Mutation.SetAccountLimitPlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setAccountLimitPlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetAccountLimitPlan(childComplexity, args["input"].(model.SetAccountLimitPlanInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -673,6 +903,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Consents(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].([]model.ConsentStatus)), true
 
+	case "Query.limitPlans":
+		if e.ComplexityRoot.Query.LimitPlans == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.LimitPlans(childComplexity), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -729,6 +965,137 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RevokeConsentPayload.UserErrors(childComplexity), true
+
+	case "SandboxDepositPayload.account":
+		if e.ComplexityRoot.SandboxDepositPayload.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SandboxDepositPayload.Account(childComplexity), true
+	case "SandboxDepositPayload.entry":
+		if e.ComplexityRoot.SandboxDepositPayload.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SandboxDepositPayload.Entry(childComplexity), true
+	case "SandboxDepositPayload.userErrors":
+		if e.ComplexityRoot.SandboxDepositPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SandboxDepositPayload.UserErrors(childComplexity), true
+
+	case "SetAccountLimitPlanPayload.account":
+		if e.ComplexityRoot.SetAccountLimitPlanPayload.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetAccountLimitPlanPayload.Account(childComplexity), true
+	case "SetAccountLimitPlanPayload.userErrors":
+		if e.ComplexityRoot.SetAccountLimitPlanPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetAccountLimitPlanPayload.UserErrors(childComplexity), true
+
+	case "StatementConnection.edges":
+		if e.ComplexityRoot.StatementConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementConnection.Edges(childComplexity), true
+	case "StatementConnection.nodes":
+		if e.ComplexityRoot.StatementConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementConnection.Nodes(childComplexity), true
+	case "StatementConnection.pageInfo":
+		if e.ComplexityRoot.StatementConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementConnection.PageInfo(childComplexity), true
+
+	case "StatementEdge.cursor":
+		if e.ComplexityRoot.StatementEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEdge.Cursor(childComplexity), true
+	case "StatementEdge.node":
+		if e.ComplexityRoot.StatementEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEdge.Node(childComplexity), true
+
+	case "StatementEntry.amount":
+		if e.ComplexityRoot.StatementEntry.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntry.Amount(childComplexity), true
+	case "StatementEntry.balanceAfter":
+		if e.ComplexityRoot.StatementEntry.BalanceAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntry.BalanceAfter(childComplexity), true
+	case "StatementEntry.balanceBefore":
+		if e.ComplexityRoot.StatementEntry.BalanceBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntry.BalanceBefore(childComplexity), true
+	case "StatementEntry.counterparty":
+		if e.ComplexityRoot.StatementEntry.Counterparty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntry.Counterparty(childComplexity), true
+	case "StatementEntry.description":
+		if e.ComplexityRoot.StatementEntry.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntry.Description(childComplexity), true
+	case "StatementEntry.direction":
+		if e.ComplexityRoot.StatementEntry.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntry.Direction(childComplexity), true
+	case "StatementEntry.fee":
+		if e.ComplexityRoot.StatementEntry.Fee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntry.Fee(childComplexity), true
+	case "StatementEntry.id":
+		if e.ComplexityRoot.StatementEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntry.ID(childComplexity), true
+	case "StatementEntry.kind":
+		if e.ComplexityRoot.StatementEntry.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntry.Kind(childComplexity), true
+	case "StatementEntry.occurredAt":
+		if e.ComplexityRoot.StatementEntry.OccurredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntry.OccurredAt(childComplexity), true
+	case "StatementEntry.transactionId":
+		if e.ComplexityRoot.StatementEntry.TransactionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntry.TransactionID(childComplexity), true
 
 	case "Subscription.consentStatusChanged":
 		if e.ComplexityRoot.Subscription.ConsentStatusChanged == nil {
@@ -827,10 +1194,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("CreateAccountInput", ec.unmarshalInputCreateAccountInput),
+			graphql.NewInputUnmarshaler("CreateLimitPlanInput", ec.unmarshalInputCreateLimitPlanInput),
 			graphql.NewInputUnmarshaler("RepresentativeInput", ec.unmarshalInputRepresentativeInput),
 			graphql.NewInputUnmarshaler("RequestConsentInput", ec.unmarshalInputRequestConsentInput),
 			graphql.NewInputUnmarshaler("ReviewKycInput", ec.unmarshalInputReviewKycInput),
 			graphql.NewInputUnmarshaler("RevokeConsentInput", ec.unmarshalInputRevokeConsentInput),
+			graphql.NewInputUnmarshaler("SandboxDepositInput", ec.unmarshalInputSandboxDepositInput),
+			graphql.NewInputUnmarshaler("SetAccountLimitPlanInput", ec.unmarshalInputSetAccountLimitPlanInput),
 		)
 	}
 	first := true
@@ -923,7 +1293,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/consents.graphqls" "schema/schema.graphqls" "schema/viewer.graphqls"
+//go:embed "schema/accounts.graphqls" "schema/consents.graphqls" "schema/ledger.graphqls" "schema/schema.graphqls" "schema/viewer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -937,6 +1307,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "schema/accounts.graphqls", Input: sourceData("schema/accounts.graphqls"), BuiltIn: false},
 	{Name: "schema/consents.graphqls", Input: sourceData("schema/consents.graphqls"), BuiltIn: false},
+	{Name: "schema/ledger.graphqls", Input: sourceData("schema/ledger.graphqls"), BuiltIn: false},
 	{Name: "schema/schema.graphqls", Input: sourceData("schema/schema.graphqls"), BuiltIn: false},
 	{Name: "schema/viewer.graphqls", Input: sourceData("schema/viewer.graphqls"), BuiltIn: false},
 }
@@ -972,6 +1343,10 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Account_updatedAt(ctx, field)
+	case "balance":
+		return ec.fieldContext_Account_balance(ctx, field)
+	case "statement":
+		return ec.fieldContext_Account_statement(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 }
@@ -998,6 +1373,18 @@ func (ec *executionContext) childFields_AccountEdge(ctx context.Context, field g
 		return ec.fieldContext_AccountEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccountEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Balance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "available":
+		return ec.fieldContext_Balance_available(ctx, field)
+	case "blocked":
+		return ec.fieldContext_Balance_blocked(ctx, field)
+	case "scheduled":
+		return ec.fieldContext_Balance_scheduled(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Balance", field.Name)
 }
 
 func (ec *executionContext) childFields_BankAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1088,6 +1475,26 @@ func (ec *executionContext) childFields_ConsentStatusEvent(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type ConsentStatusEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_Counterparty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Counterparty_name(ctx, field)
+	case "document":
+		return ec.fieldContext_Counterparty_document(ctx, field)
+	case "documentType":
+		return ec.fieldContext_Counterparty_documentType(ctx, field)
+	case "institution":
+		return ec.fieldContext_Counterparty_institution(ctx, field)
+	case "branchCode":
+		return ec.fieldContext_Counterparty_branchCode(ctx, field)
+	case "accountCode":
+		return ec.fieldContext_Counterparty_accountCode(ctx, field)
+	case "accountType":
+		return ec.fieldContext_Counterparty_accountType(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Counterparty", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "account":
@@ -1096,6 +1503,16 @@ func (ec *executionContext) childFields_CreateAccountPayload(ctx context.Context
 		return ec.fieldContext_CreateAccountPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAccountPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateLimitPlanPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "plan":
+		return ec.fieldContext_CreateLimitPlanPayload_plan(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CreateLimitPlanPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateLimitPlanPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Institution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1110,6 +1527,18 @@ func (ec *executionContext) childFields_Institution(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type Institution", field.Name)
 }
 
+func (ec *executionContext) childFields_LimitPlan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_LimitPlan_name(ctx, field)
+	case "daily":
+		return ec.fieldContext_LimitPlan_daily(ctx, field)
+	case "monthly":
+		return ec.fieldContext_LimitPlan_monthly(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LimitPlan", field.Name)
+}
+
 func (ec *executionContext) childFields_Limits(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "plan":
@@ -1118,6 +1547,10 @@ func (ec *executionContext) childFields_Limits(ctx context.Context, field graphq
 		return ec.fieldContext_Limits_daily(ctx, field)
 	case "monthly":
 		return ec.fieldContext_Limits_monthly(ctx, field)
+	case "dailyUsed":
+		return ec.fieldContext_Limits_dailyUsed(ctx, field)
+	case "monthlyUsed":
+		return ec.fieldContext_Limits_monthlyUsed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Limits", field.Name)
 }
@@ -1174,6 +1607,78 @@ func (ec *executionContext) childFields_RevokeConsentPayload(ctx context.Context
 		return ec.fieldContext_RevokeConsentPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RevokeConsentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SandboxDepositPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entry":
+		return ec.fieldContext_SandboxDepositPayload_entry(ctx, field)
+	case "account":
+		return ec.fieldContext_SandboxDepositPayload_account(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SandboxDepositPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SandboxDepositPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SetAccountLimitPlanPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "account":
+		return ec.fieldContext_SetAccountLimitPlanPayload_account(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SetAccountLimitPlanPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetAccountLimitPlanPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_StatementConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_StatementConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_StatementConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StatementConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatementConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_StatementEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_StatementEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_StatementEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatementEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StatementEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StatementEntry_id(ctx, field)
+	case "occurredAt":
+		return ec.fieldContext_StatementEntry_occurredAt(ctx, field)
+	case "direction":
+		return ec.fieldContext_StatementEntry_direction(ctx, field)
+	case "amount":
+		return ec.fieldContext_StatementEntry_amount(ctx, field)
+	case "balanceBefore":
+		return ec.fieldContext_StatementEntry_balanceBefore(ctx, field)
+	case "balanceAfter":
+		return ec.fieldContext_StatementEntry_balanceAfter(ctx, field)
+	case "description":
+		return ec.fieldContext_StatementEntry_description(ctx, field)
+	case "kind":
+		return ec.fieldContext_StatementEntry_kind(ctx, field)
+	case "fee":
+		return ec.fieldContext_StatementEntry_fee(ctx, field)
+	case "transactionId":
+		return ec.fieldContext_StatementEntry_transactionId(ctx, field)
+	case "counterparty":
+		return ec.fieldContext_StatementEntry_counterparty(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatementEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

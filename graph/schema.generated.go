@@ -28,6 +28,7 @@ type QueryResolver interface {
 	Account(ctx context.Context, id string) (*model.Account, error)
 	Consents(ctx context.Context, first *int, after *string, status []model.ConsentStatus) (*model.ConsentConnection, error)
 	Consent(ctx context.Context, id string) (*model.Consent, error)
+	LimitPlans(ctx context.Context) ([]*model.LimitPlan, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -536,6 +537,38 @@ func (ec *executionContext) fieldContext_Query_consent(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_limitPlans(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_limitPlans(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().LimitPlans(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LimitPlan) graphql.Marshaler {
+			return ec.marshalNLimitPlan2ᚕᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐLimitPlanᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_limitPlans(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LimitPlan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -700,6 +733,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Tenant(ctx, sel, obj)
+	case model.StatementEntry:
+		return ec._StatementEntry(ctx, sel, &obj)
+	case *model.StatementEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._StatementEntry(ctx, sel, obj)
 	case model.Consent:
 		return ec._Consent(ctx, sel, &obj)
 	case *model.Consent:
@@ -874,6 +914,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_consent(ctx, field)
+				})
+		case "limitPlans":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_limitPlans(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {

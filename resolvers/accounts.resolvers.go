@@ -15,8 +15,27 @@ import (
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/graph/model"
+	"github.com/ponte-bff/ponte/money"
 	"github.com/ponte-bff/ponte/paging"
 )
+
+// DailyUsed is the resolver for the dailyUsed field.
+func (r *limitsResolver) DailyUsed(ctx context.Context, obj *model.Limits) (*money.Money, error) {
+	u, err := r.Ledger.LimitUsage(ctx, obj.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	return ptr(money.BRL(u.DailyUsed)), nil
+}
+
+// MonthlyUsed is the resolver for the monthlyUsed field.
+func (r *limitsResolver) MonthlyUsed(ctx context.Context, obj *model.Limits) (*money.Money, error) {
+	u, err := r.Ledger.LimitUsage(ctx, obj.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	return ptr(money.BRL(u.MonthlyUsed)), nil
+}
 
 // CreateAccount is the resolver for the createAccount field.
 func (r *mutationResolver) CreateAccount(ctx context.Context, input model.CreateAccountInput) (*model.CreateAccountPayload, error) {
@@ -33,6 +52,9 @@ func (r *mutationResolver) CreateAccount(ctx context.Context, input model.Create
 	}
 	if input.AccountType != nil {
 		in.AccountType = string(*input.AccountType)
+	}
+	for _, rep := range input.Representatives {
+		in.Representatives = append(in.Representatives, accounts.Representative{Name: rep.Name, Document: rep.Document})
 	}
 	acc, err := r.AccountService.Create(ctx, &c.Tenant.ID, in)
 	if err != nil {
@@ -108,7 +130,17 @@ func (r *queryResolver) Account(ctx context.Context, id string) (*model.Account,
 	return accountOut(acc), nil
 }
 
+// Account returns graph.AccountResolver implementation.
+func (r *Resolver) Account() graph.AccountResolver { return &accountResolver{r} }
+
+// Limits returns graph.LimitsResolver implementation.
+func (r *Resolver) Limits() graph.LimitsResolver { return &limitsResolver{r} }
+
 // Mutation returns graph.MutationResolver implementation.
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
 
-type mutationResolver struct{ *Resolver }
+type (
+	accountResolver  struct{ *Resolver }
+	limitsResolver   struct{ *Resolver }
+	mutationResolver struct{ *Resolver }
+)

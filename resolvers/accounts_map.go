@@ -21,10 +21,10 @@ func accountOut(a *models.Account) *model.Account {
 		Status:       model.AccountStatus(accounts.StatusOf(a)),
 		CreatedAt:    a.CreatedAt,
 		UpdatedAt:    a.UpdatedAt,
-		Limits:       &model.Limits{Daily: ptr(money.BRL(0)), Monthly: ptr(money.BRL(0))},
+		Limits:       &model.Limits{Daily: ptr(money.BRL(0)), Monthly: ptr(money.BRL(0)), AccountID: a.ID},
 	}
 	if p := a.LimitPlan; p != nil {
-		out.Limits = &model.Limits{Plan: &p.Name, Daily: ptr(money.BRL(money.Cents(p.DailyCents))), Monthly: ptr(money.BRL(money.Cents(p.MonthlyCents)))}
+		out.Limits.Plan, out.Limits.Daily, out.Limits.Monthly = &p.Name, ptr(money.BRL(money.Cents(p.DailyCents))), ptr(money.BRL(money.Cents(p.MonthlyCents)))
 	}
 	if a.BankAccount != nil {
 		out.BankAccount = bankAccountOut(a.BankAccount)

@@ -80,3 +80,12 @@ func Recover(log *slog.Logger) graphql.RecoverFunc {
 		return apperr.E(apperr.Internal, "internal error")
 	}
 }
+
+// asBadInput turns a field error about a query argument into BAD_USER_INPUT: queries have no
+// userErrors, so a bad argument (a date range backwards) is a GraphQL error with that code.
+func asBadInput(err error) error {
+	if e, ok := apperr.As(err); ok && (e.Code == apperr.Invalid || e.Code == apperr.Required) {
+		return &apperr.Error{Code: apperr.BadInput, Field: e.Field, Message: e.Message, Err: e.Err}
+	}
+	return err
+}

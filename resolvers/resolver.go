@@ -3,8 +3,11 @@
 package resolvers
 
 import (
+	"time"
+
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/graph/model"
@@ -15,6 +18,8 @@ type Resolver struct {
 	Authz          *auth.Authorizer
 	AccountService *accounts.Service
 	ConsentService *consent.Service
+	Ledger         *ledger.Service
+	Sandbox        bool // sandbox-only operations (sandboxDeposit) are allowed
 }
 
 // Config returns the gqlgen configuration: resolvers and complexity functions together.
@@ -28,6 +33,9 @@ func Config(r *Resolver) graph.Config {
 		return 1 + n*childComplexity
 	}
 	cfg.Complexity.Query.Accounts = connection
+	cfg.Complexity.Account.Statement = func(child int, first *int, after *string, _, _ *time.Time, _ *model.EntryDirection) int {
+		return connection(child, first, after)
+	}
 	cfg.Complexity.Query.Consents = func(child int, first *int, after *string, _ []model.ConsentStatus) int {
 		return connection(child, first, after)
 	}

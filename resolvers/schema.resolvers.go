@@ -27,11 +27,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	case globalid.BankAccount:
 		ba, err := r.AccountService.GetBankAccount(ctx, key)
 		if apperr.CodeOf(err) == apperr.NotFound {
-			_, err = r.Authz.Caller(ctx) // unauthenticated stays so; anyone else is refused alike
-			if err == nil {
-				err = apperr.E(apperr.Forbidden, "you are not allowed to do this")
-			}
-			return nil, err
+			return nil, r.refuse(ctx)
 		}
 		if err != nil {
 			return nil, err
@@ -42,6 +38,18 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		return bankAccountOut(ba), nil
 	case globalid.Consent:
 		return r.Query().Consent(ctx, id)
+	case globalid.Entry:
+		e, err := r.Ledger.GetEntry(ctx, key)
+		if apperr.CodeOf(err) == apperr.NotFound || (err == nil && e.AccountID == nil) {
+			return nil, r.refuse(ctx)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if _, err := r.Authz.Account(ctx, auth.ActionReadStatement, *e.AccountID); err != nil {
+			return nil, err
+		}
+		return entryOut(e), nil
 	case globalid.Tenant:
 		t, err := r.Authz.Tenant(ctx, key)
 		if err != nil {

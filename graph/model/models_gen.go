@@ -36,6 +36,10 @@ type Account struct {
 	Limits      *Limits      `json:"limits"`
 	CreatedAt   time.Time    `json:"createdAt"`
 	UpdatedAt   time.Time    `json:"updatedAt"`
+	// Needs the scope balance:read.
+	Balance *Balance `json:"balance"`
+	// Newest first. from and to are São Paulo days, both included. Needs the scope statement:read.
+	Statement *StatementConnection `json:"statement"`
 }
 
 func (Account) IsNode()            {}
@@ -51,6 +55,13 @@ type AccountConnection struct {
 type AccountEdge struct {
 	Cursor string   `json:"cursor"`
 	Node   *Account `json:"node"`
+}
+
+// An account's balances. The account holds available + blocked; scheduled is what scheduled payments will take.
+type Balance struct {
+	Available *money.Money `json:"available"`
+	Blocked   *money.Money `json:"blocked"`
+	Scheduled *money.Money `json:"scheduled"`
 }
 
 // Bank details of a payment account.
@@ -87,6 +98,18 @@ type ConsentStatusEvent struct {
 	OccurredAt     time.Time      `json:"occurredAt"`
 }
 
+// Who is on the other side of a statement entry.
+type Counterparty struct {
+	Name *string `json:"name,omitempty"`
+	// CPF or CNPJ.
+	Document     *string          `json:"document,omitempty"`
+	DocumentType *DocumentType    `json:"documentType,omitempty"`
+	Institution  *Institution     `json:"institution,omitempty"`
+	BranchCode   *string          `json:"branchCode,omitempty"`
+	AccountCode  *string          `json:"accountCode,omitempty"`
+	AccountType  *BankAccountType `json:"accountType,omitempty"`
+}
+
 type CreateAccountInput struct {
 	// Full name of the person, or the company's legal name.
 	Name  string `json:"name"`
@@ -110,6 +133,17 @@ type CreateAccountPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type CreateLimitPlanInput struct {
+	Name    string      `json:"name"`
+	Daily   money.Cents `json:"daily"`
+	Monthly money.Cents `json:"monthly"`
+}
+
+type CreateLimitPlanPayload struct {
+	Plan       *LimitPlan   `json:"plan,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 // A financial institution in the Brazilian payment system.
 type Institution struct {
 	Name string `json:"name"`
@@ -119,10 +153,9 @@ type Institution struct {
 	Code string `json:"code"`
 }
 
-// Movement limits of an account; R$0.00 until a limit plan is assigned.
-type Limits struct {
-	// Name of the limit plan; null when the account has none.
-	Plan    *string      `json:"plan,omitempty"`
+// A named pair of movement limits.
+type LimitPlan struct {
+	Name    string       `json:"name"`
 	Daily   *money.Money `json:"daily"`
 	Monthly *money.Money `json:"monthly"`
 }
@@ -181,6 +214,63 @@ type RevokeConsentPayload struct {
 	Consent    *Consent     `json:"consent,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
 }
+
+type SandboxDepositInput struct {
+	AccountID      string      `json:"accountId"`
+	Amount         money.Cents `json:"amount"`
+	Description    *string     `json:"description,omitempty"`
+	IdempotencyKey string      `json:"idempotencyKey"`
+}
+
+type SandboxDepositPayload struct {
+	Entry      *StatementEntry `json:"entry,omitempty"`
+	Account    *Account        `json:"account,omitempty"`
+	UserErrors []*UserError    `json:"userErrors"`
+}
+
+type SetAccountLimitPlanInput struct {
+	AccountID string `json:"accountId"`
+	// Name of an existing plan.
+	Plan string `json:"plan"`
+}
+
+type SetAccountLimitPlanPayload struct {
+	Account    *Account     `json:"account,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type StatementConnection struct {
+	Edges    []*StatementEdge  `json:"edges"`
+	Nodes    []*StatementEntry `json:"nodes"`
+	PageInfo *PageInfo         `json:"pageInfo"`
+}
+
+type StatementEdge struct {
+	Cursor string          `json:"cursor"`
+	Node   *StatementEntry `json:"node"`
+}
+
+// One line of an account's statement. Entries are never changed once written: a correction is a new entry.
+type StatementEntry struct {
+	ID         string         `json:"id"`
+	OccurredAt time.Time      `json:"occurredAt"`
+	Direction  EntryDirection `json:"direction"`
+	// Always positive: direction says which way.
+	Amount        *money.Money `json:"amount"`
+	BalanceBefore *money.Money `json:"balanceBefore"`
+	BalanceAfter  *money.Money `json:"balanceAfter"`
+	Description   string       `json:"description"`
+	// Stone's statement type: internal, external, external_refund, payment, payment_refund; and fee.
+	Kind string `json:"kind"`
+	// The fee of this entry's operation, itself posted as a separate entry of kind fee.
+	Fee *money.Money `json:"fee"`
+	// The ledger transaction this entry belongs to: every entry of one movement shares it.
+	TransactionID string        `json:"transactionId"`
+	Counterparty  *Counterparty `json:"counterparty,omitempty"`
+}
+
+func (StatementEntry) IsNode()            {}
+func (this StatementEntry) GetID() string { return this.ID }
 
 // An ERP or accounting platform registered with Ponte.
 type Tenant struct {
@@ -468,6 +558,63 @@ func (e *DocumentType) UnmarshalJSON(b []byte) error {
 }
 
 func (e DocumentType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type EntryDirection string
+
+const (
+	// Money in.
+	EntryDirectionCredit EntryDirection = "CREDIT"
+	// Money out.
+	EntryDirectionDebit EntryDirection = "DEBIT"
+)
+
+var AllEntryDirection = []EntryDirection{
+	EntryDirectionCredit,
+	EntryDirectionDebit,
+}
+
+func (e EntryDirection) IsValid() bool {
+	switch e {
+	case EntryDirectionCredit, EntryDirectionDebit:
+		return true
+	}
+	return false
+}
+
+func (e EntryDirection) String() string {
+	return string(e)
+}
+
+func (e *EntryDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EntryDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EntryDirection", str)
+	}
+	return nil
+}
+
+func (e EntryDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EntryDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EntryDirection) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
