@@ -20,7 +20,7 @@ func TestConsentJourney(t *testing.T) {
 		t.Fatalf("before consent: %+v", r.Errors)
 	}
 
-	p := requestConsent(t, s, tok, map[string]any{"document": "390.533.447-05", "scopes": []string{"ACCOUNTS_READ"}, "state": "erp-state-42"})
+	p := requestConsent(t, s, tok, map[string]any{"document": "390.533.447-05", "scopes": []string{"ACCOUNTS_READ", "BALANCE_READ"}, "state": "erp-state-42"})
 	if len(p.UserErrors) > 0 || p.Consent.Status != "AWAITING_AUTHORISATION" || p.Consent.AuthorizationURL == nil || p.Consent.Account != nil {
 		t.Fatalf("requestConsent: %+v %+v", p.Consent, p.UserErrors)
 	}
@@ -55,13 +55,25 @@ func TestConsentJourney(t *testing.T) {
 		t.Fatalf("consent after approval: %+v", c)
 	}
 
-	// Outside it: the tenant may not open accounts' details it was not granted... nor act for the holder.
+	var bal struct{ Balance struct{ Available struct{ Amount string } } }
+	gql(t, s, tok, `query($id: ID!) { account(id: $id) { balance { available { amount } } } }`, map[string]any{"id": accountID}).decode(t, "account", &bal)
+	if bal.Balance.Available.Amount != "10000.00" {
+		t.Fatalf("balance within the granted scope: %+v", bal)
+	}
+
+	// Outside it: the statement was not granted; another tenant has nothing.
+	if r := gql(t, s, tok, `query($id: ID!) { account(id: $id) { statement { nodes { id } } } }`, map[string]any{"id": accountID}); r.code() != "FORBIDDEN" {
+		t.Fatalf("statement without STATEMENT_READ: %+v", r.Errors)
+	}
+	if resp := getWithToken(t, s.URL+"/accounts/"+accountID+"/statement.csv", tok); resp.StatusCode != 403 {
+		t.Fatalf("CSV export without STATEMENT_READ: HTTP %d", resp.StatusCode)
+	}
 	if r := gql(t, s, tenant2Token(t, s), readAccount, map[string]any{"id": accountID}); r.code() != "FORBIDDEN" {
 		t.Fatalf("other tenant reads the consented account: %+v", r.Errors)
 	}
 
 	// Asking again for what is already granted reports the grant instead of a duplicate.
-	again := requestConsent(t, s, tok, map[string]any{"accountId": accountID, "scopes": []string{"ACCOUNTS_READ"}})
+	again := requestConsent(t, s, tok, map[string]any{"accountId": accountID, "scopes": []string{"BALANCE_READ"}})
 	if again.Consent == nil || again.Consent.ID != p.Consent.ID || again.Consent.AuthorizationURL != nil {
 		t.Fatalf("repeated request: %+v", again)
 	}
@@ -78,6 +90,9 @@ func TestConsentJourney(t *testing.T) {
 	}
 	if r := gql(t, s, tok, readAccount, map[string]any{"id": accountID}); r.code() != "FORBIDDEN" {
 		t.Fatalf("after revocation: %+v", r.Errors)
+	}
+	if r := gql(t, s, tok, `query($id: ID!) { account(id: $id) { balance { available { amount } } } }`, map[string]any{"id": accountID}); r.code() != "FORBIDDEN" {
+		t.Fatalf("balance after revocation: %+v", r.Errors)
 	}
 
 	// Every transition is in the append-only history.

@@ -19,6 +19,9 @@ import (
 	"github.com/ponte-bff/ponte/models"
 )
 
+// baseScope is granted with every consent: without seeing the account, no other scope is usable.
+const baseScope = "accounts:read"
+
 // RequestInput is a tenant's consent request: exactly one of AccountID and Document.
 type RequestInput struct {
 	AccountID   *uuid.UUID
@@ -116,6 +119,9 @@ func (s *Service) validate(tenant *models.Tenant, in *RequestInput, now time.Tim
 	}
 	if len(in.Scopes) == 0 {
 		errs = append(errs, apperr.Field(apperr.Required, []string{"scopes"}, "ask for at least one scope"))
+	} else if !slices.Contains(scopes, baseScope) && slices.Contains(tenant.AllowedScopes, baseScope) {
+		// Every other scope acts on the account this one shows, so it always comes along.
+		scopes = append(scopes, baseScope)
 	}
 	if in.RedirectURI == "" {
 		errs = append(errs, apperr.Field(apperr.Required, []string{"redirectUri"}, "redirectUri is required"))

@@ -684,7 +684,7 @@ func (e KycDecision) MarshalJSON() ([]byte, error) {
 type Scope string
 
 const (
-	// See the account's details.
+	// See the account's details. Always granted with a consent: every other scope acts on the account it shows.
 	ScopeAccountsRead Scope = "ACCOUNTS_READ"
 	// Read the balance.
 	ScopeBalanceRead Scope = "BALANCE_READ"
