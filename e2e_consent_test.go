@@ -55,7 +55,9 @@ func TestConsentJourney(t *testing.T) {
 		t.Fatalf("consent after approval: %+v", c)
 	}
 
-	var bal struct{ Balance struct{ Available struct{ Amount string } } }
+	var bal struct {
+		Balance struct{ Available struct{ Amount string } }
+	}
 	gql(t, s, tok, `query($id: ID!) { account(id: $id) { balance { available { amount } } } }`, map[string]any{"id": accountID}).decode(t, "account", &bal)
 	if bal.Balance.Available.Amount != "10000.00" {
 		t.Fatalf("balance within the granted scope: %+v", bal)
