@@ -28,6 +28,7 @@ import (
 	"github.com/ponte-bff/ponte/devseed"
 	"github.com/ponte-bff/ponte/httpapi"
 	"github.com/ponte-bff/ponte/ide"
+	"github.com/ponte-bff/ponte/reqid"
 	"github.com/ponte-bff/ponte/resolvers"
 )
 
@@ -127,7 +128,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 
 	routes(mux, cfg, port, newGraphQLHandler(cfg, res, authn, log), db, authn)
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           reqid.Middleware(mux),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),

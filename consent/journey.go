@@ -68,7 +68,7 @@ func (s *Service) OpenLink(ctx context.Context, login *Login, secret string) (co
 		}
 		if !now.Before(c.LinkExpiresAt) {
 			reason := "authorization link not used in time"
-			ev, err := s.transition(tx, &c, StatusExpired, "system", &reason)
+			ev, err := s.transition(ctx, tx, &c, StatusExpired, "system", &reason)
 			if err != nil {
 				return err
 			}
@@ -267,7 +267,7 @@ func (s *Service) Decide(ctx context.Context, sessionID uuid.UUID, d Decision) (
 			}
 			c.AccountID, to, result = &chosen.ID, StatusAuthorised, "approved"
 		}
-		ev, err = s.transition(tx, &c, to, "holder:"+*sess.HolderSubject, nil)
+		ev, err = s.transition(ctx, tx, &c, to, "holder:"+*sess.HolderSubject, nil)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/models"
+	"github.com/ponte-bff/ponte/reqid"
 )
 
 // allowed is the consent status machine.
@@ -26,7 +27,7 @@ func canMove(from, to Status) bool {
 
 // transition moves c to `to` inside tx, recording the event. The caller has locked c's row and
 // set any other columns on c; after commit it must publish the returned event.
-func (s *Service) transition(tx *gorm.DB, c *models.Consent, to Status, actor string, reason *string) (Event, error) {
+func (s *Service) transition(ctx context.Context, tx *gorm.DB, c *models.Consent, to Status, actor string, reason *string) (Event, error) {
 	from := Status(c.Status)
 	if !canMove(from, to) {
 		return Event{}, fmt.Errorf("consent %s: %s → %s is not a transition", c.ID, from, to)
@@ -37,7 +38,7 @@ func (s *Service) transition(tx *gorm.DB, c *models.Consent, to Status, actor st
 		return Event{}, err
 	}
 	fromStr := string(from)
-	ev := models.ConsentEvent{ConsentID: c.ID, FromStatus: &fromStr, ToStatus: string(to), Actor: actor, Reason: reason, RequestID: nil, CreatedAt: now}
+	ev := models.ConsentEvent{ConsentID: c.ID, FromStatus: &fromStr, ToStatus: string(to), Actor: actor, Reason: reason, RequestID: requestID(ctx), CreatedAt: now}
 	if err := tx.Create(&ev).Error; err != nil {
 		return Event{}, err
 	}
@@ -69,7 +70,7 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 		}
 		for i := range due {
 			reason := "deadline passed"
-			ev, err := s.transition(tx, &due[i], StatusExpired, "system", &reason)
+			ev, err := s.transition(ctx, tx, &due[i], StatusExpired, "system", &reason)
 			if err != nil {
 				return err
 			}
@@ -82,4 +83,12 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	}
 	s.publish(evs...)
 	return len(evs), nil
+}
+
+// requestID is the id of the HTTP request behind ctx, for the audit trail; nil for background work.
+func requestID(ctx context.Context) *string {
+	if id := reqid.From(ctx); id != "" {
+		return &id
+	}
+	return nil
 }

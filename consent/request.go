@@ -77,7 +77,7 @@ func (s *Service) Request(ctx context.Context, tenant *models.Tenant, in Request
 		if err := tx.Create(c).Error; err != nil {
 			return err
 		}
-		ev := models.ConsentEvent{ConsentID: c.ID, ToStatus: string(StatusAwaiting), Actor: "tenant:" + tenant.ClientID, CreatedAt: now}
+		ev := models.ConsentEvent{ConsentID: c.ID, ToStatus: string(StatusAwaiting), Actor: "tenant:" + tenant.ClientID, RequestID: requestID(ctx), CreatedAt: now}
 		if err := tx.Create(&ev).Error; err != nil {
 			return err
 		}

@@ -33,7 +33,7 @@ func (s *Service) Revoke(ctx context.Context, id uuid.UUID, by string, reason *s
 		}
 		now := s.now()
 		c.RevokedAt, c.RevokedBy, c.RevocationReason = &now, &by, trimmed(reason)
-		ev, err = s.transition(tx, &c, StatusRevoked, by, trimmed(reason))
+		ev, err = s.transition(ctx, tx, &c, StatusRevoked, by, trimmed(reason))
 		return err
 	})
 	if err != nil {
