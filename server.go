@@ -22,6 +22,7 @@ import (
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/banking/ledger"
+	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/database"
 	"github.com/ponte-bff/ponte/devidp"
@@ -122,7 +123,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 	go sweep(ctx, cfg.SweepInterval, log, consentService.ExpireDue)
 	authz := auth.NewAuthorizer(db)
 	res := &resolvers.Resolver{Authz: authz, AccountService: accountService, ConsentService: consentService,
-		Ledger: ledgerService, Sandbox: cfg.Env != envProduction}
+		Ledger: ledgerService, Sandbox: cfg.Env != envProduction, Calendar: payments.DefaultCalendar}
 	statements := &httpapi.Statements{Authz: authz, Accounts: accountService, Ledger: ledgerService, Log: log}
 	statements.Routes(mux, authn.Middleware(log, nil))
 

@@ -79,6 +79,27 @@ type ComplexityRoot struct {
 		Institution func(childComplexity int) int
 	}
 
+	BankInstitution struct {
+		Code     func(childComplexity int) int
+		FullName func(childComplexity int) int
+		Ispb     func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
+	BarcodeInfo struct {
+		Amount      func(childComplexity int) int
+		BankCode    func(childComplexity int) int
+		BankName    func(childComplexity int) int
+		Barcode     func(childComplexity int) int
+		DueDate     func(childComplexity int) int
+		Error       func(childComplexity int) int
+		ErrorReason func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Segment     func(childComplexity int) int
+		TypedLine   func(childComplexity int) int
+		Valid       func(childComplexity int) int
+	}
+
 	Consent struct {
 		Account                func(childComplexity int) int
 		AuthorizationExpiresAt func(childComplexity int) int
@@ -170,6 +191,12 @@ type ComplexityRoot struct {
 		SetAccountLimitPlan func(childComplexity int, input model.SetAccountLimitPlanInput) int
 	}
 
+	NonBusinessDay struct {
+		Date      func(childComplexity int) int
+		Holiday   func(childComplexity int) int
+		IsWeekend func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -178,13 +205,16 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Account    func(childComplexity int, id string) int
-		Accounts   func(childComplexity int, first *int, after *string) int
-		Consent    func(childComplexity int, id string) int
-		Consents   func(childComplexity int, first *int, after *string, status []model.ConsentStatus) int
-		LimitPlans func(childComplexity int) int
-		Node       func(childComplexity int, id string) int
-		Viewer     func(childComplexity int) int
+		Account            func(childComplexity int, id string) int
+		Accounts           func(childComplexity int, first *int, after *string) int
+		Consent            func(childComplexity int, id string) int
+		Consents           func(childComplexity int, first *int, after *string, status []model.ConsentStatus) int
+		DecodeBarcode      func(childComplexity int, code string, referenceDate *time.Time) int
+		Institutions       func(childComplexity int, search string, first *int) int
+		LimitPlans         func(childComplexity int) int
+		Node               func(childComplexity int, id string) int
+		SchedulingCalendar func(childComplexity int, kind model.PaymentKind, from time.Time, to time.Time) int
+		Viewer             func(childComplexity int) int
 	}
 
 	RequestConsentPayload struct {
@@ -206,6 +236,12 @@ type ComplexityRoot struct {
 		Account    func(childComplexity int) int
 		Entry      func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	SchedulingCalendar struct {
+		ExecutionLimitDate         func(childComplexity int) int
+		NextAvailableExecutionDate func(childComplexity int) int
+		NonBusinessDays            func(childComplexity int) int
 	}
 
 	SetAccountLimitPlanPayload struct {
@@ -455,6 +491,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BankAccount.Institution(childComplexity), true
+
+	case "BankInstitution.code":
+		if e.ComplexityRoot.BankInstitution.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankInstitution.Code(childComplexity), true
+	case "BankInstitution.fullName":
+		if e.ComplexityRoot.BankInstitution.FullName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankInstitution.FullName(childComplexity), true
+	case "BankInstitution.ispb":
+		if e.ComplexityRoot.BankInstitution.Ispb == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankInstitution.Ispb(childComplexity), true
+	case "BankInstitution.name":
+		if e.ComplexityRoot.BankInstitution.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankInstitution.Name(childComplexity), true
+
+	case "BarcodeInfo.amount":
+		if e.ComplexityRoot.BarcodeInfo.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BarcodeInfo.Amount(childComplexity), true
+	case "BarcodeInfo.bankCode":
+		if e.ComplexityRoot.BarcodeInfo.BankCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BarcodeInfo.BankCode(childComplexity), true
+	case "BarcodeInfo.bankName":
+		if e.ComplexityRoot.BarcodeInfo.BankName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BarcodeInfo.BankName(childComplexity), true
+	case "BarcodeInfo.barcode":
+		if e.ComplexityRoot.BarcodeInfo.Barcode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BarcodeInfo.Barcode(childComplexity), true
+	case "BarcodeInfo.dueDate":
+		if e.ComplexityRoot.BarcodeInfo.DueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BarcodeInfo.DueDate(childComplexity), true
+	case "BarcodeInfo.error":
+		if e.ComplexityRoot.BarcodeInfo.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BarcodeInfo.Error(childComplexity), true
+	case "BarcodeInfo.errorReason":
+		if e.ComplexityRoot.BarcodeInfo.ErrorReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BarcodeInfo.ErrorReason(childComplexity), true
+	case "BarcodeInfo.kind":
+		if e.ComplexityRoot.BarcodeInfo.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BarcodeInfo.Kind(childComplexity), true
+	case "BarcodeInfo.segment":
+		if e.ComplexityRoot.BarcodeInfo.Segment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BarcodeInfo.Segment(childComplexity), true
+	case "BarcodeInfo.typedLine":
+		if e.ComplexityRoot.BarcodeInfo.TypedLine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BarcodeInfo.TypedLine(childComplexity), true
+	case "BarcodeInfo.valid":
+		if e.ComplexityRoot.BarcodeInfo.Valid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BarcodeInfo.Valid(childComplexity), true
 
 	case "Consent.account":
 		if e.ComplexityRoot.Consent.Account == nil {
@@ -833,6 +961,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.SetAccountLimitPlan(childComplexity, args["input"].(model.SetAccountLimitPlanInput)), true
 
+	case "NonBusinessDay.date":
+		if e.ComplexityRoot.NonBusinessDay.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NonBusinessDay.Date(childComplexity), true
+	case "NonBusinessDay.holiday":
+		if e.ComplexityRoot.NonBusinessDay.Holiday == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NonBusinessDay.Holiday(childComplexity), true
+	case "NonBusinessDay.isWeekend":
+		if e.ComplexityRoot.NonBusinessDay.IsWeekend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NonBusinessDay.IsWeekend(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -902,6 +1049,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Consents(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].([]model.ConsentStatus)), true
+	case "Query.decodeBarcode":
+		if e.ComplexityRoot.Query.DecodeBarcode == nil {
+			break
+		}
+
+		args, err := ec.field_Query_decodeBarcode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DecodeBarcode(childComplexity, args["code"].(string), args["referenceDate"].(*time.Time)), true
+	case "Query.institutions":
+		if e.ComplexityRoot.Query.Institutions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_institutions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Institutions(childComplexity, args["search"].(string), args["first"].(*int)), true
 
 	case "Query.limitPlans":
 		if e.ComplexityRoot.Query.LimitPlans == nil {
@@ -920,6 +1089,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.schedulingCalendar":
+		if e.ComplexityRoot.Query.SchedulingCalendar == nil {
+			break
+		}
+
+		args, err := ec.field_Query_schedulingCalendar_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SchedulingCalendar(childComplexity, args["kind"].(model.PaymentKind), args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -984,6 +1164,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SandboxDepositPayload.UserErrors(childComplexity), true
+
+	case "SchedulingCalendar.executionLimitDate":
+		if e.ComplexityRoot.SchedulingCalendar.ExecutionLimitDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingCalendar.ExecutionLimitDate(childComplexity), true
+	case "SchedulingCalendar.nextAvailableExecutionDate":
+		if e.ComplexityRoot.SchedulingCalendar.NextAvailableExecutionDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingCalendar.NextAvailableExecutionDate(childComplexity), true
+	case "SchedulingCalendar.nonBusinessDays":
+		if e.ComplexityRoot.SchedulingCalendar.NonBusinessDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingCalendar.NonBusinessDays(childComplexity), true
 
 	case "SetAccountLimitPlanPayload.account":
 		if e.ComplexityRoot.SetAccountLimitPlanPayload.Account == nil {
@@ -1293,7 +1492,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/consents.graphqls" "schema/ledger.graphqls" "schema/schema.graphqls" "schema/viewer.graphqls"
+//go:embed "schema/accounts.graphqls" "schema/consents.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/schema.graphqls" "schema/viewer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1308,6 +1507,7 @@ var sources = []*ast.Source{
 	{Name: "schema/accounts.graphqls", Input: sourceData("schema/accounts.graphqls"), BuiltIn: false},
 	{Name: "schema/consents.graphqls", Input: sourceData("schema/consents.graphqls"), BuiltIn: false},
 	{Name: "schema/ledger.graphqls", Input: sourceData("schema/ledger.graphqls"), BuiltIn: false},
+	{Name: "schema/payments.graphqls", Input: sourceData("schema/payments.graphqls"), BuiltIn: false},
 	{Name: "schema/schema.graphqls", Input: sourceData("schema/schema.graphqls"), BuiltIn: false},
 	{Name: "schema/viewer.graphqls", Input: sourceData("schema/viewer.graphqls"), BuiltIn: false},
 }
@@ -1401,6 +1601,48 @@ func (ec *executionContext) childFields_BankAccount(ctx context.Context, field g
 		return ec.fieldContext_BankAccount_institution(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BankAccount", field.Name)
+}
+
+func (ec *executionContext) childFields_BankInstitution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_BankInstitution_name(ctx, field)
+	case "fullName":
+		return ec.fieldContext_BankInstitution_fullName(ctx, field)
+	case "ispb":
+		return ec.fieldContext_BankInstitution_ispb(ctx, field)
+	case "code":
+		return ec.fieldContext_BankInstitution_code(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BankInstitution", field.Name)
+}
+
+func (ec *executionContext) childFields_BarcodeInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "valid":
+		return ec.fieldContext_BarcodeInfo_valid(ctx, field)
+	case "kind":
+		return ec.fieldContext_BarcodeInfo_kind(ctx, field)
+	case "typedLine":
+		return ec.fieldContext_BarcodeInfo_typedLine(ctx, field)
+	case "barcode":
+		return ec.fieldContext_BarcodeInfo_barcode(ctx, field)
+	case "amount":
+		return ec.fieldContext_BarcodeInfo_amount(ctx, field)
+	case "dueDate":
+		return ec.fieldContext_BarcodeInfo_dueDate(ctx, field)
+	case "bankCode":
+		return ec.fieldContext_BarcodeInfo_bankCode(ctx, field)
+	case "bankName":
+		return ec.fieldContext_BarcodeInfo_bankName(ctx, field)
+	case "segment":
+		return ec.fieldContext_BarcodeInfo_segment(ctx, field)
+	case "error":
+		return ec.fieldContext_BarcodeInfo_error(ctx, field)
+	case "errorReason":
+		return ec.fieldContext_BarcodeInfo_errorReason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BarcodeInfo", field.Name)
 }
 
 func (ec *executionContext) childFields_Consent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1565,6 +1807,18 @@ func (ec *executionContext) childFields_Money(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Money", field.Name)
 }
 
+func (ec *executionContext) childFields_NonBusinessDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_NonBusinessDay_date(ctx, field)
+	case "isWeekend":
+		return ec.fieldContext_NonBusinessDay_isWeekend(ctx, field)
+	case "holiday":
+		return ec.fieldContext_NonBusinessDay_holiday(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NonBusinessDay", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -1619,6 +1873,18 @@ func (ec *executionContext) childFields_SandboxDepositPayload(ctx context.Contex
 		return ec.fieldContext_SandboxDepositPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SandboxDepositPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SchedulingCalendar(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nextAvailableExecutionDate":
+		return ec.fieldContext_SchedulingCalendar_nextAvailableExecutionDate(ctx, field)
+	case "executionLimitDate":
+		return ec.fieldContext_SchedulingCalendar_executionLimitDate(ctx, field)
+	case "nonBusinessDays":
+		return ec.fieldContext_SchedulingCalendar_nonBusinessDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchedulingCalendar", field.Name)
 }
 
 func (ec *executionContext) childFields_SetAccountLimitPlanPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -8,6 +8,7 @@ import (
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/banking/ledger"
+	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/graph/model"
@@ -20,6 +21,15 @@ type Resolver struct {
 	ConsentService *consent.Service
 	Ledger         *ledger.Service
 	Sandbox        bool // sandbox-only operations (sandboxDeposit) are allowed
+	Calendar       payments.Calendar
+	Clock          func() time.Time // nil: the system clock
+}
+
+func (r *Resolver) now() time.Time {
+	if r.Clock != nil {
+		return r.Clock()
+	}
+	return time.Now()
 }
 
 // Config returns the gqlgen configuration: resolvers and complexity functions together.

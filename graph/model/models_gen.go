@@ -78,6 +78,39 @@ type BankAccount struct {
 func (BankAccount) IsNode()            {}
 func (this BankAccount) GetID() string { return this.ID }
 
+// A participant of the Central Bank's STR: a bank a TED can reach.
+type BankInstitution struct {
+	Name     string `json:"name"`
+	FullName string `json:"fullName"`
+	Ispb     string `json:"ispb"`
+	// COMPE code; null for participants without one.
+	Code *string `json:"code,omitempty"`
+}
+
+// What a boleto or arrecadação code says, after every check digit was verified.
+type BarcodeInfo struct {
+	Valid bool `json:"valid"`
+	// BOLETO or BARCODE (arrecadação).
+	Kind *PaymentKind `json:"kind,omitempty"`
+	// The typed line (linha digitável), with its usual mask.
+	TypedLine *string `json:"typedLine,omitempty"`
+	// The 44-digit barcode.
+	Barcode *string `json:"barcode,omitempty"`
+	// Null when the code leaves the amount to be typed.
+	Amount  *money.Money `json:"amount,omitempty"`
+	DueDate *time.Time   `json:"dueDate,omitempty"`
+	// Boleto: COMPE code of the issuing bank.
+	BankCode *string `json:"bankCode,omitempty"`
+	// Boleto: the issuing bank's name.
+	BankName *string `json:"bankName,omitempty"`
+	// Arrecadação: what is being paid (e.g. Energia elétrica e gás).
+	Segment *string `json:"segment,omitempty"`
+	// Why the code is refused: a person's sentence.
+	Error *string `json:"error,omitempty"`
+	// Why the code is refused: general_dv, field_dv_1..3, block_dv_1..4, length, non_digit, currency, segment, value_id, due_date...
+	ErrorReason *string `json:"errorReason,omitempty"`
+}
+
 type ConsentConnection struct {
 	Edges      []*ConsentEdge `json:"edges"`
 	Nodes      []*Consent     `json:"nodes"`
@@ -160,6 +193,14 @@ type LimitPlan struct {
 	Monthly *money.Money `json:"monthly"`
 }
 
+// A day without TEDs or barcode payments.
+type NonBusinessDay struct {
+	Date      time.Time `json:"date"`
+	IsWeekend bool      `json:"isWeekend"`
+	// The holiday's name, when it is one.
+	Holiday *string `json:"holiday,omitempty"`
+}
+
 // Relay pagination state of a connection.
 type PageInfo struct {
 	HasNextPage     bool    `json:"hasNextPage"`
@@ -226,6 +267,15 @@ type SandboxDepositPayload struct {
 	Entry      *StatementEntry `json:"entry,omitempty"`
 	Account    *Account        `json:"account,omitempty"`
 	UserErrors []*UserError    `json:"userErrors"`
+}
+
+// When a payment of a kind can run (Stone's scheduling calendar).
+type SchedulingCalendar struct {
+	// The first day a payment created now would run.
+	NextAvailableExecutionDate time.Time `json:"nextAvailableExecutionDate"`
+	// The last day a payment may be scheduled for.
+	ExecutionLimitDate time.Time         `json:"executionLimitDate"`
+	NonBusinessDays    []*NonBusinessDay `json:"nonBusinessDays"`
 }
 
 type SetAccountLimitPlanInput struct {
@@ -675,6 +725,141 @@ func (e *KycDecision) UnmarshalJSON(b []byte) error {
 }
 
 func (e KycDecision) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type PaymentKind string
+
+const (
+	PaymentKindInternalTransfer PaymentKind = "INTERNAL_TRANSFER"
+	PaymentKindTed              PaymentKind = "TED"
+	// A boleto de cobrança.
+	PaymentKindBoleto PaymentKind = "BOLETO"
+	// Arrecadação: utilities and taxes paid by barcode.
+	PaymentKindBarcode PaymentKind = "BARCODE"
+	PaymentKindPayroll PaymentKind = "PAYROLL"
+)
+
+var AllPaymentKind = []PaymentKind{
+	PaymentKindInternalTransfer,
+	PaymentKindTed,
+	PaymentKindBoleto,
+	PaymentKindBarcode,
+	PaymentKindPayroll,
+}
+
+func (e PaymentKind) IsValid() bool {
+	switch e {
+	case PaymentKindInternalTransfer, PaymentKindTed, PaymentKindBoleto, PaymentKindBarcode, PaymentKindPayroll:
+		return true
+	}
+	return false
+}
+
+func (e PaymentKind) String() string {
+	return string(e)
+}
+
+func (e *PaymentKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PaymentKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PaymentKind", str)
+	}
+	return nil
+}
+
+func (e PaymentKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PaymentKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PaymentKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Stone's status vocabulary. CREATED = waiting for the holder's approval (third-party accounts only).
+type PaymentStatus string
+
+const (
+	PaymentStatusCreated                  PaymentStatus = "CREATED"
+	PaymentStatusApproved                 PaymentStatus = "APPROVED"
+	PaymentStatusScheduled                PaymentStatus = "SCHEDULED"
+	PaymentStatusDelayedToNextBusinessDay PaymentStatus = "DELAYED_TO_NEXT_BUSINESS_DAY"
+	PaymentStatusFinished                 PaymentStatus = "FINISHED"
+	PaymentStatusFailed                   PaymentStatus = "FAILED"
+	PaymentStatusRejected                 PaymentStatus = "REJECTED"
+	PaymentStatusCancelled                PaymentStatus = "CANCELLED"
+	PaymentStatusExpired                  PaymentStatus = "EXPIRED"
+	PaymentStatusRefunded                 PaymentStatus = "REFUNDED"
+)
+
+var AllPaymentStatus = []PaymentStatus{
+	PaymentStatusCreated,
+	PaymentStatusApproved,
+	PaymentStatusScheduled,
+	PaymentStatusDelayedToNextBusinessDay,
+	PaymentStatusFinished,
+	PaymentStatusFailed,
+	PaymentStatusRejected,
+	PaymentStatusCancelled,
+	PaymentStatusExpired,
+	PaymentStatusRefunded,
+}
+
+func (e PaymentStatus) IsValid() bool {
+	switch e {
+	case PaymentStatusCreated, PaymentStatusApproved, PaymentStatusScheduled, PaymentStatusDelayedToNextBusinessDay, PaymentStatusFinished, PaymentStatusFailed, PaymentStatusRejected, PaymentStatusCancelled, PaymentStatusExpired, PaymentStatusRefunded:
+		return true
+	}
+	return false
+}
+
+func (e PaymentStatus) String() string {
+	return string(e)
+}
+
+func (e *PaymentStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PaymentStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PaymentStatus", str)
+	}
+	return nil
+}
+
+func (e PaymentStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PaymentStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PaymentStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
