@@ -1,0 +1,200 @@
+package payments
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/banking/ledger"
+	"github.com/ponte-bff/ponte/brazil"
+	"github.com/ponte-bff/ponte/models"
+	"github.com/ponte-bff/ponte/money"
+)
+
+// Origin is who creates a payment and whether the account's holder must approve it: every
+// cash-out a tenant creates on an account it reaches through consent waits for the holder.
+type Origin struct {
+	TenantID      *uuid.UUID
+	Actor         string // "tenant:<client id>"
+	NeedsApproval bool
+}
+
+// Common are the fields every payment kind takes.
+type Common struct {
+	AccountID      uuid.UUID
+	Amount         money.Cents
+	Description    *string
+	ScheduledFor   *brazil.Date
+	IdempotencyKey string
+}
+
+// draft is a validated payment about to be stored.
+type draft struct {
+	Common
+	kind   Kind
+	target Target
+	hash   []byte
+}
+
+// create stores a validated draft: idempotently under (tenant, key), CREATED with a pending
+// approval or already APPROVED/SCHEDULED/DELAYED, with its event and, when due, its execution.
+func (s *Service) create(ctx context.Context, o Origin, d draft) (*models.Payment, error) {
+	now := s.now()
+	plan, err := s.cfg.Calendar.Plan(d.kind, now, d.ScheduledFor)
+	if err != nil {
+		return nil, err
+	}
+	target, _ := json.Marshal(d.target)
+	p := &models.Payment{
+		TenantID: o.TenantID, AccountID: d.AccountID, Kind: string(d.kind), AmountCents: int64(d.Amount),
+		FeeCents: int64(s.Fee(d.kind)), Description: d.Description, RunOn: plan.Date.Time(), Target: target,
+		IdempotencyKey: d.IdempotencyKey, RequestHash: d.hash, CreatedBy: o.Actor, CreatedAt: now, UpdatedAt: now,
+	}
+	if d.ScheduledFor != nil {
+		t := d.ScheduledFor.Time()
+		p.ScheduledFor = &t
+	}
+	if o.NeedsApproval {
+		// The holder must decide before the payment's day comes, and within the approval TTL.
+		expires := now.Add(s.cfg.ApprovalTTL)
+		if runAt := s.cfg.Calendar.RunAt(d.kind, plan.Date); plan.Status != StatusApproved && runAt.Before(expires) {
+			expires = runAt
+		}
+		pending := "PENDING"
+		p.Status, p.ApprovalStatus, p.ApprovalExpiresAt = string(StatusCreated), &pending, &expires
+	} else {
+		p.Status = string(plan.Status)
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if existing, err := findByKey(tx, o.TenantID, d.IdempotencyKey); err != nil || existing != nil {
+			if err == nil {
+				*p = *existing
+				err = sameRequest(existing, d.hash)
+			}
+			return err
+		}
+		if err := payable(tx, d.AccountID); err != nil {
+			return err
+		}
+		if err := tx.Create(p).Error; err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, p, "", Status(p.Status), o.Actor, nil); err != nil {
+			return err
+		}
+		return s.scheduleIfDue(ctx, tx, p)
+	})
+	if isUniqueViolation(err) { // a concurrent request with the same key won the insert
+		return s.create(ctx, o, d)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// scheduleIfDue hands a payment that needs no more decisions to the runner, at its run time.
+func (s *Service) scheduleIfDue(ctx context.Context, tx *gorm.DB, p *models.Payment) error {
+	switch Status(p.Status) {
+	case StatusApproved, StatusScheduled, StatusDelayed:
+		at := s.cfg.Calendar.RunAt(Kind(p.Kind), brazil.DateOf(p.RunOn))
+		if Status(p.Status) == StatusApproved || at.Before(s.now()) {
+			at = s.now()
+		}
+		return s.runner.EnqueueTx(ctx, tx, p.ID, at)
+	}
+	return nil
+}
+
+func findByKey(tx *gorm.DB, tenantID *uuid.UUID, key string) (*models.Payment, error) {
+	var p models.Payment
+	q := tx.Where("idempotency_key = ?", key)
+	if tenantID == nil {
+		q = q.Where("tenant_id IS NULL")
+	} else {
+		q = q.Where("tenant_id = ?", *tenantID)
+	}
+	err := q.Take(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	return &p, err
+}
+
+func sameRequest(p *models.Payment, hash []byte) error {
+	if string(p.RequestHash) != string(hash) {
+		return apperr.Field(apperr.IdempotencyKeyReused, []string{"idempotencyKey"}, "this idempotencyKey was used for a different request")
+	}
+	return nil
+}
+
+// payable checks the debited account may move money.
+func payable(tx *gorm.DB, accountID uuid.UUID) error {
+	var acc models.Account
+	err := tx.Preload("BankAccount").Where("id = ?", accountID).Take(&acc).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return apperr.Field(apperr.NotFound, []string{"accountId"}, "no account with this id")
+	}
+	if err != nil {
+		return err
+	}
+	if acc.Status != "APPROVED" || acc.BankAccount == nil || acc.LimitPlanID == nil {
+		return apperr.Field(apperr.AccountNotApproved, []string{"accountId"}, "the account cannot move money: it is not approved with a limit plan")
+	}
+	return nil
+}
+
+// validateCommon checks what every kind shares and starts the request hash.
+func validateCommon(c *Common, kind Kind, errs *apperr.List) {
+	if c.Amount <= 0 || c.Amount > ledger.MaxAmount {
+		*errs = append(*errs, apperr.Field(apperr.Invalid, []string{"amount"}, "amount must be at least 0.01"))
+	}
+	if c.Description != nil {
+		d := strings.TrimSpace(*c.Description)
+		if utf8.RuneCountInString(d) > ledger.MaxDescription {
+			*errs = append(*errs, apperr.Field(apperr.Invalid, []string{"description"}, "description must have at most %d characters", ledger.MaxDescription))
+		}
+		if d == "" {
+			c.Description = nil
+		} else {
+			c.Description = &d
+		}
+	}
+	switch n := utf8.RuneCountInString(c.IdempotencyKey); {
+	case n == 0:
+		*errs = append(*errs, apperr.Field(apperr.Required, []string{"idempotencyKey"}, "idempotencyKey is required"))
+	case n > ledger.MaxKeyLength:
+		*errs = append(*errs, apperr.Field(apperr.Invalid, []string{"idempotencyKey"}, "idempotencyKey must have at most %d characters", ledger.MaxKeyLength))
+	}
+}
+
+// requestHash fingerprints what the caller asked, so a reused key with another request is caught.
+func requestHash(kind Kind, c Common, target Target) []byte {
+	b, _ := json.Marshal(struct {
+		Kind      Kind
+		Account   uuid.UUID
+		Amount    money.Cents
+		Desc      *string
+		Scheduled *brazil.Date
+		Target    Target
+	}{kind, c.AccountID, c.Amount, c.Description, c.ScheduledFor, target})
+	h := sha256.Sum256(b)
+	return h[:]
+}
+
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "payments_idempotency"
+}
+
+// clockDate is today in São Paulo.
+func clockDate(t time.Time) brazil.Date { return brazil.DateOf(t.In(saoPaulo)) }

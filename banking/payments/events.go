@@ -1,0 +1,33 @@
+package payments
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/models"
+	"github.com/ponte-bff/ponte/reqid"
+)
+
+// record appends a payment event in tx: from → to, who, why, and the request behind it.
+func (s *Service) record(ctx context.Context, tx *gorm.DB, p *models.Payment, from, to Status, actor string, reason *string) error {
+	ev := models.PaymentEvent{PaymentID: p.ID, ToStatus: string(to), Actor: actor, Reason: reason, CreatedAt: s.now()}
+	if from != "" {
+		f := string(from)
+		ev.FromStatus = &f
+	}
+	if id := reqid.From(ctx); id != "" {
+		ev.RequestID = &id
+	}
+	return tx.Create(&ev).Error
+}
+
+// move changes p's status in tx, recording the event; the caller holds p's row lock.
+func (s *Service) move(ctx context.Context, tx *gorm.DB, p *models.Payment, to Status, actor string, reason *string) error {
+	from := Status(p.Status)
+	p.Status, p.UpdatedAt = string(to), s.now()
+	if err := tx.Save(p).Error; err != nil {
+		return err
+	}
+	return s.record(ctx, tx, p, from, to, actor, reason)
+}

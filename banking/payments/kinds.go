@@ -1,0 +1,184 @@
+package payments
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/brazil"
+	"github.com/ponte-bff/ponte/models"
+	"github.com/ponte-bff/ponte/money"
+)
+
+// Stone's own institution: a TED to it is refused, it is an internal transfer.
+const stoneISPB, stoneCode = "16501555", "197"
+
+// InternalTransferInput pays another Ponte account, named by its account code.
+type InternalTransferInput struct {
+	Common
+	TargetAccountCode string
+}
+
+// CreateInternalTransfer creates an internal transfer (instant, any day).
+// Errors: field errors (INVALID, REQUIRED), NOT_FOUND (target), ACCOUNT_NOT_APPROVED,
+// IDEMPOTENCY_KEY_REUSED, OUTSIDE_WINDOW.
+func (s *Service) CreateInternalTransfer(ctx context.Context, o Origin, in InternalTransferInput) (*models.Payment, error) {
+	var errs apperr.List
+	validateCommon(&in.Common, KindInternalTransfer, &errs)
+	code := strings.TrimSpace(strings.ReplaceAll(in.TargetAccountCode, "-", ""))
+	var target Target
+	if code == "" {
+		errs = append(errs, apperr.Field(apperr.Required, []string{"targetAccountCode"}, "targetAccountCode is required"))
+	} else {
+		var acc models.Account
+		err := s.db.WithContext(ctx).Preload("BankAccount").
+			Where("id = (SELECT account_id FROM bank_accounts WHERE account_code = ?)", code).Take(&acc).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			errs = append(errs, apperr.Field(apperr.NotFound, []string{"targetAccountCode"}, "no Ponte account with code %s", code))
+		case err != nil:
+			return nil, err
+		case acc.ID == in.AccountID:
+			errs = append(errs, apperr.Field(apperr.Invalid, []string{"targetAccountCode"}, "the target is the paying account itself"))
+		case acc.Status != "APPROVED":
+			errs = append(errs, apperr.Field(apperr.AccountNotApproved, []string{"targetAccountCode"}, "the target account cannot receive money"))
+		default:
+			ba := acc.BankAccount
+			target = Target{AccountID: &acc.ID, Name: acc.Name, Document: acc.Document, DocumentType: acc.DocumentType,
+				ISPB: ba.InstitutionISPB, BankCode: ba.InstitutionCode, BankName: ba.InstitutionName, BranchCode: ba.BranchCode,
+				AccountCode: ba.AccountCode, AccountType: ba.AccountType}
+		}
+	}
+	if err := errs.OrNil(); err != nil {
+		return nil, err
+	}
+	return s.create(ctx, o, draft{Common: in.Common, kind: KindInternalTransfer, target: target,
+		hash: requestHash(KindInternalTransfer, in.Common, Target{AccountCode: code})})
+}
+
+// TEDTarget is a bank account at another institution.
+type TEDTarget struct {
+	BankCode, ISPB          string // one of them; both must agree when both are given
+	BranchCode, AccountCode string
+	AccountType             string // CC (default), CD, CG, CI, PG, PP
+	Name, Document          string
+}
+
+// TEDInput pays a bank account at another institution.
+type TEDInput struct {
+	Common
+	Target TEDTarget
+}
+
+var (
+	branchPattern  = regexp.MustCompile(`^[0-9]{1,4}$`)
+	accountPattern = regexp.MustCompile(`^[0-9]{1,13}(-?[0-9Xx])?$`)
+)
+
+// CreateTED creates a TED to another bank, run on business days inside the TED window.
+// Errors: field errors (INVALID, REQUIRED, INVALID_DOCUMENT), ACCOUNT_NOT_APPROVED,
+// IDEMPOTENCY_KEY_REUSED, OUTSIDE_WINDOW.
+func (s *Service) CreateTED(ctx context.Context, o Origin, in TEDInput) (*models.Payment, error) {
+	var errs apperr.List
+	validateCommon(&in.Common, KindTED, &errs)
+	t := in.Target
+	f := func(name string) []string { return []string{"target", name} }
+	var bank brazil.Bank
+	var ok bool
+	switch {
+	case t.ISPB != "":
+		bank, ok = brazil.BankByISPB(t.ISPB)
+		if ok && t.BankCode != "" && strings.TrimLeft(t.BankCode, "0") != strings.TrimLeft(bank.Code, "0") {
+			errs = append(errs, apperr.Field(apperr.Invalid, f("bankCode"), "bankCode %s is not the COMPE code of ISPB %s", t.BankCode, t.ISPB))
+		}
+	case t.BankCode != "":
+		bank, ok = brazil.BankByCode(t.BankCode)
+	default:
+		errs = append(errs, apperr.Field(apperr.Required, f("bankCode"), "give the bank's COMPE code or its ISPB"))
+	}
+	if (t.ISPB != "" || t.BankCode != "") && !ok {
+		errs = append(errs, apperr.Field(apperr.Invalid, f("bankCode"), "no STR participant with that code; see the institutions query"))
+	}
+	if ok && (bank.ISPB == stoneISPB || bank.Code == stoneCode) {
+		errs = append(errs, apperr.Field(apperr.Invalid, f("bankCode"), "the target is a Stone account: use createInternalTransfer"))
+	}
+	if !branchPattern.MatchString(strings.TrimSpace(t.BranchCode)) {
+		errs = append(errs, apperr.Field(apperr.Invalid, f("branchCode"), "branchCode must be 1 to 4 digits, without check digit"))
+	}
+	if !accountPattern.MatchString(strings.TrimSpace(t.AccountCode)) {
+		errs = append(errs, apperr.Field(apperr.Invalid, f("accountCode"), "accountCode must be digits with an optional check digit"))
+	}
+	accType := t.AccountType
+	switch accType {
+	case "":
+		accType = "CC"
+	case "CC", "CD", "CG", "CI", "PG", "PP":
+	default:
+		errs = append(errs, apperr.Field(apperr.Invalid, f("accountType"), "accountType must be one of CC, CD, CG, CI, PG, PP"))
+	}
+	name := strings.Join(strings.Fields(t.Name), " ")
+	if name == "" || len(name) > 100 {
+		errs = append(errs, apperr.Field(apperr.Required, f("name"), "the beneficiary's name is required (at most 100 characters)"))
+	}
+	doc, err := brazil.ParseDocument(t.Document, "")
+	if err != nil {
+		errs = append(errs, apperr.Field(apperr.InvalidDocument, f("document"), "%s", err.Error()))
+	}
+	if err := errs.OrNil(); err != nil {
+		return nil, err
+	}
+	target := Target{Name: name, Document: doc.Number, DocumentType: string(doc.Type), ISPB: bank.ISPB, BankCode: bank.Code,
+		BankName: bank.Name, BranchCode: strings.TrimSpace(t.BranchCode), AccountCode: strings.ToUpper(strings.TrimSpace(t.AccountCode)), AccountType: accType}
+	return s.create(ctx, o, draft{Common: in.Common, kind: KindTED, target: target, hash: requestHash(KindTED, in.Common, target)})
+}
+
+// BarcodeInput pays a boleto or an arrecadação code.
+type BarcodeInput struct {
+	Common
+	Code   string
+	Amount *money.Cents // only when the code carries no amount
+}
+
+// PayBarcode pays a boleto (44-digit barcode or 47-digit line) or arrecadação (44 or 48).
+// Errors: INVALID_BARCODE (with the reason), field errors, ACCOUNT_NOT_APPROVED,
+// IDEMPOTENCY_KEY_REUSED, OUTSIDE_WINDOW.
+func (s *Service) PayBarcode(ctx context.Context, o Origin, in BarcodeInput) (*models.Payment, error) {
+	b, err := brazil.DecodeBarcode(in.Code, clockDate(s.now()).Time())
+	if err != nil {
+		var be *brazil.BarcodeError
+		if errors.As(err, &be) {
+			return nil, apperr.Field(apperr.InvalidBarcode, []string{"code"}, "%s (%s)", be.Message, be.Reason)
+		}
+		return nil, err
+	}
+	var errs apperr.List
+	switch {
+	case b.HasAmount && in.Amount != nil && *in.Amount != money.Cents(b.AmountCents):
+		errs = append(errs, apperr.Field(apperr.Invalid, []string{"amount"}, "the code carries its amount (%s): leave amount out", money.Cents(b.AmountCents)))
+	case b.HasAmount:
+		in.Common.Amount = money.Cents(b.AmountCents)
+	case in.Amount == nil:
+		errs = append(errs, apperr.Field(apperr.Required, []string{"amount"}, "this code carries no amount: give amount"))
+	default:
+		in.Common.Amount = *in.Amount
+	}
+	kind := KindBoleto
+	target := Target{Barcode: b.Barcode, TypedLine: b.FormattedLine()}
+	if b.DueDate != nil {
+		target.DueDate = b.DueDate.String()
+	}
+	if b.Arrecadacao != nil {
+		kind, target.Segment = KindBarcode, b.Arrecadacao.SegmentName()
+	} else if bank, ok := brazil.BankByCode(b.BankCode); ok {
+		target.BankCode, target.BankName, target.ISPB = bank.Code, bank.Name, bank.ISPB
+	}
+	validateCommon(&in.Common, kind, &errs)
+	if err := errs.OrNil(); err != nil {
+		return nil, err
+	}
+	return s.create(ctx, o, draft{Common: in.Common, kind: kind, target: target, hash: requestHash(kind, in.Common, Target{Barcode: b.Barcode})})
+}

@@ -1,0 +1,69 @@
+package payments
+
+import (
+	"context"
+	"errors"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/models"
+	"github.com/ponte-bff/ponte/paging"
+)
+
+// Get returns one payment. Errors: NOT_FOUND.
+func (s *Service) Get(ctx context.Context, id uuid.UUID) (*models.Payment, error) {
+	var p models.Payment
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.E(apperr.NotFound, "no payment with this id")
+	}
+	return &p, err
+}
+
+// GetMany returns the payments with ids, in any order; missing ones are left out.
+func (s *Service) GetMany(ctx context.Context, ids []uuid.UUID) ([]models.Payment, error) {
+	var ps []models.Payment
+	return ps, s.db.WithContext(ctx).Where("id IN ?", ids).Find(&ps).Error
+}
+
+// Page is one page of an account's payments, newest first.
+type Page struct {
+	Payments []*models.Payment
+	HasNext  bool
+}
+
+// List returns an account's payments, newest first, optionally of some statuses.
+func (s *Service) List(ctx context.Context, accountID uuid.UUID, statuses []Status, p paging.Page) (*Page, error) {
+	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
+	if len(statuses) > 0 {
+		q = q.Where("status IN ?", statuses)
+	}
+	if p.After != nil {
+		q = q.Where("(created_at, id) < (?, ?)", p.After.At, p.After.ID)
+	}
+	var rows []*models.Payment
+	if err := q.Order("created_at DESC, id DESC").Limit(p.First + 1).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := &Page{Payments: rows}
+	if len(rows) > p.First {
+		out.Payments, out.HasNext = rows[:p.First], true
+	}
+	return out, nil
+}
+
+// CursorOf is the keyset cursor just after p.
+func CursorOf(p *models.Payment) paging.Cursor { return paging.Cursor{At: p.CreatedAt, ID: p.ID} }
+
+// Pending returns the payments waiting for the holder's approval on the given accounts.
+func (s *Service) Pending(ctx context.Context, accountIDs []uuid.UUID) ([]models.Payment, error) {
+	var ps []models.Payment
+	if len(accountIDs) == 0 {
+		return ps, nil
+	}
+	err := s.db.WithContext(ctx).Where("account_id IN ? AND status = ? AND approval_expires_at > ?", accountIDs, StatusCreated, s.now()).
+		Order("created_at").Find(&ps).Error
+	return ps, err
+}

@@ -1,0 +1,61 @@
+package payments
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/banking/ledger"
+	"github.com/ponte-bff/ponte/money"
+)
+
+// Runner runs a payment's execution durably: EnqueueTx is called inside the transaction that
+// makes the payment due, so a committed approval can never lose its execution.
+type Runner interface {
+	EnqueueTx(ctx context.Context, tx *gorm.DB, paymentID uuid.UUID, at time.Time) error
+}
+
+// Config holds the payment rules that vary by deployment.
+type Config struct {
+	Calendar    Calendar
+	Fees        Fees
+	ApprovalTTL time.Duration // how long a holder has to approve; default 7 days
+}
+
+// Service creates, decides, cancels and executes payments.
+type Service struct {
+	db     *gorm.DB
+	ledger *ledger.Service
+	runner Runner
+	cfg    Config
+	now    func() time.Time
+}
+
+// New returns a Service posting to led and executing through runner.
+func New(db *gorm.DB, led *ledger.Service, runner Runner, cfg Config) *Service {
+	if cfg.ApprovalTTL == 0 {
+		cfg.ApprovalTTL = 7 * 24 * time.Hour
+	}
+	if cfg.Calendar == (Calendar{}) {
+		cfg.Calendar = DefaultCalendar
+	}
+	if cfg.Fees == nil {
+		cfg.Fees = DefaultFees
+	}
+	return &Service{db: db, ledger: led, runner: runner, cfg: cfg, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+}
+
+// SetClock replaces the clock, for tests.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// Fees is the fee charged per payment kind (DOMAIN.md §6.1: Stone charges per operation type).
+type Fees map[Kind]money.Cents
+
+// DefaultFees are the development defaults: internal transfers free, a TED R$ 3.50, barcode
+// payments free. Deployments set their own table.
+var DefaultFees = Fees{KindInternalTransfer: 0, KindTED: 350, KindBoleto: 0, KindBarcode: 0}
+
+// Fee returns the fee of a payment kind, shown before and charged with the payment.
+func (s *Service) Fee(k Kind) money.Cents { return s.cfg.Fees[k] }

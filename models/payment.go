@@ -1,0 +1,52 @@
+package models
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Payment is one cash-out and where it stands.
+type Payment struct {
+	ID                  uuid.UUID  `gorm:"type:uuid;primaryKey;default:gen_random_uuid()"`
+	TenantID            *uuid.UUID `gorm:"column:tenant_id;type:uuid"`
+	AccountID           uuid.UUID  `gorm:"column:account_id;type:uuid"`
+	Kind                string     `gorm:"column:kind"`
+	Status              string     `gorm:"column:status"`
+	AmountCents         int64      `gorm:"column:amount_cents"`
+	FeeCents            int64      `gorm:"column:fee_cents"`
+	Description         *string    `gorm:"column:description"`
+	ScheduledFor        *time.Time `gorm:"column:scheduled_for;type:date"`
+	RunOn               time.Time  `gorm:"column:run_on;type:date"`
+	Target              []byte     `gorm:"column:target;type:jsonb"`
+	IdempotencyKey      string     `gorm:"column:idempotency_key"`
+	RequestHash         []byte     `gorm:"column:request_hash"`
+	ApprovalStatus      *string    `gorm:"column:approval_status"`
+	ApprovalExpiresAt   *time.Time `gorm:"column:approval_expires_at"`
+	ApprovalDecidedAt   *time.Time `gorm:"column:approval_decided_at"`
+	ApprovalDecidedBy   *string    `gorm:"column:approval_decided_by"`
+	FailureReason       *string    `gorm:"column:failure_reason"`
+	LedgerTransactionID *uuid.UUID `gorm:"column:ledger_transaction_id;type:uuid"`
+	CreatedBy           string     `gorm:"column:created_by"`
+	CreatedAt           time.Time  `gorm:"column:created_at"`
+	UpdatedAt           time.Time  `gorm:"column:updated_at"`
+	FinishedAt          *time.Time `gorm:"column:finished_at"`
+}
+
+// TableName is the payments table.
+func (Payment) TableName() string { return "payments" }
+
+// PaymentEvent is one append-only payment status change.
+type PaymentEvent struct {
+	ID         int64     `gorm:"primaryKey;autoIncrement"`
+	PaymentID  uuid.UUID `gorm:"column:payment_id;type:uuid"`
+	FromStatus *string   `gorm:"column:from_status"`
+	ToStatus   string    `gorm:"column:to_status"`
+	Actor      string    `gorm:"column:actor"`
+	Reason     *string   `gorm:"column:reason"`
+	RequestID  *string   `gorm:"column:request_id"`
+	CreatedAt  time.Time `gorm:"column:created_at"`
+}
+
+// TableName is the payment_events table.
+func (PaymentEvent) TableName() string { return "payment_events" }
