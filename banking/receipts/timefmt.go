@@ -1,0 +1,33 @@
+package receipts
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ponte-bff/ponte/brazil"
+)
+
+// brasilia is the civil time receipts are printed in. Without a tz database Brasília is UTC-03:00,
+// which it has been all year since daylight saving time ended in 2019.
+var brasilia = loadBrasilia()
+
+func loadBrasilia() *time.Location {
+	if loc, err := time.LoadLocation("America/Sao_Paulo"); err == nil {
+		return loc
+	}
+	return time.FixedZone("-03", -3*60*60)
+}
+
+// FormatTime prints an instant as a receipt shows it, in Brasília's civil time:
+// "23/11/2026 14:05:09 (horário de Brasília)".
+func FormatTime(t time.Time) string {
+	return t.In(brasilia).Format("02/01/2006 15:04:05") + " (horário de Brasília)"
+}
+
+// FormatDate prints a calendar date as "23/11/2026"; the zero Date prints as "".
+func FormatDate(d brazil.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%02d/%02d/%04d", d.Day, int(d.Month), d.Year)
+}
