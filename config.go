@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ponte-bff/ponte/banking/payments"
+	"github.com/ponte-bff/ponte/money"
 )
 
 // config is everything Ponte reads from its environment. The README's configuration table lists
@@ -23,6 +26,9 @@ type config struct {
 	OIDCSecret      string
 	PublicURL       string // where browsers reach Ponte; default http://localhost:$PORT
 	SweepInterval   time.Duration
+	ReceiptKey      []byte        // signs receipts' authentication codes
+	Fees            payments.Fees // fee per payment kind
+	ApprovalTTL     time.Duration
 	DocumentClaim   string
 	RolesClaim      string
 	OperatorRole    string
@@ -56,6 +62,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		OIDCSecret:      e.str("OIDC_CLIENT_SECRET", ""),
 		PublicURL:       strings.TrimSuffix(e.str("PUBLIC_URL", ""), "/"),
 		SweepInterval:   e.duration("PONTE_SWEEP_INTERVAL", 30*time.Second),
+		ReceiptKey:      []byte(e.str("PONTE_RECEIPT_KEY", "")),
+		Fees:            e.fees("PONTE_FEES", payments.DefaultFees),
+		ApprovalTTL:     e.duration("PONTE_APPROVAL_TTL", 7*24*time.Hour),
 		DocumentClaim:   e.str("OIDC_DOCUMENT_CLAIM", "document"),
 		RolesClaim:      e.str("OIDC_ROLES_CLAIM", "roles"),
 		OperatorRole:    e.str("OIDC_OPERATOR_ROLE", "operator"),
@@ -88,6 +97,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.OIDCIssuer == "" && c.Env != envDevelopment {
 		return c, fmt.Errorf("OIDC_ISSUER is required when PONTE_ENV=%s", c.Env)
+	}
+	if len(c.ReceiptKey) == 0 {
+		if c.Env == envProduction {
+			return c, fmt.Errorf("PONTE_RECEIPT_KEY is required in production: it signs payment receipts")
+		}
+		c.ReceiptKey = []byte("ponte-development-receipt-key") // stable, so dev receipts verify across restarts
 	}
 	if c.OIDCIssuer != "" && c.OIDCSecret == "" {
 		return c, fmt.Errorf("OIDC_CLIENT_SECRET is required with OIDC_ISSUER: holders log in through Ponte's own client %q", c.OIDCClientID)
@@ -141,6 +156,24 @@ func (e *envReader) duration(k string, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// fees reads "TED=3.50,BOLETO=0.00": the fee per payment kind; kinds not named keep def's.
+func (e *envReader) fees(k string, def payments.Fees) payments.Fees {
+	out := payments.Fees{}
+	for kind, fee := range def {
+		out[kind] = fee
+	}
+	for _, pair := range strings.FieldsFunc(e.str(k, ""), func(r rune) bool { return r == ',' || r == ' ' }) {
+		kind, amount, ok := strings.Cut(pair, "=")
+		fee, err := money.Parse(amount)
+		if _, known := def[payments.Kind(kind)]; !ok || !known || err != nil || fee < 0 {
+			e.fail(fmt.Errorf("%s must look like TED=3.50,BOLETO=0.00 (kinds %s), not %q", k, "INTERNAL_TRANSFER, TED, BOLETO, BARCODE", pair))
+			continue
+		}
+		out[payments.Kind(kind)] = fee
+	}
+	return out
 }
 
 func (e *envReader) fail(err error) {

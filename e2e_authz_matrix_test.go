@@ -23,6 +23,10 @@ var accountOps = []accountOp{
 	{"statementNode", "statement:read", `query($id: ID!) { node(id: $id) { ... on Account { statement(first: 1) { nodes { id } } } } }`, "node"},
 	{"limitsUsage", "accounts:read", `query($id: ID!) { account(id: $id) { limits { dailyUsed { amount } monthlyUsed { amount } } } }`, "account"},
 	{"sandboxDeposit", "accounts:read", `mutation($id: ID!) { sandboxDeposit(input: {accountId: $id, amount: "1.00", idempotencyKey: "matrix"}) { userErrors { code } } }`, "sandboxDeposit"},
+	{"payments", "payments:read", `query($id: ID!) { account(id: $id) { payments(first: 5) { nodes { id status } } } }`, "account"},
+	{"pendingApprovals", "payments:read", `query($id: ID!) { pendingApprovals(accountId: $id) { id } }`, "pendingApprovals"},
+	{"createTedTransfer", "payments:initiate", `mutation($id: ID!) { createTedTransfer(input: {accountId: $id, target: {bankCode: "341", branchCode: "1", accountCode: "2", name: "Fornecedor", document: "11222333000181"}, amount: "1.00", idempotencyKey: "matrix-ted"}) { payment { id } userErrors { code } } }`, "createTedTransfer"},
+	{"payBarcode", "payments:initiate", `mutation($id: ID!) { payBarcode(input: {accountId: $id, code: "816700000150234001232029503105037686027625175271", idempotencyKey: "matrix-bar"}) { payment { id } userErrors { code } } }`, "payBarcode"},
 }
 
 // allowedTo runs op and reports whether it was allowed (no FORBIDDEN), failing on anything else.

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/auth"
@@ -29,6 +30,7 @@ import (
 	"github.com/ponte-bff/ponte/devseed"
 	"github.com/ponte-bff/ponte/httpapi"
 	"github.com/ponte-bff/ponte/ide"
+	"github.com/ponte-bff/ponte/jobs"
 	"github.com/ponte-bff/ponte/reqid"
 	"github.com/ponte-bff/ponte/resolvers"
 )
@@ -119,11 +121,39 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 	login := consent.NewLogin(oidcIssuer, consent.LoginConfig{
 		ClientID: cfg.OIDCClientID, ClientSecret: rpSecret, RedirectURL: publicURL + "/consents/callback", DocumentClaim: cfg.DocumentClaim,
 	})
-	consent.NewPages(consentService, login, log).Routes(mux)
 	go sweep(ctx, cfg.SweepInterval, log, consentService.ExpireDue)
+	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("job queue pool: %w", err)
+	}
+	defer pool.Close()
+	queue, err := jobs.New(ctx, pool, sqlDB, jobs.Config{Queues: map[string]int{jobs.QueueDefault: 5, "payments": 10}, Logger: log.With("component", "jobs")})
+	if err != nil {
+		return err
+	}
+	paymentService := payments.New(db, ledgerService, payments.RiverRunner{Insert: queue.InsertTx},
+		payments.Config{Calendar: payments.DefaultCalendar, Fees: cfg.Fees, ApprovalTTL: cfg.ApprovalTTL})
+	if err := jobs.AddWorker(queue, &payments.ExecuteWorker{Service: paymentService}); err != nil {
+		return err
+	}
+	if err := queue.Start(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		defer cancel()
+		if err := queue.Stop(stopCtx); err != nil {
+			log.Error("stop jobs", "err", err)
+		}
+	}()
+	go sweep(ctx, cfg.SweepInterval, log, paymentService.ExpireDue)
+	consent.NewPages(consentService, login, log).WithApprovals(paymentService).Routes(mux)
+
 	authz := auth.NewAuthorizer(db)
 	res := &resolvers.Resolver{Authz: authz, AccountService: accountService, ConsentService: consentService,
-		Ledger: ledgerService, Sandbox: cfg.Env != envProduction, Calendar: payments.DefaultCalendar}
+		Ledger: ledgerService, Sandbox: cfg.Env != envProduction, Calendar: payments.DefaultCalendar,
+		PaymentService: paymentService, ReceiptKey: cfg.ReceiptKey}
+	(&httpapi.Receipts{Authz: authz, Payments: paymentService, Key: cfg.ReceiptKey, Log: log}).Routes(mux, authn.Middleware(log, nil))
 	statements := &httpapi.Statements{Authz: authz, Accounts: accountService, Ledger: ledgerService, Log: log}
 	statements.Routes(mux, authn.Middleware(log, nil))
 

@@ -30,6 +30,8 @@ const (
 	ActionRequestConsent  Action = "consent.request"
 	ActionManageLimits    Action = "limits.manage"
 	ActionSandboxDeposit  Action = "sandbox.deposit"
+	ActionApprovePayment  Action = "payments.approve"
+	ActionCancelPayment   Action = "payments.cancel"
 )
 
 // tenantScope is the scope a tenant needs for each action: in its token (as its registration
@@ -46,6 +48,8 @@ var tenantScope = map[Action]string{
 	ActionRequestConsent:  ScopeConsentsRequest,
 	// Sandbox money may be put in any account the tenant can see.
 	ActionSandboxDeposit: ScopeAccountsRead,
+	// A tenant cancels what it may initiate.
+	ActionCancelPayment: ScopePaymentsInitiate,
 }
 
 // readOnly are the account actions a holder and an operator may take by reading alone.
@@ -135,7 +139,8 @@ func (z *Authorizer) allowed(ctx context.Context, c *Caller, a Action, acc *mode
 	case KindOperator:
 		return slices.Contains(readOnly, a) || a == ActionSandboxDeposit, nil
 	case KindHolder:
-		if !slices.Contains(readOnly, a) {
+		// Holders read their accounts and have the last word on cash-out: approve, reject, cancel.
+		if !slices.Contains(readOnly, a) && a != ActionApprovePayment && a != ActionCancelPayment {
 			return false, nil
 		}
 		if acc.Document == c.Document {
@@ -196,4 +201,15 @@ func (z *Authorizer) Tenant(ctx context.Context, tenantID uuid.UUID) (*models.Te
 		}
 	}
 	return nil, errForbidden
+}
+
+// Owns reports whether the tenant caller owns the account (Treasury): its cash-out needs no
+// holder approval. Anything else (a consent, a holder, an operator) is not ownership.
+func (z *Authorizer) Owns(ctx context.Context, c *Caller, accountID uuid.UUID) (bool, error) {
+	if c.Kind != KindTenant {
+		return false, nil
+	}
+	var n int64
+	err := z.db.WithContext(ctx).Table("accounts").Where("id = ? AND owner_tenant_id = ?", accountID, c.Tenant.ID).Count(&n).Error
+	return n > 0, err
 }

@@ -4,6 +4,9 @@
 // until it expires or is revoked. Every transition writes an append-only consent event in the
 // same transaction.
 //
+// The same login serves the holder's other pages: "my consents" (revoke) and the approval page,
+// where the holder approves or rejects the cash-out tenants created on their accounts.
+//
 // It decides nothing about who may call the GraphQL API (package auth does, reading the grants
 // this package keeps), and it never imports graph/ or resolvers/.
 package consent

@@ -95,10 +95,15 @@ func (s *Service) OpenLink(ctx context.Context, login *Login, secret string) (co
 
 // StartManage starts a login for the holder's "my consents" page.
 func (s *Service) StartManage(ctx context.Context, login *Login) (cookie, authURL string, err error) {
+	return s.startLogin(ctx, login, "manage")
+}
+
+// startLogin starts a login for one of the holder's pages ("manage" or "approve").
+func (s *Service) startLogin(ctx context.Context, login *Login, purpose string) (cookie, authURL string, err error) {
 	var f flowSecrets
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
-		_, cookie, f, err = s.newSession(tx, "manage", nil)
+		_, cookie, f, err = s.newSession(tx, purpose, nil)
 		return err
 	})
 	if err != nil {

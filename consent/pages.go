@@ -23,9 +23,10 @@ var pages = template.Must(template.ParseFS(templateFS, "templates/*.html"))
 // Pages serves the holder's pages: the authorization link, the login callback, the consent
 // decision and "my consents". Server-rendered HTML, no JavaScript.
 type Pages struct {
-	svc   *Service
-	login *Login
-	log   *slog.Logger
+	svc       *Service
+	login     *Login
+	log       *slog.Logger
+	approvals Approvals // nil: no approval page
 	// cookie is "__Host-ponte_holder" over https; browsers and HTTP clients refuse Secure cookies
 	// on plain http, so development over http uses a plain name with the same other attributes.
 	cookie string
@@ -41,6 +42,12 @@ func NewPages(svc *Service, login *Login, log *slog.Logger) *Pages {
 	return p
 }
 
+// WithApprovals adds the holder's payment approval page (GET and POST /approvals).
+func (p *Pages) WithApprovals(a Approvals) *Pages {
+	p.approvals = a
+	return p
+}
+
 // Routes mounts the pages on mux.
 func (p *Pages) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /consents/authorize", p.authorize)
@@ -49,6 +56,10 @@ func (p *Pages) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /consents/decide", p.decide)
 	mux.HandleFunc("GET /consents/mine", p.mine)
 	mux.HandleFunc("POST /consents/mine/revoke", p.revoke)
+	if p.approvals != nil {
+		mux.HandleFunc("GET /approvals", p.showApprovals)
+		mux.HandleFunc("POST /approvals", p.decideApprovals)
+	}
 	mux.HandleFunc("GET /consents/assets/style.css", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		http.ServeFileFS(w, r, templateFS, "templates/style.css")
@@ -71,10 +82,7 @@ func (p *Pages) callback(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	next := "/consents/decide?session="
-	if j.session.Purpose == "manage" {
-		next = "/consents/mine?session="
-	}
+	next := map[string]string{"consent": "/consents/decide?session=", "manage": "/consents/mine?session=", "approve": "/approvals?session="}[j.session.Purpose]
 	http.Redirect(w, r, next+j.session.ID.String(), http.StatusSeeOther)
 }
 
@@ -224,6 +232,15 @@ func (p *Pages) render(w http.ResponseWriter, status int, name string, data any)
 		p.log.Error("render holder page", "template", name, "err", err)
 	}
 }
+
+// saoPauloTZ shows times as holders read them.
+var saoPauloTZ = func() *time.Location {
+	loc, err := time.LoadLocation("America/Sao_Paulo")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
 
 func maskDocument(d string) string {
 	if len(d) == 11 { // CPF: show only the middle, as Brazilian banks do

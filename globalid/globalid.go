@@ -19,6 +19,7 @@ const (
 	Consent     Type = "Consent"
 	Entry       Type = "StatementEntry"
 	Transaction Type = "LedgerTransaction"
+	Payment     Type = "Payment"
 )
 
 // prefix versions the encoding so it can change without breaking stored IDs.

@@ -28,6 +28,7 @@ type ResolverRoot interface {
 	Consent() ConsentResolver
 	Limits() LimitsResolver
 	Mutation() MutationResolver
+	Payment() PaymentResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 }
@@ -48,6 +49,7 @@ type ComplexityRoot struct {
 		Limits       func(childComplexity int) int
 		MobileNumber func(childComplexity int) int
 		Name         func(childComplexity int) int
+		Payments     func(childComplexity int, first *int, after *string, status []model.PaymentStatus) int
 		Statement    func(childComplexity int, first *int, after *string, from *time.Time, to *time.Time, direction *model.EntryDirection) int
 		Status       func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
@@ -63,6 +65,13 @@ type ComplexityRoot struct {
 	AccountEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Approval struct {
+		DecidedAt func(childComplexity int) int
+		DecidedBy func(childComplexity int) int
+		ExpiresAt func(childComplexity int) int
+		Status    func(childComplexity int) int
 	}
 
 	Balance struct {
@@ -98,6 +107,11 @@ type ComplexityRoot struct {
 		Segment     func(childComplexity int) int
 		TypedLine   func(childComplexity int) int
 		Valid       func(childComplexity int) int
+	}
+
+	CancelPaymentPayload struct {
+		Payment    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	Consent struct {
@@ -156,6 +170,16 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	CreatePaymentPayload struct {
+		Payment    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	DecidePaymentsPayload struct {
+		Payments   func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	Institution struct {
 		Code func(childComplexity int) int
 		Ispb func(childComplexity int) int
@@ -182,13 +206,19 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateAccount       func(childComplexity int, input model.CreateAccountInput) int
-		CreateLimitPlan     func(childComplexity int, input model.CreateLimitPlanInput) int
-		RequestConsent      func(childComplexity int, input model.RequestConsentInput) int
-		ReviewKyc           func(childComplexity int, input model.ReviewKycInput) int
-		RevokeConsent       func(childComplexity int, input model.RevokeConsentInput) int
-		SandboxDeposit      func(childComplexity int, input model.SandboxDepositInput) int
-		SetAccountLimitPlan func(childComplexity int, input model.SetAccountLimitPlanInput) int
+		ApprovePayments        func(childComplexity int, input model.DecidePaymentsInput) int
+		CancelPayment          func(childComplexity int, input model.CancelPaymentInput) int
+		CreateAccount          func(childComplexity int, input model.CreateAccountInput) int
+		CreateInternalTransfer func(childComplexity int, input model.CreateInternalTransferInput) int
+		CreateLimitPlan        func(childComplexity int, input model.CreateLimitPlanInput) int
+		CreateTedTransfer      func(childComplexity int, input model.CreateTedTransferInput) int
+		PayBarcode             func(childComplexity int, input model.PayBarcodeInput) int
+		RejectPayments         func(childComplexity int, input model.DecidePaymentsInput) int
+		RequestConsent         func(childComplexity int, input model.RequestConsentInput) int
+		ReviewKyc              func(childComplexity int, input model.ReviewKycInput) int
+		RevokeConsent          func(childComplexity int, input model.RevokeConsentInput) int
+		SandboxDeposit         func(childComplexity int, input model.SandboxDepositInput) int
+		SetAccountLimitPlan    func(childComplexity int, input model.SetAccountLimitPlanInput) int
 	}
 
 	NonBusinessDay struct {
@@ -204,6 +234,49 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	Payment struct {
+		Account       func(childComplexity int) int
+		Amount        func(childComplexity int) int
+		Approval      func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		Description   func(childComplexity int) int
+		FailureReason func(childComplexity int) int
+		Fee           func(childComplexity int) int
+		FinishedAt    func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Receipt       func(childComplexity int) int
+		RunsOn        func(childComplexity int) int
+		ScheduledFor  func(childComplexity int) int
+		Status        func(childComplexity int) int
+		Target        func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+	}
+
+	PaymentConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	PaymentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PaymentTarget struct {
+		AccountCode func(childComplexity int) int
+		AccountType func(childComplexity int) int
+		Barcode     func(childComplexity int) int
+		BranchCode  func(childComplexity int) int
+		Document    func(childComplexity int) int
+		DueDate     func(childComplexity int) int
+		Institution func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Segment     func(childComplexity int) int
+		TypedLine   func(childComplexity int) int
+	}
+
 	Query struct {
 		Account            func(childComplexity int, id string) int
 		Accounts           func(childComplexity int, first *int, after *string) int
@@ -213,8 +286,29 @@ type ComplexityRoot struct {
 		Institutions       func(childComplexity int, search string, first *int) int
 		LimitPlans         func(childComplexity int) int
 		Node               func(childComplexity int, id string) int
+		Payment            func(childComplexity int, id string) int
+		PendingApprovals   func(childComplexity int, accountID string) int
 		SchedulingCalendar func(childComplexity int, kind model.PaymentKind, from time.Time, to time.Time) int
 		Viewer             func(childComplexity int) int
+	}
+
+	Receipt struct {
+		Amount             func(childComplexity int) int
+		AuthenticationCode func(childComplexity int) int
+		Beneficiary        func(childComplexity int) int
+		Fee                func(childComplexity int) int
+		FinishedAt         func(childComplexity int) int
+		PDFPath            func(childComplexity int) int
+		Payer              func(childComplexity int) int
+		TotalDebited       func(childComplexity int) int
+	}
+
+	ReceiptParty struct {
+		AccountCode func(childComplexity int) int
+		BranchCode  func(childComplexity int) int
+		Document    func(childComplexity int) int
+		Institution func(childComplexity int) int
+		Name        func(childComplexity int) int
 	}
 
 	RequestConsentPayload struct {
@@ -380,6 +474,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Name(childComplexity), true
+	case "Account.payments":
+		if e.ComplexityRoot.Account.Payments == nil {
+			break
+		}
+
+		args, err := ec.field_Account_payments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.Payments(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].([]model.PaymentStatus)), true
 	case "Account.statement":
 		if e.ComplexityRoot.Account.Statement == nil {
 			break
@@ -441,6 +546,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountEdge.Node(childComplexity), true
+
+	case "Approval.decidedAt":
+		if e.ComplexityRoot.Approval.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.DecidedAt(childComplexity), true
+	case "Approval.decidedBy":
+		if e.ComplexityRoot.Approval.DecidedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.DecidedBy(childComplexity), true
+	case "Approval.expiresAt":
+		if e.ComplexityRoot.Approval.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.ExpiresAt(childComplexity), true
+	case "Approval.status":
+		if e.ComplexityRoot.Approval.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Status(childComplexity), true
 
 	case "Balance.available":
 		if e.ComplexityRoot.Balance.Available == nil {
@@ -583,6 +713,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BarcodeInfo.Valid(childComplexity), true
+
+	case "CancelPaymentPayload.payment":
+		if e.ComplexityRoot.CancelPaymentPayload.Payment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelPaymentPayload.Payment(childComplexity), true
+	case "CancelPaymentPayload.userErrors":
+		if e.ComplexityRoot.CancelPaymentPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelPaymentPayload.UserErrors(childComplexity), true
 
 	case "Consent.account":
 		if e.ComplexityRoot.Consent.Account == nil {
@@ -801,6 +944,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateLimitPlanPayload.UserErrors(childComplexity), true
 
+	case "CreatePaymentPayload.payment":
+		if e.ComplexityRoot.CreatePaymentPayload.Payment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatePaymentPayload.Payment(childComplexity), true
+	case "CreatePaymentPayload.userErrors":
+		if e.ComplexityRoot.CreatePaymentPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatePaymentPayload.UserErrors(childComplexity), true
+
+	case "DecidePaymentsPayload.payments":
+		if e.ComplexityRoot.DecidePaymentsPayload.Payments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecidePaymentsPayload.Payments(childComplexity), true
+	case "DecidePaymentsPayload.userErrors":
+		if e.ComplexityRoot.DecidePaymentsPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecidePaymentsPayload.UserErrors(childComplexity), true
+
 	case "Institution.code":
 		if e.ComplexityRoot.Institution.Code == nil {
 			break
@@ -883,6 +1052,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.Currency(childComplexity), true
 
+	case "Mutation.approvePayments":
+		if e.ComplexityRoot.Mutation.ApprovePayments == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approvePayments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApprovePayments(childComplexity, args["input"].(model.DecidePaymentsInput)), true
+	case "Mutation.cancelPayment":
+		if e.ComplexityRoot.Mutation.CancelPayment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelPayment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelPayment(childComplexity, args["input"].(model.CancelPaymentInput)), true
 	case "Mutation.createAccount":
 		if e.ComplexityRoot.Mutation.CreateAccount == nil {
 			break
@@ -894,6 +1085,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["input"].(model.CreateAccountInput)), true
+	case "Mutation.createInternalTransfer":
+		if e.ComplexityRoot.Mutation.CreateInternalTransfer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createInternalTransfer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateInternalTransfer(childComplexity, args["input"].(model.CreateInternalTransferInput)), true
 	case "Mutation.createLimitPlan":
 		if e.ComplexityRoot.Mutation.CreateLimitPlan == nil {
 			break
@@ -905,6 +1107,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateLimitPlan(childComplexity, args["input"].(model.CreateLimitPlanInput)), true
+	case "Mutation.createTedTransfer":
+		if e.ComplexityRoot.Mutation.CreateTedTransfer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTedTransfer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTedTransfer(childComplexity, args["input"].(model.CreateTedTransferInput)), true
+	case "Mutation.payBarcode":
+		if e.ComplexityRoot.Mutation.PayBarcode == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_payBarcode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PayBarcode(childComplexity, args["input"].(model.PayBarcodeInput)), true
+	case "Mutation.rejectPayments":
+		if e.ComplexityRoot.Mutation.RejectPayments == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectPayments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectPayments(childComplexity, args["input"].(model.DecidePaymentsInput)), true
 	case "Mutation.requestConsent":
 		if e.ComplexityRoot.Mutation.RequestConsent == nil {
 			break
@@ -1005,6 +1240,196 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Payment.account":
+		if e.ComplexityRoot.Payment.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.Account(childComplexity), true
+	case "Payment.amount":
+		if e.ComplexityRoot.Payment.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.Amount(childComplexity), true
+	case "Payment.approval":
+		if e.ComplexityRoot.Payment.Approval == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.Approval(childComplexity), true
+	case "Payment.createdAt":
+		if e.ComplexityRoot.Payment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.CreatedAt(childComplexity), true
+	case "Payment.description":
+		if e.ComplexityRoot.Payment.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.Description(childComplexity), true
+	case "Payment.failureReason":
+		if e.ComplexityRoot.Payment.FailureReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.FailureReason(childComplexity), true
+	case "Payment.fee":
+		if e.ComplexityRoot.Payment.Fee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.Fee(childComplexity), true
+	case "Payment.finishedAt":
+		if e.ComplexityRoot.Payment.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.FinishedAt(childComplexity), true
+	case "Payment.id":
+		if e.ComplexityRoot.Payment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.ID(childComplexity), true
+	case "Payment.kind":
+		if e.ComplexityRoot.Payment.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.Kind(childComplexity), true
+	case "Payment.receipt":
+		if e.ComplexityRoot.Payment.Receipt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.Receipt(childComplexity), true
+	case "Payment.runsOn":
+		if e.ComplexityRoot.Payment.RunsOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.RunsOn(childComplexity), true
+	case "Payment.scheduledFor":
+		if e.ComplexityRoot.Payment.ScheduledFor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.ScheduledFor(childComplexity), true
+	case "Payment.status":
+		if e.ComplexityRoot.Payment.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.Status(childComplexity), true
+	case "Payment.target":
+		if e.ComplexityRoot.Payment.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.Target(childComplexity), true
+	case "Payment.updatedAt":
+		if e.ComplexityRoot.Payment.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.UpdatedAt(childComplexity), true
+
+	case "PaymentConnection.edges":
+		if e.ComplexityRoot.PaymentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentConnection.Edges(childComplexity), true
+	case "PaymentConnection.nodes":
+		if e.ComplexityRoot.PaymentConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentConnection.Nodes(childComplexity), true
+	case "PaymentConnection.pageInfo":
+		if e.ComplexityRoot.PaymentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentConnection.PageInfo(childComplexity), true
+
+	case "PaymentEdge.cursor":
+		if e.ComplexityRoot.PaymentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentEdge.Cursor(childComplexity), true
+	case "PaymentEdge.node":
+		if e.ComplexityRoot.PaymentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentEdge.Node(childComplexity), true
+
+	case "PaymentTarget.accountCode":
+		if e.ComplexityRoot.PaymentTarget.AccountCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentTarget.AccountCode(childComplexity), true
+	case "PaymentTarget.accountType":
+		if e.ComplexityRoot.PaymentTarget.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentTarget.AccountType(childComplexity), true
+	case "PaymentTarget.barcode":
+		if e.ComplexityRoot.PaymentTarget.Barcode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentTarget.Barcode(childComplexity), true
+	case "PaymentTarget.branchCode":
+		if e.ComplexityRoot.PaymentTarget.BranchCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentTarget.BranchCode(childComplexity), true
+	case "PaymentTarget.document":
+		if e.ComplexityRoot.PaymentTarget.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentTarget.Document(childComplexity), true
+	case "PaymentTarget.dueDate":
+		if e.ComplexityRoot.PaymentTarget.DueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentTarget.DueDate(childComplexity), true
+	case "PaymentTarget.institution":
+		if e.ComplexityRoot.PaymentTarget.Institution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentTarget.Institution(childComplexity), true
+	case "PaymentTarget.name":
+		if e.ComplexityRoot.PaymentTarget.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentTarget.Name(childComplexity), true
+	case "PaymentTarget.segment":
+		if e.ComplexityRoot.PaymentTarget.Segment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentTarget.Segment(childComplexity), true
+	case "PaymentTarget.typedLine":
+		if e.ComplexityRoot.PaymentTarget.TypedLine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentTarget.TypedLine(childComplexity), true
+
 	case "Query.account":
 		if e.ComplexityRoot.Query.Account == nil {
 			break
@@ -1089,6 +1514,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.payment":
+		if e.ComplexityRoot.Query.Payment == nil {
+			break
+		}
+
+		args, err := ec.field_Query_payment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Payment(childComplexity, args["id"].(string)), true
+	case "Query.pendingApprovals":
+		if e.ComplexityRoot.Query.PendingApprovals == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pendingApprovals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PendingApprovals(childComplexity, args["accountId"].(string)), true
 	case "Query.schedulingCalendar":
 		if e.ComplexityRoot.Query.SchedulingCalendar == nil {
 			break
@@ -1106,6 +1553,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "Receipt.amount":
+		if e.ComplexityRoot.Receipt.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.Amount(childComplexity), true
+	case "Receipt.authenticationCode":
+		if e.ComplexityRoot.Receipt.AuthenticationCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.AuthenticationCode(childComplexity), true
+	case "Receipt.beneficiary":
+		if e.ComplexityRoot.Receipt.Beneficiary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.Beneficiary(childComplexity), true
+	case "Receipt.fee":
+		if e.ComplexityRoot.Receipt.Fee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.Fee(childComplexity), true
+	case "Receipt.finishedAt":
+		if e.ComplexityRoot.Receipt.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.FinishedAt(childComplexity), true
+	case "Receipt.pdfPath":
+		if e.ComplexityRoot.Receipt.PDFPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.PDFPath(childComplexity), true
+	case "Receipt.payer":
+		if e.ComplexityRoot.Receipt.Payer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.Payer(childComplexity), true
+	case "Receipt.totalDebited":
+		if e.ComplexityRoot.Receipt.TotalDebited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.TotalDebited(childComplexity), true
+
+	case "ReceiptParty.accountCode":
+		if e.ComplexityRoot.ReceiptParty.AccountCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptParty.AccountCode(childComplexity), true
+	case "ReceiptParty.branchCode":
+		if e.ComplexityRoot.ReceiptParty.BranchCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptParty.BranchCode(childComplexity), true
+	case "ReceiptParty.document":
+		if e.ComplexityRoot.ReceiptParty.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptParty.Document(childComplexity), true
+	case "ReceiptParty.institution":
+		if e.ComplexityRoot.ReceiptParty.Institution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptParty.Institution(childComplexity), true
+	case "ReceiptParty.name":
+		if e.ComplexityRoot.ReceiptParty.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptParty.Name(childComplexity), true
 
 	case "RequestConsentPayload.consent":
 		if e.ComplexityRoot.RequestConsentPayload.Consent == nil {
@@ -1392,14 +1919,20 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("CancelPaymentInput", ec.unmarshalInputCancelPaymentInput),
 			graphql.NewInputUnmarshaler("CreateAccountInput", ec.unmarshalInputCreateAccountInput),
+			graphql.NewInputUnmarshaler("CreateInternalTransferInput", ec.unmarshalInputCreateInternalTransferInput),
 			graphql.NewInputUnmarshaler("CreateLimitPlanInput", ec.unmarshalInputCreateLimitPlanInput),
+			graphql.NewInputUnmarshaler("CreateTedTransferInput", ec.unmarshalInputCreateTedTransferInput),
+			graphql.NewInputUnmarshaler("DecidePaymentsInput", ec.unmarshalInputDecidePaymentsInput),
+			graphql.NewInputUnmarshaler("PayBarcodeInput", ec.unmarshalInputPayBarcodeInput),
 			graphql.NewInputUnmarshaler("RepresentativeInput", ec.unmarshalInputRepresentativeInput),
 			graphql.NewInputUnmarshaler("RequestConsentInput", ec.unmarshalInputRequestConsentInput),
 			graphql.NewInputUnmarshaler("ReviewKycInput", ec.unmarshalInputReviewKycInput),
 			graphql.NewInputUnmarshaler("RevokeConsentInput", ec.unmarshalInputRevokeConsentInput),
 			graphql.NewInputUnmarshaler("SandboxDepositInput", ec.unmarshalInputSandboxDepositInput),
 			graphql.NewInputUnmarshaler("SetAccountLimitPlanInput", ec.unmarshalInputSetAccountLimitPlanInput),
+			graphql.NewInputUnmarshaler("TedTargetInput", ec.unmarshalInputTedTargetInput),
 		)
 	}
 	first := true
@@ -1547,6 +2080,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_balance(ctx, field)
 	case "statement":
 		return ec.fieldContext_Account_statement(ctx, field)
+	case "payments":
+		return ec.fieldContext_Account_payments(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 }
@@ -1573,6 +2108,20 @@ func (ec *executionContext) childFields_AccountEdge(ctx context.Context, field g
 		return ec.fieldContext_AccountEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccountEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Approval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_Approval_status(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_Approval_decidedAt(ctx, field)
+	case "decidedBy":
+		return ec.fieldContext_Approval_decidedBy(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Approval_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Approval", field.Name)
 }
 
 func (ec *executionContext) childFields_Balance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1643,6 +2192,16 @@ func (ec *executionContext) childFields_BarcodeInfo(ctx context.Context, field g
 		return ec.fieldContext_BarcodeInfo_errorReason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BarcodeInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_CancelPaymentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payment":
+		return ec.fieldContext_CancelPaymentPayload_payment(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CancelPaymentPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CancelPaymentPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Consent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1757,6 +2316,26 @@ func (ec *executionContext) childFields_CreateLimitPlanPayload(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type CreateLimitPlanPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CreatePaymentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payment":
+		return ec.fieldContext_CreatePaymentPayload_payment(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CreatePaymentPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreatePaymentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DecidePaymentsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payments":
+		return ec.fieldContext_DecidePaymentsPayload_payments(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DecidePaymentsPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DecidePaymentsPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Institution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -1831,6 +2410,130 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Payment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Payment_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Payment_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_Payment_status(ctx, field)
+	case "amount":
+		return ec.fieldContext_Payment_amount(ctx, field)
+	case "fee":
+		return ec.fieldContext_Payment_fee(ctx, field)
+	case "account":
+		return ec.fieldContext_Payment_account(ctx, field)
+	case "target":
+		return ec.fieldContext_Payment_target(ctx, field)
+	case "description":
+		return ec.fieldContext_Payment_description(ctx, field)
+	case "scheduledFor":
+		return ec.fieldContext_Payment_scheduledFor(ctx, field)
+	case "runsOn":
+		return ec.fieldContext_Payment_runsOn(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Payment_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Payment_updatedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_Payment_finishedAt(ctx, field)
+	case "approval":
+		return ec.fieldContext_Payment_approval(ctx, field)
+	case "failureReason":
+		return ec.fieldContext_Payment_failureReason(ctx, field)
+	case "receipt":
+		return ec.fieldContext_Payment_receipt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Payment", field.Name)
+}
+
+func (ec *executionContext) childFields_PaymentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PaymentConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_PaymentConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PaymentConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaymentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PaymentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PaymentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PaymentEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaymentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PaymentTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_PaymentTarget_name(ctx, field)
+	case "document":
+		return ec.fieldContext_PaymentTarget_document(ctx, field)
+	case "institution":
+		return ec.fieldContext_PaymentTarget_institution(ctx, field)
+	case "branchCode":
+		return ec.fieldContext_PaymentTarget_branchCode(ctx, field)
+	case "accountCode":
+		return ec.fieldContext_PaymentTarget_accountCode(ctx, field)
+	case "accountType":
+		return ec.fieldContext_PaymentTarget_accountType(ctx, field)
+	case "barcode":
+		return ec.fieldContext_PaymentTarget_barcode(ctx, field)
+	case "typedLine":
+		return ec.fieldContext_PaymentTarget_typedLine(ctx, field)
+	case "dueDate":
+		return ec.fieldContext_PaymentTarget_dueDate(ctx, field)
+	case "segment":
+		return ec.fieldContext_PaymentTarget_segment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaymentTarget", field.Name)
+}
+
+func (ec *executionContext) childFields_Receipt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "authenticationCode":
+		return ec.fieldContext_Receipt_authenticationCode(ctx, field)
+	case "payer":
+		return ec.fieldContext_Receipt_payer(ctx, field)
+	case "beneficiary":
+		return ec.fieldContext_Receipt_beneficiary(ctx, field)
+	case "amount":
+		return ec.fieldContext_Receipt_amount(ctx, field)
+	case "fee":
+		return ec.fieldContext_Receipt_fee(ctx, field)
+	case "totalDebited":
+		return ec.fieldContext_Receipt_totalDebited(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_Receipt_finishedAt(ctx, field)
+	case "pdfPath":
+		return ec.fieldContext_Receipt_pdfPath(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Receipt", field.Name)
+}
+
+func (ec *executionContext) childFields_ReceiptParty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ReceiptParty_name(ctx, field)
+	case "document":
+		return ec.fieldContext_ReceiptParty_document(ctx, field)
+	case "institution":
+		return ec.fieldContext_ReceiptParty_institution(ctx, field)
+	case "branchCode":
+		return ec.fieldContext_ReceiptParty_branchCode(ctx, field)
+	case "accountCode":
+		return ec.fieldContext_ReceiptParty_accountCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReceiptParty", field.Name)
 }
 
 func (ec *executionContext) childFields_RequestConsentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -10,11 +10,132 @@ import (
 	"errors"
 	"time"
 
+	"github.com/google/uuid"
+	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/brazil"
+	"github.com/ponte-bff/ponte/globalid"
+	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/graph/model"
+	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
+	"github.com/ponte-bff/ponte/paging"
 )
+
+// Payments is the resolver for the payments field.
+func (r *accountResolver) Payments(ctx context.Context, obj *model.Account, first *int, after *string, status []model.PaymentStatus) (*model.PaymentConnection, error) {
+	id, err := decodeID(obj.ID, globalid.Account)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.Authz.Account(ctx, auth.ActionReadPayments, id); err != nil {
+		return nil, err
+	}
+	p, err := paging.Parse(first, after)
+	if err != nil {
+		return nil, err
+	}
+	statuses := make([]payments.Status, len(status))
+	for i, st := range status {
+		statuses[i] = payments.Status(st)
+	}
+	page, err := r.PaymentService.List(ctx, id, statuses, p)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.PaymentConnection{Edges: []*model.PaymentEdge{}, Nodes: []*model.Payment{},
+		PageInfo: &model.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: p.After != nil}}
+	for _, row := range page.Payments {
+		node := paymentOut(row)
+		conn.Edges = append(conn.Edges, &model.PaymentEdge{Cursor: payments.CursorOf(row).Encode(), Node: node})
+		conn.Nodes = append(conn.Nodes, node)
+	}
+	if n := len(conn.Edges); n > 0 {
+		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &conn.Edges[0].Cursor, &conn.Edges[n-1].Cursor
+	}
+	return conn, nil
+}
+
+// CreateInternalTransfer is the resolver for the createInternalTransfer field.
+func (r *mutationResolver) CreateInternalTransfer(ctx context.Context, input model.CreateInternalTransferInput) (*model.CreatePaymentPayload, error) {
+	return r.createPayment(ctx, input.AccountID, func(o payments.Origin, c payments.Common) (*models.Payment, error) {
+		return r.PaymentService.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: c, TargetAccountCode: input.TargetAccountCode})
+	}, paymentCommon(input.Amount, input.Description, input.ScheduledFor, input.IdempotencyKey))
+}
+
+// CreateTedTransfer is the resolver for the createTedTransfer field.
+func (r *mutationResolver) CreateTedTransfer(ctx context.Context, input model.CreateTedTransferInput) (*model.CreatePaymentPayload, error) {
+	t := input.Target
+	target := payments.TEDTarget{AccountCode: t.AccountCode, Name: t.Name, Document: t.Document}
+	for dst, src := range map[*string]*string{&target.BankCode: t.BankCode, &target.ISPB: t.Ispb, &target.BranchCode: t.BranchCode} {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	if t.AccountType != nil {
+		target.AccountType = string(*t.AccountType)
+	}
+	return r.createPayment(ctx, input.AccountID, func(o payments.Origin, c payments.Common) (*models.Payment, error) {
+		return r.PaymentService.CreateTED(ctx, o, payments.TEDInput{Common: c, Target: target})
+	}, paymentCommon(input.Amount, input.Description, input.ScheduledFor, input.IdempotencyKey))
+}
+
+// PayBarcode is the resolver for the payBarcode field.
+func (r *mutationResolver) PayBarcode(ctx context.Context, input model.PayBarcodeInput) (*model.CreatePaymentPayload, error) {
+	var amount money.Cents
+	if input.Amount != nil {
+		amount = *input.Amount
+	}
+	return r.createPayment(ctx, input.AccountID, func(o payments.Origin, c payments.Common) (*models.Payment, error) {
+		return r.PaymentService.PayBarcode(ctx, o, payments.BarcodeInput{Common: c, Code: input.Code, Amount: input.Amount})
+	}, paymentCommon(amount, nil, input.ScheduledFor, input.IdempotencyKey))
+}
+
+// CancelPayment is the resolver for the cancelPayment field.
+func (r *mutationResolver) CancelPayment(ctx context.Context, input model.CancelPaymentInput) (*model.CancelPaymentPayload, error) {
+	p, err := r.paymentFor(ctx, input.PaymentID, auth.ActionCancelPayment, "input", "paymentId")
+	if err != nil {
+		return nil, err
+	}
+	c, _ := r.Authz.Caller(ctx)
+	cancelled, err := r.PaymentService.Cancel(ctx, c.Actor(), p.ID)
+	if err != nil {
+		ue, err := userErrors(err, "input")
+		return &model.CancelPaymentPayload{UserErrors: ue}, err
+	}
+	return &model.CancelPaymentPayload{Payment: paymentOut(cancelled), UserErrors: []*model.UserError{}}, nil
+}
+
+// ApprovePayments is the resolver for the approvePayments field.
+func (r *mutationResolver) ApprovePayments(ctx context.Context, input model.DecidePaymentsInput) (*model.DecidePaymentsPayload, error) {
+	return r.decidePayments(ctx, input, true)
+}
+
+// RejectPayments is the resolver for the rejectPayments field.
+func (r *mutationResolver) RejectPayments(ctx context.Context, input model.DecidePaymentsInput) (*model.DecidePaymentsPayload, error) {
+	return r.decidePayments(ctx, input, false)
+}
+
+// Account is the resolver for the account field.
+func (r *paymentResolver) Account(ctx context.Context, obj *model.Payment) (*model.Account, error) {
+	acc, err := r.AccountService.Get(ctx, obj.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	return accountOut(acc), nil
+}
+
+// Receipt is the resolver for the receipt field.
+func (r *paymentResolver) Receipt(ctx context.Context, obj *model.Payment) (*model.Receipt, error) {
+	if obj.Status != model.PaymentStatusFinished {
+		return nil, nil
+	}
+	rc, err := r.PaymentService.Receipt(ctx, obj.PaymentID, r.ReceiptKey)
+	if err != nil {
+		return nil, err
+	}
+	return receiptOut(rc, obj.ID), nil
+}
 
 // DecodeBarcode is the resolver for the decodeBarcode field.
 func (r *queryResolver) DecodeBarcode(ctx context.Context, code string, referenceDate *time.Time) (*model.BarcodeInfo, error) {
@@ -88,3 +209,37 @@ func (r *queryResolver) SchedulingCalendar(ctx context.Context, kind model.Payme
 	}
 	return out, nil
 }
+
+// Payment is the resolver for the payment field.
+func (r *queryResolver) Payment(ctx context.Context, id string) (*model.Payment, error) {
+	p, err := r.paymentFor(ctx, id, auth.ActionReadPayments, "id")
+	if err != nil {
+		return nil, err
+	}
+	return paymentOut(p), nil
+}
+
+// PendingApprovals is the resolver for the pendingApprovals field.
+func (r *queryResolver) PendingApprovals(ctx context.Context, accountID string) ([]*model.Payment, error) {
+	key, err := decodeID(accountID, globalid.Account, "accountId")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.Authz.Account(ctx, auth.ActionReadPayments, key); err != nil {
+		return nil, err
+	}
+	ps, err := r.PaymentService.Pending(ctx, []uuid.UUID{key})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Payment, len(ps))
+	for i := range ps {
+		out[i] = paymentOut(&ps[i])
+	}
+	return out, nil
+}
+
+// Payment returns graph.PaymentResolver implementation.
+func (r *Resolver) Payment() graph.PaymentResolver { return &paymentResolver{r} }
+
+type paymentResolver struct{ *Resolver }

@@ -21,7 +21,9 @@ type Resolver struct {
 	ConsentService *consent.Service
 	Ledger         *ledger.Service
 	Sandbox        bool // sandbox-only operations (sandboxDeposit) are allowed
+	PaymentService *payments.Service
 	Calendar       payments.Calendar
+	ReceiptKey     []byte           // signs receipts' authentication codes
 	Clock          func() time.Time // nil: the system clock
 }
 

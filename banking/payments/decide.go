@@ -19,15 +19,18 @@ import (
 // the caller has checked that the holder may decide for every payment's account.
 // Errors: one field error per refused payment (NOT_FOUND, INVALID_STATE), at index i of ids.
 func (s *Service) Approve(ctx context.Context, by string, ids []uuid.UUID) ([]*models.Payment, error) {
-	return s.decide(ctx, by, ids, true, nil)
+	return s.Decide(ctx, by, ids, nil, nil)
 }
 
 // Reject records the holder's refusal of CREATED payments: each becomes REJECTED.
 func (s *Service) Reject(ctx context.Context, by string, ids []uuid.UUID, reason *string) ([]*models.Payment, error) {
-	return s.decide(ctx, by, ids, false, reason)
+	return s.Decide(ctx, by, nil, ids, reason)
 }
 
-func (s *Service) decide(ctx context.Context, by string, ids []uuid.UUID, approve bool, reason *string) ([]*models.Payment, error) {
+// Decide approves some payments and rejects others in one transaction: all or none. The
+// result lists the approved ones, then the rejected ones.
+func (s *Service) Decide(ctx context.Context, by string, approve, reject []uuid.UUID, reason *string) ([]*models.Payment, error) {
+	ids := append(append([]uuid.UUID{}, approve...), reject...)
 	if len(ids) == 0 || len(ids) > 1000 {
 		return nil, apperr.Field(apperr.Invalid, []string{"paymentIds"}, "give 1 to 1000 payments")
 	}
@@ -36,6 +39,7 @@ func (s *Service) decide(ctx context.Context, by string, ids []uuid.UUID, approv
 		var errs apperr.List
 		now := s.now()
 		for i, id := range ids {
+			approving := i < len(approve)
 			p, err := lockPayment(tx, id)
 			if err != nil {
 				if e, ok := apperr.As(err); ok {
@@ -50,11 +54,11 @@ func (s *Service) decide(ctx context.Context, by string, ids []uuid.UUID, approv
 				continue
 			}
 			decision := "REJECTED"
-			if approve {
+			if approving {
 				decision = "APPROVED"
 			}
 			p.ApprovalStatus, p.ApprovalDecidedAt, p.ApprovalDecidedBy = &decision, &now, &by
-			if !approve {
+			if !approving {
 				if err := s.move(ctx, tx, p, StatusRejected, by, reason); err != nil {
 					return err
 				}

@@ -40,6 +40,8 @@ type Account struct {
 	Balance *Balance `json:"balance"`
 	// Newest first. from and to are São Paulo days, both included. Needs the scope statement:read.
 	Statement *StatementConnection `json:"statement"`
+	// Newest first. Needs the scope payments:read.
+	Payments *PaymentConnection `json:"payments"`
 }
 
 func (Account) IsNode()            {}
@@ -55,6 +57,15 @@ type AccountConnection struct {
 type AccountEdge struct {
 	Cursor string   `json:"cursor"`
 	Node   *Account `json:"node"`
+}
+
+type Approval struct {
+	Status    ApprovalStatus `json:"status"`
+	DecidedAt *time.Time     `json:"decidedAt,omitempty"`
+	// holder:<subject> of who decided.
+	DecidedBy *string `json:"decidedBy,omitempty"`
+	// The holder must decide before this; never after the payment's scheduled day.
+	ExpiresAt time.Time `json:"expiresAt"`
 }
 
 // An account's balances. The account holds available + blocked; scheduled is what scheduled payments will take.
@@ -109,6 +120,15 @@ type BarcodeInfo struct {
 	Error *string `json:"error,omitempty"`
 	// Why the code is refused: general_dv, field_dv_1..3, block_dv_1..4, length, non_digit, currency, segment, value_id, due_date...
 	ErrorReason *string `json:"errorReason,omitempty"`
+}
+
+type CancelPaymentInput struct {
+	PaymentID string `json:"paymentId"`
+}
+
+type CancelPaymentPayload struct {
+	Payment    *Payment     `json:"payment,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type ConsentConnection struct {
@@ -166,6 +186,17 @@ type CreateAccountPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type CreateInternalTransferInput struct {
+	AccountID string `json:"accountId"`
+	// The credited Ponte account's code, with its check digit.
+	TargetAccountCode string      `json:"targetAccountCode"`
+	Amount            money.Cents `json:"amount"`
+	Description       *string     `json:"description,omitempty"`
+	// A future São Paulo day; absent: now.
+	ScheduledFor   *time.Time `json:"scheduledFor,omitempty"`
+	IdempotencyKey string     `json:"idempotencyKey"`
+}
+
 type CreateLimitPlanInput struct {
 	Name    string      `json:"name"`
 	Daily   money.Cents `json:"daily"`
@@ -174,6 +205,30 @@ type CreateLimitPlanInput struct {
 
 type CreateLimitPlanPayload struct {
 	Plan       *LimitPlan   `json:"plan,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type CreatePaymentPayload struct {
+	Payment    *Payment     `json:"payment,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type CreateTedTransferInput struct {
+	AccountID      string          `json:"accountId"`
+	Target         *TedTargetInput `json:"target"`
+	Amount         money.Cents     `json:"amount"`
+	Description    *string         `json:"description,omitempty"`
+	ScheduledFor   *time.Time      `json:"scheduledFor,omitempty"`
+	IdempotencyKey string          `json:"idempotencyKey"`
+}
+
+type DecidePaymentsInput struct {
+	PaymentIds []string `json:"paymentIds"`
+	Reason     *string  `json:"reason,omitempty"`
+}
+
+type DecidePaymentsPayload struct {
+	Payments   []*Payment   `json:"payments"`
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -207,6 +262,67 @@ type PageInfo struct {
 	HasPreviousPage bool    `json:"hasPreviousPage"`
 	StartCursor     *string `json:"startCursor,omitempty"`
 	EndCursor       *string `json:"endCursor,omitempty"`
+}
+
+type PayBarcodeInput struct {
+	AccountID string `json:"accountId"`
+	// A 44-digit barcode, a 47-digit boleto line or a 48-digit arrecadação line, with or without mask.
+	Code string `json:"code"`
+	// Only when the code carries no amount.
+	Amount         *money.Cents `json:"amount,omitempty"`
+	ScheduledFor   *time.Time   `json:"scheduledFor,omitempty"`
+	IdempotencyKey string       `json:"idempotencyKey"`
+}
+
+type PaymentConnection struct {
+	Edges    []*PaymentEdge `json:"edges"`
+	Nodes    []*Payment     `json:"nodes"`
+	PageInfo *PageInfo      `json:"pageInfo"`
+}
+
+type PaymentEdge struct {
+	Cursor string   `json:"cursor"`
+	Node   *Payment `json:"node"`
+}
+
+// Who or what a payment pays.
+type PaymentTarget struct {
+	Name        *string          `json:"name,omitempty"`
+	Document    *string          `json:"document,omitempty"`
+	Institution *Institution     `json:"institution,omitempty"`
+	BranchCode  *string          `json:"branchCode,omitempty"`
+	AccountCode *string          `json:"accountCode,omitempty"`
+	AccountType *BankAccountType `json:"accountType,omitempty"`
+	// Barcode payments: the 44-digit barcode.
+	Barcode *string `json:"barcode,omitempty"`
+	// Barcode payments: the typed line, masked.
+	TypedLine *string    `json:"typedLine,omitempty"`
+	DueDate   *time.Time `json:"dueDate,omitempty"`
+	// Arrecadação: what is being paid.
+	Segment *string `json:"segment,omitempty"`
+}
+
+// The proof of a FINISHED payment. The PDF is at GET /payments/{id}/receipt.pdf with the same token.
+type Receipt struct {
+	// HMAC code that proves the receipt was issued by Ponte for this payment.
+	AuthenticationCode string        `json:"authenticationCode"`
+	Payer              *ReceiptParty `json:"payer"`
+	Beneficiary        *ReceiptParty `json:"beneficiary"`
+	Amount             *money.Money  `json:"amount"`
+	Fee                *money.Money  `json:"fee"`
+	TotalDebited       *money.Money  `json:"totalDebited"`
+	FinishedAt         time.Time     `json:"finishedAt"`
+	// Path of the PDF, relative to Ponte's address.
+	PDFPath string `json:"pdfPath"`
+}
+
+// One side of a receipt.
+type ReceiptParty struct {
+	Name        *string      `json:"name,omitempty"`
+	Document    *string      `json:"document,omitempty"`
+	Institution *Institution `json:"institution,omitempty"`
+	BranchCode  *string      `json:"branchCode,omitempty"`
+	AccountCode *string      `json:"accountCode,omitempty"`
 }
 
 // A person who may act for a company account.
@@ -322,6 +438,18 @@ type StatementEntry struct {
 func (StatementEntry) IsNode()            {}
 func (this StatementEntry) GetID() string { return this.ID }
 
+type TedTargetInput struct {
+	// COMPE code; or give ispb.
+	BankCode    *string          `json:"bankCode,omitempty"`
+	Ispb        *string          `json:"ispb,omitempty"`
+	BranchCode  *string          `json:"branchCode,omitempty"`
+	AccountCode string           `json:"accountCode"`
+	AccountType *BankAccountType `json:"accountType,omitempty"`
+	Name        string           `json:"name"`
+	// CPF or CNPJ.
+	Document string `json:"document"`
+}
+
 // An ERP or accounting platform registered with Ponte.
 type Tenant struct {
 	ID       string `json:"id"`
@@ -416,6 +544,66 @@ func (e *AccountStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e AccountStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The holder's decision on a cash-out from a third-party account.
+type ApprovalStatus string
+
+const (
+	ApprovalStatusPending  ApprovalStatus = "PENDING"
+	ApprovalStatusApproved ApprovalStatus = "APPROVED"
+	ApprovalStatusRejected ApprovalStatus = "REJECTED"
+	ApprovalStatusExpired  ApprovalStatus = "EXPIRED"
+)
+
+var AllApprovalStatus = []ApprovalStatus{
+	ApprovalStatusPending,
+	ApprovalStatusApproved,
+	ApprovalStatusRejected,
+	ApprovalStatusExpired,
+}
+
+func (e ApprovalStatus) IsValid() bool {
+	switch e {
+	case ApprovalStatusPending, ApprovalStatusApproved, ApprovalStatusRejected, ApprovalStatusExpired:
+		return true
+	}
+	return false
+}
+
+func (e ApprovalStatus) String() string {
+	return string(e)
+}
+
+func (e *ApprovalStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ApprovalStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ApprovalStatus", str)
+	}
+	return nil
+}
+
+func (e ApprovalStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ApprovalStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ApprovalStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,37 @@
+package model
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ponte-bff/ponte/money"
+)
+
+// Payment is the GraphQL Payment, hand-written so that it carries its account's key for the
+// `account` field resolver.
+type Payment struct {
+	ID            string         `json:"id"`
+	Kind          PaymentKind    `json:"kind"`
+	Status        PaymentStatus  `json:"status"`
+	Amount        *money.Money   `json:"amount"`
+	Fee           *money.Money   `json:"fee"`
+	Target        *PaymentTarget `json:"target"`
+	Description   *string        `json:"description,omitempty"`
+	ScheduledFor  *time.Time     `json:"scheduledFor,omitempty"`
+	RunsOn        time.Time      `json:"runsOn"`
+	CreatedAt     time.Time      `json:"createdAt"`
+	UpdatedAt     time.Time      `json:"updatedAt"`
+	FinishedAt    *time.Time     `json:"finishedAt,omitempty"`
+	Approval      *Approval      `json:"approval,omitempty"`
+	FailureReason *string        `json:"failureReason,omitempty"`
+
+	AccountID uuid.UUID `json:"-"`
+	PaymentID uuid.UUID `json:"-"`
+}
+
+// IsNode marks Payment as a Node.
+func (Payment) IsNode() {}
+
+// GetID returns the global ID.
+func (p Payment) GetID() string { return p.ID }

@@ -1,0 +1,68 @@
+package httpapi
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+
+	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/auth"
+	"github.com/ponte-bff/ponte/banking/payments"
+	"github.com/ponte-bff/ponte/banking/receipts"
+	"github.com/ponte-bff/ponte/globalid"
+)
+
+// Receipts serves GET /payments/{id}/receipt.pdf: the receipt of a FINISHED payment, to whoever
+// may read the account's payments.
+type Receipts struct {
+	Authz    *auth.Authorizer
+	Payments *payments.Service
+	Key      []byte
+	Log      *slog.Logger
+}
+
+// Routes mounts the receipt route, wrapped with authentication.
+func (h *Receipts) Routes(mux *http.ServeMux, authenticate func(http.Handler) http.Handler) {
+	mux.Handle("GET /payments/{id}/receipt.pdf", authenticate(http.HandlerFunc(h.serve)))
+}
+
+func (h *Receipts) serve(w http.ResponseWriter, r *http.Request) {
+	id, ok := globalid.DecodeAs(r.PathValue("id"), globalid.Payment)
+	if !ok {
+		auth.WriteError(w, http.StatusBadRequest, apperr.Field(apperr.BadInput, []string{"id"}, "%q is not a Payment ID", r.PathValue("id")))
+		return
+	}
+	p, err := h.Payments.Get(r.Context(), id)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		err = apperr.E(apperr.Forbidden, "you are not allowed to do this") // missing looks like someone else's
+	} else if err == nil {
+		_, err = h.Authz.Account(r.Context(), auth.ActionReadPayments, p.AccountID)
+	}
+	var rc *receipts.Receipt
+	if err == nil {
+		rc, err = h.Payments.Receipt(r.Context(), id, h.Key)
+	}
+	var buf bytes.Buffer
+	if err == nil {
+		err = rc.WritePDF(&buf)
+	}
+	if err != nil {
+		status := http.StatusInternalServerError
+		switch apperr.CodeOf(err) {
+		case apperr.Forbidden:
+			status = http.StatusForbidden
+		case apperr.Unauthenticated:
+			status = http.StatusUnauthorized
+		case apperr.InvalidState:
+			status = http.StatusConflict
+		default:
+			h.Log.ErrorContext(r.Context(), "receipt", "payment", id, "err", err)
+		}
+		auth.WriteError(w, status, err)
+		return
+	}
+	w.Header().Set("Content-Type", receipts.ContentType)
+	w.Header().Set("Content-Disposition", `inline; filename="`+rc.Filename()+`"`)
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	_, _ = w.Write(buf.Bytes())
+}
