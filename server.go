@@ -122,7 +122,12 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 		ClientID: cfg.OIDCClientID, ClientSecret: rpSecret, RedirectURL: publicURL + "/consents/callback", DocumentClaim: cfg.DocumentClaim,
 	})
 	go sweep(ctx, cfg.SweepInterval, log, consentService.ExpireDue)
-	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	poolCfg, err := pgxpool.ParseConfig(cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	poolCfg.MaxConns = 10 // River holds one for LISTEN; fetching, completion and upkeep share the rest
+	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	if err != nil {
 		return fmt.Errorf("job queue pool: %w", err)
 	}

@@ -88,6 +88,9 @@ func (s *Service) create(ctx context.Context, o Origin, d draft) (*models.Paymen
 		if err := tx.Create(p).Error; err != nil {
 			return err
 		}
+		if err := s.reserve(ctx, tx, p, "", Status(p.Status)); err != nil {
+			return err
+		}
 		if err := s.record(ctx, tx, p, "", Status(p.Status), o.Actor, nil); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/models"
+	"github.com/ponte-bff/ponte/money"
 	"github.com/ponte-bff/ponte/reqid"
 )
 
@@ -22,12 +23,30 @@ func (s *Service) record(ctx context.Context, tx *gorm.DB, p *models.Payment, fr
 	return tx.Create(&ev).Error
 }
 
-// move changes p's status in tx, recording the event; the caller holds p's row lock.
+// move changes p's status in tx, recording the event and keeping the account's scheduled
+// balance in step; the caller holds p's row lock.
 func (s *Service) move(ctx context.Context, tx *gorm.DB, p *models.Payment, to Status, actor string, reason *string) error {
 	from := Status(p.Status)
 	p.Status, p.UpdatedAt = string(to), s.now()
 	if err := tx.Save(p).Error; err != nil {
 		return err
 	}
+	if err := s.reserve(ctx, tx, p, from, to); err != nil {
+		return err
+	}
 	return s.record(ctx, tx, p, from, to, actor, reason)
+}
+
+// reserve keeps the scheduled balance: a payment waiting for a later day (SCHEDULED or DELAYED)
+// counts its amount and fee there until it runs, fails or is cancelled.
+func (s *Service) reserve(ctx context.Context, tx *gorm.DB, p *models.Payment, from, to Status) error {
+	waiting := func(st Status) bool { return st == StatusScheduled || st == StatusDelayed }
+	total := money.Cents(p.AmountCents + p.FeeCents)
+	switch {
+	case waiting(to) && !waiting(from):
+		return s.ledger.AdjustScheduledTx(ctx, tx, p.AccountID, total)
+	case waiting(from) && !waiting(to):
+		return s.ledger.AdjustScheduledTx(ctx, tx, p.AccountID, -total)
+	}
+	return nil
 }

@@ -167,6 +167,18 @@ func TestApprovalFlow(t *testing.T) {
 			t.Fatalf("%v", err)
 		}
 	})
+	t.Run("ScheduledPaymentExpiresWhenItsDayComesFirst", func(t *testing.T) {
+		day := brazil.NewDate(2026, 11, 25)
+		p, err := e.svc.CreateTED(ctx, o, payments.TEDInput{Common: payments.Common{AccountID: e.from, Amount: 500, IdempotencyKey: "sch-appr", ScheduledFor: &day}, Target: ted})
+		if err != nil || p.ApprovalExpiresAt == nil || !p.ApprovalExpiresAt.Equal(at(2026, 11, 25, 6, 30)) {
+			t.Fatalf("approval deadline %v (%v), want the TED window's opening on its day", p.ApprovalExpiresAt, err)
+		}
+		e.now = at(2026, 11, 25, 6, 31)
+		if n, err := e.svc.ExpireDue(ctx); err != nil || n != 1 || e.status(t, p.ID) != payments.StatusExpired {
+			t.Fatalf("%d %v %s", n, err, e.status(t, p.ID))
+		}
+		e.now = at(2026, 11, 23, 10, 0)
+	})
 	t.Run("ExpiresWhenNotApprovedInTime", func(t *testing.T) {
 		d := mk("d", 400)
 		e.now = e.now.Add(7*24*time.Hour + time.Second)
@@ -188,10 +200,16 @@ func TestSchedulesAndFailures(t *testing.T) {
 	if err := e.svc.Execute(ctx, p.ID); err != payments.ErrNotDue {
 		t.Fatalf("ran before its day: %v", err)
 	}
+	if b, _ := e.led.Balance(ctx, e.from); b.Scheduled != 1_000+350 {
+		t.Fatalf("a delayed TED reserves %d, want amount and fee", b.Scheduled)
+	}
 	e.now = at(2026, 11, 30, 6, 31)
 	e.run(t)
 	if e.status(t, p.ID) != payments.StatusFinished {
 		t.Fatalf("status %s on Monday", e.status(t, p.ID))
+	}
+	if b, _ := e.led.Balance(ctx, e.from); b.Scheduled != 0 {
+		t.Fatalf("after running, %d still scheduled", b.Scheduled)
 	}
 
 	day := brazil.NewDate(2026, 12, 10)
@@ -199,8 +217,14 @@ func TestSchedulesAndFailures(t *testing.T) {
 	if err != nil || payments.Status(sch.Status) != payments.StatusScheduled {
 		t.Fatalf("%+v %v", sch, err)
 	}
+	if b, _ := e.led.Balance(ctx, e.from); b.Scheduled != 1_000 {
+		t.Fatalf("scheduled balance %d, want 1000", b.Scheduled)
+	}
 	if c, err := e.svc.Cancel(ctx, "tenant:erp", sch.ID); err != nil || payments.Status(c.Status) != payments.StatusCancelled {
 		t.Fatalf("cancel: %+v %v", c, err)
+	}
+	if b, _ := e.led.Balance(ctx, e.from); b.Scheduled != 0 {
+		t.Fatalf("cancelling left %d scheduled", b.Scheduled)
 	}
 
 	big, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 1_000_000, IdempotencyKey: "big"}, TargetAccountCode: e.toCode})
