@@ -29,6 +29,8 @@ type config struct {
 	ReceiptKey      []byte        // signs receipts' authentication codes
 	Fees            payments.Fees // fee per payment kind
 	ApprovalTTL     time.Duration
+	RailDelay       time.Duration    // sandbox rail: how long until a TED or barcode payment is answered
+	Clock           func() time.Time // payments' clock; nil: the system's (tests pin it)
 	DocumentClaim   string
 	RolesClaim      string
 	OperatorRole    string
@@ -65,6 +67,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		ReceiptKey:      []byte(e.str("PONTE_RECEIPT_KEY", "")),
 		Fees:            e.fees("PONTE_FEES", payments.DefaultFees),
 		ApprovalTTL:     e.duration("PONTE_APPROVAL_TTL", 7*24*time.Hour),
+		RailDelay:       e.duration("PONTE_SANDBOX_RAIL_DELAY", 2*time.Second),
 		DocumentClaim:   e.str("OIDC_DOCUMENT_CLAIM", "document"),
 		RolesClaim:      e.str("OIDC_ROLES_CLAIM", "roles"),
 		OperatorRole:    e.str("OIDC_OPERATOR_ROLE", "operator"),

@@ -27,6 +27,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"github.com/ponte-bff/ponte/brazil"
 	"github.com/ponte-bff/ponte/database"
 	"github.com/ponte-bff/ponte/devidp"
 	"github.com/ponte-bff/ponte/globalid"
@@ -51,6 +52,9 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 	cfg, err := loadConfig(func(k string) string { return vars[k] })
 	if err != nil {
 		t.Fatalf("config: %v", err)
+	}
+	if vars[testClock] == businessHours {
+		cfg.Clock = businessHoursClock()
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -343,4 +347,19 @@ func (r gqlResponse) decode(t testing.TB, field string, v any) {
 // encodeAccountID is the global ID of an account row id, as the API shows it.
 func encodeAccountID(id string) string {
 	return globalid.Encode(globalid.Account, uuid.MustParse(id))
+}
+
+// testClock names the startServer option that pins the payments clock; businessHours is its one
+// value: the next weekday business day at 10:00 in São Paulo, inside every payment window.
+const (
+	testClock     = "test:clock"
+	businessHours = "business-hours"
+)
+
+func businessHoursClock() func() time.Time {
+	sp, _ := time.LoadLocation("America/Sao_Paulo")
+	d := brazil.BusinessDayOnOrAfter(brazil.DateOf(time.Now().In(sp)))
+	pinned := time.Date(d.Year, d.Month, d.Day, 10, 0, 0, 0, sp)
+	start := time.Now()
+	return func() time.Time { return pinned.Add(time.Since(start)) } // runs on from there
 }

@@ -67,7 +67,9 @@ func waitStatus(t *testing.T, s *testServer, token, id, want string) paymentOut 
 		p := paymentStatus(t, s, token, id)
 		if p.Status == want || time.Now().After(deadline) {
 			if p.Status != want {
-				t.Fatalf("payment %s is %s, want %s", id, p.Status, want)
+				var jobs []struct{ Kind, State, Errors string }
+				s.db.Raw("SELECT kind, state, coalesce(errors::text, '') AS errors FROM river_job ORDER BY id").Scan(&jobs)
+				t.Fatalf("payment %s is %s, want %s; jobs: %+v", id, p.Status, want, jobs)
 			}
 			return p
 		}
@@ -190,4 +192,55 @@ func TestPaymentsWithHolderApproval(t *testing.T) {
 			t.Fatal("no payment events")
 		}
 	})
+}
+
+func TestRailReturnAndReceipt(t *testing.T) {
+	t.Parallel()
+	// The server's clock is a business day inside the TED window, whenever the test runs.
+	s := startServer(t, map[string]string{"PONTE_SANDBOX_RAIL_DELAY": "100ms", testClock: businessHours})
+	tok, op := tenantToken(t, s), operatorToken(t, s)
+	own := approvedAccount(t, s, tok, vectors(t)["cnpj_numeric"].Valid[5].Raw)
+	deposit(t, s, tok, own, "1000.00", "rail-funds")
+	// A TED whose amount ends in ,13 is returned by the sandbox rail.
+	var p paymentPayload
+	gql(t, s, tok, `mutation($a: ID!) { createTedTransfer(input: {accountId: $a, target: {bankCode: "237", branchCode: "1", accountCode: "99-1", name: "Inexistente", document: "11222333000181"}, amount: "10.13", idempotencyKey: "ret", scheduledFor: null}) { `+paymentFields+` } }`,
+		map[string]any{"a": own}).decode(t, "createTedTransfer", &p)
+	if p.Payment == nil {
+		t.Fatalf("%+v", p.UserErrors)
+	}
+	waitStatus(t, s, tok, p.Payment.ID, "REFUNDED")
+
+	// A settled one has a receipt, and its PDF.
+	var ok paymentPayload
+	gql(t, s, tok, `mutation($a: ID!) { createTedTransfer(input: {accountId: $a, target: {bankCode: "237", branchCode: "1", accountCode: "99-1", name: "Fornecedor", document: "11222333000181"}, amount: "10.00", idempotencyKey: "ok"}) { `+paymentFields+` } }`,
+		map[string]any{"a": own}).decode(t, "createTedTransfer", &ok)
+	waitStatus(t, s, tok, ok.Payment.ID, "FINISHED")
+	var withReceipt struct {
+		Receipt struct {
+			AuthenticationCode, PdfPath string
+			TotalDebited                struct{ Amount string }
+		}
+	}
+	gql(t, s, tok, `query($id: ID!) { payment(id: $id) { receipt { authenticationCode pdfPath totalDebited { amount } } } }`, map[string]any{"id": ok.Payment.ID}).decode(t, "payment", &withReceipt)
+	if withReceipt.Receipt.AuthenticationCode == "" || withReceipt.Receipt.TotalDebited.Amount != "13.50" {
+		t.Fatalf("%+v", withReceipt)
+	}
+	resp := getWithToken(t, s.URL+withReceipt.Receipt.PdfPath, tok)
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("receipt PDF: HTTP %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if resp := getWithToken(t, s.URL+withReceipt.Receipt.PdfPath, tenant2Token(t, s)); resp.StatusCode != 403 {
+		t.Fatalf("another tenant's receipt: HTTP %d", resp.StatusCode)
+	}
+
+	// The operator plays the receiving bank and returns the settled one.
+	var refunded struct {
+		Payment    *paymentOut
+		UserErrors []userError
+	}
+	gql(t, s, op, `mutation($id: ID!) { sandboxRefundPayment(input: {paymentId: $id}) { payment { status } userErrors { code } } }`, map[string]any{"id": ok.Payment.ID}).decode(t, "sandboxRefundPayment", &refunded)
+	if refunded.Payment == nil || refunded.Payment.Status != "REFUNDED" {
+		t.Fatalf("%+v", refunded)
+	}
 }

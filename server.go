@@ -136,9 +136,19 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 	if err != nil {
 		return err
 	}
+	var rail payments.Rail
+	if cfg.Env != envProduction {
+		rail = payments.SandboxRail{After: cfg.RailDelay}
+	}
 	paymentService := payments.New(db, ledgerService, payments.RiverRunner{Insert: queue.InsertTx},
-		payments.Config{Calendar: payments.DefaultCalendar, Fees: cfg.Fees, ApprovalTTL: cfg.ApprovalTTL})
+		payments.Config{Calendar: payments.DefaultCalendar, Fees: cfg.Fees, ApprovalTTL: cfg.ApprovalTTL, Rail: rail})
+	if cfg.Clock != nil {
+		paymentService.SetClock(cfg.Clock)
+	}
 	if err := jobs.AddWorker(queue, &payments.ExecuteWorker{Service: paymentService}); err != nil {
+		return err
+	}
+	if err := jobs.AddWorker(queue, &payments.SettleWorker{Service: paymentService}); err != nil {
 		return err
 	}
 	if err := queue.Start(ctx); err != nil {
@@ -157,7 +167,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 	authz := auth.NewAuthorizer(db)
 	res := &resolvers.Resolver{Authz: authz, AccountService: accountService, ConsentService: consentService,
 		Ledger: ledgerService, Sandbox: cfg.Env != envProduction, Calendar: payments.DefaultCalendar,
-		PaymentService: paymentService, ReceiptKey: cfg.ReceiptKey}
+		PaymentService: paymentService, ReceiptKey: cfg.ReceiptKey, Clock: cfg.Clock}
 	(&httpapi.Receipts{Authz: authz, Payments: paymentService, Key: cfg.ReceiptKey, Log: log}).Routes(mux, authn.Middleware(log, nil))
 	statements := &httpapi.Statements{Authz: authz, Accounts: accountService, Ledger: ledgerService, Log: log}
 	statements.Routes(mux, authn.Middleware(log, nil))

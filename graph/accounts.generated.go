@@ -40,6 +40,7 @@ type MutationResolver interface {
 	CancelPayment(ctx context.Context, input model.CancelPaymentInput) (*model.CancelPaymentPayload, error)
 	ApprovePayments(ctx context.Context, input model.DecidePaymentsInput) (*model.DecidePaymentsPayload, error)
 	RejectPayments(ctx context.Context, input model.DecidePaymentsInput) (*model.DecidePaymentsPayload, error)
+	SandboxRefundPayment(ctx context.Context, input model.SandboxRefundPaymentInput) (*model.CancelPaymentPayload, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -282,6 +283,20 @@ func (ec *executionContext) field_Mutation_sandboxDeposit_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SandboxDepositInput, error) {
 			return ec.unmarshalNSandboxDepositInput2githubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐSandboxDepositInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sandboxRefundPayment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SandboxRefundPaymentInput, error) {
+			return ec.unmarshalNSandboxRefundPaymentInput2githubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐSandboxRefundPaymentInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1876,6 +1891,50 @@ func (ec *executionContext) fieldContext_Mutation_rejectPayments(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_sandboxRefundPayment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sandboxRefundPayment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SandboxRefundPayment(ctx, fc.Args["input"].(model.SandboxRefundPaymentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CancelPaymentPayload) graphql.Marshaler {
+			return ec.marshalNCancelPaymentPayload2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐCancelPaymentPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sandboxRefundPayment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CancelPaymentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sandboxRefundPayment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ReviewKycPayload_account(ctx context.Context, field graphql.CollectedField, obj *model.ReviewKycPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2635,6 +2694,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "rejectPayments":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_rejectPayments(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sandboxRefundPayment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sandboxRefundPayment(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

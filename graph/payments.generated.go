@@ -2300,6 +2300,55 @@ func UnmarshalPayBarcodeInput(ctx context.Context, raw any) (model.PayBarcodeInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSandboxRefundPaymentInput(ctx context.Context, obj any) (model.SandboxRefundPaymentInput, error) {
+	var it model.SandboxRefundPaymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"paymentId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "paymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paymentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaymentID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSandboxRefundPaymentInput unmarshals raw into the SandboxRefundPaymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSandboxRefundPaymentInput(ctx context.Context, raw any) (model.SandboxRefundPaymentInput, error) {
+	var out model.SandboxRefundPaymentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SandboxRefundPaymentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTedTargetInput(ctx context.Context, obj any) (model.TedTargetInput, error) {
 	var it model.TedTargetInput
 	if obj == nil {
@@ -3370,6 +3419,11 @@ func (ec *executionContext) marshalNReceiptParty2ᚖgithubᚗcomᚋponteᚑbff�
 		return graphql.Null
 	}
 	return ec._ReceiptParty(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSandboxRefundPaymentInput2githubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐSandboxRefundPaymentInput(ctx context.Context, v any) (model.SandboxRefundPaymentInput, error) {
+	res, err := ec.unmarshalInputSandboxRefundPaymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSchedulingCalendar2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐSchedulingCalendar(ctx context.Context, sel ast.SelectionSet, v *model.SchedulingCalendar) graphql.Marshaler {

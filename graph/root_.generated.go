@@ -218,6 +218,7 @@ type ComplexityRoot struct {
 		ReviewKyc              func(childComplexity int, input model.ReviewKycInput) int
 		RevokeConsent          func(childComplexity int, input model.RevokeConsentInput) int
 		SandboxDeposit         func(childComplexity int, input model.SandboxDepositInput) int
+		SandboxRefundPayment   func(childComplexity int, input model.SandboxRefundPaymentInput) int
 		SetAccountLimitPlan    func(childComplexity int, input model.SetAccountLimitPlanInput) int
 	}
 
@@ -1184,6 +1185,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SandboxDeposit(childComplexity, args["input"].(model.SandboxDepositInput)), true
+	case "Mutation.sandboxRefundPayment":
+		if e.ComplexityRoot.Mutation.SandboxRefundPayment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sandboxRefundPayment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SandboxRefundPayment(childComplexity, args["input"].(model.SandboxRefundPaymentInput)), true
 	case "Mutation.setAccountLimitPlan":
 		if e.ComplexityRoot.Mutation.SetAccountLimitPlan == nil {
 			break
@@ -1931,6 +1943,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ReviewKycInput", ec.unmarshalInputReviewKycInput),
 			graphql.NewInputUnmarshaler("RevokeConsentInput", ec.unmarshalInputRevokeConsentInput),
 			graphql.NewInputUnmarshaler("SandboxDepositInput", ec.unmarshalInputSandboxDepositInput),
+			graphql.NewInputUnmarshaler("SandboxRefundPaymentInput", ec.unmarshalInputSandboxRefundPaymentInput),
 			graphql.NewInputUnmarshaler("SetAccountLimitPlanInput", ec.unmarshalInputSetAccountLimitPlanInput),
 			graphql.NewInputUnmarshaler("TedTargetInput", ec.unmarshalInputTedTargetInput),
 		)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/brazil"
@@ -114,6 +115,31 @@ func (r *mutationResolver) ApprovePayments(ctx context.Context, input model.Deci
 // RejectPayments is the resolver for the rejectPayments field.
 func (r *mutationResolver) RejectPayments(ctx context.Context, input model.DecidePaymentsInput) (*model.DecidePaymentsPayload, error) {
 	return r.decidePayments(ctx, input, false)
+}
+
+// SandboxRefundPayment is the resolver for the sandboxRefundPayment field.
+func (r *mutationResolver) SandboxRefundPayment(ctx context.Context, input model.SandboxRefundPaymentInput) (*model.CancelPaymentPayload, error) {
+	if !r.Sandbox {
+		return nil, apperr.E(apperr.Forbidden, "sandboxRefundPayment exists only in the sandbox and development environments")
+	}
+	c, err := r.Authz.Require(ctx, auth.ActionRefundPayment)
+	if err != nil {
+		return nil, err
+	}
+	id, err := decodeID(input.PaymentID, globalid.Payment, "input", "paymentId")
+	if err != nil {
+		return nil, err
+	}
+	reason := "refunded by an operator (sandbox)"
+	if input.Reason != nil && *input.Reason != "" {
+		reason = *input.Reason
+	}
+	p, err := r.PaymentService.Refund(ctx, id, c.Actor(), reason)
+	if err != nil {
+		ue, err := userErrors(err, "input")
+		return &model.CancelPaymentPayload{UserErrors: ue}, err
+	}
+	return &model.CancelPaymentPayload{Payment: paymentOut(p), UserErrors: []*model.UserError{}}, nil
 }
 
 // Account is the resolver for the account field.

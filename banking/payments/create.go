@@ -109,11 +109,11 @@ func (s *Service) create(ctx context.Context, o Origin, d draft) (*models.Paymen
 func (s *Service) scheduleIfDue(ctx context.Context, tx *gorm.DB, p *models.Payment) error {
 	switch Status(p.Status) {
 	case StatusApproved, StatusScheduled, StatusDelayed:
-		at := s.cfg.Calendar.RunAt(Kind(p.Kind), brazil.DateOf(p.RunOn))
-		if Status(p.Status) == StatusApproved || at.Before(s.now()) {
-			at = s.now()
+		var after time.Duration
+		if Status(p.Status) != StatusApproved {
+			after = max(0, s.cfg.Calendar.RunAt(Kind(p.Kind), brazil.DateOf(p.RunOn)).Sub(s.now()))
 		}
-		return s.runner.EnqueueTx(ctx, tx, p.ID, at)
+		return s.runner.EnqueueTx(ctx, tx, p.ID, after)
 	}
 	return nil
 }

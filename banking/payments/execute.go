@@ -65,7 +65,13 @@ func (s *Service) Execute(ctx context.Context, id uuid.UUID) error {
 		}
 		now := s.now()
 		locked.LedgerTransactionID, locked.FinishedAt = &txn.ID, &now
-		return s.move(ctx, tx, locked, StatusFinished, "system", nil)
+		if err := s.move(ctx, tx, locked, StatusFinished, "system", nil); err != nil {
+			return err
+		}
+		if s.rail != nil && sentThroughRail(Kind(locked.Kind)) {
+			return s.runner.SettleTx(ctx, tx, locked.ID, s.rail.Delay())
+		}
+		return nil
 	})
 }
 

@@ -21,15 +21,31 @@ import (
 
 // queue records what the service hands to its runner; the test runs it.
 type queue struct {
-	mu  sync.Mutex
-	ids []uuid.UUID
+	mu     sync.Mutex
+	ids    []uuid.UUID
+	settle []uuid.UUID
 }
 
-func (q *queue) EnqueueTx(_ context.Context, _ *gorm.DB, id uuid.UUID, _ time.Time) error {
+func (q *queue) EnqueueTx(_ context.Context, _ *gorm.DB, id uuid.UUID, _ time.Duration) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.ids = append(q.ids, id)
 	return nil
+}
+
+func (q *queue) SettleTx(_ context.Context, _ *gorm.DB, id uuid.UUID, _ time.Duration) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.settle = append(q.settle, id)
+	return nil
+}
+
+func (q *queue) drainSettle() []uuid.UUID {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	ids := q.settle
+	q.settle = nil
+	return ids
 }
 
 func (q *queue) drain() []uuid.UUID {
@@ -76,7 +92,7 @@ func newEnv(t *testing.T) *env {
 	}
 	from, to := open("24843803480"), open("23858488135")
 	e.from, e.to, e.toCode = from.ID, to.ID, to.BankAccount.AccountCode
-	e.svc = payments.New(db, led, e.q, payments.Config{})
+	e.svc = payments.New(db, led, e.q, payments.Config{Rail: payments.SandboxRail{}})
 	e.svc.SetClock(func() time.Time { return e.now })
 	led.SetClock(func() time.Time { return e.now })
 	if _, err := led.Deposit(ctx, ledger.DepositInput{IdempotencyKey: "seed", AccountID: from.ID, Amount: 100_000, From: ledger.SandboxCounterparty}); err != nil {
@@ -282,5 +298,42 @@ func TestValidation(t *testing.T) {
 	}
 	if _, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 6, IdempotencyKey: "same"}, TargetAccountCode: e.toCode}); apperr.CodeOf(err) != apperr.IdempotencyKeyReused {
 		t.Fatalf("reuse: %v", err)
+	}
+}
+
+func TestRailReturnsAreRefunded(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	o := payments.Origin{Actor: "tenant:erp"}
+	returned, err := e.svc.CreateTED(ctx, o, payments.TEDInput{Common: payments.Common{AccountID: e.from, Amount: 1_013, IdempotencyKey: "ret"}, Target: ted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	settled, err := e.svc.CreateTED(ctx, o, payments.TEDInput{Common: payments.Common{AccountID: e.from, Amount: 1_000, IdempotencyKey: "ok"}, Target: ted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.run(t)
+	before, _ := e.led.Balance(ctx, e.from)
+	for _, id := range e.q.drainSettle() {
+		if err := e.svc.Settle(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.Settle(ctx, id); err != nil { // twice is harmless
+			t.Fatal(err)
+		}
+	}
+	if e.status(t, returned.ID) != payments.StatusRefunded || e.status(t, settled.ID) != payments.StatusFinished {
+		t.Fatalf("statuses %s %s", e.status(t, returned.ID), e.status(t, settled.ID))
+	}
+	after, _ := e.led.Balance(ctx, e.from)
+	if after.Available-before.Available != 1_013+350 {
+		t.Fatalf("refund credited %d, want amount and fee back", after.Available-before.Available)
+	}
+	if _, err := e.svc.Refund(ctx, returned.ID, "operator:x", "again"); apperr.CodeOf(err) != apperr.InvalidState {
+		t.Fatalf("refunding twice: %v", err)
+	}
+	if r, err := e.led.Verify(ctx); err != nil || !r.OK() {
+		t.Fatalf("ledger: %v %s", err, r.String())
 	}
 }

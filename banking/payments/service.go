@@ -13,8 +13,12 @@ import (
 
 // Runner runs a payment's execution durably: EnqueueTx is called inside the transaction that
 // makes the payment due, so a committed approval can never lose its execution.
+// Delays are relative, not instants, so the service's clock (pinned in tests) and the queue's
+// need not agree.
 type Runner interface {
-	EnqueueTx(ctx context.Context, tx *gorm.DB, paymentID uuid.UUID, at time.Time) error
+	EnqueueTx(ctx context.Context, tx *gorm.DB, paymentID uuid.UUID, after time.Duration) error
+	// SettleTx queues asking the rail about a sent payment after a delay.
+	SettleTx(ctx context.Context, tx *gorm.DB, paymentID uuid.UUID, after time.Duration) error
 }
 
 // Config holds the payment rules that vary by deployment.
@@ -22,6 +26,7 @@ type Config struct {
 	Calendar    Calendar
 	Fees        Fees
 	ApprovalTTL time.Duration // how long a holder has to approve; default 7 days
+	Rail        Rail          // settles TEDs and barcode payments; nil: they finish with no answer
 }
 
 // Service creates, decides, cancels and executes payments.
@@ -29,6 +34,7 @@ type Service struct {
 	db     *gorm.DB
 	ledger *ledger.Service
 	runner Runner
+	rail   Rail
 	cfg    Config
 	now    func() time.Time
 }
@@ -44,7 +50,7 @@ func New(db *gorm.DB, led *ledger.Service, runner Runner, cfg Config) *Service {
 	if cfg.Fees == nil {
 		cfg.Fees = DefaultFees
 	}
-	return &Service{db: db, ledger: led, runner: runner, cfg: cfg, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	return &Service{db: db, ledger: led, runner: runner, rail: cfg.Rail, cfg: cfg, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 }
 
 // SetClock replaces the clock, for tests.

@@ -40,7 +40,7 @@ func (w *ExecuteWorker) Work(ctx context.Context, job *river.Job[ExecuteArgs]) e
 		if gerr != nil {
 			return gerr
 		}
-		wait := time.Until(w.Service.cfg.Calendar.RunAt(Kind(p.Kind), brazil.DateOf(p.RunOn)))
+		wait := w.Service.cfg.Calendar.RunAt(Kind(p.Kind), brazil.DateOf(p.RunOn)).Sub(w.Service.now())
 		return river.JobSnooze(max(wait, time.Second))
 	}
 	return err
@@ -53,13 +53,44 @@ type InsertTxFunc func(ctx context.Context, tx *gorm.DB, args river.JobArgs, opt
 // the state change that makes the payment due.
 type RiverRunner struct{ Insert InsertTxFunc }
 
-// EnqueueTx queues the payment's execution at at.
-func (r RiverRunner) EnqueueTx(ctx context.Context, tx *gorm.DB, paymentID uuid.UUID, at time.Time) error {
+// EnqueueTx queues the payment's execution after a delay (0: now).
+func (r RiverRunner) EnqueueTx(ctx context.Context, tx *gorm.DB, paymentID uuid.UUID, after time.Duration) error {
 	opts := ExecuteArgs{}.InsertOpts()
-	if at.After(time.Now()) {
+	if after > 0 {
 		// Only future jobs are "scheduled": River promotes those in its periodic scheduler
 		// pass, so a job due now is inserted available and runs at once.
-		opts.ScheduledAt = at
+		opts.ScheduledAt = time.Now().Add(after)
 	}
 	return r.Insert(ctx, tx, ExecuteArgs{PaymentID: paymentID}, &opts)
+}
+
+// SettleArgs is the durable job that asks the rail about a sent payment.
+type SettleArgs struct {
+	PaymentID uuid.UUID `json:"payment_id"`
+}
+
+// Kind names the job in River's table.
+func (SettleArgs) Kind() string { return "payment_settle" }
+
+// InsertOpts puts settlement on the payments queue, once per payment.
+func (SettleArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: "payments", MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// SettleWorker runs SettleArgs jobs.
+type SettleWorker struct {
+	river.WorkerDefaults[SettleArgs]
+	Service *Service
+}
+
+// Work asks the rail and refunds a returned payment.
+func (w *SettleWorker) Work(ctx context.Context, job *river.Job[SettleArgs]) error {
+	return w.Service.Settle(ctx, job.Args.PaymentID)
+}
+
+// SettleTx queues the rail's answer after a delay.
+func (r RiverRunner) SettleTx(ctx context.Context, tx *gorm.DB, paymentID uuid.UUID, after time.Duration) error {
+	opts := SettleArgs{}.InsertOpts()
+	opts.ScheduledAt = time.Now().Add(after)
+	return r.Insert(ctx, tx, SettleArgs{PaymentID: paymentID}, &opts)
 }

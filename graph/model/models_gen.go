@@ -385,6 +385,11 @@ type SandboxDepositPayload struct {
 	UserErrors []*UserError    `json:"userErrors"`
 }
 
+type SandboxRefundPaymentInput struct {
+	PaymentID string  `json:"paymentId"`
+	Reason    *string `json:"reason,omitempty"`
+}
+
 // When a payment of a kind can run (Stone's scheduling calendar).
 type SchedulingCalendar struct {
 	// The first day a payment created now would run.
