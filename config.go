@@ -31,6 +31,7 @@ type config struct {
 	ApprovalTTL     time.Duration
 	RailDelay       time.Duration    // sandbox rail: how long until a TED or barcode payment is answered
 	Clock           func() time.Time // payments' clock; nil: the system's (tests pin it)
+	TEDWindow       payments.Window  // São Paulo hours when TEDs run on business days
 	DocumentClaim   string
 	RolesClaim      string
 	OperatorRole    string
@@ -68,6 +69,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Fees:            e.fees("PONTE_FEES", payments.DefaultFees),
 		ApprovalTTL:     e.duration("PONTE_APPROVAL_TTL", 7*24*time.Hour),
 		RailDelay:       e.duration("PONTE_SANDBOX_RAIL_DELAY", 2*time.Second),
+		TEDWindow:       e.window("PONTE_TED_WINDOW", payments.DefaultCalendar.TEDWindow),
 		DocumentClaim:   e.str("OIDC_DOCUMENT_CLAIM", "document"),
 		RolesClaim:      e.str("OIDC_ROLES_CLAIM", "roles"),
 		OperatorRole:    e.str("OIDC_OPERATOR_ROLE", "operator"),
@@ -177,6 +179,25 @@ func (e *envReader) fees(k string, def payments.Fees) payments.Fees {
 		out[payments.Kind(kind)] = fee
 	}
 	return out
+}
+
+// window reads "06:30-17:00", São Paulo hours.
+func (e *envReader) window(k string, def payments.Window) payments.Window {
+	v := e.str(k, "")
+	if v == "" {
+		return def
+	}
+	open, close, ok := strings.Cut(v, "-")
+	o, err1 := time.Parse("15:04", strings.TrimSpace(open))
+	c, err2 := time.Parse("15:04", strings.TrimSpace(close))
+	if !ok || err1 != nil || err2 != nil || !o.Before(c) {
+		e.fail(fmt.Errorf("%s must look like 06:30-17:00, not %q", k, v))
+		return def
+	}
+	since := func(t time.Time) time.Duration {
+		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+	}
+	return payments.Window{Open: since(o), Close: since(c)}
 }
 
 func (e *envReader) fail(err error) {

@@ -133,3 +133,20 @@ func TestSchedulingCalendarAndInstitutions(t *testing.T) {
 		t.Fatalf("%+v", banks)
 	}
 }
+
+func TestPaymentFeesAreShownBefore(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, map[string]string{"PONTE_FEES": "TED=4.20"})
+	var fees []struct {
+		Kind string
+		Fee  struct{ Amount string }
+	}
+	gql(t, s, tenantToken(t, s), `{ paymentFees { kind fee { amount } } }`, nil).decode(t, "paymentFees", &fees)
+	got := map[string]string{}
+	for _, f := range fees {
+		got[f.Kind] = f.Fee.Amount
+	}
+	if got["TED"] != "4.20" || got["INTERNAL_TRANSFER"] != "0.00" {
+		t.Fatalf("%v", got)
+	}
+}

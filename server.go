@@ -140,8 +140,10 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 	if cfg.Env != envProduction {
 		rail = payments.SandboxRail{After: cfg.RailDelay}
 	}
+	calendar := payments.DefaultCalendar
+	calendar.TEDWindow = cfg.TEDWindow
 	paymentService := payments.New(db, ledgerService, payments.RiverRunner{Insert: queue.InsertTx},
-		payments.Config{Calendar: payments.DefaultCalendar, Fees: cfg.Fees, ApprovalTTL: cfg.ApprovalTTL, Rail: rail})
+		payments.Config{Calendar: calendar, Fees: cfg.Fees, ApprovalTTL: cfg.ApprovalTTL, Rail: rail})
 	if cfg.Clock != nil {
 		paymentService.SetClock(cfg.Clock)
 	}
@@ -166,7 +168,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 
 	authz := auth.NewAuthorizer(db)
 	res := &resolvers.Resolver{Authz: authz, AccountService: accountService, ConsentService: consentService,
-		Ledger: ledgerService, Sandbox: cfg.Env != envProduction, Calendar: payments.DefaultCalendar,
+		Ledger: ledgerService, Sandbox: cfg.Env != envProduction, Calendar: calendar,
 		PaymentService: paymentService, ReceiptKey: cfg.ReceiptKey, Clock: cfg.Clock}
 	(&httpapi.Receipts{Authz: authz, Payments: paymentService, Key: cfg.ReceiptKey, Log: log}).Routes(mux, authn.Middleware(log, nil))
 	statements := &httpapi.Statements{Authz: authz, Accounts: accountService, Ledger: ledgerService, Log: log}

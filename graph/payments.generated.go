@@ -1311,6 +1311,61 @@ func (ec *executionContext) fieldContext_PaymentEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _PaymentFee_kind(ctx context.Context, field graphql.CollectedField, obj *model.PaymentFee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentFee_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PaymentKind) graphql.Marshaler {
+			return ec.marshalNPaymentKind2githubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPaymentKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentFee_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentFee", field, false, false, "PaymentKind")
+}
+
+func (ec *executionContext) _PaymentFee_fee(ctx context.Context, field graphql.CollectedField, obj *model.PaymentFee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentFee_fee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentFee_fee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaymentFee",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PaymentTarget_name(ctx context.Context, field graphql.CollectedField, obj *model.PaymentTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2968,6 +3023,44 @@ func (ec *executionContext) _PaymentEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var paymentFeeImplementors = []string{"PaymentFee"}
+
+func (ec *executionContext) _PaymentFee(ctx context.Context, sel ast.SelectionSet, obj *model.PaymentFee) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, paymentFeeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PaymentFee")
+		case "kind":
+			out.Values[i] = ec._PaymentFee_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fee":
+			out.Values[i] = ec._PaymentFee_fee(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var paymentTargetImplementors = []string{"PaymentTarget"}
 
 func (ec *executionContext) _PaymentTarget(ctx context.Context, sel ast.SelectionSet, obj *model.PaymentTarget) graphql.Marshaler {
@@ -3383,6 +3476,30 @@ func (ec *executionContext) marshalNPaymentEdge2ᚖgithubᚗcomᚋponteᚑbffᚋ
 		return graphql.Null
 	}
 	return ec._PaymentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPaymentFee2ᚕᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPaymentFeeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PaymentFee) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPaymentFee2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPaymentFee(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPaymentFee2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPaymentFee(ctx context.Context, sel ast.SelectionSet, v *model.PaymentFee) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PaymentFee!")
+		return graphql.Null
+	}
+	return ec._PaymentFee(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPaymentKind2githubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPaymentKind(ctx context.Context, v any) (model.PaymentKind, error) {

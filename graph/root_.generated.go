@@ -265,6 +265,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PaymentFee struct {
+		Fee  func(childComplexity int) int
+		Kind func(childComplexity int) int
+	}
+
 	PaymentTarget struct {
 		AccountCode func(childComplexity int) int
 		AccountType func(childComplexity int) int
@@ -288,6 +293,7 @@ type ComplexityRoot struct {
 		LimitPlans         func(childComplexity int) int
 		Node               func(childComplexity int, id string) int
 		Payment            func(childComplexity int, id string) int
+		PaymentFees        func(childComplexity int) int
 		PendingApprovals   func(childComplexity int, accountID string) int
 		SchedulingCalendar func(childComplexity int, kind model.PaymentKind, from time.Time, to time.Time) int
 		Viewer             func(childComplexity int) int
@@ -1381,6 +1387,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PaymentEdge.Node(childComplexity), true
 
+	case "PaymentFee.fee":
+		if e.ComplexityRoot.PaymentFee.Fee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentFee.Fee(childComplexity), true
+	case "PaymentFee.kind":
+		if e.ComplexityRoot.PaymentFee.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentFee.Kind(childComplexity), true
+
 	case "PaymentTarget.accountCode":
 		if e.ComplexityRoot.PaymentTarget.AccountCode == nil {
 			break
@@ -1537,6 +1556,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Payment(childComplexity, args["id"].(string)), true
+	case "Query.paymentFees":
+		if e.ComplexityRoot.Query.PaymentFees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PaymentFees(childComplexity), true
 	case "Query.pendingApprovals":
 		if e.ComplexityRoot.Query.PendingApprovals == nil {
 			break
@@ -2483,6 +2508,16 @@ func (ec *executionContext) childFields_PaymentEdge(ctx context.Context, field g
 		return ec.fieldContext_PaymentEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PaymentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PaymentFee(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_PaymentFee_kind(ctx, field)
+	case "fee":
+		return ec.fieldContext_PaymentFee_fee(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaymentFee", field.Name)
 }
 
 func (ec *executionContext) childFields_PaymentTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

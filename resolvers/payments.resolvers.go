@@ -265,6 +265,18 @@ func (r *queryResolver) PendingApprovals(ctx context.Context, accountID string) 
 	return out, nil
 }
 
+// PaymentFees is the resolver for the paymentFees field.
+func (r *queryResolver) PaymentFees(ctx context.Context) ([]*model.PaymentFee, error) {
+	if _, err := r.Authz.Caller(ctx); err != nil {
+		return nil, err
+	}
+	out := []*model.PaymentFee{}
+	for _, k := range []payments.Kind{payments.KindInternalTransfer, payments.KindTED, payments.KindBoleto, payments.KindBarcode} {
+		out = append(out, &model.PaymentFee{Kind: model.PaymentKind(k), Fee: ptr(money.BRL(r.PaymentService.Fee(k)))})
+	}
+	return out, nil
+}
+
 // Payment returns graph.PaymentResolver implementation.
 func (r *Resolver) Payment() graph.PaymentResolver { return &paymentResolver{r} }
 

@@ -285,6 +285,12 @@ type PaymentEdge struct {
 	Node   *Payment `json:"node"`
 }
 
+// What one payment of a kind costs, charged with it as a separate entry.
+type PaymentFee struct {
+	Kind PaymentKind  `json:"kind"`
+	Fee  *money.Money `json:"fee"`
+}
+
 // Who or what a payment pays.
 type PaymentTarget struct {
 	Name        *string          `json:"name,omitempty"`
