@@ -3,9 +3,12 @@ package consent
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/reqid"
 )
@@ -40,6 +43,9 @@ func (s *Service) transition(ctx context.Context, tx *gorm.DB, c *models.Consent
 	fromStr := string(from)
 	ev := models.ConsentEvent{ConsentID: c.ID, FromStatus: &fromStr, ToStatus: string(to), Actor: actor, Reason: reason, RequestID: requestID(ctx), CreatedAt: now}
 	if err := tx.Create(&ev).Error; err != nil {
+		return Event{}, err
+	}
+	if err := logEvent(ctx, tx, c, &fromStr, to, now); err != nil {
 		return Event{}, err
 	}
 	return Event{ConsentID: c.ID, TenantID: c.TenantID, From: from, To: to}, nil
@@ -91,4 +97,10 @@ func requestID(ctx context.Context) *string {
 		return &id
 	}
 	return nil
+}
+
+// logEvent appends the transition to the event log (subscriptions and webhooks read it there).
+func logEvent(ctx context.Context, tx *gorm.DB, c *models.Consent, from *string, to Status, at time.Time) error {
+	return events.Record(ctx, tx, &events.Event{Name: "consent_" + strings.ToLower(string(to)), Topic: events.TopicConsent,
+		TenantID: &c.TenantID, AccountID: c.AccountID, ConsentID: &c.ID, FromStatus: from, ToStatus: string(to), OccurredAt: at})
 }

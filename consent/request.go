@@ -81,6 +81,9 @@ func (s *Service) Request(ctx context.Context, tenant *models.Tenant, in Request
 		if err := tx.Create(&ev).Error; err != nil {
 			return err
 		}
+		if err := logEvent(ctx, tx, c, nil, StatusAwaiting, now); err != nil {
+			return err
+		}
 		out.Consent, out.Link = c, s.linkURL(secret)
 		return nil
 	})

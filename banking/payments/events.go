@@ -2,9 +2,11 @@ package payments
 
 import (
 	"context"
+	"strings"
 
 	"gorm.io/gorm"
 
+	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
 	"github.com/ponte-bff/ponte/reqid"
@@ -20,7 +22,21 @@ func (s *Service) record(ctx context.Context, tx *gorm.DB, p *models.Payment, fr
 	if id := reqid.From(ctx); id != "" {
 		ev.RequestID = &id
 	}
-	return tx.Create(&ev).Error
+	if err := tx.Create(&ev).Error; err != nil {
+		return err
+	}
+	logged := &events.Event{Name: EventName(Kind(p.Kind), to), Topic: events.TopicPayment, TenantID: p.TenantID,
+		AccountID: &p.AccountID, PaymentID: &p.ID, FromStatus: ev.FromStatus, ToStatus: string(to), OccurredAt: ev.CreatedAt}
+	return events.Record(ctx, tx, logged)
+}
+
+// EventName is the event's name as Stone's webhooks spell them: cash_out_<operation>_<status>,
+// e.g. cash_out_internal_transfer_approved, cash_out_external_transfer_finished,
+// cash_out_payment_refunded.
+func EventName(k Kind, to Status) string {
+	op := map[Kind]string{KindInternalTransfer: "internal_transfer", KindTED: "external_transfer", KindBoleto: "payment",
+		KindBarcode: "payment", KindPayroll: "payroll"}[k]
+	return "cash_out_" + op + "_" + strings.ToLower(string(to))
 }
 
 // move changes p's status in tx, recording the event and keeping the account's scheduled
