@@ -28,6 +28,7 @@ import (
 	"github.com/ponte-bff/ponte/database"
 	"github.com/ponte-bff/ponte/devidp"
 	"github.com/ponte-bff/ponte/devseed"
+	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/httpapi"
 	"github.com/ponte-bff/ponte/ide"
 	"github.com/ponte-bff/ponte/jobs"
@@ -117,7 +118,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 	authn := auth.NewAuthenticator(oidcIssuer, auth.Config{
 		Audience: cfg.OIDCAudience, DocumentClaim: cfg.DocumentClaim, RolesClaim: cfg.RolesClaim, OperatorRole: cfg.OperatorRole,
 	}, db)
-	consentService := consent.New(db, consent.Config{PublicURL: publicURL}, nil)
+	consentService := consent.New(db, consent.Config{PublicURL: publicURL})
 	login := consent.NewLogin(oidcIssuer, consent.LoginConfig{
 		ClientID: cfg.OIDCClientID, ClientSecret: rpSecret, RedirectURL: publicURL + "/consents/callback", DocumentClaim: cfg.DocumentClaim,
 	})
@@ -132,7 +133,13 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 		return fmt.Errorf("job queue pool: %w", err)
 	}
 	defer pool.Close()
-	queue, err := jobs.New(ctx, pool, sqlDB, jobs.Config{Queues: map[string]int{jobs.QueueDefault: 5, "payments": 10}, Logger: log.With("component", "jobs")})
+	queue, err := jobs.New(ctx, pool, sqlDB, jobs.Config{
+		Queues: map[string]int{jobs.QueueDefault: 5, "payments": 10},
+		// A payment job takes milliseconds. A replica killed mid-job leaves it "running": the
+		// leader gives it to another replica once RescueAfter has passed, so keep both short.
+		JobTimeout: 15 * time.Second, RescueAfter: 16 * time.Second,
+		Logger: log.With("component", "jobs"),
+	})
 	if err != nil {
 		return err
 	}
@@ -166,8 +173,11 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 	go sweep(ctx, cfg.SweepInterval, log, paymentService.ExpireDue)
 	consent.NewPages(consentService, login, log).WithApprovals(paymentService).Routes(mux)
 
+	hub := events.NewHub(db, pool, log.With("component", "events"))
+	go hub.Run(ctx)
+
 	authz := auth.NewAuthorizer(db)
-	res := &resolvers.Resolver{Authz: authz, AccountService: accountService, ConsentService: consentService,
+	res := &resolvers.Resolver{Hub: hub, Authz: authz, AccountService: accountService, ConsentService: consentService,
 		Ledger: ledgerService, Sandbox: cfg.Env != envProduction, Calendar: calendar,
 		PaymentService: paymentService, ReceiptKey: cfg.ReceiptKey, Clock: cfg.Clock}
 	(&httpapi.Receipts{Authz: authz, Payments: paymentService, Key: cfg.ReceiptKey, Log: log}).Routes(mux, authn.Middleware(log, nil))

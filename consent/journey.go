@@ -52,7 +52,7 @@ type journey struct {
 // the cookie value that binds this browser to the login, and the provider URL to go to.
 func (s *Service) OpenLink(ctx context.Context, login *Login, secret string) (cookie, authURL string, err error) {
 	now := s.now()
-	var expired *Event
+	expired := false
 	var f flowSecrets
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var c models.Consent
@@ -68,12 +68,8 @@ func (s *Service) OpenLink(ctx context.Context, login *Login, secret string) (co
 		}
 		if !now.Before(c.LinkExpiresAt) {
 			reason := "authorization link not used in time"
-			ev, err := s.transition(ctx, tx, &c, StatusExpired, "system", &reason)
-			if err != nil {
-				return err
-			}
-			expired = &ev
-			return nil
+			expired = true
+			return s.transition(ctx, tx, &c, StatusExpired, "system", &reason)
 		}
 		c.LinkUsedAt = &now
 		if err := tx.Model(&c).Update("link_used_at", now).Error; err != nil {
@@ -82,8 +78,7 @@ func (s *Service) OpenLink(ctx context.Context, login *Login, secret string) (co
 		_, cookie, f, err = s.newSession(tx, "consent", &c.ID)
 		return err
 	})
-	if expired != nil {
-		s.publish(*expired)
+	if err == nil && expired {
 		return "", "", errLinkExpired
 	}
 	if err != nil {
@@ -234,7 +229,6 @@ type Decision struct {
 // unfinished session are all required; a second post is refused and changes nothing.
 func (s *Service) Decide(ctx context.Context, sessionID uuid.UUID, d Decision) (string, error) {
 	var redirect string
-	var ev Event
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var sess models.HolderSession
 		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ? AND purpose = 'consent'", sessionID).Take(&sess).Error
@@ -272,8 +266,7 @@ func (s *Service) Decide(ctx context.Context, sessionID uuid.UUID, d Decision) (
 			}
 			c.AccountID, to, result = &chosen.ID, StatusAuthorised, "approved"
 		}
-		ev, err = s.transition(ctx, tx, &c, to, "holder:"+*sess.HolderSubject, nil)
-		if err != nil {
+		if err := s.transition(ctx, tx, &c, to, "holder:"+*sess.HolderSubject, nil); err != nil {
 			return err
 		}
 		redirect = redirectTo(c, result)
@@ -282,7 +275,6 @@ func (s *Service) Decide(ctx context.Context, sessionID uuid.UUID, d Decision) (
 	if err != nil {
 		return "", err
 	}
-	s.publish(ev)
 	return redirect, nil
 }
 

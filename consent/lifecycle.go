@@ -28,36 +28,24 @@ func canMove(from, to Status) bool {
 	return false
 }
 
-// transition moves c to `to` inside tx, recording the event. The caller has locked c's row and
-// set any other columns on c; after commit it must publish the returned event.
-func (s *Service) transition(ctx context.Context, tx *gorm.DB, c *models.Consent, to Status, actor string, reason *string) (Event, error) {
+// transition moves c to `to` inside tx, recording the consent event and the event-log entry
+// that subscriptions and webhooks read. The caller has locked c's row and set any other columns.
+func (s *Service) transition(ctx context.Context, tx *gorm.DB, c *models.Consent, to Status, actor string, reason *string) error {
 	from := Status(c.Status)
 	if !canMove(from, to) {
-		return Event{}, fmt.Errorf("consent %s: %s → %s is not a transition", c.ID, from, to)
+		return fmt.Errorf("consent %s: %s → %s is not a transition", c.ID, from, to)
 	}
 	now := s.now()
 	c.Status, c.UpdatedAt = string(to), now
 	if err := tx.Save(c).Error; err != nil {
-		return Event{}, err
+		return err
 	}
 	fromStr := string(from)
 	ev := models.ConsentEvent{ConsentID: c.ID, FromStatus: &fromStr, ToStatus: string(to), Actor: actor, Reason: reason, RequestID: requestID(ctx), CreatedAt: now}
 	if err := tx.Create(&ev).Error; err != nil {
-		return Event{}, err
+		return err
 	}
-	if err := logEvent(ctx, tx, c, &fromStr, to, now); err != nil {
-		return Event{}, err
-	}
-	return Event{ConsentID: c.ID, TenantID: c.TenantID, From: from, To: to}, nil
-}
-
-// publish sends committed events to subscribers.
-func (s *Service) publish(evs ...Event) {
-	for _, e := range evs {
-		if e.To != "" {
-			s.events.Publish(e)
-		}
-	}
+	return logEvent(ctx, tx, c, &fromStr, to, now)
 }
 
 // ExpireDue moves consents past their deadline to EXPIRED: links not used in time and grants
@@ -65,7 +53,7 @@ func (s *Service) publish(evs ...Event) {
 // statuses and events truthful. Safe to run on every replica at once.
 func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	now := s.now()
-	var evs []Event
+	n := 0
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var due []models.Consent
 		err := tx.Raw(`SELECT * FROM consents
@@ -76,19 +64,14 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 		}
 		for i := range due {
 			reason := "deadline passed"
-			ev, err := s.transition(ctx, tx, &due[i], StatusExpired, "system", &reason)
-			if err != nil {
+			if err := s.transition(ctx, tx, &due[i], StatusExpired, "system", &reason); err != nil {
 				return err
 			}
-			evs = append(evs, ev)
 		}
+		n = len(due)
 		return nil
 	})
-	if err != nil {
-		return 0, err
-	}
-	s.publish(evs...)
-	return len(evs), nil
+	return n, err
 }
 
 // requestID is the id of the HTTP request behind ctx, for the audit trail; nil for background work.

@@ -90,9 +90,6 @@ func (s *Service) Request(ctx context.Context, tenant *models.Tenant, in Request
 	if err != nil {
 		return nil, err
 	}
-	if out.Link != "" {
-		s.publish(Event{ConsentID: out.Consent.ID, TenantID: tenant.ID, To: StatusAwaiting})
-	}
 	return &out, nil
 }
 

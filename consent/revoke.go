@@ -19,7 +19,6 @@ import (
 // Errors: NOT_FOUND, INVALID_STATE.
 func (s *Service) Revoke(ctx context.Context, id uuid.UUID, by string, reason *string) (*models.Consent, error) {
 	var c models.Consent
-	var ev Event
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id).Take(&c).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -33,12 +32,10 @@ func (s *Service) Revoke(ctx context.Context, id uuid.UUID, by string, reason *s
 		}
 		now := s.now()
 		c.RevokedAt, c.RevokedBy, c.RevocationReason = &now, &by, trimmed(reason)
-		ev, err = s.transition(ctx, tx, &c, StatusRevoked, by, trimmed(reason))
-		return err
+		return s.transition(ctx, tx, &c, StatusRevoked, by, trimmed(reason))
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ev)
 	return &c, nil
 }

@@ -27,14 +27,13 @@ type Config struct {
 
 // Service keeps consents and their history.
 type Service struct {
-	db     *gorm.DB
-	cfg    Config
-	now    func() time.Time
-	events *Broker
+	db  *gorm.DB
+	cfg Config
+	now func() time.Time
 }
 
-// New returns a Service publishing transitions to events (nil: none).
-func New(db *gorm.DB, cfg Config, events *Broker) *Service {
+// New returns a Service.
+func New(db *gorm.DB, cfg Config) *Service {
 	if cfg.LinkTTL == 0 {
 		cfg.LinkTTL = 2 * time.Hour
 	}
@@ -44,14 +43,8 @@ func New(db *gorm.DB, cfg Config, events *Broker) *Service {
 	if cfg.MaxGrant == 0 {
 		cfg.MaxGrant = 365 * 24 * time.Hour
 	}
-	if events == nil {
-		events = NewBroker()
-	}
-	return &Service{db: db, cfg: cfg, events: events, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	return &Service{db: db, cfg: cfg, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 }
 
 // SetClock replaces the clock, for tests.
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
-
-// Events is the broker the service publishes transitions to.
-func (s *Service) Events() *Broker { return s.events }

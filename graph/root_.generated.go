@@ -145,6 +145,7 @@ type ComplexityRoot struct {
 
 	ConsentStatusEvent struct {
 		Consent        func(childComplexity int) int
+		Cursor         func(childComplexity int) int
 		OccurredAt     func(childComplexity int) int
 		PreviousStatus func(childComplexity int) int
 		Status         func(childComplexity int) int
@@ -270,6 +271,15 @@ type ComplexityRoot struct {
 		Kind func(childComplexity int) int
 	}
 
+	PaymentStatusEvent struct {
+		Cursor         func(childComplexity int) int
+		Name           func(childComplexity int) int
+		OccurredAt     func(childComplexity int) int
+		Payment        func(childComplexity int) int
+		PreviousStatus func(childComplexity int) int
+		Status         func(childComplexity int) int
+	}
+
 	PaymentTarget struct {
 		AccountCode func(childComplexity int) int
 		AccountType func(childComplexity int) int
@@ -376,7 +386,8 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		ConsentStatusChanged func(childComplexity int, consentID *string) int
+		ConsentStatusChanged func(childComplexity int, consentID *string, after *string) int
+		PaymentStatusChanged func(childComplexity int, accountID *string, paymentIds []string, after *string) int
 	}
 
 	Tenant struct {
@@ -863,6 +874,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConsentStatusEvent.Consent(childComplexity), true
+	case "ConsentStatusEvent.cursor":
+		if e.ComplexityRoot.ConsentStatusEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStatusEvent.Cursor(childComplexity), true
 	case "ConsentStatusEvent.occurredAt":
 		if e.ComplexityRoot.ConsentStatusEvent.OccurredAt == nil {
 			break
@@ -1400,6 +1417,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PaymentFee.Kind(childComplexity), true
 
+	case "PaymentStatusEvent.cursor":
+		if e.ComplexityRoot.PaymentStatusEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentStatusEvent.Cursor(childComplexity), true
+	case "PaymentStatusEvent.name":
+		if e.ComplexityRoot.PaymentStatusEvent.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentStatusEvent.Name(childComplexity), true
+	case "PaymentStatusEvent.occurredAt":
+		if e.ComplexityRoot.PaymentStatusEvent.OccurredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentStatusEvent.OccurredAt(childComplexity), true
+	case "PaymentStatusEvent.payment":
+		if e.ComplexityRoot.PaymentStatusEvent.Payment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentStatusEvent.Payment(childComplexity), true
+	case "PaymentStatusEvent.previousStatus":
+		if e.ComplexityRoot.PaymentStatusEvent.PreviousStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentStatusEvent.PreviousStatus(childComplexity), true
+	case "PaymentStatusEvent.status":
+		if e.ComplexityRoot.PaymentStatusEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentStatusEvent.Status(childComplexity), true
+
 	case "PaymentTarget.accountCode":
 		if e.ComplexityRoot.PaymentTarget.AccountCode == nil {
 			break
@@ -1870,7 +1924,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.ConsentStatusChanged(childComplexity, args["consentId"].(*string)), true
+		return e.ComplexityRoot.Subscription.ConsentStatusChanged(childComplexity, args["consentId"].(*string), args["after"].(*string)), true
+	case "Subscription.paymentStatusChanged":
+		if e.ComplexityRoot.Subscription.PaymentStatusChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_paymentStatusChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.PaymentStatusChanged(childComplexity, args["accountId"].(*string), args["paymentIds"].([]string), args["after"].(*string)), true
 
 	case "Tenant.clientId":
 		if e.ComplexityRoot.Tenant.ClientID == nil {
@@ -2310,6 +2375,8 @@ func (ec *executionContext) childFields_ConsentStatusEvent(ctx context.Context, 
 		return ec.fieldContext_ConsentStatusEvent_status(ctx, field)
 	case "occurredAt":
 		return ec.fieldContext_ConsentStatusEvent_occurredAt(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ConsentStatusEvent_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConsentStatusEvent", field.Name)
 }
@@ -2518,6 +2585,24 @@ func (ec *executionContext) childFields_PaymentFee(ctx context.Context, field gr
 		return ec.fieldContext_PaymentFee_fee(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PaymentFee", field.Name)
+}
+
+func (ec *executionContext) childFields_PaymentStatusEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payment":
+		return ec.fieldContext_PaymentStatusEvent_payment(ctx, field)
+	case "previousStatus":
+		return ec.fieldContext_PaymentStatusEvent_previousStatus(ctx, field)
+	case "status":
+		return ec.fieldContext_PaymentStatusEvent_status(ctx, field)
+	case "occurredAt":
+		return ec.fieldContext_PaymentStatusEvent_occurredAt(ctx, field)
+	case "name":
+		return ec.fieldContext_PaymentStatusEvent_name(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PaymentStatusEvent_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaymentStatusEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_PaymentTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

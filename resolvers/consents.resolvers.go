@@ -7,11 +7,12 @@ package resolvers
 
 import (
 	"context"
-	"time"
 
+	"github.com/google/uuid"
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/consent"
+	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/graph/model"
@@ -142,11 +143,11 @@ func (r *queryResolver) Consent(ctx context.Context, id string) (*model.Consent,
 }
 
 // ConsentStatusChanged is the resolver for the consentStatusChanged field.
-func (r *subscriptionResolver) ConsentStatusChanged(ctx context.Context, consentID *string) (<-chan *model.ConsentStatusEvent, error) {
+func (r *subscriptionResolver) ConsentStatusChanged(ctx context.Context, consentID *string, after *string) (<-chan *model.ConsentStatusEvent, error) {
 	if _, err := r.Authz.Caller(ctx); err != nil {
 		return nil, err
 	}
-	var only *string
+	var only *uuid.UUID
 	if consentID != nil {
 		key, err := decodeID(*consentID, globalid.Consent, "consentId")
 		if err != nil {
@@ -155,47 +156,27 @@ func (r *subscriptionResolver) ConsentStatusChanged(ctx context.Context, consent
 		if _, err := r.Authz.Consent(ctx, key, false); err != nil {
 			return nil, err
 		}
-		s := key.String()
-		only = &s
+		only = &key
 	}
-	events, stop := r.ConsentService.Events().Subscribe()
-	out := make(chan *model.ConsentStatusEvent, 1)
-	go func() {
-		defer close(out)
-		defer stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case e, ok := <-events:
-				if !ok {
-					return // dropped as too slow: the client reconnects
-				}
-				if only != nil && e.ConsentID.String() != *only {
-					continue
-				}
-				// Re-authorized per event: a subscriber sees only consents it may read now.
-				if _, err := r.Authz.Consent(ctx, e.ConsentID, false); err != nil {
-					continue
-				}
-				c, err := r.ConsentService.Get(ctx, e.ConsentID)
-				if err != nil {
-					continue
-				}
-				ev := &model.ConsentStatusEvent{Consent: consentOut(c, ""), Status: model.ConsentStatus(e.To), OccurredAt: time.Now().UTC()}
-				if e.From != "" {
-					prev := model.ConsentStatus(e.From)
-					ev.PreviousStatus = &prev
-				}
-				select {
-				case out <- ev:
-				case <-ctx.Done():
-					return
-				}
-			}
+	return stream(ctx, r.Hub, after, func(e *events.Event) (*model.ConsentStatusEvent, bool) {
+		if e.Topic != events.TopicConsent || e.ConsentID == nil || (only != nil && *e.ConsentID != *only) {
+			return nil, false
 		}
-	}()
-	return out, nil
+		// Re-authorized per event: a subscriber sees only consents it may read now.
+		if _, err := r.Authz.Consent(ctx, *e.ConsentID, false); err != nil {
+			return nil, false
+		}
+		c, err := r.ConsentService.Get(ctx, *e.ConsentID)
+		if err != nil {
+			return nil, false
+		}
+		ev := &model.ConsentStatusEvent{Consent: consentOut(c, ""), Status: model.ConsentStatus(e.ToStatus), OccurredAt: e.OccurredAt,
+			Cursor: events.CursorOf(e).String()}
+		if e.FromStatus != nil {
+			ev.PreviousStatus = ptr(model.ConsentStatus(*e.FromStatus))
+		}
+		return ev, true
+	})
 }
 
 // Consent returns graph.ConsentResolver implementation.

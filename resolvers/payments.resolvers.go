@@ -8,6 +8,7 @@ package resolvers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -15,6 +16,7 @@ import (
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/brazil"
+	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/graph/model"
@@ -275,6 +277,52 @@ func (r *queryResolver) PaymentFees(ctx context.Context) ([]*model.PaymentFee, e
 		out = append(out, &model.PaymentFee{Kind: model.PaymentKind(k), Fee: ptr(money.BRL(r.PaymentService.Fee(k)))})
 	}
 	return out, nil
+}
+
+// PaymentStatusChanged is the resolver for the paymentStatusChanged field.
+func (r *subscriptionResolver) PaymentStatusChanged(ctx context.Context, accountID *string, paymentIds []string, after *string) (<-chan *model.PaymentStatusEvent, error) {
+	if _, err := r.Authz.Caller(ctx); err != nil {
+		return nil, err
+	}
+	var account *uuid.UUID
+	if accountID != nil {
+		key, err := decodeID(*accountID, globalid.Account, "accountId")
+		if err != nil {
+			return nil, err
+		}
+		if _, err := r.Authz.Account(ctx, auth.ActionReadPayments, key); err != nil {
+			return nil, err
+		}
+		account = &key
+	}
+	only := map[uuid.UUID]bool{}
+	for i, gid := range paymentIds {
+		p, err := r.paymentFor(ctx, gid, auth.ActionReadPayments, "paymentIds", fmt.Sprint(i))
+		if err != nil {
+			return nil, err
+		}
+		only[p.ID] = true
+	}
+	return stream(ctx, r.Hub, after, func(e *events.Event) (*model.PaymentStatusEvent, bool) {
+		if e.Topic != events.TopicPayment || e.PaymentID == nil || e.AccountID == nil ||
+			(account != nil && *e.AccountID != *account) || (len(only) > 0 && !only[*e.PaymentID]) {
+			return nil, false
+		}
+		// Re-authorized for every event: a revoked consent stops them at once.
+		if _, err := r.Authz.Account(ctx, auth.ActionReadPayments, *e.AccountID); err != nil {
+			return nil, false
+		}
+		p, err := r.PaymentService.Get(ctx, *e.PaymentID)
+		if err != nil {
+			return nil, false
+		}
+		ev := &model.PaymentStatusEvent{Payment: paymentOut(p), Status: model.PaymentStatus(e.ToStatus), OccurredAt: e.OccurredAt,
+			Name: e.Name, Cursor: events.CursorOf(e).String()}
+		if e.FromStatus != nil {
+			ev.PreviousStatus = ptr(model.PaymentStatus(*e.FromStatus))
+		}
+		return ev, true
+	})
 }
 
 // Payment returns graph.PaymentResolver implementation.

@@ -10,6 +10,7 @@ import (
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/consent"
+	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/graph/model"
 )
@@ -25,6 +26,7 @@ type Resolver struct {
 	Calendar       payments.Calendar
 	ReceiptKey     []byte           // signs receipts' authentication codes
 	Clock          func() time.Time // nil: the system clock
+	Hub            *events.Hub      // the event log fan-out, for subscriptions
 }
 
 func (r *Resolver) now() time.Time {

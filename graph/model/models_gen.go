@@ -149,6 +149,8 @@ type ConsentStatusEvent struct {
 	PreviousStatus *ConsentStatus `json:"previousStatus,omitempty"`
 	Status         ConsentStatus  `json:"status"`
 	OccurredAt     time.Time      `json:"occurredAt"`
+	// Resume after this event: pass it as `after` when subscribing again.
+	Cursor string `json:"cursor"`
 }
 
 // Who is on the other side of a statement entry.
@@ -289,6 +291,18 @@ type PaymentEdge struct {
 type PaymentFee struct {
 	Kind PaymentKind  `json:"kind"`
 	Fee  *money.Money `json:"fee"`
+}
+
+// One payment status change.
+type PaymentStatusEvent struct {
+	Payment        *Payment       `json:"payment"`
+	PreviousStatus *PaymentStatus `json:"previousStatus,omitempty"`
+	Status         PaymentStatus  `json:"status"`
+	OccurredAt     time.Time      `json:"occurredAt"`
+	// Stone-style event name, e.g. cash_out_internal_transfer_approved.
+	Name string `json:"name"`
+	// Resume after this event: pass it as `after` when subscribing again.
+	Cursor string `json:"cursor"`
 }
 
 // Who or what a payment pays.
