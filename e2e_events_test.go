@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+)
+
+// paymentStream subscribes to paymentStatusChanged over graphql-transport-ws.
+type paymentStream struct {
+	t    *testing.T
+	conn *websocket.Conn
+}
+
+type streamedPayment struct {
+	Payment        struct{ ID string }
+	PreviousStatus *string
+	Status, Cursor string
+}
+
+func subscribePayments(t *testing.T, ctx context.Context, s *testServer, token, accountID string, after *string) *paymentStream {
+	t.Helper()
+	conn := dialGraphQLWS(t, ctx, s, token)
+	var ack wsMessage
+	if err := wsjson.Read(ctx, conn, &ack); err != nil || ack.Type != "connection_ack" {
+		t.Fatalf("ack: %+v %v", ack, err)
+	}
+	vars := map[string]any{"a": accountID}
+	if after != nil {
+		vars["after"] = *after
+	}
+	q, _ := json.Marshal(map[string]any{"query": `subscription($a: ID, $after: String) { paymentStatusChanged(accountId: $a, after: $after) {
+		payment { id } previousStatus status cursor } }`, "variables": vars})
+	if err := wsjson.Write(ctx, conn, wsMessage{ID: "1", Type: "subscribe", Payload: q}); err != nil {
+		t.Fatal(err)
+	}
+	return &paymentStream{t: t, conn: conn}
+}
+
+func (p *paymentStream) next(ctx context.Context) streamedPayment {
+	p.t.Helper()
+	for {
+		var msg wsMessage
+		if err := wsjson.Read(ctx, p.conn, &msg); err != nil {
+			p.t.Fatalf("read: %v", err)
+		}
+		switch msg.Type {
+		case "next":
+			var body struct {
+				Data   struct{ PaymentStatusChanged streamedPayment }
+				Errors []gqlError
+			}
+			_ = json.Unmarshal(msg.Payload, &body)
+			if len(body.Errors) > 0 {
+				p.t.Fatalf("stream error: %+v", body.Errors)
+			}
+			return body.Data.PaymentStatusChanged
+		case "ping", "pong":
+		default:
+			p.t.Fatalf("unexpected %s: %s", msg.Type, msg.Payload)
+		}
+	}
+}
+
+// TestApprovalReachesASubscriberOnAnotherReplica: two Ponte processes on one database; the ERP
+// subscribes on A, the payment is created and executed through B, and A's subscriber sees every
+// transition once, within a second each. Then it resumes from a cursor and gets exactly what it
+// missed.
+func TestApprovalReachesASubscriberOnAnotherReplica(t *testing.T) {
+	t.Parallel()
+	a := startServer(t, nil)
+	// B shares A's database and trusts A's development provider.
+	b := startServer(t, map[string]string{"DATABASE_URL": a.DSN, "OIDC_ISSUER": a.Issuer, "OIDC_CLIENT_SECRET": "unused-here"})
+	tok := tenantToken(t, a)
+	own := approvedAccount(t, a, tok, vectors(t)["cnpj_numeric"].Valid[6].Raw)
+	deposit(t, a, tok, own, "100.00", "funds")
+	var target struct{ BankAccount struct{ AccountCode string } }
+	other := approvedAccount(t, a, tok, vectors(t)["cnpj_numeric"].Valid[7].Raw)
+	gql(t, a, tok, `query($id: ID!) { account(id: $id) { bankAccount { accountCode } } }`, map[string]any{"id": other}).decode(t, "account", &target)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	sub := subscribePayments(t, ctx, a, tok, own, nil)
+	time.Sleep(300 * time.Millisecond) // the subscription is registered on A
+
+	transfer := func(key string) string {
+		var p paymentPayload
+		gql(t, b, tok, `mutation($a: ID!, $code: String!, $key: String!) { createInternalTransfer(input: {accountId: $a, targetAccountCode: $code, amount: "1.00", idempotencyKey: $key}) { `+paymentFields+` } }`,
+			map[string]any{"a": own, "code": target.BankAccount.AccountCode, "key": key}).decode(t, "createInternalTransfer", &p)
+		if p.Payment == nil {
+			t.Fatalf("%+v", p.UserErrors)
+		}
+		return p.Payment.ID
+	}
+	id := transfer("x1")
+	var seen []string
+	var resumeFrom string
+	start := time.Now()
+	for len(seen) < 2 {
+		ev := sub.next(ctx)
+		if ev.Payment.ID != id {
+			t.Fatalf("event for another payment: %+v", ev)
+		}
+		seen, resumeFrom = append(seen, ev.Status), ev.Cursor
+	}
+	if seen[0] != "APPROVED" || seen[1] != "FINISHED" || time.Since(start) > 2*time.Second {
+		t.Fatalf("statuses %v after %s", seen, time.Since(start))
+	}
+
+	// Resume: go away with the last cursor, three payments move meanwhile, come back.
+	sub.conn.Close(websocket.StatusNormalClosure, "")
+	ids := []string{transfer("r1"), transfer("r2"), transfer("r3")}
+	time.Sleep(500 * time.Millisecond)
+	again := subscribePayments(t, ctx, a, tok, own, &resumeFrom)
+	want := map[string]int{}
+	for _, pid := range ids {
+		want[pid] = 2
+	}
+	for i := 0; i < 6; i++ {
+		ev := again.next(ctx)
+		if want[ev.Payment.ID] == 0 {
+			t.Fatalf("unexpected or repeated event %+v", ev)
+		}
+		want[ev.Payment.ID]--
+	}
+	for pid, n := range want {
+		if n != 0 {
+			t.Fatalf("payment %s: %d events missing", pid, n)
+		}
+	}
+}
