@@ -32,6 +32,7 @@ type config struct {
 	RailDelay       time.Duration    // sandbox rail: how long until a TED or barcode payment is answered
 	Clock           func() time.Time // payments' clock; nil: the system's (tests pin it)
 	TEDWindow       payments.Window  // São Paulo hours when TEDs run on business days
+	DevTokenTTL     time.Duration    // lifetime of the development provider's access tokens
 	DocumentClaim   string
 	RolesClaim      string
 	OperatorRole    string
@@ -70,6 +71,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		ApprovalTTL:     e.duration("PONTE_APPROVAL_TTL", 7*24*time.Hour),
 		RailDelay:       e.duration("PONTE_SANDBOX_RAIL_DELAY", 2*time.Second),
 		TEDWindow:       e.window("PONTE_TED_WINDOW", payments.DefaultCalendar.TEDWindow),
+		DevTokenTTL:     e.duration("PONTE_DEV_TOKEN_TTL", 15*time.Minute),
 		DocumentClaim:   e.str("OIDC_DOCUMENT_CLAIM", "document"),
 		RolesClaim:      e.str("OIDC_ROLES_CLAIM", "roles"),
 		OperatorRole:    e.str("OIDC_OPERATOR_ROLE", "operator"),

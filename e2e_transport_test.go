@@ -166,3 +166,35 @@ func TestRequestLimits(t *testing.T) {
 		}
 	})
 }
+
+// TestWebSocketClosesWith4401WhenTheTokenExpires: a subscription outlives its access token; the
+// socket closes with 4401 so the client fetches a new token and reconnects.
+func TestWebSocketClosesWith4401WhenTheTokenExpires(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, map[string]string{"PONTE_DEV_TOKEN_TTL": "2s"})
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	conn := dialGraphQLWS(t, ctx, s, tenantToken(t, s))
+	var msg wsMessage
+	if err := wsjson.Read(ctx, conn, &msg); err != nil || msg.Type != "connection_ack" {
+		t.Fatalf("ack: %+v %v", msg, err)
+	}
+	sub, _ := json.Marshal(map[string]string{"query": "subscription { paymentStatusChanged { status } }"})
+	if err := wsjson.Write(ctx, conn, wsMessage{ID: "1", Type: "subscribe", Payload: sub}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	for {
+		err := wsjson.Read(ctx, conn, &msg)
+		if err == nil {
+			continue // pings
+		}
+		if code := websocket.CloseStatus(err); code != 4401 {
+			t.Fatalf("closed with %d (%v), want 4401", code, err)
+		}
+		break
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("closed after %s, the token lived 2s", d)
+	}
+}

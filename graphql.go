@@ -30,9 +30,9 @@ func newGraphQLHandler(cfg config, res *resolvers.Resolver, authn *auth.Authenti
 		PingPongInterval:      10 * time.Second,
 		InitTimeout:           5 * time.Second,
 		InitFunc:              authn.WebsocketInit,
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
+		Implementation: auth.ExpiringSockets{Inner: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
 			OriginPatterns: cfg.AllowedOrigins,
-		}},
+		}}},
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

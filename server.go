@@ -100,6 +100,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 		}
 		idpCfg := devidp.Demo(issuer)
 		idpCfg.Logger = log.With("component", "devidp")
+		idpCfg.AccessTokenTTL = cfg.DevTokenTTL
 		idpCfg.Clients = append(idpCfg.Clients, devidp.Client{ // Ponte itself, for holders' logins
 			ID: cfg.OIDCClientID, Name: "Ponte", Secret: rpSecret,
 			RedirectURIs: []string{publicURL + "/consents/callback"}, Scopes: []string{"openid", "profile", "email"},

@@ -17,7 +17,7 @@ func (a *Authenticator) Middleware(log *slog.Logger, allowAnonymous func(*http.R
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if isWebsocketUpgrade(r) {
-				next.ServeHTTP(w, r)
+				next.ServeHTTP(w, withSocketClose(r))
 				return
 			}
 			raw, ok := bearer(r.Header.Get("Authorization"))

@@ -28,7 +28,7 @@ func (a *Authenticator) WebsocketInit(ctx context.Context, p transport.InitPaylo
 	if err != nil {
 		return refuse(ctx, err)
 	}
-	return WithCaller(ctx, c), nil, nil
+	return expireAt(WithCaller(ctx, c), c.Expiry), nil, nil
 }
 
 func refuse(ctx context.Context, err error) (context.Context, *transport.InitPayload, error) {
