@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ponte-bff/ponte/internal/saopaulo"
 	"github.com/ponte-bff/ponte/models"
 )
 
@@ -234,13 +235,7 @@ func (p *Pages) render(w http.ResponseWriter, status int, name string, data any)
 }
 
 // saoPauloTZ shows times as holders read them.
-var saoPauloTZ = func() *time.Location {
-	loc, err := time.LoadLocation("America/Sao_Paulo")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+var saoPauloTZ = saopaulo.Location
 
 func maskDocument(d string) string {
 	if len(d) == 11 { // CPF: show only the middle, as Brazilian banks do

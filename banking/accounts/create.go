@@ -11,19 +11,12 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/internal/saopaulo"
 	"github.com/ponte-bff/ponte/models"
 )
 
 // saoPaulo is the bank's calendar: "today" for date checks is the São Paulo day.
-var saoPaulo = mustLoad("America/Sao_Paulo")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
+var saoPaulo = saopaulo.Location
 
 // Create opens an account owned by ownerTenantID (nil: operated by no tenant). It starts
 // LAST_KYC_NOT_APPROVED with no payment account and no limit plan (R$0.00 limits).

@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"github.com/ponte-bff/ponte/internal/saopaulo"
 	"time"
 
 	"github.com/google/uuid"
@@ -47,15 +48,7 @@ func (s *Service) SetClock(now func() time.Time) { s.now = now }
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // saoPaulo is the bank's calendar: limits reset and statement dates turn at São Paulo midnight.
-var saoPaulo = mustLoad("America/Sao_Paulo")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
+var saoPaulo = saopaulo.Location
 
 // civilDay is t's São Paulo calendar day as YYYY-MM-DD, the form a date column takes.
 func civilDay(t time.Time) string { return t.In(saoPaulo).Format(time.DateOnly) }

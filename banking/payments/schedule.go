@@ -5,16 +5,11 @@ import (
 
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/brazil"
+	"github.com/ponte-bff/ponte/internal/saopaulo"
 )
 
 // saoPaulo is the banking calendar's clock.
-var saoPaulo = func() *time.Location {
-	loc, err := time.LoadLocation("America/Sao_Paulo")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+var saoPaulo = saopaulo.Location
 
 // Window is a daily operating window in São Paulo time, as offsets from midnight.
 type Window struct {

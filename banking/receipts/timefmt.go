@@ -5,18 +5,12 @@ import (
 	"time"
 
 	"github.com/ponte-bff/ponte/brazil"
+	"github.com/ponte-bff/ponte/internal/saopaulo"
 )
 
 // brasilia is the civil time receipts are printed in. Without a tz database Brasília is UTC-03:00,
 // which it has been all year since daylight saving time ended in 2019.
-var brasilia = loadBrasilia()
-
-func loadBrasilia() *time.Location {
-	if loc, err := time.LoadLocation("America/Sao_Paulo"); err == nil {
-		return loc
-	}
-	return time.FixedZone("-03", -3*60*60)
-}
+var brasilia = saopaulo.Location
 
 // FormatTime prints an instant as a receipt shows it, in Brasília's civil time:
 // "23/11/2026 14:05:09 (horário de Brasília)".

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/ponte-bff/ponte/banking/ledger"
+	"github.com/ponte-bff/ponte/internal/saopaulo"
 	"github.com/ponte-bff/ponte/money"
 )
 
@@ -105,13 +106,7 @@ func (o *ofxWriter) Close() error {
 	return o.w.Flush()
 }
 
-var saoPaulo = func() *time.Location {
-	loc, err := time.LoadLocation("America/Sao_Paulo")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+var saoPaulo = saopaulo.Location
 
 // ofxTime formats t as OFX does: São Paulo local time, milliseconds, offset in hours and zone
 // name, like 20260511090000.000[-3:BRT] (BRST for the daylight time Brazil kept until 2019).
