@@ -33,6 +33,7 @@ type config struct {
 	Clock           func() time.Time // payments' clock; nil: the system's (tests pin it)
 	TEDWindow       payments.Window  // São Paulo hours when TEDs run on business days
 	DevTokenTTL     time.Duration    // lifetime of the development provider's access tokens
+	WebhookBackoff  time.Duration    // wait after a webhook's first failed attempt; doubles each time
 	DocumentClaim   string
 	RolesClaim      string
 	OperatorRole    string
@@ -72,6 +73,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		RailDelay:       e.duration("PONTE_SANDBOX_RAIL_DELAY", 2*time.Second),
 		TEDWindow:       e.window("PONTE_TED_WINDOW", payments.DefaultCalendar.TEDWindow),
 		DevTokenTTL:     e.duration("PONTE_DEV_TOKEN_TTL", 15*time.Minute),
+		WebhookBackoff:  e.duration("PONTE_WEBHOOK_BACKOFF", 10*time.Second),
 		DocumentClaim:   e.str("OIDC_DOCUMENT_CLAIM", "document"),
 		RolesClaim:      e.str("OIDC_ROLES_CLAIM", "roles"),
 		OperatorRole:    e.str("OIDC_OPERATOR_ROLE", "operator"),

@@ -34,6 +34,7 @@ import (
 	"github.com/ponte-bff/ponte/jobs"
 	"github.com/ponte-bff/ponte/reqid"
 	"github.com/ponte-bff/ponte/resolvers"
+	"github.com/ponte-bff/ponte/webhooks"
 )
 
 func main() {
@@ -135,7 +136,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 	}
 	defer pool.Close()
 	queue, err := jobs.New(ctx, pool, sqlDB, jobs.Config{
-		Queues: map[string]int{jobs.QueueDefault: 5, "payments": 10},
+		Queues: map[string]int{jobs.QueueDefault: 5, "payments": 10, webhooks.Queue: 10},
 		// A payment job takes milliseconds. A replica killed mid-job leaves it "running": the
 		// leader gives it to another replica once RescueAfter has passed, so keep both short.
 		JobTimeout: 15 * time.Second, RescueAfter: 16 * time.Second,
@@ -161,6 +162,11 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 	if err := jobs.AddWorker(queue, &payments.SettleWorker{Service: paymentService}); err != nil {
 		return err
 	}
+	hooks := webhooks.New(db, queue.InsertTx, webhooks.Config{Development: cfg.Env != envProduction, Logger: log.With("component", "webhooks"),
+		Backoff: func(n int) time.Duration { return min(cfg.WebhookBackoff<<min(n-1, 20), 6*time.Hour) }})
+	if err := hooks.Register(queue); err != nil {
+		return err
+	}
 	if err := queue.Start(ctx); err != nil {
 		return err
 	}
@@ -178,7 +184,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 	go hub.Run(ctx)
 
 	authz := auth.NewAuthorizer(db)
-	res := &resolvers.Resolver{Hub: hub, Authz: authz, AccountService: accountService, ConsentService: consentService,
+	res := &resolvers.Resolver{Hub: hub, Webhooks: hooks, Authz: authz, AccountService: accountService, ConsentService: consentService,
 		Ledger: ledgerService, Sandbox: cfg.Env != envProduction, Calendar: calendar,
 		PaymentService: paymentService, ReceiptKey: cfg.ReceiptKey, Clock: cfg.Clock}
 	(&httpapi.Receipts{Authz: authz, Payments: paymentService, Key: cfg.ReceiptKey, Log: log}).Routes(mux, authn.Middleware(log, nil))

@@ -33,6 +33,7 @@ const (
 	ActionApprovePayment  Action = "payments.approve"
 	ActionCancelPayment   Action = "payments.cancel"
 	ActionRefundPayment   Action = "payments.refund" // sandbox: an operator plays the receiving bank
+	ActionManageWebhooks  Action = "webhooks.manage"
 )
 
 // tenantScope is the scope a tenant needs for each action: in its token (as its registration
@@ -93,6 +94,10 @@ func (z *Authorizer) Require(ctx context.Context, a Action) (*Caller, error) {
 	switch a {
 	case ActionCreateAccount, ActionRequestConsent:
 		if c.Kind == KindTenant && c.HasScope(tenantScope[a]) {
+			return c, nil
+		}
+	case ActionManageWebhooks: // a tenant's own endpoints: any tenant
+		if c.Kind == KindTenant {
 			return c, nil
 		}
 	case ActionReviewKYC, ActionManageLimits, ActionRefundPayment:

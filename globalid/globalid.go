@@ -20,6 +20,8 @@ const (
 	Entry       Type = "StatementEntry"
 	Transaction Type = "LedgerTransaction"
 	Payment     Type = "Payment"
+	Webhook     Type = "WebhookEndpoint"
+	Delivery    Type = "WebhookDelivery"
 )
 
 // prefix versions the encoding so it can change without breaking stored IDs.

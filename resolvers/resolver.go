@@ -13,6 +13,7 @@ import (
 	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/graph/model"
+	"github.com/ponte-bff/ponte/webhooks"
 )
 
 // Resolver holds the services every resolver may call.
@@ -27,6 +28,7 @@ type Resolver struct {
 	ReceiptKey     []byte           // signs receipts' authentication codes
 	Clock          func() time.Time // nil: the system clock
 	Hub            *events.Hub      // the event log fan-out, for subscriptions
+	Webhooks       *webhooks.Service
 }
 
 func (r *Resolver) now() time.Time {

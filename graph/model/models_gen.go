@@ -224,6 +224,21 @@ type CreateTedTransferInput struct {
 	IdempotencyKey string          `json:"idempotencyKey"`
 }
 
+type CreateWebhookEndpointInput struct {
+	// https URL (http to localhost in development).
+	URL string `json:"url"`
+	// Event names; empty or absent: all.
+	Events      []string `json:"events,omitempty"`
+	Description *string  `json:"description,omitempty"`
+}
+
+type CreateWebhookEndpointPayload struct {
+	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
+	// The signing secret (whsec_...): shown only here and by rotateWebhookSecret.
+	Secret     *string      `json:"secret,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type DecidePaymentsInput struct {
 	PaymentIds []string `json:"paymentIds"`
 	Reason     *string  `json:"reason,omitempty"`
@@ -232,6 +247,11 @@ type DecidePaymentsInput struct {
 type DecidePaymentsPayload struct {
 	Payments   []*Payment   `json:"payments"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type DeleteWebhookEndpointPayload struct {
+	DeletedEndpointID *string      `json:"deletedEndpointId,omitempty"`
+	UserErrors        []*UserError `json:"userErrors"`
 }
 
 // A financial institution in the Brazilian payment system.
@@ -345,6 +365,15 @@ type ReceiptParty struct {
 	AccountCode *string      `json:"accountCode,omitempty"`
 }
 
+type RedeliverWebhookInput struct {
+	DeliveryID string `json:"deliveryId"`
+}
+
+type RedeliverWebhookPayload struct {
+	Delivery   *WebhookDelivery `json:"delivery,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
+
 // A person who may act for a company account.
 type RepresentativeInput struct {
 	Name string `json:"name"`
@@ -389,6 +418,13 @@ type RevokeConsentInput struct {
 
 type RevokeConsentPayload struct {
 	Consent    *Consent     `json:"consent,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type RotateWebhookSecretPayload struct {
+	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
+	// The new secret; the old one stops signing at once.
+	Secret     *string      `json:"secret,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -506,6 +542,44 @@ type Viewer struct {
 	Tenant *Tenant `json:"tenant,omitempty"`
 	// The holder's verified CPF or CNPJ, when kind is HOLDER.
 	Document *string `json:"document,omitempty"`
+}
+
+// One HTTP attempt of a delivery.
+type WebhookAttempt struct {
+	Attempt     int       `json:"attempt"`
+	AttemptedAt time.Time `json:"attemptedAt"`
+	// Null when no answer came.
+	StatusCode *int    `json:"statusCode,omitempty"`
+	DurationMs int     `json:"durationMs"`
+	Error      *string `json:"error,omitempty"`
+}
+
+type WebhookDeliveryConnection struct {
+	Edges    []*WebhookDeliveryEdge `json:"edges"`
+	Nodes    []*WebhookDelivery     `json:"nodes"`
+	PageInfo *PageInfo              `json:"pageInfo"`
+}
+
+type WebhookDeliveryEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *WebhookDelivery `json:"node"`
+}
+
+// Where a tenant receives signed webhooks (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature v1,<base64 HMAC-SHA256>).
+type WebhookEndpoint struct {
+	ID          string `json:"id"`
+	URL         string `json:"url"`
+	Description string `json:"description"`
+	// The event names it receives; empty: all (see webhookEventNames).
+	Events    []string  `json:"events"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+func (WebhookEndpoint) IsNode()            {}
+func (this WebhookEndpoint) GetID() string { return this.ID }
+
+type WebhookEndpointInput struct {
+	EndpointID string `json:"endpointId"`
 }
 
 type AccountStatus string
@@ -1286,6 +1360,65 @@ func (e *ViewerKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e ViewerKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type WebhookDeliveryStatus string
+
+const (
+	// Not delivered yet: being tried, with exponential backoff for at least 24 hours.
+	WebhookDeliveryStatusPending   WebhookDeliveryStatus = "PENDING"
+	WebhookDeliveryStatusSucceeded WebhookDeliveryStatus = "SUCCEEDED"
+	// Every attempt failed; redeliverWebhook tries again.
+	WebhookDeliveryStatusFailed WebhookDeliveryStatus = "FAILED"
+)
+
+var AllWebhookDeliveryStatus = []WebhookDeliveryStatus{
+	WebhookDeliveryStatusPending,
+	WebhookDeliveryStatusSucceeded,
+	WebhookDeliveryStatusFailed,
+}
+
+func (e WebhookDeliveryStatus) IsValid() bool {
+	switch e {
+	case WebhookDeliveryStatusPending, WebhookDeliveryStatusSucceeded, WebhookDeliveryStatusFailed:
+		return true
+	}
+	return false
+}
+
+func (e WebhookDeliveryStatus) String() string {
+	return string(e)
+}
+
+func (e *WebhookDeliveryStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WebhookDeliveryStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WebhookDeliveryStatus", str)
+	}
+	return nil
+}
+
+func (e WebhookDeliveryStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WebhookDeliveryStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WebhookDeliveryStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,30 @@
+package resolvers
+
+import (
+	"context"
+
+	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/globalid"
+	"github.com/ponte-bff/ponte/graph/model"
+	"github.com/ponte-bff/ponte/webhooks"
+)
+
+func endpointOut(e *webhooks.Endpoint) *model.WebhookEndpoint {
+	return &model.WebhookEndpoint{ID: globalid.Encode(globalid.Webhook, e.ID), URL: e.URL, Description: e.Description,
+		Events: e.EventNames, CreatedAt: e.CreatedAt}
+}
+
+func deliveryOut(d *webhooks.Delivery) *model.WebhookDelivery {
+	return &model.WebhookDelivery{ID: globalid.Encode(globalid.Delivery, d.ID), WebhookID: d.MessageID(), EventName: d.EventName,
+		Status: model.WebhookDeliveryStatus(d.Status), Attempts: d.Attempts, LastAttemptAt: d.LastAttemptAt, NextAttemptAt: d.NextAttemptAt,
+		LastStatusCode: d.LastStatusCode, LastError: d.LastError, CreatedAt: d.CreatedAt, DeliveryID: d.ID, EndpointID: d.EndpointID}
+}
+
+// webhookErr answers another tenant's (or a missing) endpoint or delivery as FORBIDDEN, like
+// every other object Ponte will not show.
+func webhookErr(ctx context.Context, r *mutationResolver, err error) error {
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return r.refuse(ctx)
+	}
+	return err
+}

@@ -1,0 +1,275 @@
+package webhooks
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/events"
+	"github.com/ponte-bff/ponte/globalid"
+)
+
+// DeliverArgs is the durable job that sends one delivery. Generation is the delivery's round
+// (1, then one more per Redeliver): a job of an earlier round does nothing.
+type DeliverArgs struct {
+	DeliveryID uuid.UUID `json:"delivery_id"`
+	Generation int       `json:"generation"`
+}
+
+// Kind names the job in River's table.
+func (DeliverArgs) Kind() string { return "webhook_deliver" }
+
+func (s *Service) deliverOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: s.cfg.Queue, MaxAttempts: s.cfg.MaxAttempts}
+}
+
+type deliverWorker struct {
+	river.WorkerDefaults[DeliverArgs]
+	s *Service
+}
+
+func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
+	return w.s.attempt(ctx, job.Args, job.Attempt, job.MaxAttempts)
+}
+
+// NextRetry is the webhook schedule (Config.Backoff), whatever the queue's default policy is.
+func (w *deliverWorker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
+	return time.Now().Add(w.s.retryAfter(job.Args.DeliveryID, job.Attempt))
+}
+
+// Timeout leaves room for the HTTP attempt and recording it.
+func (w *deliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration {
+	return w.s.cfg.Timeout + 30*time.Second
+}
+
+func (s *Service) retryAfter(delivery uuid.UUID, failures int) time.Duration {
+	return jittered(s.cfg.Backoff(failures), delivery, failures)
+}
+
+// MessageID is the webhook-id (and the payload's id) of an event: "evt_" and the event's id. It
+// is the same for every endpoint, attempt and redelivery of the event.
+func MessageID(eventID int64) string { return "evt_" + strconv.FormatInt(eventID, 10) }
+
+// ParseMessageID returns the event id of a MessageID.
+func ParseMessageID(s string) (int64, bool) {
+	rest, ok := strings.CutPrefix(s, "evt_")
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// Payload is the JSON body of every webhook.
+type Payload struct {
+	ID        string    `json:"id"`        // MessageID, also in webhook-id
+	Type      string    `json:"type"`      // the event name, e.g. cash_out_internal_transfer_approved
+	Timestamp time.Time `json:"timestamp"` // when the event happened (RFC 3339)
+	Data      Data      `json:"data"`
+}
+
+// Data is what changed. IDs are GraphQL global IDs; PaymentID is set for payment events and
+// ConsentID for consent events.
+type Data struct {
+	PaymentID      string    `json:"payment_id,omitempty"`
+	ConsentID      string    `json:"consent_id,omitempty"`
+	AccountID      *string   `json:"account_id"`      // null for a consent not yet tied to an account
+	Status         string    `json:"status"`          // the status it moved to
+	PreviousStatus *string   `json:"previous_status"` // null when created
+	OccurredAt     time.Time `json:"occurred_at"`
+}
+
+// PayloadOf is the body sent for e: the same bytes on every attempt.
+func PayloadOf(e *events.Event) ([]byte, error) {
+	at := e.OccurredAt.UTC()
+	p := Payload{ID: MessageID(e.ID), Type: e.Name, Timestamp: at,
+		Data: Data{Status: e.ToStatus, PreviousStatus: e.FromStatus, OccurredAt: at}}
+	if e.PaymentID != nil {
+		p.Data.PaymentID = globalid.Encode(globalid.Payment, *e.PaymentID)
+	}
+	if e.ConsentID != nil {
+		p.Data.ConsentID = globalid.Encode(globalid.Consent, *e.ConsentID)
+	}
+	if e.AccountID != nil {
+		id := globalid.Encode(globalid.Account, *e.AccountID)
+		p.Data.AccountID = &id
+	}
+	return json.Marshal(p)
+}
+
+// target is what one attempt needs, read fresh each time (a rotated secret applies at once).
+type target struct {
+	Status     DeliveryStatus `gorm:"column:status"`
+	Generation int            `gorm:"column:generation"`
+	URL        string         `gorm:"column:url"`
+	Secret     string         `gorm:"column:secret"`
+	DisabledAt *time.Time     `gorm:"column:disabled_at"`
+	events.Event
+}
+
+// attempt sends one delivery once and records the attempt. It returns an error when the endpoint
+// did not take it, so that River retries it, and nil when there is nothing (more) to do.
+func (s *Service) attempt(ctx context.Context, args DeliverArgs, attempt, maxAttempts int) error {
+	var rows []target
+	err := s.db.WithContext(ctx).Raw(`SELECT d.status, d.generation, ep.url, ep.secret, ep.disabled_at,
+			ev.id, ev.name, ev.topic, ev.tenant_id, ev.account_id, ev.payment_id, ev.consent_id, ev.from_status, ev.to_status, ev.occurred_at
+		FROM webhook_deliveries d JOIN webhook_endpoints ep ON ep.id = d.endpoint_id JOIN events ev ON ev.id = d.event_id
+		WHERE d.id = ?`, args.DeliveryID).Scan(&rows).Error
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 || rows[0].Generation != args.Generation || rows[0].Status != StatusPending {
+		return nil // redelivered since, or finished by an earlier run of this job
+	}
+	t := &rows[0]
+	if t.DisabledAt != nil {
+		return s.record(ctx, args, outcome{at: s.now(), err: errEndpointDeleted, final: true, noAttempt: true})
+	}
+	body, err := PayloadOf(&t.Event)
+	if err != nil {
+		return err
+	}
+	out := s.send(ctx, t, body)
+	if !out.ok() {
+		if attempt >= maxAttempts {
+			out.final = true
+		} else {
+			next := out.at.Add(s.retryAfter(args.DeliveryID, attempt))
+			out.next = &next
+		}
+	}
+	if err := s.record(ctx, args, out); err != nil {
+		return err
+	}
+	if out.ok() {
+		return nil
+	}
+	if out.final {
+		s.log.Warn("webhooks: delivery failed for good", "delivery", args.DeliveryID, "attempts", attempt, "err", out.err)
+	}
+	return fmt.Errorf("webhooks: delivery %s attempt %d: %s", args.DeliveryID, attempt, out.err)
+}
+
+// outcome is one attempt's result.
+type outcome struct {
+	at        time.Time
+	duration  time.Duration
+	code      *int
+	err       string // "" when the endpoint answered 2xx
+	final     bool   // no attempt follows: the delivery is FAILED
+	next      *time.Time
+	noAttempt bool // nothing was sent (the endpoint is gone): record no attempt
+}
+
+func (o *outcome) ok() bool { return o.err == "" }
+
+// send POSTs body to the endpoint, signed now.
+func (s *Service) send(ctx context.Context, t *target, body []byte) outcome {
+	id := MessageID(t.ID)
+	out := outcome{at: s.now()}
+	sig, err := Sign(t.Secret, id, out.at, body)
+	if err != nil {
+		out.err = err.Error()
+		return out
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.URL, bytes.NewReader(body))
+	if err != nil {
+		out.err = err.Error()
+		return out
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "Ponte-Webhooks/1")
+	req.Header.Set(HeaderID, id)
+	req.Header.Set(HeaderTimestamp, strconv.FormatInt(out.at.Unix(), 10))
+	req.Header.Set(HeaderSignature, sig)
+	start := time.Now()
+	resp, err := s.client.Do(req)
+	if err != nil {
+		out.duration = time.Since(start)
+		out.err = sendError(err)
+		return out
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
+	_ = resp.Body.Close()
+	out.duration = time.Since(start)
+	out.code = &resp.StatusCode
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		out.err = "the endpoint answered " + strconv.Itoa(resp.StatusCode)
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+			out.err += " (redirects are not followed)"
+		}
+	}
+	return out
+}
+
+// sendError says why no answer came, without Go's wrapping noise.
+func sendError(err error) string {
+	var netErr net.Error
+	switch {
+	case errors.Is(err, errForbiddenAddress):
+		return "the endpoint resolves to a non-public address"
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout():
+		return "no answer in time"
+	}
+	return err.Error()
+}
+
+// record stores an attempt and its effect on the delivery. The attempt is always logged; the
+// delivery's state changes only for the current round (a late job of an earlier round leaves it
+// to the current one), and a delivery ended meanwhile (its endpoint deleted) is only revived by a
+// success.
+func (s *Service) record(ctx context.Context, args DeliverArgs, o outcome) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second) // record even when the job is cancelled
+	defer cancel()
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var d struct {
+			Status     DeliveryStatus `gorm:"column:status"`
+			Generation int            `gorm:"column:generation"`
+			Attempts   int            `gorm:"column:attempts"`
+		}
+		if err := tx.Raw("SELECT status, generation, attempts FROM webhook_deliveries WHERE id = ? FOR UPDATE", args.DeliveryID).Scan(&d).Error; err != nil {
+			return err
+		}
+		var errText *string
+		if !o.ok() {
+			errText = &o.err
+		}
+		now := s.now()
+		set := map[string]any{"updated_at": now}
+		if !o.noAttempt {
+			n := d.Attempts + 1
+			err := tx.Exec(`INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, duration_ms, error) VALUES (?, ?, ?, ?, ?, ?)`,
+				args.DeliveryID, n, o.at, o.code, o.duration.Milliseconds(), errText).Error
+			if err != nil {
+				return err
+			}
+			set["attempts"] = n
+		}
+		if d.Generation == args.Generation && (d.Status == StatusPending || o.ok()) {
+			status := StatusPending
+			switch {
+			case o.ok():
+				status = StatusSucceeded
+			case o.final:
+				status = StatusFailed
+			}
+			set["status"], set["next_attempt_at"], set["last_error"] = status, o.next, errText
+			if !o.noAttempt {
+				set["last_attempt_at"], set["last_status_code"] = o.at, o.code
+			}
+		}
+		return tx.Model(&Delivery{}).Where("id = ?", args.DeliveryID).Updates(set).Error
+	})
+}

@@ -1,0 +1,182 @@
+package webhooks
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/google/uuid"
+	"github.com/lib/pq"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/events"
+)
+
+// DispatchArgs is the periodic job that runs Dispatch.
+type DispatchArgs struct{}
+
+// Kind names the job in River's table.
+func (DispatchArgs) Kind() string { return "webhook_dispatch" }
+
+// dispatchOpts: one try (the next tick is the retry), and at most one dispatch job waiting or
+// running at a time, so that a busy queue never piles them up.
+func (s *Service) dispatchOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: s.cfg.DispatchQueue, MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateScheduled,
+	}}}
+}
+
+type dispatchWorker struct {
+	river.WorkerDefaults[DispatchArgs]
+	s *Service
+}
+
+func (w *dispatchWorker) Work(ctx context.Context, _ *river.Job[DispatchArgs]) error {
+	_, err := w.s.Dispatch(ctx)
+	return err
+}
+
+// Dispatch turns the events after the dispatch cursor into deliveries and returns how many it
+// made. Each batch is one transaction that locks the cursor row, reads the next commit-safe events
+// (events.ReadAfter), inserts for each event one webhook_deliveries row and one delivery job per
+// live endpoint of the event's tenant whose filter takes it, and moves the cursor past the batch.
+// If another dispatcher holds the cursor, Dispatch returns at once: that one takes the events.
+//
+// Safe to call at any time from any replica (the periodic job calls it every second); the server
+// may also call it when the events hub wakes, to deliver sooner.
+func (s *Service) Dispatch(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, more, err := s.dispatchBatch(ctx)
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("webhooks: dispatch: %w", err)
+		}
+		if !more {
+			return total, nil
+		}
+	}
+}
+
+func (s *Service) dispatchBatch(ctx context.Context) (made int, more bool, err error) {
+	// Look first without locking: an idle tick then takes no transaction id and writes nothing
+	// (locking a row writes it). Whoever then locks the cursor reads it again.
+	c, _, err := readCursor(s.db.WithContext(ctx), "")
+	if err != nil {
+		return 0, false, err
+	}
+	if evs, err := events.ReadAfter(ctx, s.db, c, 1); err != nil || len(evs) == 0 {
+		return 0, false, err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// SKIP LOCKED: a second dispatcher does not queue behind the first (holding a worker and a
+		// connection); the first one, or the next tick, takes whatever it would have.
+		c, locked, err := readCursor(tx, "FOR UPDATE SKIP LOCKED")
+		if err != nil || !locked {
+			return err
+		}
+		evs, err := events.ReadAfter(ctx, tx, c, s.cfg.BatchSize)
+		if err != nil || len(evs) == 0 {
+			return err
+		}
+		endpoints, err := liveEndpoints(tx, evs)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		var tenants, endpointIDs, names pq.StringArray
+		var eventIDs pq.Int64Array
+		for i := range evs {
+			e := &evs[i]
+			if e.TenantID == nil {
+				continue
+			}
+			for _, ep := range endpoints[*e.TenantID] {
+				if wants(ep.EventNames, e.Name) {
+					tenants, endpointIDs = append(tenants, ep.TenantID.String()), append(endpointIDs, ep.ID.String())
+					eventIDs, names = append(eventIDs, e.ID), append(names, e.Name)
+				}
+			}
+		}
+		if len(eventIDs) > 0 {
+			// The unique key refuses what was dispatched already (a cursor moved back by hand):
+			// only new rows come back, and only they get a job.
+			var ids []struct{ ID uuid.UUID }
+			err := tx.Raw(`INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, event_name, next_attempt_at, created_at, updated_at)
+				SELECT t, ep, ev, name, ?, ?, ? FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::text[]) AS d(t, ep, ev, name)
+				ON CONFLICT (endpoint_id, event_id) DO NOTHING RETURNING id`,
+				now, now, now, tenants, endpointIDs, eventIDs, names).Scan(&ids).Error
+			if err != nil {
+				return err
+			}
+			opts := s.deliverOpts()
+			for _, d := range ids {
+				if err := s.insert(ctx, tx, DeliverArgs{DeliveryID: d.ID, Generation: 1}, &opts); err != nil {
+					return err
+				}
+			}
+			made = len(ids)
+		}
+		last := events.CursorOf(&evs[len(evs)-1])
+		if err := tx.Exec("UPDATE webhook_dispatch_cursor SET xid = ?::text::xid8, event_id = ?, updated_at = ?",
+			strconv.FormatUint(last.XID, 10), last.ID, now).Error; err != nil {
+			return err
+		}
+		more = len(evs) == s.cfg.BatchSize
+		return nil
+	})
+	if err != nil {
+		return 0, false, err
+	}
+	return made, more, nil
+}
+
+// readCursor reads the dispatch cursor; found is false when lock skipped it.
+func readCursor(db *gorm.DB, lock string) (c events.Cursor, found bool, err error) {
+	var rows []struct {
+		XID     string `gorm:"column:xid"`
+		EventID int64  `gorm:"column:event_id"`
+	}
+	if err := db.Raw("SELECT xid::text AS xid, event_id FROM webhook_dispatch_cursor " + lock).Scan(&rows).Error; err != nil {
+		return c, false, err
+	}
+	if len(rows) == 0 {
+		return c, false, nil
+	}
+	xid, err := strconv.ParseUint(rows[0].XID, 10, 64)
+	if err != nil {
+		return c, false, fmt.Errorf("read the cursor: %w", err)
+	}
+	return events.Cursor{XID: xid, ID: rows[0].EventID}, true, nil
+}
+
+// liveEndpoints returns the live endpoints of the events' tenants (tenants not disabled), by
+// tenant, oldest first: their ids and filters only.
+func liveEndpoints(tx *gorm.DB, evs []events.Event) (map[uuid.UUID][]endpointRow, error) {
+	seen := map[uuid.UUID]bool{}
+	var tenants []uuid.UUID
+	for i := range evs {
+		if t := evs[i].TenantID; t != nil && !seen[*t] {
+			seen[*t] = true
+			tenants = append(tenants, *t)
+		}
+	}
+	out := map[uuid.UUID][]endpointRow{}
+	if len(tenants) == 0 {
+		return out, nil
+	}
+	var rows []endpointRow
+	err := tx.Raw(`SELECT e.id, e.tenant_id, e.event_names
+		FROM webhook_endpoints e JOIN tenants t ON t.id = e.tenant_id
+		WHERE e.tenant_id IN ? AND e.disabled_at IS NULL AND t.disabled_at IS NULL
+		ORDER BY e.created_at, e.id`, tenants).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.TenantID] = append(out[r.TenantID], r)
+	}
+	return out, nil
+}

@@ -1,0 +1,19 @@
+// Package webhooks owns signed webhook delivery to tenants, in the Standard Webhooks convention
+// (https://www.standardwebhooks.com): a tenant registers endpoints; every event of the event log
+// (package events) that concerns the tenant and matches an endpoint's filter becomes one delivery,
+// POSTed as JSON with the webhook-id, webhook-timestamp and webhook-signature headers, retried with
+// exponential backoff for more than a day, each attempt logged where the tenant can read it.
+//
+// Dispatch: a River periodic job (every second, on the leader) runs Dispatch, which, in one
+// transaction holding the webhook_dispatch_cursor row, reads the events after the cursor, inserts a
+// webhook_deliveries row and its River delivery job for each (event, endpoint), and moves the
+// cursor. The rows, the jobs and the cursor commit together or not at all, and the unique key
+// (endpoint_id, event_id) refuses a second delivery: no event is lost or delivered twice by
+// dispatch, whatever the number of replicas or crashes. The HTTP delivery itself is at least once
+// (a replica can die after the POST and before recording it): receivers de-duplicate on webhook-id,
+// which is the event's id and never changes across retries and redeliveries.
+//
+// It never decides who may see an event: an event goes to the endpoints of the tenant named in the
+// event (events.Event.TenantID). It never reads or writes another package's tables except the event
+// log, and never imports graph/ or resolvers/.
+package webhooks
