@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ponte-bff/ponte/banking/payments"
+	"github.com/ponte-bff/ponte/banking/receipts"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
@@ -77,7 +78,7 @@ func rowOf(pay *models.Payment, accounts map[uuid.UUID]models.Account) approvalR
 	t := payments.TargetOf(pay.Target)
 	row := approvalRow{
 		ID: globalid.Encode(globalid.Payment, pay.ID), Kind: kindText[pay.Kind],
-		Amount: "R$ " + money.Cents(pay.AmountCents).String(), Fee: "R$ " + money.Cents(pay.FeeCents).String(),
+		Amount: receipts.FormatBRL(money.Cents(pay.AmountCents)), Fee: receipts.FormatBRL(money.Cents(pay.FeeCents)),
 		Beneficiary: t.Name, Due: pay.RunOn.Format("02/01/2006"), When: pay.CreatedAt.In(saoPauloTZ).Format("02/01/2006 15:04"),
 	}
 	switch {
