@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,5 +134,49 @@ func TestApprovalReachesASubscriberOnAnotherReplica(t *testing.T) {
 		if n != 0 {
 			t.Fatalf("payment %s: %d events missing", pid, n)
 		}
+	}
+}
+
+// TestSSESubscriberSeesAnotherReplicasPayments: the same across replicas over Server-Sent Events.
+func TestSSESubscriberSeesAnotherReplicasPayments(t *testing.T) {
+	t.Parallel()
+	a := startServer(t, nil)
+	b := startServer(t, map[string]string{"DATABASE_URL": a.DSN, "OIDC_ISSUER": a.Issuer, "OIDC_CLIENT_SECRET": "unused-here"})
+	tok := tenantToken(t, a)
+	own := approvedAccount(t, a, tok, vectors(t)["cnpj_numeric"].Valid[13].Raw)
+	other := approvedAccount(t, a, tok, vectors(t)["cnpj_numeric"].Valid[14].Raw)
+	deposit(t, a, tok, own, "5.00", "funds")
+	var target struct{ BankAccount struct{ AccountCode string } }
+	gql(t, a, tok, `query($id: ID!) { account(id: $id) { bankAccount { accountCode } } }`, map[string]any{"id": other}).decode(t, "account", &target)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	body, _ := json.Marshal(map[string]any{"query": `subscription($a: ID) { paymentStatusChanged(accountId: $a) { status } }`, "variables": map[string]any{"a": own}})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, a.URL+"/graphql", strings.NewReader(string(body)))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	gql(t, b, tok, `mutation($a: ID!, $code: String!) { createInternalTransfer(input: {accountId: $a, targetAccountCode: $code, amount: "1.00", idempotencyKey: "sse-b"}) { `+paymentFields+` } }`,
+		map[string]any{"a": own, "code": target.BankAccount.AccountCode})
+	sc := bufio.NewScanner(resp.Body)
+	var statuses []string
+	for len(statuses) < 2 && sc.Scan() {
+		if line := sc.Text(); strings.HasPrefix(line, "data:") {
+			var ev struct {
+				Data struct{ PaymentStatusChanged struct{ Status string } }
+			}
+			_ = json.Unmarshal([]byte(strings.TrimPrefix(line, "data:")), &ev)
+			statuses = append(statuses, ev.Data.PaymentStatusChanged.Status)
+		}
+	}
+	if strings.Join(statuses, ",") != "APPROVED,FINISHED" || time.Since(start) > 3*time.Second {
+		t.Fatalf("SSE on A saw %v after %s (%v)", statuses, time.Since(start), sc.Err())
 	}
 }
