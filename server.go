@@ -162,7 +162,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 	if err := jobs.AddWorker(queue, &payments.SettleWorker{Service: paymentService}); err != nil {
 		return err
 	}
-	hooks := webhooks.New(db, queue.InsertTx, webhooks.Config{Development: cfg.Env != envProduction, Logger: log.With("component", "webhooks"),
+	hooks := webhooks.New(db, queue.InsertTx, webhooks.Config{Development: cfg.Env == envDevelopment, // sandbox is shared: public https endpoints only Logger: log.With("component", "webhooks"),
 		Backoff: func(n int) time.Duration { return min(cfg.WebhookBackoff<<min(n-1, 20), 6*time.Hour) }})
 	if err := hooks.Register(queue); err != nil {
 		return err

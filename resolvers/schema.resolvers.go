@@ -38,6 +38,25 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		return bankAccountOut(ba), nil
 	case globalid.Consent:
 		return r.Query().Consent(ctx, id)
+	case globalid.Payment:
+		return r.Query().Payment(ctx, id)
+	case globalid.Webhook, globalid.Delivery:
+		c, err := r.Authz.Require(ctx, auth.ActionManageWebhooks)
+		if err != nil {
+			return nil, err
+		}
+		if typ == globalid.Webhook {
+			ep, err := r.Webhooks.Endpoint(ctx, c.Tenant.ID, key)
+			if err != nil {
+				return nil, notFoundIsForbidden(ctx, r.Resolver, err)
+			}
+			return endpointOut(ep), nil
+		}
+		d, err := r.Webhooks.Delivery(ctx, c.Tenant.ID, key)
+		if err != nil {
+			return nil, notFoundIsForbidden(ctx, r.Resolver, err)
+		}
+		return deliveryOut(d), nil
 	case globalid.Entry:
 		e, err := r.Ledger.GetEntry(ctx, key)
 		if apperr.CodeOf(err) == apperr.NotFound || (err == nil && e.AccountID == nil) {

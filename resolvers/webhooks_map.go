@@ -23,6 +23,10 @@ func deliveryOut(d *webhooks.Delivery) *model.WebhookDelivery {
 // webhookErr answers another tenant's (or a missing) endpoint or delivery as FORBIDDEN, like
 // every other object Ponte will not show.
 func webhookErr(ctx context.Context, r *mutationResolver, err error) error {
+	return notFoundIsForbidden(ctx, r.Resolver, err)
+}
+
+func notFoundIsForbidden(ctx context.Context, r *Resolver, err error) error {
 	if apperr.CodeOf(err) == apperr.NotFound {
 		return r.refuse(ctx)
 	}

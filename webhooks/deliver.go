@@ -49,9 +49,14 @@ func (w *deliverWorker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
 	return time.Now().Add(w.s.retryAfter(job.Args.DeliveryID, job.Attempt))
 }
 
-// Timeout leaves room for the HTTP attempt and recording it.
+// recordTimeout bounds recording an attempt, which goes on after the job's context ends.
+const recordTimeout = 2 * time.Second
+
+// Timeout is the HTTP attempt's and a margin: an attempt runs at most Config.Timeout +
+// 2×recordTimeout, which must stay under the queue's RescueAfter (jobs.Config), or a slow attempt
+// would be taken for a dead replica's and run twice at once.
 func (w *deliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration {
-	return w.s.cfg.Timeout + 30*time.Second
+	return w.s.cfg.Timeout + recordTimeout
 }
 
 func (s *Service) retryAfter(delivery uuid.UUID, failures int) time.Duration {
@@ -231,7 +236,7 @@ func sendError(err error) string {
 // to the current one), and a delivery ended meanwhile (its endpoint deleted) is only revived by a
 // success.
 func (s *Service) record(ctx context.Context, args DeliverArgs, o outcome) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second) // record even when the job is cancelled
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout) // record even when the job is cancelled
 	defer cancel()
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var d struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/lib/pq"
@@ -46,19 +47,25 @@ func (w *dispatchWorker) Work(ctx context.Context, _ *river.Job[DispatchArgs]) e
 //
 // Safe to call at any time from any replica (the periodic job calls it every second); the server
 // may also call it when the events hub wakes, to deliver sooner.
+//
+// A backlog is worked in batches for at most dispatchBudget per call, well inside a job's timeout;
+// the next call goes on from the cursor.
 func (s *Service) Dispatch(ctx context.Context) (int, error) {
-	total := 0
+	total, start := 0, time.Now()
 	for {
 		n, more, err := s.dispatchBatch(ctx)
 		total += n
 		if err != nil {
 			return total, fmt.Errorf("webhooks: dispatch: %w", err)
 		}
-		if !more {
+		if !more || time.Since(start) > dispatchBudget {
 			return total, nil
 		}
 	}
 }
+
+// dispatchBudget bounds one Dispatch call.
+const dispatchBudget = 5 * time.Second
 
 func (s *Service) dispatchBatch(ctx context.Context) (made int, more bool, err error) {
 	// Look first without locking: an idle tick then takes no transaction id and writes nothing

@@ -40,7 +40,8 @@ type Config struct {
 	// holds back every reader of the event log (events.ReadAfter reads below the oldest running
 	// transaction), so it is kept short.
 	BatchSize int
-	// Timeout bounds one HTTP attempt, from dialing to the end of the answer. Default 10 s.
+	// Timeout bounds one HTTP attempt, from dialing to the end of the answer. Default 10 s. A
+	// delivery job runs at most Timeout + 4 s: keep jobs.Config.RescueAfter above that.
 	Timeout time.Duration
 	// Client sends the webhooks. Default: a client with Timeout that follows no redirect and, unless
 	// Development, refuses to connect to loopback, private, link-local and other non-public
