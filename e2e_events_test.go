@@ -180,3 +180,38 @@ func TestSSESubscriberSeesAnotherReplicasPayments(t *testing.T) {
 		t.Fatalf("SSE on A saw %v after %s (%v)", statuses, time.Since(start), sc.Err())
 	}
 }
+
+// TestRevokedConsentStopsTheStream: every event is re-authorized for its subscriber, so once the
+// consent is revoked, the holder's payments no longer reach the tenant's open subscription.
+func TestRevokedConsentStopsTheStream(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	erp, erp2 := tenantToken(t, s), tenant2Token(t, s)
+	holders := demoAccountID(t, s)
+	consent2 := grantConsent(t, s, erp2, "http://localhost:3001/consent/callback", holders, "payments:initiate", "payments:read")
+	grantConsent(t, s, erp, "http://localhost:3000/consent/callback", holders, "payments:initiate")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	sub := subscribePayments(t, ctx, s, erp2, holders, nil)
+	time.Sleep(300 * time.Millisecond)
+	mine := createPayments(t, s, erp2, holders, "", "erp2") // a TED and a barcode payment, CREATED
+	for _, p := range mine[1:] {
+		if ev := sub.next(ctx); ev.Payment.ID != p.ID || ev.Status != "CREATED" {
+			t.Fatalf("event %+v, want %s CREATED", ev, p.ID)
+		}
+	}
+	revoke(t, s, erp2, consent2)
+	theirs := createPayments(t, s, erp, holders, "", "erp1")[1]
+	readCtx, stop := context.WithTimeout(ctx, 1500*time.Millisecond)
+	defer stop()
+	var msg wsMessage
+	for {
+		if err := wsjson.Read(readCtx, sub.conn, &msg); err != nil {
+			return // nothing more reached the revoked tenant
+		}
+		if msg.Type == "next" {
+			t.Fatalf("after revocation the tenant still received %s (payment %s)", msg.Payload, theirs.ID)
+		}
+	}
+}
