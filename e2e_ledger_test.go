@@ -129,6 +129,42 @@ func TestLedgerOverGraphQLAndExports(t *testing.T) {
 		}
 	})
 
+	t.Run("StatementPagesByCursor", func(t *testing.T) {
+		type page struct {
+			Statement struct {
+				Edges []struct {
+					Cursor string
+					Node   struct{ ID string }
+				}
+				PageInfo struct {
+					HasNextPage            bool
+					StartCursor, EndCursor *string
+				}
+			}
+		}
+		q := `query($id: ID!, $after: String) { account(id: $id) { statement(first: 2, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage startCursor endCursor } } } }`
+		var seen []string
+		var after *string
+		for i := 0; i < 5; i++ {
+			var pg page
+			gql(t, s, tok, q, map[string]any{"id": acc, "after": after}).decode(t, "account", &pg)
+			e := pg.Statement.Edges
+			if len(e) == 0 || *pg.Statement.PageInfo.StartCursor != e[0].Cursor || *pg.Statement.PageInfo.EndCursor != e[len(e)-1].Cursor {
+				t.Fatalf("page %d: %+v", i, pg)
+			}
+			for _, edge := range e {
+				seen = append(seen, edge.Node.ID)
+			}
+			if !pg.Statement.PageInfo.HasNextPage {
+				break
+			}
+			after = pg.Statement.PageInfo.EndCursor
+		}
+		if len(seen) != 3 || seen[0] == seen[1] || seen[1] == seen[2] || seen[0] == seen[2] {
+			t.Fatalf("paged through %v, want the 3 entries once each", seen)
+		}
+	})
+
 	t.Run("OFXExportParsesAndMatches", func(t *testing.T) {
 		resp := getWithToken(t, s.URL+"/accounts/"+acc+"/statement.ofx", tok)
 		defer resp.Body.Close()

@@ -97,20 +97,9 @@ func (r *queryResolver) Accounts(ctx context.Context, first *int, after *string)
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.AccountConnection{
-		Edges:      make([]*model.AccountEdge, 0, len(page.Accounts)),
-		Nodes:      make([]*model.Account, 0, len(page.Accounts)),
-		PageInfo:   &model.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: p.After != nil},
-		TotalCount: int(page.Total),
-	}
-	for _, a := range page.Accounts {
-		node := accountOut(a)
-		conn.Edges = append(conn.Edges, &model.AccountEdge{Cursor: accounts.CursorOf(a).Encode(), Node: node})
-		conn.Nodes = append(conn.Nodes, node)
-	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &conn.Edges[0].Cursor, &conn.Edges[n-1].Cursor
-	}
+	conn := &model.AccountConnection{TotalCount: int(page.Total)}
+	conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Accounts, accountOut, accounts.CursorOf,
+		func(c string, n *model.Account) *model.AccountEdge { return &model.AccountEdge{Cursor: c, Node: n} }, page.HasNext, p)
 	return conn, nil
 }
 

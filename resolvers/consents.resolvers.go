@@ -16,6 +16,7 @@ import (
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/graph/model"
+	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/paging"
 )
 
@@ -111,18 +112,9 @@ func (r *queryResolver) Consents(ctx context.Context, first *int, after *string,
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ConsentConnection{
-		Edges: []*model.ConsentEdge{}, Nodes: []*model.Consent{}, TotalCount: int(page.Total),
-		PageInfo: &model.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: p.After != nil},
-	}
-	for _, row := range page.Consents {
-		node := consentOut(row, "")
-		conn.Edges = append(conn.Edges, &model.ConsentEdge{Cursor: consent.CursorOf(row).Encode(), Node: node})
-		conn.Nodes = append(conn.Nodes, node)
-	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &conn.Edges[0].Cursor, &conn.Edges[n-1].Cursor
-	}
+	conn := &model.ConsentConnection{TotalCount: int(page.Total)}
+	conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Consents, func(c *models.Consent) *model.Consent { return consentOut(c, "") }, consent.CursorOf,
+		func(c string, n *model.Consent) *model.ConsentEdge { return &model.ConsentEdge{Cursor: c, Node: n} }, page.HasNext, p)
 	return conn, nil
 }
 

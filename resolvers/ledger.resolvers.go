@@ -56,17 +56,11 @@ func (r *accountResolver) Statement(ctx context.Context, obj *model.Account, fir
 	if err != nil {
 		return nil, asBadInput(err)
 	}
-	conn := &model.StatementConnection{Edges: []*model.StatementEdge{}, Nodes: []*model.StatementEntry{},
-		PageInfo: &model.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: p.After != nil}}
-	for i := range page.Entries {
-		e := &page.Entries[i]
-		node := entryOut(e)
-		conn.Edges = append(conn.Edges, &model.StatementEdge{Cursor: ledger.EntryCursor(*e).Encode(), Node: node})
-		conn.Nodes = append(conn.Nodes, node)
-	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &conn.Edges[0].Cursor, &conn.Edges[n-1].Cursor
-	}
+	conn := &model.StatementConnection{}
+	conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Entries, func(e ledger.Entry) *model.StatementEntry { return entryOut(&e) }, ledger.EntryCursor,
+		func(c string, n *model.StatementEntry) *model.StatementEdge {
+			return &model.StatementEdge{Cursor: c, Node: n}
+		}, page.HasNext, p)
 	return conn, nil
 }
 

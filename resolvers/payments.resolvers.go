@@ -46,16 +46,9 @@ func (r *accountResolver) Payments(ctx context.Context, obj *model.Account, firs
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.PaymentConnection{Edges: []*model.PaymentEdge{}, Nodes: []*model.Payment{},
-		PageInfo: &model.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: p.After != nil}}
-	for _, row := range page.Payments {
-		node := paymentOut(row)
-		conn.Edges = append(conn.Edges, &model.PaymentEdge{Cursor: payments.CursorOf(row).Encode(), Node: node})
-		conn.Nodes = append(conn.Nodes, node)
-	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &conn.Edges[0].Cursor, &conn.Edges[n-1].Cursor
-	}
+	conn := &model.PaymentConnection{}
+	conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Payments, paymentOut, payments.CursorOf,
+		func(c string, n *model.Payment) *model.PaymentEdge { return &model.PaymentEdge{Cursor: c, Node: n} }, page.HasNext, p)
 	return conn, nil
 }
 

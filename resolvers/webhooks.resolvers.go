@@ -151,16 +151,11 @@ func (r *queryResolver) WebhookDeliveries(ctx context.Context, first *int, after
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.WebhookDeliveryConnection{Edges: []*model.WebhookDeliveryEdge{}, Nodes: []*model.WebhookDelivery{},
-		PageInfo: &model.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: p.After != nil}}
-	for _, d := range page.Deliveries {
-		node := deliveryOut(d)
-		conn.Edges = append(conn.Edges, &model.WebhookDeliveryEdge{Cursor: webhooks.DeliveryCursor(d).Encode(), Node: node})
-		conn.Nodes = append(conn.Nodes, node)
-	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &conn.Edges[0].Cursor, &conn.Edges[n-1].Cursor
-	}
+	conn := &model.WebhookDeliveryConnection{}
+	conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Deliveries, deliveryOut, webhooks.DeliveryCursor,
+		func(c string, n *model.WebhookDelivery) *model.WebhookDeliveryEdge {
+			return &model.WebhookDeliveryEdge{Cursor: c, Node: n}
+		}, page.HasNext, p)
 	return conn, nil
 }
 
