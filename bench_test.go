@@ -49,6 +49,24 @@ func BenchmarkAccountsPage50(b *testing.B) {
 	}
 }
 
+// BenchmarkAccountsPage50WithBalances is the same page with every account's balance and limit
+// usage: the fields that each ask the authorizer and the ledger.
+func BenchmarkAccountsPage50WithBalances(b *testing.B) {
+	s := startServer(b, nil)
+	tok, op := tenantToken(b, s), operatorToken(b, s)
+	for i := 0; i < 60; i++ {
+		a := create(b, s, tok, map[string]any{"name": "Bench", "email": "b@example.com", "document": cpfFor(i)}).Account
+		review(b, s, op, a.ID, "APPROVE")
+	}
+	const q = `{ accounts(first: 50) { nodes { id balance { available { amount } } limits { dailyUsed { amount } } statement(first: 1) { nodes { id } } } } }`
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r := gql(b, s, tok, q, nil); len(r.Errors) > 0 {
+			b.Fatal(r.Errors)
+		}
+	}
+}
+
 // BenchmarkParseDocument measures CPF and alphanumeric CNPJ validation alone.
 func BenchmarkParseDocument(b *testing.B) {
 	for i := 0; i < b.N; i++ {
