@@ -18,13 +18,13 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type AccountResolver interface {
-	Balance(ctx context.Context, obj *model.Account) (*model.Balance, error)
+	Balance(ctx context.Context, objs []*model.Account) ([]*model.Balance, error)
 	Statement(ctx context.Context, obj *model.Account, first *int, after *string, from *time.Time, to *time.Time, direction *model.EntryDirection) (*model.StatementConnection, error)
 	Payments(ctx context.Context, obj *model.Account, first *int, after *string, status []model.PaymentStatus) (*model.PaymentConnection, error)
 }
 type LimitsResolver interface {
-	DailyUsed(ctx context.Context, obj *model.Limits) (*money.Money, error)
-	MonthlyUsed(ctx context.Context, obj *model.Limits) (*money.Money, error)
+	DailyUsed(ctx context.Context, objs []*model.Limits) ([]*money.Money, error)
+	MonthlyUsed(ctx context.Context, objs []*model.Limits) ([]*money.Money, error)
 }
 type MutationResolver interface {
 	CreateAccount(ctx context.Context, input model.CreateAccountInput) (*model.CreateAccountPayload, error)
@@ -686,7 +686,7 @@ func (ec *executionContext) _Account_balance(ctx context.Context, field graphql.
 			return ec.fieldContext_Account_balance(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Account().Balance(ctx, obj)
+			return ec.resolveBatch_Account_balance(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Balance) graphql.Marshaler {
@@ -707,6 +707,29 @@ func (ec *executionContext) fieldContext_Account_balance(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Account_balance(ctx context.Context, field graphql.CollectedField, obj *model.Account) (any, error) {
+	resolver := ec.Resolvers.Account()
+	if batch, ok := graphql.BatchParentsFor[*model.Account](ctx, "Account"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Balance(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Balance](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Account.balance",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Balance(ctx, []*model.Account{obj})
+	return graphql.ResolveBatchSingleResult[*model.Balance](
+		ctx,
+		results,
+		err,
+		"Account.balance",
+	)
 }
 
 func (ec *executionContext) _Account_statement(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
@@ -1324,7 +1347,7 @@ func (ec *executionContext) _Limits_dailyUsed(ctx context.Context, field graphql
 			return ec.fieldContext_Limits_dailyUsed(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Limits().DailyUsed(ctx, obj)
+			return ec.resolveBatch_Limits_dailyUsed(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
@@ -1346,6 +1369,29 @@ func (ec *executionContext) fieldContext_Limits_dailyUsed(_ context.Context, fie
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Limits_dailyUsed(ctx context.Context, field graphql.CollectedField, obj *model.Limits) (any, error) {
+	resolver := ec.Resolvers.Limits()
+	if batch, ok := graphql.BatchParentsFor[*model.Limits](ctx, "Limits"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.DailyUsed(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*money.Money](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Limits.dailyUsed",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.DailyUsed(ctx, []*model.Limits{obj})
+	return graphql.ResolveBatchSingleResult[*money.Money](
+		ctx,
+		results,
+		err,
+		"Limits.dailyUsed",
+	)
+}
 
 func (ec *executionContext) _Limits_monthlyUsed(ctx context.Context, field graphql.CollectedField, obj *model.Limits) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -1356,7 +1402,7 @@ func (ec *executionContext) _Limits_monthlyUsed(ctx context.Context, field graph
 			return ec.fieldContext_Limits_monthlyUsed(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Limits().MonthlyUsed(ctx, obj)
+			return ec.resolveBatch_Limits_monthlyUsed(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
@@ -1377,6 +1423,29 @@ func (ec *executionContext) fieldContext_Limits_monthlyUsed(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Limits_monthlyUsed(ctx context.Context, field graphql.CollectedField, obj *model.Limits) (any, error) {
+	resolver := ec.Resolvers.Limits()
+	if batch, ok := graphql.BatchParentsFor[*model.Limits](ctx, "Limits"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.MonthlyUsed(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*money.Money](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Limits.monthlyUsed",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.MonthlyUsed(ctx, []*model.Limits{obj})
+	return graphql.ResolveBatchSingleResult[*money.Money](
+		ctx,
+		results,
+		err,
+		"Limits.monthlyUsed",
+	)
 }
 
 func (ec *executionContext) _Mutation_createAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -3029,6 +3098,7 @@ func (ec *executionContext) _ReviewKycPayload(ctx context.Context, sel ast.Selec
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNAccount2ᚕᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Account) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Account", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

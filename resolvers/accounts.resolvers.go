@@ -11,6 +11,7 @@ import (
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/brazil"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/graph"
@@ -19,22 +20,14 @@ import (
 	"github.com/ponte-bff/ponte/paging"
 )
 
-// DailyUsed is the resolver for the dailyUsed field.
-func (r *limitsResolver) DailyUsed(ctx context.Context, obj *model.Limits) (*money.Money, error) {
-	u, err := r.Ledger.LimitUsage(ctx, obj.AccountID)
-	if err != nil {
-		return nil, err
-	}
-	return ptr(money.BRL(u.DailyUsed)), nil
+// DailyUsed is the batch resolver for the dailyUsed field.
+func (r *limitsResolver) DailyUsed(ctx context.Context, objs []*model.Limits) ([]*money.Money, error) {
+	return r.usage(ctx, objs, func(u ledger.Usage) money.Cents { return u.DailyUsed })
 }
 
-// MonthlyUsed is the resolver for the monthlyUsed field.
-func (r *limitsResolver) MonthlyUsed(ctx context.Context, obj *model.Limits) (*money.Money, error) {
-	u, err := r.Ledger.LimitUsage(ctx, obj.AccountID)
-	if err != nil {
-		return nil, err
-	}
-	return ptr(money.BRL(u.MonthlyUsed)), nil
+// MonthlyUsed is the batch resolver for the monthlyUsed field.
+func (r *limitsResolver) MonthlyUsed(ctx context.Context, objs []*model.Limits) ([]*money.Money, error) {
+	return r.usage(ctx, objs, func(u ledger.Usage) money.Cents { return u.MonthlyUsed })
 }
 
 // CreateAccount is the resolver for the createAccount field.

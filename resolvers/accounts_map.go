@@ -1,7 +1,12 @@
 package resolvers
 
 import (
+	"context"
+
+	"github.com/google/uuid"
+
 	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/graph/model"
 	"github.com/ponte-bff/ponte/models"
@@ -47,3 +52,21 @@ func tenantOut(t *models.Tenant) *model.Tenant {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// usage reads the limit usage of a page of accounts at once (their Limits were authorized with
+// the accounts) and picks one figure of each.
+func (r *limitsResolver) usage(ctx context.Context, objs []*model.Limits, pick func(ledger.Usage) money.Cents) ([]*money.Money, error) {
+	ids := make([]uuid.UUID, len(objs))
+	for i, o := range objs {
+		ids[i] = o.AccountID
+	}
+	usages, err := r.Ledger.LimitUsages(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*money.Money, len(ids))
+	for i, id := range ids {
+		out[i] = ptr(money.BRL(pick(usages[id])))
+	}
+	return out, nil
+}

@@ -7,8 +7,11 @@ package resolvers
 
 import (
 	"context"
+	"slices"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/google/uuid"
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/ledger"
@@ -18,20 +21,37 @@ import (
 	"github.com/ponte-bff/ponte/paging"
 )
 
-// Balance is the resolver for the balance field.
-func (r *accountResolver) Balance(ctx context.Context, obj *model.Account) (*model.Balance, error) {
-	id, err := decodeID(obj.ID, globalid.Account)
+// Balance is the batch resolver for the balance field.
+func (r *accountResolver) Balance(ctx context.Context, objs []*model.Account) ([]*model.Balance, error) {
+	ids := make([]uuid.UUID, len(objs))
+	for i, obj := range objs {
+		id, err := decodeID(obj.ID, globalid.Account)
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = id
+	}
+	refusals, err := r.Authz.Accounts(ctx, auth.ActionReadBalance, ids)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := r.Authz.Account(ctx, auth.ActionReadBalance, id); err != nil {
-		return nil, err
-	}
-	b, err := r.Ledger.Balance(ctx, id)
+	balances, err := r.Ledger.Balances(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	return &model.Balance{Available: ptr(money.BRL(b.Available)), Blocked: ptr(money.BRL(b.Blocked)), Scheduled: ptr(money.BRL(b.Scheduled))}, nil
+	out, errs := make([]*model.Balance, len(ids)), make(graphql.BatchErrorList, len(ids))
+	for i, id := range ids {
+		if refusals[i] != nil {
+			errs[i] = refusals[i]
+			continue
+		}
+		b := balances[id]
+		out[i] = &model.Balance{Available: ptr(money.BRL(b.Available)), Blocked: ptr(money.BRL(b.Blocked)), Scheduled: ptr(money.BRL(b.Scheduled))}
+	}
+	if slices.ContainsFunc(refusals, func(e error) bool { return e != nil }) {
+		return out, errs
+	}
+	return out, nil
 }
 
 // Statement is the resolver for the statement field.

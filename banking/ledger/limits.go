@@ -125,3 +125,30 @@ func accountExists(db *gorm.DB, accountID uuid.UUID) error {
 	}
 	return nil
 }
+
+// LimitUsages is LimitUsage for many accounts in one query (a page of accounts showing their
+// limits); accounts without cash-out this month, or missing, have zero usage.
+func (s *Service) LimitUsages(ctx context.Context, accountIDs []uuid.UUID) (map[uuid.UUID]Usage, error) {
+	now := s.clock()
+	day := civilDay(now)
+	var rows []struct {
+		AccountID      uuid.UUID
+		Daily, Monthly int64
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT account_id, COALESCE(SUM(used_cents) FILTER (WHERE day = ?::date), 0) AS daily,
+			COALESCE(SUM(used_cents), 0) AS monthly
+		FROM limit_usage WHERE account_id IN ? AND day BETWEEN ?::date AND ?::date GROUP BY account_id`,
+		day, accountIDs, monthStart(now), day).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("ledger: read limit usage: %w", err)
+	}
+	start := startOfDay(now.In(saoPaulo))
+	out := make(map[uuid.UUID]Usage, len(accountIDs))
+	for _, id := range accountIDs {
+		out[id] = Usage{Day: start}
+	}
+	for _, r := range rows {
+		out[r.AccountID] = Usage{Day: start, DailyUsed: money.Cents(r.Daily), MonthlyUsed: money.Cents(r.Monthly)}
+	}
+	return out, nil
+}
