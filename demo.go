@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"log/slog"
 
 	"github.com/ponte-bff/ponte/devidp"
 	"github.com/ponte-bff/ponte/devseed"
@@ -49,4 +50,25 @@ func randomSecret() (string, error) {
 		return "", err
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// developmentProvider builds the embedded OpenID Provider of development: the demo clients and
+// people, plus Ponte's own client for holders' logins with a secret made at start.
+func developmentProvider(cfg config, port int, publicURL string, log *slog.Logger) (issuer, rpSecret string, idp *devidp.Provider, holder devseed.Holder, err error) {
+	issuer = fmt.Sprintf("http://localhost:%d/idp", port)
+	if rpSecret, err = randomSecret(); err != nil {
+		return "", "", nil, holder, err
+	}
+	idpCfg := devidp.Demo(issuer)
+	idpCfg.Logger = log.With("component", "devidp")
+	idpCfg.AccessTokenTTL = cfg.DevTokenTTL
+	idpCfg.Clients = append(idpCfg.Clients, devidp.Client{
+		ID: cfg.OIDCClientID, Name: "Ponte", Secret: rpSecret,
+		RedirectURIs: []string{publicURL + "/consents/callback"}, Scopes: []string{"openid", "profile", "email"},
+	})
+	if idp, err = devidp.New(idpCfg); err != nil {
+		return "", "", nil, holder, fmt.Errorf("development OpenID Provider: %w", err)
+	}
+	log.Info("development OpenID Provider", "issuer", issuer)
+	return issuer, rpSecret, idp, demoHolder(idpCfg), nil
 }

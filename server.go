@@ -23,7 +23,6 @@ import (
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/banking/ledger"
-	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/database"
 	"github.com/ponte-bff/ponte/devidp"
@@ -95,26 +94,15 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 	}
 	issuer, rpSecret := cfg.OIDCIssuer, cfg.OIDCSecret
 	if issuer == "" { // development: serve the embedded provider and the demo data
-		issuer = fmt.Sprintf("http://localhost:%d/idp", port)
-		if rpSecret, err = randomSecret(); err != nil {
+		var idp *devidp.Provider
+		var holder devseed.Holder
+		if issuer, rpSecret, idp, holder, err = developmentProvider(cfg, port, publicURL, log); err != nil {
 			return err
-		}
-		idpCfg := devidp.Demo(issuer)
-		idpCfg.Logger = log.With("component", "devidp")
-		idpCfg.AccessTokenTTL = cfg.DevTokenTTL
-		idpCfg.Clients = append(idpCfg.Clients, devidp.Client{ // Ponte itself, for holders' logins
-			ID: cfg.OIDCClientID, Name: "Ponte", Secret: rpSecret,
-			RedirectURIs: []string{publicURL + "/consents/callback"}, Scopes: []string{"openid", "profile", "email"},
-		})
-		idp, err := devidp.New(idpCfg)
-		if err != nil {
-			return fmt.Errorf("development OpenID Provider: %w", err)
 		}
 		mux.Handle("/idp/", idp)
-		if err := devseed.Seed(ctx, db, accountService, ledgerService, demoHolder(idpCfg)); err != nil {
+		if err := devseed.Seed(ctx, db, accountService, ledgerService, holder); err != nil {
 			return err
 		}
-		log.Info("development OpenID Provider", "issuer", issuer)
 	}
 	oidcIssuer := auth.NewIssuer(issuer, 5*time.Second)
 	authn := auth.NewAuthenticator(oidcIssuer, auth.Config{
@@ -145,25 +133,15 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 	if err != nil {
 		return err
 	}
-	var rail payments.Rail
-	if cfg.Env != envProduction {
-		rail = payments.SandboxRail{After: cfg.RailDelay}
-	}
-	calendar := payments.DefaultCalendar
-	calendar.TEDWindow = cfg.TEDWindow
-	paymentService := payments.New(db, ledgerService, payments.RiverRunner{Insert: queue.InsertTx},
-		payments.Config{Calendar: calendar, Fees: cfg.Fees, ApprovalTTL: cfg.ApprovalTTL, Rail: rail})
-	if cfg.Clock != nil {
-		paymentService.SetClock(cfg.Clock)
-	}
-	if err := jobs.AddWorker(queue, &payments.ExecuteWorker{Service: paymentService}); err != nil {
+	paymentService, err := newPayments(cfg, db, ledgerService, queue)
+	if err != nil {
 		return err
 	}
-	if err := jobs.AddWorker(queue, &payments.SettleWorker{Service: paymentService}); err != nil {
-		return err
-	}
-	hooks := webhooks.New(db, queue.InsertTx, webhooks.Config{Development: cfg.Env == envDevelopment, // sandbox is shared: public https endpoints only Logger: log.With("component", "webhooks"),
-		Backoff: func(n int) time.Duration { return min(cfg.WebhookBackoff<<min(n-1, 20), 6*time.Hour) }})
+	hooks := webhooks.New(db, queue.InsertTx, webhooks.Config{
+		Development: cfg.Env == envDevelopment, // sandbox is shared: public https endpoints only
+		Logger:      log.With("component", "webhooks"),
+		Backoff:     func(n int) time.Duration { return min(cfg.WebhookBackoff<<min(n-1, 20), 6*time.Hour) },
+	})
 	if err := hooks.Register(queue); err != nil {
 		return err
 	}
@@ -185,7 +163,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 
 	authz := auth.NewAuthorizer(db)
 	res := &resolvers.Resolver{Hub: hub, Webhooks: hooks, Authz: authz, AccountService: accountService, ConsentService: consentService,
-		Ledger: ledgerService, Sandbox: cfg.Env != envProduction, Calendar: calendar,
+		Ledger: ledgerService, Sandbox: cfg.Env != envProduction, Calendar: paymentCalendar(cfg),
 		PaymentService: paymentService, ReceiptKey: cfg.ReceiptKey, Clock: cfg.Clock}
 	(&httpapi.Receipts{Authz: authz, Payments: paymentService, Key: cfg.ReceiptKey, Log: log}).Routes(mux, authn.Middleware(log, nil))
 	statements := &httpapi.Statements{Authz: authz, Accounts: accountService, Ledger: ledgerService, Log: log}
