@@ -3,13 +3,13 @@
 package scalars
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/money"
 )
 
@@ -21,12 +21,17 @@ func MarshalDecimal(c money.Cents) graphql.Marshaler {
 }
 
 // UnmarshalDecimal accepts only a string: a JSON number could already have lost precision.
+// Its errors are BAD_USER_INPUT: the client sent a value the scalar does not take.
 func UnmarshalDecimal(v any) (money.Cents, error) {
 	s, ok := v.(string)
 	if !ok {
-		return 0, fmt.Errorf(`a Decimal must be a string such as "1234.56", not %T`, v)
+		return 0, apperr.E(apperr.BadInput, `a Decimal must be a string such as "1234.56", not %T`, v)
 	}
-	return money.Parse(s)
+	c, err := money.Parse(s)
+	if err != nil {
+		return 0, apperr.E(apperr.BadInput, "Decimal %q: %v", s, err)
+	}
+	return c, nil
 }
 
 // DateLayout is the wire format of Date.
@@ -43,11 +48,11 @@ func MarshalDate(t time.Time) graphql.Marshaler {
 func UnmarshalDate(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, fmt.Errorf("a Date must be a string YYYY-MM-DD, not %T", v)
+		return time.Time{}, apperr.E(apperr.BadInput, "a Date must be a string YYYY-MM-DD, not %T", v)
 	}
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("a Date must be YYYY-MM-DD, got %q", s)
+		return time.Time{}, apperr.E(apperr.BadInput, "a Date must be a real day as YYYY-MM-DD, got %q", s)
 	}
 	return t, nil
 }
