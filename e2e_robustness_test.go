@@ -29,6 +29,10 @@ func TestBadRequestsNeverGet500(t *testing.T) {
 		{"BadDate", "POST", "application/json", `{"query": "{ schedulingCalendar(kind: TED, from: \"2026-02-30\", to: \"2026-13-01\") { executionLimitDate } }"}`, ""},
 		{"BackwardsCalendar", "POST", "application/json", `{"query": "{ schedulingCalendar(kind: TED, from: \"2026-12-01\", to: \"2026-01-01\") { executionLimitDate } }"}`, ""},
 		{"UnknownOperationName", "POST", "application/json", `{"query": "query A { viewer { kind } }", "operationName": "B"}`, ""},
+		{"BadEnumVariable", "POST", "application/json", `{"query": "query($k: PaymentKind!) { schedulingCalendar(kind: $k, from: \"2026-01-01\", to: \"2026-01-02\") { executionLimitDate } }", "variables": {"k": "NOPE"}}`, ""},
+		{"NullInList", "POST", "application/json", `{"query": "mutation($ids: [ID!]!) { approvePayments(input: {paymentIds: $ids}) { userErrors { code } } }", "variables": {"ids": [null]}}`, ""},
+		{"DeepFragments", "POST", "application/json", `{"query": "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }"}`, ""},
+		{"DecimalAsNumber", "POST", "application/json", `{"query": "mutation($a: Decimal!) { createLimitPlan(input: {name: \"x\", daily: $a, monthly: $a}) { userErrors { code } } }", "variables": {"a": 10.5}}`, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
