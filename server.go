@@ -163,8 +163,8 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 
 	authz := auth.NewAuthorizer(db)
 	res := &resolvers.Resolver{Hub: hub, Webhooks: hooks, Authz: authz, AccountService: accountService, ConsentService: consentService,
-		Ledger: ledgerService, Sandbox: cfg.Env != envProduction, Calendar: paymentCalendar(cfg),
-		PaymentService: paymentService, ReceiptKey: cfg.ReceiptKey, Clock: cfg.Clock}
+		Ledger: ledgerService, Sandbox: cfg.Env != envProduction,
+		PaymentService: paymentService, ReceiptKey: cfg.ReceiptKey}
 	(&httpapi.Receipts{Authz: authz, Payments: paymentService, Key: cfg.ReceiptKey, Log: log}).Routes(mux, authn.Middleware(log, nil))
 	statements := &httpapi.Statements{Authz: authz, Accounts: accountService, Ledger: ledgerService, Log: log}
 	statements.Routes(mux, authn.Middleware(log, nil))

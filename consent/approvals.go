@@ -40,14 +40,8 @@ func (p *Pages) renderApprovals(w http.ResponseWriter, r *http.Request, notice s
 	if err != nil {
 		id, err = uuid.Parse(r.PostFormValue("session"))
 	}
-	if err != nil {
-		cookie, to, err := p.svc.startLogin(r.Context(), p.login, "approve")
-		if err != nil {
-			p.fail(w, r, err)
-			return
-		}
-		p.setCookie(w, cookie)
-		http.Redirect(w, r, to, http.StatusSeeOther)
+	if err != nil { // no session yet: log in first
+		p.logIn(w, r, "approve")
 		return
 	}
 	sess, err := p.svc.loggedIn(r.Context(), id, p.readCookie(r))

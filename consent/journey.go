@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/models"
 )
@@ -86,11 +87,6 @@ func (s *Service) OpenLink(ctx context.Context, login *Login, secret string) (co
 	}
 	authURL, err = login.AuthURL(ctx, f)
 	return cookie, authURL, err
-}
-
-// StartManage starts a login for the holder's "my consents" page.
-func (s *Service) StartManage(ctx context.Context, login *Login) (cookie, authURL string, err error) {
-	return s.startLogin(ctx, login, "manage")
 }
 
 // startLogin starts a login for one of the holder's pages ("manage" or "approve").
@@ -203,7 +199,7 @@ func (s *Service) Callback(ctx context.Context, login *Login, cookie string, q u
 // candidates are the approved accounts the holder (by verified document) may grant for c.
 func candidates(tx *gorm.DB, c *models.Consent, holderDoc string) ([]models.Account, error) {
 	q := tx.Preload("BankAccount").Where("status = 'APPROVED'").
-		Where("(document = ? OR id IN (SELECT account_id FROM account_representatives WHERE document = ?))", holderDoc, holderDoc)
+		Where("id IN (?)", accounts.HeldBy(tx.Session(&gorm.Session{NewDB: true}), holderDoc))
 	switch {
 	case c.AccountID != nil:
 		q = q.Where("id = ?", *c.AccountID)

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/models"
 )
 
@@ -75,7 +76,7 @@ func (s *Service) managePage(ctx context.Context, sessionID uuid.UUID, cookie st
 	doc := *sess.HolderDocument
 	err = s.db.WithContext(ctx).Preload("Tenant").Preload("Account.BankAccount").
 		Where("status = ? AND expires_at > ?", StatusAuthorised, s.now()).
-		Where("account_id IN (SELECT id FROM accounts WHERE document = ? UNION SELECT account_id FROM account_representatives WHERE document = ?)", doc, doc).
+		Where("account_id IN (?)", accounts.HeldBy(s.db.WithContext(ctx), doc)).
 		Order("created_at").Find(&grants).Error
 	return &page{Session: sess, Grants: grants}, err
 }

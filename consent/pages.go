@@ -143,13 +143,7 @@ func (p *Pages) decide(w http.ResponseWriter, r *http.Request) {
 func (p *Pages) mine(w http.ResponseWriter, r *http.Request) {
 	id, err := uuid.Parse(r.URL.Query().Get("session"))
 	if err != nil { // no session yet: log in first
-		cookie, to, err := p.svc.StartManage(r.Context(), p.login)
-		if err != nil {
-			p.fail(w, r, err)
-			return
-		}
-		p.setCookie(w, cookie)
-		http.Redirect(w, r, to, http.StatusSeeOther)
+		p.logIn(w, r, "manage")
 		return
 	}
 	pg, err := p.svc.managePage(r.Context(), id, p.readCookie(r))
@@ -167,6 +161,17 @@ func (p *Pages) mine(w http.ResponseWriter, r *http.Request) {
 			Scopes: strings.Join(g.Scopes, ", "), Until: g.ExpiresAt.Format("02/01/2006")})
 	}
 	p.render(w, http.StatusOK, "mine.html", data)
+}
+
+// logIn starts the holder's login for one of the pages and sends the browser to the provider.
+func (p *Pages) logIn(w http.ResponseWriter, r *http.Request, purpose string) {
+	cookie, to, err := p.svc.startLogin(r.Context(), p.login, purpose)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	p.setCookie(w, cookie)
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 func (p *Pages) revoke(w http.ResponseWriter, r *http.Request) {

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/paging"
 )
@@ -44,8 +45,7 @@ func (s *Service) List(ctx context.Context, f Filter, p paging.Page) (*ConsentPa
 		case f.TenantID != nil:
 			q = q.Where("tenant_id = ?", *f.TenantID)
 		case f.HolderDocument != "":
-			q = q.Where(`account_id IN (SELECT id FROM accounts WHERE document = ?
-				UNION SELECT account_id FROM account_representatives WHERE document = ?)`, f.HolderDocument, f.HolderDocument)
+			q = q.Where("account_id IN (?)", accounts.HeldBy(q.Session(&gorm.Session{NewDB: true}), f.HolderDocument))
 		default:
 			q = q.Where("false")
 		}

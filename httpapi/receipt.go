@@ -47,18 +47,7 @@ func (h *Receipts) serve(w http.ResponseWriter, r *http.Request) {
 		err = rc.WritePDF(&buf)
 	}
 	if err != nil {
-		status := http.StatusInternalServerError
-		switch apperr.CodeOf(err) {
-		case apperr.Forbidden:
-			status = http.StatusForbidden
-		case apperr.Unauthenticated:
-			status = http.StatusUnauthorized
-		case apperr.InvalidState:
-			status = http.StatusConflict
-		default:
-			h.Log.ErrorContext(r.Context(), "receipt", "payment", id, "err", err)
-		}
-		auth.WriteError(w, status, err)
+		fail(w, r, h.Log, "receipt", err)
 		return
 	}
 	w.Header().Set("Content-Type", receipts.ContentType)

@@ -100,18 +100,5 @@ func filter(r *http.Request) (ledger.StatementFilter, error) {
 }
 
 func (s *Statements) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status := http.StatusInternalServerError
-	switch apperr.CodeOf(err) {
-	case apperr.Unauthenticated:
-		status = http.StatusUnauthorized
-	case apperr.Forbidden:
-		status = http.StatusForbidden
-	case apperr.BadInput, apperr.Invalid:
-		status = http.StatusBadRequest
-	case apperr.AccountNotApproved:
-		status = http.StatusConflict
-	default:
-		s.Log.ErrorContext(r.Context(), "statement export", "err", err)
-	}
-	auth.WriteError(w, status, err)
+	fail(w, r, s.Log, "statement export", err)
 }

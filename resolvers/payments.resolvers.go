@@ -163,7 +163,7 @@ func (r *queryResolver) DecodeBarcode(ctx context.Context, code string, referenc
 	if _, err := r.Authz.Caller(ctx); err != nil {
 		return nil, err
 	}
-	ref := brazil.BrasiliaDate(r.now()).Time()
+	ref := brazil.BrasiliaDate(r.PaymentService.Now()).Time()
 	if referenceDate != nil {
 		ref = *referenceDate
 	}
@@ -220,7 +220,7 @@ func (r *queryResolver) SchedulingCalendar(ctx context.Context, kind model.Payme
 	if _, err := r.Authz.Caller(ctx); err != nil {
 		return nil, err
 	}
-	s, err := r.Calendar.Schedule(payments.Kind(kind), r.now(), brazil.DateOf(from), brazil.DateOf(to))
+	s, err := r.PaymentService.Schedule(payments.Kind(kind), brazil.DateOf(from), brazil.DateOf(to))
 	if err != nil {
 		return nil, asBadInput(err)
 	}

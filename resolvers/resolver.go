@@ -24,18 +24,9 @@ type Resolver struct {
 	Ledger         *ledger.Service
 	Sandbox        bool // sandbox-only operations (sandboxDeposit) are allowed
 	PaymentService *payments.Service
-	Calendar       payments.Calendar
-	ReceiptKey     []byte           // signs receipts' authentication codes
-	Clock          func() time.Time // nil: the system clock
-	Hub            *events.Hub      // the event log fan-out, for subscriptions
+	ReceiptKey     []byte      // signs receipts' authentication codes
+	Hub            *events.Hub // the event log fan-out, for subscriptions
 	Webhooks       *webhooks.Service
-}
-
-func (r *Resolver) now() time.Time {
-	if r.Clock != nil {
-		return r.Clock()
-	}
-	return time.Now()
 }
 
 // Config returns the gqlgen configuration: resolvers and complexity functions together.

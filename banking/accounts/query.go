@@ -34,7 +34,7 @@ func (v Visibility) scope(q *gorm.DB) *gorm.DB {
 	case v.OwnerTenantID != nil:
 		return q.Where("owner_tenant_id = ?", *v.OwnerTenantID)
 	case v.Document != "":
-		return q.Where("(document = ? OR id IN (SELECT account_id FROM account_representatives WHERE document = ?))", v.Document, v.Document)
+		return q.Where("id IN (?)", HeldBy(q.Session(&gorm.Session{NewDB: true}), v.Document))
 	default:
 		return q.Where("false")
 	}

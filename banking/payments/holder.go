@@ -6,23 +6,21 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/models"
 )
-
-// holderAccounts is the SQL set of accounts a person (by verified CPF/CNPJ) holds or represents.
-const holderAccounts = `SELECT id FROM accounts WHERE document = ? UNION SELECT account_id FROM account_representatives WHERE document = ?`
 
 // PendingForHolder returns the payments awaiting the approval of the person with document, on
 // every account they hold or represent, oldest first, with the accounts preloaded.
 func (s *Service) PendingForHolder(ctx context.Context, document string) ([]models.Payment, []models.Account, error) {
 	var ps []models.Payment
-	err := s.db.WithContext(ctx).Where("account_id IN ("+holderAccounts+")", document, document).
+	err := s.db.WithContext(ctx).Where("account_id IN (?)", accounts.HeldBy(s.db.WithContext(ctx), document)).
 		Where("status = ? AND approval_expires_at > ?", StatusCreated, s.now()).Order("created_at, id").Find(&ps).Error
 	if err != nil {
 		return nil, nil, err
 	}
 	var accs []models.Account
-	err = s.db.WithContext(ctx).Preload("BankAccount").Where("id IN ("+holderAccounts+")", document, document).Find(&accs).Error
+	err = s.db.WithContext(ctx).Preload("BankAccount").Where("id IN (?)", accounts.HeldBy(s.db.WithContext(ctx), document)).Find(&accs).Error
 	return ps, accs, err
 }
 
@@ -32,7 +30,7 @@ func (s *Service) DecideForHolder(ctx context.Context, by, document string, appr
 	ids := append(append([]uuid.UUID{}, approve...), reject...)
 	var n int64
 	if err := s.db.WithContext(ctx).Model(&models.Payment{}).Where("id IN ?", ids).
-		Where("account_id IN ("+holderAccounts+")", document, document).Count(&n).Error; err != nil {
+		Where("account_id IN (?)", accounts.HeldBy(s.db.WithContext(ctx), document)).Count(&n).Error; err != nil {
 		return err
 	}
 	if int(n) != len(ids) {

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/banking/ledger"
+	"github.com/ponte-bff/ponte/brazil"
 	"github.com/ponte-bff/ponte/money"
 )
 
@@ -51,6 +52,14 @@ func New(db *gorm.DB, led *ledger.Service, runner Runner, cfg Config) *Service {
 		cfg.Fees = DefaultFees
 	}
 	return &Service{db: db, ledger: led, runner: runner, rail: cfg.Rail, cfg: cfg, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+}
+
+// Now is the service's clock: the instant dates and windows are judged at.
+func (s *Service) Now() time.Time { return s.now() }
+
+// Schedule is the scheduling calendar of kind between from and to (see Calendar.Schedule).
+func (s *Service) Schedule(kind Kind, from, to brazil.Date) (Scheduling, error) {
+	return s.cfg.Calendar.Schedule(kind, s.now(), from, to)
 }
 
 // SetClock replaces the clock, for tests.
