@@ -52,6 +52,11 @@ FROM old_events o JOIN consents c ON c.id = o.consent_id
 WHERE o.topic = 'consent' AND o.event_id IS NULL
 ORDER BY o.old_id;
 
+-- A dispatcher that never ran (its cursor still at xid 0) passes them too.
+UPDATE webhook_dispatch_cursor c SET event_id = o.max_id, updated_at = now()
+FROM (SELECT max(id) AS max_id FROM events WHERE xid = '0'::xid8) o
+WHERE c.xid = '0'::xid8 AND o.max_id > c.event_id;
+
 -- Events written by nothing that knew its actor (none in production: every writer wrote both).
 UPDATE events SET actor = 'unknown' WHERE actor IS NULL;
 

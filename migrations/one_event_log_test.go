@@ -215,6 +215,9 @@ func TestOneEventLogKeepsEveryTransitionOnce(t *testing.T) {
 		if n := count(t, db, `SELECT count(*) FROM events WHERE xid = '0'::xid8`); n != 3 {
 			t.Errorf("%d events at xid 0, want the 3 from before the log", n)
 		}
+		if n := count(t, db, `SELECT count(*) FROM events e, webhook_dispatch_cursor c WHERE (e.xid, e.id) > (c.xid, c.event_id)`); n != 7 {
+			t.Errorf("%d events after the webhook dispatcher's cursor, want the 7 it has not dispatched yet", n)
+		}
 		for _, q := range []string{`UPDATE events SET actor = 'x'`, `DELETE FROM events`, `TRUNCATE events CASCADE`} {
 			if _, err := db.Exec(q); err == nil {
 				t.Errorf("the event log accepted %s", q)
