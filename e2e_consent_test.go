@@ -99,7 +99,7 @@ func TestConsentJourney(t *testing.T) {
 
 	// Every transition is in the append-only history.
 	var events []struct{ FromStatus, ToStatus, Actor, RequestID string }
-	s.db.Raw(`SELECT coalesce(from_status, '') AS from_status, to_status, actor, coalesce(request_id, '') AS request_id FROM consent_events ORDER BY id`).Scan(&events)
+	s.db.Raw(`SELECT coalesce(from_status, '') AS from_status, to_status, actor, coalesce(request_id, '') AS request_id FROM events WHERE topic = 'consent' ORDER BY id`).Scan(&events)
 	if len(events) != 3 || events[1].ToStatus != "AUTHORISED" || !strings.HasPrefix(events[1].Actor, "holder:") || events[2].ToStatus != "REVOKED" {
 		t.Fatalf("events %+v", events)
 	}
@@ -108,8 +108,8 @@ func TestConsentJourney(t *testing.T) {
 			t.Fatalf("event without the request that caused it: %+v", e)
 		}
 	}
-	if err := s.db.Exec("UPDATE consent_events SET actor = 'x'").Error; err == nil {
-		t.Fatal("consent_events accepted an UPDATE")
+	if err := s.db.Exec("UPDATE events SET actor = 'x' WHERE topic = 'consent'").Error; err == nil {
+		t.Fatal("the event log accepted an UPDATE")
 	}
 }
 

@@ -192,7 +192,7 @@ func TestPaymentsWithHolderApproval(t *testing.T) {
 			t.Fatalf("postings sum to %d (%v)", sum, err)
 		}
 		var events int64
-		s.db.Raw("SELECT count(*) FROM payment_events").Scan(&events)
+		s.db.Raw("SELECT count(*) FROM events WHERE topic = 'payment'").Scan(&events)
 		if events == 0 {
 			t.Fatal("no payment events")
 		}

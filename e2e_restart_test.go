@@ -173,9 +173,9 @@ func TestPaymentsSurviveSIGKILL(t *testing.T) {
 		err := db.Raw(`
 			SELECT p.id, p.status, p.amount_cents, p.failure_reason, p.ledger_transaction_id::text AS ledger_txn,
 			       (SELECT count(*) FROM ledger_transactions lt WHERE lt.operation_id = p.id) AS txns,
-			       (SELECT count(*) FROM payment_events e WHERE e.payment_id = p.id AND e.to_status IN ('FINISHED', 'FAILED')) AS final_events,
-			       (SELECT count(*) FROM payment_events e WHERE e.payment_id = p.id) AS events,
-			       (SELECT e.to_status FROM payment_events e WHERE e.payment_id = p.id ORDER BY e.id DESC LIMIT 1) AS last_to
+			       (SELECT count(*) FROM events e WHERE e.topic = 'payment' AND e.payment_id = p.id AND e.to_status IN ('FINISHED', 'FAILED')) AS final_events,
+			       (SELECT count(*) FROM events e WHERE e.topic = 'payment' AND e.payment_id = p.id) AS events,
+			       (SELECT e.to_status FROM events e WHERE e.topic = 'payment' AND e.payment_id = p.id ORDER BY e.id DESC LIMIT 1) AS last_to
 			FROM payments p`).Scan(&rows).Error
 		if err != nil {
 			t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/models"
-	"github.com/ponte-bff/ponte/reqid"
 )
 
 // allowed is the consent status machine.
@@ -28,8 +27,8 @@ func canMove(from, to Status) bool {
 	return false
 }
 
-// transition moves c to `to` inside tx, recording the consent event and the event-log entry
-// that subscriptions and webhooks read. The caller has locked c's row and set any other columns.
+// transition moves c to `to` inside tx, recording the change in the event log (who, why, the
+// request behind it), where subscriptions and webhooks read it. The caller has locked c's row and set any other columns.
 func (s *Service) transition(ctx context.Context, tx *gorm.DB, c *models.Consent, to Status, actor string, reason *string) error {
 	from := Status(c.Status)
 	if !canMove(from, to) {
@@ -41,11 +40,7 @@ func (s *Service) transition(ctx context.Context, tx *gorm.DB, c *models.Consent
 		return err
 	}
 	fromStr := string(from)
-	ev := models.ConsentEvent{ConsentID: c.ID, FromStatus: &fromStr, ToStatus: string(to), Actor: actor, Reason: reason, RequestID: requestID(ctx), CreatedAt: now}
-	if err := tx.Create(&ev).Error; err != nil {
-		return err
-	}
-	return logEvent(ctx, tx, c, &fromStr, to, now)
+	return logEvent(ctx, tx, c, &fromStr, to, actor, reason, now)
 }
 
 // ExpireDue moves consents past their deadline to EXPIRED: links not used in time and grants
@@ -74,16 +69,9 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// requestID is the id of the HTTP request behind ctx, for the audit trail; nil for background work.
-func requestID(ctx context.Context) *string {
-	if id := reqid.From(ctx); id != "" {
-		return &id
-	}
-	return nil
-}
-
-// logEvent appends the transition to the event log (subscriptions and webhooks read it there).
-func logEvent(ctx context.Context, tx *gorm.DB, c *models.Consent, from *string, to Status, at time.Time) error {
+// logEvent appends a transition of c to the event log; events.Record adds the request behind ctx.
+func logEvent(ctx context.Context, tx *gorm.DB, c *models.Consent, from *string, to Status, actor string, reason *string, at time.Time) error {
 	return events.Record(ctx, tx, &events.Event{Name: "consent_" + strings.ToLower(string(to)), Topic: events.TopicConsent,
-		TenantID: &c.TenantID, AccountID: c.AccountID, ConsentID: &c.ID, FromStatus: from, ToStatus: string(to), OccurredAt: at})
+		TenantID: &c.TenantID, AccountID: c.AccountID, ConsentID: &c.ID, FromStatus: from, ToStatus: string(to),
+		Actor: actor, Reason: reason, OccurredAt: at})
 }

@@ -77,11 +77,7 @@ func (s *Service) Request(ctx context.Context, tenant *models.Tenant, in Request
 		if err := tx.Create(c).Error; err != nil {
 			return err
 		}
-		ev := models.ConsentEvent{ConsentID: c.ID, ToStatus: string(StatusAwaiting), Actor: "tenant:" + tenant.ClientID, RequestID: requestID(ctx), CreatedAt: now}
-		if err := tx.Create(&ev).Error; err != nil {
-			return err
-		}
-		if err := logEvent(ctx, tx, c, nil, StatusAwaiting, now); err != nil {
+		if err := logEvent(ctx, tx, c, nil, StatusAwaiting, "tenant:"+tenant.ClientID, nil, now); err != nil {
 			return err
 		}
 		out.Consent, out.Link = c, s.linkURL(secret)

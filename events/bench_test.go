@@ -68,7 +68,7 @@ func benchFanout(b *testing.B, n int) {
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
 		if err := db.Transaction(func(tx *gorm.DB) error {
-			return events.Record(context.Background(), tx, &events.Event{Name: "bench", Topic: events.TopicPayment, ToStatus: "X"})
+			return events.Record(context.Background(), tx, &events.Event{Name: "bench", Topic: events.TopicPayment, ToStatus: "X", Actor: "system"})
 		}); err != nil {
 			b.Fatal(err)
 		}

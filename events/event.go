@@ -8,35 +8,23 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/models"
+	"github.com/ponte-bff/ponte/reqid"
 )
 
 // Topic is what an event is about.
-type Topic string
+type Topic = models.EventTopic
 
 const (
-	TopicPayment Topic = "payment"
-	TopicConsent Topic = "consent"
+	TopicPayment = models.EventTopicPayment
+	TopicConsent = models.EventTopicConsent
 )
 
-// Event is one row of the log.
-type Event struct {
-	ID         int64      `gorm:"column:id;primaryKey;->"`
-	XID        uint64     `gorm:"column:xid;->"`
-	Name       string     `gorm:"column:name"`
-	Topic      Topic      `gorm:"column:topic"`
-	TenantID   *uuid.UUID `gorm:"column:tenant_id;type:uuid"`
-	AccountID  *uuid.UUID `gorm:"column:account_id;type:uuid"`
-	PaymentID  *uuid.UUID `gorm:"column:payment_id;type:uuid"`
-	ConsentID  *uuid.UUID `gorm:"column:consent_id;type:uuid"`
-	FromStatus *string    `gorm:"column:from_status"`
-	ToStatus   string     `gorm:"column:to_status"`
-	OccurredAt time.Time  `gorm:"column:occurred_at"`
-}
-
-// TableName is the events table.
-func (Event) TableName() string { return "events" }
+// Event is one row of the log (models.Event): what changed, who changed it, why, and the request
+// behind it.
+type Event = models.Event
 
 // Cursor is the position just after an event in commit-safe order.
 type Cursor struct {
@@ -71,23 +59,51 @@ func ParseCursor(s string) (Cursor, error) {
 }
 
 // Record appends e inside the caller's transaction: the event exists exactly when the change does.
+// e.Actor is required; e.RequestID, when nil, is the id of the request behind ctx (reqid), and
+// e.OccurredAt, when zero, is now.
 func Record(ctx context.Context, tx *gorm.DB, e *Event) error {
+	if e.Actor == "" {
+		return fmt.Errorf("events: %s for %s has no actor", e.Name, e.Topic)
+	}
+	if e.RequestID == nil {
+		if id := reqid.From(ctx); id != "" {
+			e.RequestID = &id
+		}
+	}
 	if e.OccurredAt.IsZero() {
 		e.OccurredAt = time.Now().UTC()
 	}
 	return tx.WithContext(ctx).Omit("id", "xid").Create(e).Error
 }
 
+// columns are the events columns every reader returns, xid as a number.
+const columns = `id, xid::text::numeric::bigint AS xid, name, topic, tenant_id, account_id, payment_id, consent_id,
+	from_status, to_status, actor, reason, request_id, occurred_at`
+
 // ReadAfter returns up to limit events after c that no running transaction can still precede,
-// in (xid, id) order.
+// in (xid, id) order. It is the one way to read the log in order: the hub, subscriptions replaying
+// from a cursor (Follow) and the webhook dispatcher all read through it.
 func ReadAfter(ctx context.Context, db *gorm.DB, c Cursor, limit int) ([]Event, error) {
 	var out []Event
-	err := db.WithContext(ctx).Raw(`SELECT id, xid::text::numeric::bigint AS xid, name, topic, tenant_id, account_id, payment_id, consent_id,
-			from_status, to_status, occurred_at
+	// ORDER BY names the table's columns: bare xid would be the computed xid of the select list,
+	// which no index serves (every event after the cursor would be fetched and sorted).
+	err := db.WithContext(ctx).Raw(`SELECT `+columns+`
 		FROM events
 		WHERE (xid, id) > (?::text::xid8, ?) AND xid < pg_snapshot_xmin(pg_current_snapshot())
-		ORDER BY xid, id LIMIT ?`, strconv.FormatUint(c.XID, 10), c.ID, limit).Scan(&out).Error
+		ORDER BY events.xid, events.id LIMIT ?`, strconv.FormatUint(c.XID, 10), c.ID, limit).Scan(&out).Error
 	return out, err
+}
+
+// Find returns the event with id, or nil when there is none (a webhook delivery reads its event).
+func Find(ctx context.Context, db *gorm.DB, id int64) (*Event, error) {
+	var out []Event
+	if err := db.WithContext(ctx).Raw(`SELECT `+columns+` FROM events WHERE id = ?`, id).Scan(&out).Error; err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return &out[0], nil
 }
 
 // Head is the cursor after the newest commit-safe event (zero when there is none).
@@ -97,6 +113,6 @@ func Head(ctx context.Context, db *gorm.DB) (Cursor, error) {
 		ID  int64
 	}
 	err := db.WithContext(ctx).Raw(`SELECT xid::text::numeric::bigint AS xid, id FROM events
-		WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY xid DESC, id DESC LIMIT 1`).Scan(&row).Error
+		WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY events.xid DESC, events.id DESC LIMIT 1`).Scan(&row).Error
 	return Cursor{XID: row.XID, ID: row.ID}, err
 }

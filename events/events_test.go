@@ -18,7 +18,7 @@ import (
 func record(t *testing.T, db *gorm.DB, name string) {
 	t.Helper()
 	if err := db.Transaction(func(tx *gorm.DB) error {
-		return events.Record(context.Background(), tx, &events.Event{Name: name, Topic: events.TopicPayment, ToStatus: "X"})
+		return events.Record(context.Background(), tx, &events.Event{Name: name, Topic: events.TopicPayment, ToStatus: "X", Actor: "system"})
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func TestReadAfterNeverSkipsAnEventThatCommitsLate(t *testing.T) {
 	ctx := context.Background()
 	// A transaction takes its id first and commits last.
 	late := db.Begin()
-	if err := events.Record(ctx, late, &events.Event{Name: "late", Topic: events.TopicPayment, ToStatus: "X"}); err != nil {
+	if err := events.Record(ctx, late, &events.Event{Name: "late", Topic: events.TopicPayment, ToStatus: "X", Actor: "system"}); err != nil {
 		t.Fatal(err)
 	}
 	record(t, db, "early")

@@ -179,8 +179,3 @@ func (h *Hub) poke() {
 	default:
 	}
 }
-
-// ReadAfter reads the commit-safe events after c, for replaying a subscription.
-func (h *Hub) ReadAfter(ctx context.Context, c Cursor, limit int) ([]Event, error) {
-	return ReadAfter(ctx, h.db, c, limit)
-}

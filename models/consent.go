@@ -49,21 +49,6 @@ type Consent struct {
 // TableName is the consents table.
 func (Consent) TableName() string { return "consents" }
 
-// ConsentEvent is one append-only consent transition.
-type ConsentEvent struct {
-	ID         int64     `gorm:"primaryKey;autoIncrement"`
-	ConsentID  uuid.UUID `gorm:"column:consent_id;type:uuid"`
-	FromStatus *string   `gorm:"column:from_status"`
-	ToStatus   string    `gorm:"column:to_status"`
-	Actor      string    `gorm:"column:actor"`
-	Reason     *string   `gorm:"column:reason"`
-	RequestID  *string   `gorm:"column:request_id"`
-	CreatedAt  time.Time `gorm:"column:created_at"`
-}
-
-// TableName is the consent_events table.
-func (ConsentEvent) TableName() string { return "consent_events" }
-
 // HolderSession is one holder browser journey through Ponte's pages.
 type HolderSession struct {
 	ID             uuid.UUID  `gorm:"type:uuid;primaryKey;default:gen_random_uuid()"`

@@ -35,18 +35,3 @@ type Payment struct {
 
 // TableName is the payments table.
 func (Payment) TableName() string { return "payments" }
-
-// PaymentEvent is one append-only payment status change.
-type PaymentEvent struct {
-	ID         int64     `gorm:"primaryKey;autoIncrement"`
-	PaymentID  uuid.UUID `gorm:"column:payment_id;type:uuid"`
-	FromStatus *string   `gorm:"column:from_status"`
-	ToStatus   string    `gorm:"column:to_status"`
-	Actor      string    `gorm:"column:actor"`
-	Reason     *string   `gorm:"column:reason"`
-	RequestID  *string   `gorm:"column:request_id"`
-	CreatedAt  time.Time `gorm:"column:created_at"`
-}
-
-// TableName is the payment_events table.
-func (PaymentEvent) TableName() string { return "payment_events" }

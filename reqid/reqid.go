@@ -1,5 +1,5 @@
 // Package reqid gives every HTTP request an id, echoed in the X-Request-Id response header and
-// kept in the request's context, so that audit rows (consent events) and logs name the request
+// kept in the request's context, so that audit rows (the event log) and logs name the request
 // that caused them and a client can quote it to support, as Stone's x-request-id.
 package reqid
 

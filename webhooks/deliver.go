@@ -19,6 +19,7 @@ import (
 
 	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/globalid"
+	"github.com/ponte-bff/ponte/models"
 )
 
 // DeliverArgs is the durable job that sends one delivery. Generation is the delivery's round
@@ -118,19 +119,18 @@ func PayloadOf(e *events.Event) ([]byte, error) {
 type target struct {
 	Status     DeliveryStatus `gorm:"column:status"`
 	Generation int            `gorm:"column:generation"`
+	EventID    int64          `gorm:"column:event_id"`
 	URL        string         `gorm:"column:url"`
 	Secret     string         `gorm:"column:secret"`
 	DisabledAt *time.Time     `gorm:"column:disabled_at"`
-	events.Event
 }
 
 // attempt sends one delivery once and records the attempt. It returns an error when the endpoint
 // did not take it, so that River retries it, and nil when there is nothing (more) to do.
 func (s *Service) attempt(ctx context.Context, args DeliverArgs, attempt, maxAttempts int) error {
 	var rows []target
-	err := s.db.WithContext(ctx).Raw(`SELECT d.status, d.generation, ep.url, ep.secret, ep.disabled_at,
-			ev.id, ev.name, ev.topic, ev.tenant_id, ev.account_id, ev.payment_id, ev.consent_id, ev.from_status, ev.to_status, ev.occurred_at
-		FROM webhook_deliveries d JOIN webhook_endpoints ep ON ep.id = d.endpoint_id JOIN events ev ON ev.id = d.event_id
+	err := s.db.WithContext(ctx).Raw(`SELECT d.status, d.generation, d.event_id, ep.url, ep.secret, ep.disabled_at
+		FROM webhook_deliveries d JOIN webhook_endpoints ep ON ep.id = d.endpoint_id
 		WHERE d.id = ?`, args.DeliveryID).Scan(&rows).Error
 	if err != nil {
 		return err
@@ -142,7 +142,14 @@ func (s *Service) attempt(ctx context.Context, args DeliverArgs, attempt, maxAtt
 	if t.DisabledAt != nil {
 		return s.record(ctx, args, outcome{at: s.now(), err: errEndpointDeleted, final: true, noAttempt: true})
 	}
-	body, err := PayloadOf(&t.Event)
+	ev, err := events.Find(ctx, s.db, t.EventID)
+	if err != nil {
+		return err
+	}
+	if ev == nil { // the log is append-only and the delivery references it: never happens
+		return fmt.Errorf("webhooks: delivery %s: event %d is not in the log", args.DeliveryID, t.EventID)
+	}
+	body, err := PayloadOf(ev)
 	if err != nil {
 		return err
 	}
@@ -182,7 +189,7 @@ func (o *outcome) ok() bool { return o.err == "" }
 
 // send POSTs body to the endpoint, signed now.
 func (s *Service) send(ctx context.Context, t *target, body []byte) outcome {
-	id := MessageID(t.ID)
+	id := MessageID(t.EventID)
 	out := outcome{at: s.now()}
 	sig, err := Sign(t.Secret, id, out.at, body)
 	if err != nil {
@@ -239,12 +246,8 @@ func (s *Service) record(ctx context.Context, args DeliverArgs, o outcome) error
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout) // record even when the job is cancelled
 	defer cancel()
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var d struct {
-			Status     DeliveryStatus `gorm:"column:status"`
-			Generation int            `gorm:"column:generation"`
-			Attempts   int            `gorm:"column:attempts"`
-		}
-		if err := tx.Raw("SELECT status, generation, attempts FROM webhook_deliveries WHERE id = ? FOR UPDATE", args.DeliveryID).Scan(&d).Error; err != nil {
+		var d models.WebhookDelivery
+		if err := tx.Select("status", "generation", "attempts").Clauses(forUpdate).Where("id = ?", args.DeliveryID).Take(&d).Error; err != nil {
 			return err
 		}
 		var errText *string
@@ -255,8 +258,8 @@ func (s *Service) record(ctx context.Context, args DeliverArgs, o outcome) error
 		set := map[string]any{"updated_at": now}
 		if !o.noAttempt {
 			n := d.Attempts + 1
-			err := tx.Exec(`INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, duration_ms, error) VALUES (?, ?, ?, ?, ?, ?)`,
-				args.DeliveryID, n, o.at, o.code, o.duration.Milliseconds(), errText).Error
+			err := tx.Create(&Attempt{DeliveryID: args.DeliveryID, Attempt: n, AttemptedAt: o.at, StatusCode: o.code,
+				DurationMS: int(o.duration.Milliseconds()), Error: errText}).Error
 			if err != nil {
 				return err
 			}

@@ -3,17 +3,17 @@ package webhooks
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/paging"
 )
 
 // DeliveryStatus is where a delivery stands.
-type DeliveryStatus string
+type DeliveryStatus = models.WebhookDeliveryStatus
 
 const (
 	// StatusPending: not delivered yet; NextAttemptAt says when it is tried (again).
@@ -25,38 +25,16 @@ const (
 	StatusFailed DeliveryStatus = "FAILED"
 )
 
-// Delivery is one event sent (or being sent) to one endpoint.
+// Delivery is one event sent (or being sent) to one endpoint: its webhook_deliveries row.
 type Delivery struct {
-	ID         uuid.UUID      `gorm:"column:id;type:uuid;primaryKey"`
-	TenantID   uuid.UUID      `gorm:"column:tenant_id;type:uuid"`
-	EndpointID uuid.UUID      `gorm:"column:endpoint_id;type:uuid"`
-	EventID    int64          `gorm:"column:event_id"`
-	EventName  string         `gorm:"column:event_name"`
-	Status     DeliveryStatus `gorm:"column:status"`
-	// Attempts counts HTTP attempts, redeliveries included.
-	Attempts       int        `gorm:"column:attempts"`
-	LastAttemptAt  *time.Time `gorm:"column:last_attempt_at"`
-	NextAttemptAt  *time.Time `gorm:"column:next_attempt_at"`
-	LastStatusCode *int       `gorm:"column:last_status_code"`
-	LastError      *string    `gorm:"column:last_error"`
-	CreatedAt      time.Time  `gorm:"column:created_at"`
-	UpdatedAt      time.Time  `gorm:"column:updated_at"`
+	models.WebhookDelivery
 }
-
-// TableName is the deliveries table.
-func (Delivery) TableName() string { return "webhook_deliveries" }
 
 // MessageID is the webhook-id the endpoint sees for this delivery.
 func (d *Delivery) MessageID() string { return MessageID(d.EventID) }
 
 // Attempt is one HTTP attempt of a delivery.
-type Attempt struct {
-	Attempt     int       `gorm:"column:attempt"` // 1, 2, ... across redeliveries
-	AttemptedAt time.Time `gorm:"column:attempted_at"`
-	StatusCode  *int      `gorm:"column:status_code"` // nil when no answer came
-	DurationMS  int       `gorm:"column:duration_ms"`
-	Error       *string   `gorm:"column:error"` // nil on a 2xx answer
-}
+type Attempt = models.WebhookAttempt
 
 // DeliveryFilter narrows Deliveries; zero fields do not filter.
 type DeliveryFilter struct {
@@ -120,7 +98,7 @@ func (s *Service) Attempts(ctx context.Context, tenantID, deliveryID uuid.UUID) 
 		return nil, err
 	}
 	var out []Attempt
-	err := db.Table("webhook_attempts").Where("delivery_id = ?", deliveryID).Order("attempt").Find(&out).Error
+	err := db.Where("delivery_id = ?", deliveryID).Order("attempt").Find(&out).Error
 	return out, err
 }
 
@@ -137,7 +115,7 @@ func (s *Service) Redeliver(ctx context.Context, tenantID, deliveryID uuid.UUID)
 			return err
 		}
 		var live int64
-		if err := tx.Model(&endpointRow{}).Where("id = ? AND disabled_at IS NULL", d.EndpointID).Count(&live).Error; err != nil {
+		if err := tx.Model(&models.WebhookEndpoint{}).Where("id = ? AND disabled_at IS NULL", d.EndpointID).Count(&live).Error; err != nil {
 			return err
 		}
 		if live == 0 {

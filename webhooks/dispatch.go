@@ -12,7 +12,9 @@ import (
 	"github.com/riverqueue/river/rivertype"
 	"gorm.io/gorm"
 
+	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/events"
+	"github.com/ponte-bff/ponte/models"
 )
 
 // DispatchArgs is the periodic job that runs Dispatch.
@@ -88,7 +90,7 @@ func (s *Service) dispatchBatch(ctx context.Context) (made int, more bool, err e
 		if err != nil || len(evs) == 0 {
 			return err
 		}
-		endpoints, err := liveEndpoints(tx, evs)
+		endpoints, err := liveEndpoints(ctx, tx, evs)
 		if err != nil {
 			return err
 		}
@@ -142,26 +144,19 @@ func (s *Service) dispatchBatch(ctx context.Context) (made int, more bool, err e
 
 // readCursor reads the dispatch cursor; found is false when lock skipped it.
 func readCursor(db *gorm.DB, lock string) (c events.Cursor, found bool, err error) {
-	var rows []struct {
-		XID     string `gorm:"column:xid"`
-		EventID int64  `gorm:"column:event_id"`
-	}
-	if err := db.Raw("SELECT xid::text AS xid, event_id FROM webhook_dispatch_cursor " + lock).Scan(&rows).Error; err != nil {
+	var rows []models.WebhookDispatchCursor
+	if err := db.Raw("SELECT xid::text::numeric::bigint AS xid, event_id FROM webhook_dispatch_cursor " + lock).Scan(&rows).Error; err != nil {
 		return c, false, err
 	}
 	if len(rows) == 0 {
 		return c, false, nil
 	}
-	xid, err := strconv.ParseUint(rows[0].XID, 10, 64)
-	if err != nil {
-		return c, false, fmt.Errorf("read the cursor: %w", err)
-	}
-	return events.Cursor{XID: xid, ID: rows[0].EventID}, true, nil
+	return events.Cursor{XID: rows[0].XID, ID: rows[0].EventID}, true, nil
 }
 
-// liveEndpoints returns the live endpoints of the events' tenants (tenants not disabled), by
-// tenant, oldest first: their ids and filters only.
-func liveEndpoints(tx *gorm.DB, evs []events.Event) (map[uuid.UUID][]endpointRow, error) {
+// liveEndpoints returns the live endpoints of the events' tenants, by tenant, oldest first: their
+// ids and filters only. A disabled tenant has none: auth, which owns tenants, says which are enabled.
+func liveEndpoints(ctx context.Context, tx *gorm.DB, evs []events.Event) (map[uuid.UUID][]endpointRow, error) {
 	seen := map[uuid.UUID]bool{}
 	var tenants []uuid.UUID
 	for i := range evs {
@@ -175,15 +170,19 @@ func liveEndpoints(tx *gorm.DB, evs []events.Event) (map[uuid.UUID][]endpointRow
 		return out, nil
 	}
 	var rows []endpointRow
-	err := tx.Raw(`SELECT e.id, e.tenant_id, e.event_names
-		FROM webhook_endpoints e JOIN tenants t ON t.id = e.tenant_id
-		WHERE e.tenant_id IN ? AND e.disabled_at IS NULL AND t.disabled_at IS NULL
-		ORDER BY e.created_at, e.id`, tenants).Scan(&rows).Error
+	err := tx.Select("id", "tenant_id", "event_names").Where("tenant_id IN ? AND disabled_at IS NULL", tenants).
+		Order("created_at, id").Find(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return out, err
+	}
+	enabled, err := auth.EnabledTenants(ctx, tx, tenants)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
-		out[r.TenantID] = append(out[r.TenantID], r)
+		if enabled[r.TenantID] {
+			out[r.TenantID] = append(out[r.TenantID], r)
+		}
 	}
 	return out, nil
 }

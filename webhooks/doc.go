@@ -14,6 +14,7 @@
 // which is the event's id and never changes across retries and redeliveries.
 //
 // It never decides who may see an event: an event goes to the endpoints of the tenant named in the
-// event (events.Event.TenantID). It never reads or writes another package's tables except the event
-// log, and never imports graph/ or resolvers/.
+// event (events.Event.TenantID), while auth says the tenant is enabled. It reads and writes only its
+// own tables (webhook_*, rows in models): the event log it reads through package events
+// (events.ReadAfter, events.Find), and it never imports graph/ or resolvers/.
 package webhooks

@@ -9,10 +9,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/lib/pq"
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/models"
 )
 
 // MaxEndpoints is how many endpoints a tenant may have at once.
@@ -31,20 +32,9 @@ type Endpoint struct {
 }
 
 // endpointRow is a webhook_endpoints row.
-type endpointRow struct {
-	ID          uuid.UUID      `gorm:"column:id;type:uuid;primaryKey;default:gen_random_uuid()"`
-	TenantID    uuid.UUID      `gorm:"column:tenant_id;type:uuid"`
-	URL         string         `gorm:"column:url"`
-	Description string         `gorm:"column:description"`
-	EventNames  pq.StringArray `gorm:"column:event_names;type:text[]"`
-	Secret      string         `gorm:"column:secret"`
-	DisabledAt  *time.Time     `gorm:"column:disabled_at"`
-	CreatedAt   time.Time      `gorm:"column:created_at"`
-}
+type endpointRow = models.WebhookEndpoint
 
-func (endpointRow) TableName() string { return "webhook_endpoints" }
-
-func (r *endpointRow) endpoint() *Endpoint {
+func endpointOf(r *endpointRow) *Endpoint {
 	names := []string(r.EventNames)
 	if names == nil {
 		names = []string{}
@@ -74,13 +64,9 @@ func (s *Service) CreateEndpoint(ctx context.Context, tenantID uuid.UUID, rawURL
 	}
 	row := &endpointRow{TenantID: tenantID, URL: u, Description: description, EventNames: names, Secret: newSecret(), CreatedAt: s.now()}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// The tenant's row lock serializes its endpoint creations, so the limit holds.
-		var locked []uuid.UUID
-		if err := tx.Raw("SELECT id FROM tenants WHERE id = ? FOR NO KEY UPDATE", tenantID).Scan(&locked).Error; err != nil {
+		// The tenant's endpoint lock serializes its endpoint creations, so the limit holds.
+		if err := lockTenantEndpoints(tx, tenantID); err != nil {
 			return err
-		}
-		if len(locked) == 0 {
-			return apperr.E(apperr.NotFound, "no such tenant")
 		}
 		var n int64
 		if err := tx.Model(&endpointRow{}).Where("tenant_id = ? AND disabled_at IS NULL", tenantID).Count(&n).Error; err != nil {
@@ -89,12 +75,33 @@ func (s *Service) CreateEndpoint(ctx context.Context, tenantID uuid.UUID, rawURL
 		if n >= MaxEndpoints {
 			return apperr.E(apperr.Invalid, "a tenant may have at most %d webhook endpoints; delete one first", MaxEndpoints)
 		}
-		return tx.Create(row).Error
+		if err := tx.Create(row).Error; isForeignKeyViolation(err) { // tenant_id names no tenant
+			return apperr.E(apperr.NotFound, "no such tenant")
+		} else if err != nil {
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, "", err
 	}
-	return row.endpoint(), row.Secret, nil
+	return endpointOf(row), row.Secret, nil
+}
+
+// endpointsLock is the first key of the transaction-level advisory locks that serialize changes
+// to one tenant's set of endpoints; the second is a hash of the tenant's id. Webhooks locks its
+// own key rather than the tenant's row, which belongs to auth.
+const endpointsLock = 0x77686b73 // "whks"
+
+// lockTenantEndpoints holds the tenant's endpoint lock until tx ends.
+func lockTenantEndpoints(tx *gorm.DB, tenantID uuid.UUID) error {
+	return tx.Exec("SELECT pg_advisory_xact_lock(?, hashtext(?))", endpointsLock, tenantID.String()).Error
+}
+
+// isForeignKeyViolation reports whether err is PostgreSQL's foreign_key_violation.
+func isForeignKeyViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.Is(err, gorm.ErrForeignKeyViolated) || errors.As(err, &pgErr) && pgErr.Code == "23503"
 }
 
 // ListEndpoints returns the tenant's endpoints, oldest first, without their secrets.
@@ -106,7 +113,7 @@ func (s *Service) ListEndpoints(ctx context.Context, tenantID uuid.UUID) ([]*End
 	}
 	out := make([]*Endpoint, len(rows))
 	for i := range rows {
-		out[i] = rows[i].endpoint()
+		out[i] = endpointOf(&rows[i])
 	}
 	return out, nil
 }
@@ -117,7 +124,7 @@ func (s *Service) Endpoint(ctx context.Context, tenantID, id uuid.UUID) (*Endpoi
 	if err != nil {
 		return nil, err
 	}
-	return row.endpoint(), nil
+	return endpointOf(row), nil
 }
 
 // DeleteEndpoint stops all deliveries to one of the tenant's endpoints: none is dispatched to it

@@ -118,7 +118,7 @@ func (e *env) paymentEvent(tenant uuid.UUID, name, from, to string) *events.Even
 	e.t.Helper()
 	account, payment := uuid.New(), uuid.New()
 	ev := &events.Event{Name: name, Topic: events.TopicPayment, TenantID: &tenant, AccountID: &account, PaymentID: &payment,
-		ToStatus: to, OccurredAt: time.Now().UTC().Truncate(time.Microsecond)}
+		ToStatus: to, Actor: "system", OccurredAt: time.Now().UTC().Truncate(time.Microsecond)}
 	if from != "" {
 		ev.FromStatus = &from
 	}
@@ -130,7 +130,7 @@ func (e *env) paymentEvent(tenant uuid.UUID, name, from, to string) *events.Even
 func (e *env) consentEvent(tenant uuid.UUID, name, to string) *events.Event {
 	e.t.Helper()
 	consent := uuid.New()
-	ev := &events.Event{Name: name, Topic: events.TopicConsent, TenantID: &tenant, ConsentID: &consent, ToStatus: to}
+	ev := &events.Event{Name: name, Topic: events.TopicConsent, TenantID: &tenant, ConsentID: &consent, ToStatus: to, Actor: "system"}
 	e.record(ev)
 	return ev
 }

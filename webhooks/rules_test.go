@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -159,5 +160,68 @@ func TestProductionDeliveriesNeverReachPrivateAddresses(t *testing.T) {
 	}
 	if n := len(rcv.requests()); n != 0 {
 		t.Fatalf("the private receiver got %d requests", n)
+	}
+}
+
+// Endpoint creations of one tenant are serialized (webhooks' own lock, not the tenant's row), so
+// that racing creations never pass MaxEndpoints; a tenant that does not exist gets NOT_FOUND.
+func TestRacingCreationsStayWithinMaxEndpoints(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	tenant := e.tenant("erp")
+	svc := webhooks.New(e.db, nil, webhooks.Config{})
+	var wg sync.WaitGroup
+	created := make(chan struct{}, 2*webhooks.MaxEndpoints)
+	for range 2 * webhooks.MaxEndpoints {
+		wg.Go(func() {
+			_, _, err := svc.CreateEndpoint(ctx, tenant, "https://erp.example.com/hooks", "", nil)
+			switch {
+			case err == nil:
+				created <- struct{}{}
+			case apperr.CodeOf(err) != apperr.Invalid:
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if len(created) != webhooks.MaxEndpoints {
+		t.Fatalf("%d endpoints created, want %d", len(created), webhooks.MaxEndpoints)
+	}
+	if n := e.count("SELECT count(*) FROM webhook_endpoints WHERE tenant_id = ? AND disabled_at IS NULL", tenant); n != webhooks.MaxEndpoints {
+		t.Fatalf("%d live endpoints, want %d", n, webhooks.MaxEndpoints)
+	}
+
+	t.Run("ErrNoSuchTenant", func(t *testing.T) {
+		if _, _, err := svc.CreateEndpoint(ctx, uuid.New(), "https://erp.example.com/hooks", "", nil); apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("err = %v, want NOT_FOUND", err)
+		}
+	})
+}
+
+// A disabled tenant's endpoints get nothing, and the dispatcher still passes its events.
+func TestADisabledTenantGetsNoDeliveries(t *testing.T) {
+	e := newEnv(t)
+	svc, _ := e.unstarted("replica-a", testConfig())
+	ctx := context.Background()
+	on, off := e.tenant("erp-on"), e.tenant("erp-off")
+	for _, tenant := range []uuid.UUID{on, off} {
+		if _, _, err := svc.CreateEndpoint(ctx, tenant, newReceiver(t, 0).URL(), "", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.db.Exec("UPDATE tenants SET disabled_at = now() WHERE id = ?", off).Error; err != nil {
+		t.Fatal(err)
+	}
+	toOff := e.paymentEvent(off, "cash_out_internal_transfer_approved", "CREATED", "APPROVED")
+	toOn := e.paymentEvent(on, "cash_out_internal_transfer_approved", "CREATED", "APPROVED")
+	e.readable(toOn)
+	if n, err := svc.Dispatch(ctx); err != nil || n != 1 {
+		t.Fatalf("dispatch: %d, %v", n, err)
+	}
+	if n := e.count("SELECT count(*) FROM webhook_deliveries WHERE event_id = ?", toOff.ID); n != 0 {
+		t.Errorf("the disabled tenant got %d deliveries", n)
+	}
+	if n := e.count("SELECT count(*) FROM webhook_deliveries WHERE event_id = ?", toOn.ID); n != 1 {
+		t.Errorf("the enabled tenant got %d deliveries", n)
 	}
 }

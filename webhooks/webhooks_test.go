@@ -484,7 +484,7 @@ func TestTwoReplicasMakeExactlyOneDeliveryPerEventAndEndpoint(t *testing.T) {
 				if (w+i)%3 == 0 {
 					tenant, ids = tenantB, idsB
 				}
-				ev := &events.Event{Name: "cash_out_internal_transfer_approved", Topic: events.TopicPayment, TenantID: &tenant, ToStatus: "APPROVED"}
+				ev := &events.Event{Name: "cash_out_internal_transfer_approved", Topic: events.TopicPayment, TenantID: &tenant, ToStatus: "APPROVED", Actor: "system"}
 				e.record(ev)
 				ids <- ev.ID
 			}

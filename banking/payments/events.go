@@ -9,25 +9,18 @@ import (
 	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
-	"github.com/ponte-bff/ponte/reqid"
 )
 
-// record appends a payment event in tx: from → to, who, why, and the request behind it.
+// record appends a payment event to the event log in tx: from → to, who, why, and (events.Record)
+// the request behind it.
 func (s *Service) record(ctx context.Context, tx *gorm.DB, p *models.Payment, from, to Status, actor string, reason *string) error {
-	ev := models.PaymentEvent{PaymentID: p.ID, ToStatus: string(to), Actor: actor, Reason: reason, CreatedAt: s.now()}
+	ev := &events.Event{Name: EventName(Kind(p.Kind), to), Topic: events.TopicPayment, TenantID: p.TenantID,
+		AccountID: &p.AccountID, PaymentID: &p.ID, ToStatus: string(to), Actor: actor, Reason: reason, OccurredAt: s.now()}
 	if from != "" {
 		f := string(from)
 		ev.FromStatus = &f
 	}
-	if id := reqid.From(ctx); id != "" {
-		ev.RequestID = &id
-	}
-	if err := tx.Create(&ev).Error; err != nil {
-		return err
-	}
-	logged := &events.Event{Name: EventName(Kind(p.Kind), to), Topic: events.TopicPayment, TenantID: p.TenantID,
-		AccountID: &p.AccountID, PaymentID: &p.ID, FromStatus: ev.FromStatus, ToStatus: string(to), OccurredAt: ev.CreatedAt}
-	return events.Record(ctx, tx, logged)
+	return events.Record(ctx, tx, ev)
 }
 
 // EventName is the event's name as Stone's webhooks spell them: cash_out_<operation>_<status>,
