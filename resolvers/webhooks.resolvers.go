@@ -43,7 +43,7 @@ func (r *mutationResolver) DeleteWebhookEndpoint(ctx context.Context, input mode
 	}
 	id, ok := globalid.DecodeAs(input.EndpointID, globalid.Webhook)
 	if !ok {
-		return nil, r.refuse(ctx)
+		return nil, r.Authz.Refuse(ctx)
 	}
 	if err := r.Webhooks.DeleteEndpoint(ctx, c.Tenant.ID, id); err != nil {
 		return nil, webhookErr(ctx, r, err)
@@ -59,7 +59,7 @@ func (r *mutationResolver) RotateWebhookSecret(ctx context.Context, input model.
 	}
 	id, ok := globalid.DecodeAs(input.EndpointID, globalid.Webhook)
 	if !ok {
-		return nil, r.refuse(ctx)
+		return nil, r.Authz.Refuse(ctx)
 	}
 	secret, err := r.Webhooks.RotateSecret(ctx, c.Tenant.ID, id)
 	if err != nil {
@@ -80,7 +80,7 @@ func (r *mutationResolver) RedeliverWebhook(ctx context.Context, input model.Red
 	}
 	id, ok := globalid.DecodeAs(input.DeliveryID, globalid.Delivery)
 	if !ok {
-		return nil, r.refuse(ctx)
+		return nil, r.Authz.Refuse(ctx)
 	}
 	d, err := r.Webhooks.Redeliver(ctx, c.Tenant.ID, id)
 	if err != nil {

@@ -3,7 +3,6 @@ package resolvers
 import (
 	"context"
 
-	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/graph/model"
 	"github.com/ponte-bff/ponte/webhooks"
@@ -27,8 +26,5 @@ func webhookErr(ctx context.Context, r *mutationResolver, err error) error {
 }
 
 func notFoundIsForbidden(ctx context.Context, r *Resolver, err error) error {
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return r.refuse(ctx)
-	}
-	return err
+	return r.Authz.Hide(ctx, err)
 }
