@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/banking/receipts"
 	"github.com/ponte-bff/ponte/globalid"
@@ -72,7 +73,7 @@ func (p *Pages) pendingFor(ctx context.Context, sess *models.HolderSession) ([]m
 	if err != nil {
 		return nil, nil, err
 	}
-	accs, err := p.svc.visibleAccounts(ctx, visible)
+	accs, err := accounts.FindVisible(p.svc.db.WithContext(ctx), visible)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -69,10 +69,3 @@ func (s *Service) liveGrants(ctx context.Context, visible func(*gorm.DB) *gorm.D
 	q := visible(s.db.WithContext(ctx).Preload("Tenant").Preload("Account.BankAccount"))
 	return grants, auth.LiveConsent(q, s.now(), "").Order("created_at").Find(&grants).Error
 }
-
-// visibleAccounts returns the accounts visible lets the holder see, with their payment accounts,
-// to label the approval page's rows.
-func (s *Service) visibleAccounts(ctx context.Context, visible func(*gorm.DB) *gorm.DB) ([]models.Account, error) {
-	var accs []models.Account
-	return accs, visible(s.db.WithContext(ctx).Preload("BankAccount")).Find(&accs).Error
-}

@@ -10,9 +10,9 @@ import (
 	"github.com/ponte-bff/ponte/models"
 )
 
-// These lookups take a *gorm.DB rather than a context because other domain packages (payments)
-// call them inside their own transactions: they read the accounts this package owns as the
-// caller's transaction sees them, instead of reading the tables themselves.
+// These lookups are how other packages read the accounts this package owns, instead of reading
+// its tables themselves. They take a *gorm.DB rather than a context because callers (payments)
+// use them inside their own transactions, and must see the accounts as those transactions do.
 
 // Find returns one account with its payment account and limit plan. Errors: NOT_FOUND.
 func Find(db *gorm.DB, id uuid.UUID) (*models.Account, error) {
@@ -25,6 +25,13 @@ func Find(db *gorm.DB, id uuid.UUID) (*models.Account, error) {
 		return nil, err
 	}
 	return &acc, nil
+}
+
+// FindVisible returns the accounts visible narrows to (a scope from the authorizer), with their
+// payment accounts, oldest first.
+func FindVisible(db *gorm.DB, visible func(*gorm.DB) *gorm.DB) ([]models.Account, error) {
+	var accs []models.Account
+	return accs, visible(db.Preload("BankAccount")).Order("created_at, id").Find(&accs).Error
 }
 
 // FindByAccountCode returns the account whose payment account has code (digits with the check
