@@ -41,9 +41,9 @@ type draft struct {
 
 // create stores a validated draft: idempotently under (tenant, key), CREATED with a pending
 // approval or already APPROVED/SCHEDULED/DELAYED, with its event and, when due, its execution.
-// g is the authorizer's grant: a cash-out on an account the tenant owns needs no approval; one it
+// o is the authorizer's grant: a cash-out on an account the tenant owns needs no approval; one it
 // reaches through consent waits for the holder.
-func (s *Service) create(ctx context.Context, g auth.Grant, d draft) (*models.Payment, error) {
+func (s *Service) create(ctx context.Context, o auth.Grant, d draft) (*models.Payment, error) {
 	now := s.now()
 	plan, err := s.cfg.Calendar.Plan(d.kind, now, d.ScheduledFor)
 	if err != nil {
@@ -51,15 +51,15 @@ func (s *Service) create(ctx context.Context, g auth.Grant, d draft) (*models.Pa
 	}
 	target, _ := json.Marshal(d.target)
 	p := &models.Payment{
-		TenantID: g.TenantID, AccountID: d.AccountID, Kind: string(d.kind), AmountCents: int64(d.Amount),
+		TenantID: o.TenantID, AccountID: d.AccountID, Kind: string(d.kind), AmountCents: int64(d.Amount),
 		FeeCents: int64(s.Fee(d.kind)), Description: d.Description, RunOn: plan.Date.Time(), Target: target,
-		IdempotencyKey: d.IdempotencyKey, RequestHash: d.hash, CreatedBy: g.Actor, CreatedAt: now, UpdatedAt: now,
+		IdempotencyKey: d.IdempotencyKey, RequestHash: d.hash, CreatedBy: o.Actor, CreatedAt: now, UpdatedAt: now,
 	}
 	if d.ScheduledFor != nil {
 		t := d.ScheduledFor.Time()
 		p.ScheduledFor = &t
 	}
-	if needsApproval := !g.Owned(); needsApproval {
+	if !o.Owned() {
 		// The holder must decide before the payment's day comes, and within the approval TTL.
 		expires := now.Add(s.cfg.ApprovalTTL)
 		if runAt := s.cfg.Calendar.RunAt(d.kind, plan.Date); plan.Status != StatusApproved && runAt.Before(expires) {
@@ -71,7 +71,7 @@ func (s *Service) create(ctx context.Context, g auth.Grant, d draft) (*models.Pa
 		p.Status = string(plan.Status)
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if existing, err := findByKey(tx, g.TenantID, d.IdempotencyKey); err != nil || existing != nil {
+		if existing, err := findByKey(tx, o.TenantID, d.IdempotencyKey); err != nil || existing != nil {
 			if err == nil {
 				*p = *existing
 				err = sameRequest(existing, d.hash)
@@ -87,13 +87,13 @@ func (s *Service) create(ctx context.Context, g auth.Grant, d draft) (*models.Pa
 		if err := s.reserve(ctx, tx, p, "", Status(p.Status)); err != nil {
 			return err
 		}
-		if err := s.record(ctx, tx, p, "", Status(p.Status), g.Actor, nil); err != nil {
+		if err := s.record(ctx, tx, p, "", Status(p.Status), o.Actor, nil); err != nil {
 			return err
 		}
 		return s.scheduleIfDue(ctx, tx, p)
 	})
 	if isUniqueViolation(err) { // a concurrent request with the same key won the insert
-		return s.create(ctx, g, d)
+		return s.create(ctx, o, d)
 	}
 	if err != nil {
 		return nil, err

@@ -26,7 +26,7 @@ type InternalTransferInput struct {
 // CreateInternalTransfer creates an internal transfer (instant, any day).
 // Errors: field errors (INVALID, REQUIRED), NOT_FOUND (target), ACCOUNT_NOT_APPROVED,
 // IDEMPOTENCY_KEY_REUSED, OUTSIDE_WINDOW.
-func (s *Service) CreateInternalTransfer(ctx context.Context, g auth.Grant, in InternalTransferInput) (*models.Payment, error) {
+func (s *Service) CreateInternalTransfer(ctx context.Context, o auth.Grant, in InternalTransferInput) (*models.Payment, error) {
 	var errs apperr.List
 	validateCommon(&in.Common, KindInternalTransfer, &errs)
 	code := strings.TrimSpace(strings.ReplaceAll(in.TargetAccountCode, "-", ""))
@@ -54,7 +54,7 @@ func (s *Service) CreateInternalTransfer(ctx context.Context, g auth.Grant, in I
 	if err := errs.OrNil(); err != nil {
 		return nil, err
 	}
-	return s.create(ctx, g, draft{Common: in.Common, kind: KindInternalTransfer, target: target,
+	return s.create(ctx, o, draft{Common: in.Common, kind: KindInternalTransfer, target: target,
 		hash: requestHash(KindInternalTransfer, in.Common, Target{AccountCode: code})})
 }
 
@@ -80,7 +80,7 @@ var (
 // CreateTED creates a TED to another bank, run on business days inside the TED window.
 // Errors: field errors (INVALID, REQUIRED, INVALID_DOCUMENT), ACCOUNT_NOT_APPROVED,
 // IDEMPOTENCY_KEY_REUSED, OUTSIDE_WINDOW.
-func (s *Service) CreateTED(ctx context.Context, g auth.Grant, in TEDInput) (*models.Payment, error) {
+func (s *Service) CreateTED(ctx context.Context, o auth.Grant, in TEDInput) (*models.Payment, error) {
 	var errs apperr.List
 	validateCommon(&in.Common, KindTED, &errs)
 	t := in.Target
@@ -131,7 +131,7 @@ func (s *Service) CreateTED(ctx context.Context, g auth.Grant, in TEDInput) (*mo
 	}
 	target := Target{Name: name, Document: doc.Number, DocumentType: string(doc.Type), ISPB: bank.ISPB, BankCode: bank.Code,
 		BankName: bank.Name, BranchCode: strings.TrimSpace(t.BranchCode), AccountCode: strings.ToUpper(strings.TrimSpace(t.AccountCode)), AccountType: accType}
-	return s.create(ctx, g, draft{Common: in.Common, kind: KindTED, target: target, hash: requestHash(KindTED, in.Common, target)})
+	return s.create(ctx, o, draft{Common: in.Common, kind: KindTED, target: target, hash: requestHash(KindTED, in.Common, target)})
 }
 
 // BarcodeInput pays a boleto or an arrecadação code.
@@ -144,7 +144,7 @@ type BarcodeInput struct {
 // PayBarcode pays a boleto (44-digit barcode or 47-digit line) or arrecadação (44 or 48).
 // Errors: INVALID_BARCODE (with the reason), field errors, ACCOUNT_NOT_APPROVED,
 // IDEMPOTENCY_KEY_REUSED, OUTSIDE_WINDOW.
-func (s *Service) PayBarcode(ctx context.Context, g auth.Grant, in BarcodeInput) (*models.Payment, error) {
+func (s *Service) PayBarcode(ctx context.Context, o auth.Grant, in BarcodeInput) (*models.Payment, error) {
 	b, err := brazil.DecodeBarcode(in.Code, clockDate(s.now()).Time())
 	if err != nil {
 		var be *brazil.BarcodeError
@@ -178,5 +178,5 @@ func (s *Service) PayBarcode(ctx context.Context, g auth.Grant, in BarcodeInput)
 	if err := errs.OrNil(); err != nil {
 		return nil, err
 	}
-	return s.create(ctx, g, draft{Common: in.Common, kind: kind, target: target, hash: requestHash(kind, in.Common, Target{Barcode: b.Barcode})})
+	return s.create(ctx, o, draft{Common: in.Common, kind: kind, target: target, hash: requestHash(kind, in.Common, Target{Barcode: b.Barcode})})
 }
