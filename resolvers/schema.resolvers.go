@@ -45,13 +45,13 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		if typ == globalid.Webhook {
 			ep, err := r.Webhooks.Endpoint(ctx, c.Tenant.ID, key)
 			if err != nil {
-				return nil, notFoundIsForbidden(ctx, r.Resolver, err)
+				return nil, r.Authz.Hide(ctx, err)
 			}
 			return endpointOut(ep), nil
 		}
 		d, err := r.Webhooks.Delivery(ctx, c.Tenant.ID, key)
 		if err != nil {
-			return nil, notFoundIsForbidden(ctx, r.Resolver, err)
+			return nil, r.Authz.Hide(ctx, err)
 		}
 		return deliveryOut(d), nil
 	case globalid.Entry:

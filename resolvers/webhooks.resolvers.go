@@ -46,7 +46,7 @@ func (r *mutationResolver) DeleteWebhookEndpoint(ctx context.Context, input mode
 		return nil, r.Authz.Refuse(ctx)
 	}
 	if err := r.Webhooks.DeleteEndpoint(ctx, c.Tenant.ID, id); err != nil {
-		return nil, webhookErr(ctx, r, err)
+		return nil, r.Authz.Hide(ctx, err)
 	}
 	return &model.DeleteWebhookEndpointPayload{DeletedEndpointID: &input.EndpointID, UserErrors: []*model.UserError{}}, nil
 }
@@ -63,11 +63,11 @@ func (r *mutationResolver) RotateWebhookSecret(ctx context.Context, input model.
 	}
 	secret, err := r.Webhooks.RotateSecret(ctx, c.Tenant.ID, id)
 	if err != nil {
-		return nil, webhookErr(ctx, r, err)
+		return nil, r.Authz.Hide(ctx, err)
 	}
 	ep, err := r.Webhooks.Endpoint(ctx, c.Tenant.ID, id)
 	if err != nil {
-		return nil, webhookErr(ctx, r, err)
+		return nil, r.Authz.Hide(ctx, err)
 	}
 	return &model.RotateWebhookSecretPayload{Endpoint: endpointOut(ep), Secret: &secret, UserErrors: []*model.UserError{}}, nil
 }
@@ -88,7 +88,7 @@ func (r *mutationResolver) RedeliverWebhook(ctx context.Context, input model.Red
 			ue, _ := userErrors(err, "input")
 			return &model.RedeliverWebhookPayload{UserErrors: ue}, nil
 		}
-		return nil, webhookErr(ctx, r, err)
+		return nil, r.Authz.Hide(ctx, err)
 	}
 	return &model.RedeliverWebhookPayload{Delivery: deliveryOut(d), UserErrors: []*model.UserError{}}, nil
 }
