@@ -156,8 +156,8 @@ func (p *Pages) decideApprovals(w http.ResponseWriter, r *http.Request) {
 	p.renderApprovals(w, r, notice)
 }
 
-// decidePayments asks the authorizer whether the session's holder may decide every payment, as the
-// GraphQL mutations do, and only then has payments carry the decision out, all or none.
+// decidePayments asks the authorizer whether the session's holder may decide every payment, as
+// the GraphQL mutations do, and only then has payments carry the decision out, all or none.
 func (p *Pages) decidePayments(ctx context.Context, sess *models.HolderSession, approve, reject []uuid.UUID) error {
 	c, err := p.authz.DecidePayments(asHolder(ctx, sess), append(append([]uuid.UUID{}, approve...), reject...))
 	if err != nil {
