@@ -2,8 +2,12 @@ package main
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/ponte-bff/ponte/globalid"
 )
 
 // accountOp is one GraphQL operation that touches an account. Every new query or mutation that
@@ -144,4 +148,108 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 		})
 	}
+}
+
+// holderPage logs username in on one of the holder pages and returns the page it shows.
+func holderPage(t *testing.T, s *testServer, path, username string) (*holderBrowser, page) {
+	t.Helper()
+	b := newHolderBrowser(t)
+	p := b.login(b.get(s.URL+path), username, username)
+	if p.status != http.StatusOK || p.url.Path != path {
+		t.Fatalf("%s as %s: %d %s\n%s", path, username, p.status, p.url, p.body)
+	}
+	return b, p
+}
+
+// validForm is the session and CSRF token of a logged-in holder page, read from the database: a
+// page with nothing to act on shows no form, yet its owner could still post one.
+func validForm(t *testing.T, s *testServer, p page) url.Values {
+	t.Helper()
+	session := p.url.Query().Get("session")
+	var csrf string
+	if err := s.db.Raw("SELECT csrf_token FROM holder_sessions WHERE id = ?", session).Scan(&csrf).Error; err != nil || csrf == "" {
+		t.Fatalf("session %q: %v", session, err)
+	}
+	return url.Values{"session": {session}, "csrf_token": {csrf}}
+}
+
+// TestAuthorizationMatrixHolderPages walks the holder pages as the account's holder and as
+// another person who logs in at the same provider: the pages ask the same authorizer as the
+// GraphQL API, so the holder sees and decides only what is on accounts they hold or represent,
+// and the other person sees nothing and changes nothing, whatever ids they post.
+func TestAuthorizationMatrixHolderPages(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tok := tenantToken(t, s)
+	holders := demoAccountID(t, s)
+	consentID := grantConsent(t, s, tok, "http://localhost:3000/consent/callback", holders, "payments:initiate", "payments:read")
+	consentKey, _ := globalid.DecodeAs(consentID, globalid.Consent)
+	ps := createPayments(t, s, tok, holders, "", "pages")[1:] // the TED and the barcode payment, awaiting approval
+	paymentIDs := []string{ps[0].ID, ps[1].ID}
+
+	t.Run("ApprovalsOfAnotherPerson", func(t *testing.T) {
+		b, p := holderPage(t, s, "/approvals", "other")
+		for _, id := range paymentIDs {
+			if strings.Contains(p.body, id) {
+				t.Fatalf("another person's approval page shows the holder's payment %s", id)
+			}
+		}
+		form := validForm(t, s, p)
+		for _, decision := range []string{"approve", "reject"} {
+			res := b.post(s.URL+"/approvals", url.Values{"session": form["session"], "csrf_token": form["csrf_token"], "paymentId": paymentIDs, "decision": {decision}})
+			if res.status != http.StatusOK || !strings.Contains(res.body, "Nothing was changed") {
+				t.Fatalf("%s the holder's payments as another person: %d\n%s", decision, res.status, res.body)
+			}
+		}
+		for _, p := range ps {
+			if got := paymentStatus(t, s, tok, p.ID); got.Status != "CREATED" {
+				t.Fatalf("another person's decision changed payment %s: %s", p.ID, got.Status)
+			}
+		}
+	})
+	t.Run("MyConsentsOfAnotherPerson", func(t *testing.T) {
+		b, p := holderPage(t, s, "/consents/mine", "other")
+		if strings.Contains(p.body, consentKey.String()) || strings.Contains(p.body, `name="consentId"`) {
+			t.Fatalf("another person's consents page shows grants:\n%s", p.body)
+		}
+		form := validForm(t, s, p)
+		res := b.post(s.URL+"/consents/mine/revoke", url.Values{"session": form["session"], "csrf_token": form["csrf_token"], "consentId": {consentKey.String()}})
+		if res.status != http.StatusNotFound {
+			t.Fatalf("revoking the holder's consent as another person: %d, want the bad-link page\n%s", res.status, res.body)
+		}
+		var c struct{ Status string }
+		gql(t, s, tok, `query($id: ID!) { consent(id: $id) { status } }`, map[string]any{"id": consentID}).decode(t, "consent", &c)
+		if c.Status != "AUTHORISED" {
+			t.Fatalf("another person revoked the holder's consent: %s", c.Status)
+		}
+	})
+	t.Run("ApprovalsOfTheHolder", func(t *testing.T) {
+		b, p := holderPage(t, s, "/approvals", "holder")
+		for _, id := range paymentIDs {
+			if !strings.Contains(p.body, `name="paymentId" value="`+id+`"`) {
+				t.Fatalf("the holder's approval page lacks %s:\n%s", id, p.body)
+			}
+		}
+		form := formFields(p.body)
+		res := b.post(s.URL+"/approvals", url.Values{"session": form["session"], "csrf_token": form["csrf_token"], "paymentId": {ps[1].ID}, "decision": {"reject"}})
+		if res.status != http.StatusOK || !strings.Contains(res.body, "rejected") {
+			t.Fatalf("reject as the holder: %d\n%s", res.status, res.body)
+		}
+		if got := paymentStatus(t, s, tok, ps[1].ID); got.Status != "REJECTED" {
+			t.Fatalf("the holder's rejection: %s", got.Status)
+		}
+	})
+	t.Run("MyConsentsOfTheHolder", func(t *testing.T) {
+		b, p := holderPage(t, s, "/consents/mine", "holder")
+		if !strings.Contains(p.body, `name="consentId" value="`+consentKey.String()+`"`) {
+			t.Fatalf("the holder's consents page lacks the grant:\n%s", p.body)
+		}
+		form := formFields(p.body)
+		if res := b.post(s.URL+"/consents/mine/revoke", url.Values{"session": form["session"], "csrf_token": form["csrf_token"], "consentId": {consentKey.String()}}); res.status != http.StatusOK {
+			t.Fatalf("revoke as the holder: %d\n%s", res.status, res.body)
+		}
+		if allowedTo(t, s, tok, accountOps[0], holders) {
+			t.Fatal("the tenant still reads the account after the holder revoked its consent")
+		}
+	})
 }

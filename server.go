@@ -156,12 +156,12 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) e
 		}
 	}()
 	go sweep(ctx, cfg.SweepInterval, log, paymentService.ExpireDue)
-	consent.NewPages(consentService, login, log).WithApprovals(paymentService).Routes(mux)
+	authz := auth.NewAuthorizer(db, paymentService)
+	consent.NewPages(consentService, login, authz, log).WithApprovals(paymentService).Routes(mux)
 
 	hub := events.NewHub(db, pool, log.With("component", "events"))
 	go hub.Run(ctx)
 
-	authz := auth.NewAuthorizer(db)
 	res := &resolvers.Resolver{Hub: hub, Webhooks: hooks, Authz: authz, AccountService: accountService, ConsentService: consentService,
 		Ledger: ledgerService, Sandbox: cfg.Env != envProduction,
 		PaymentService: paymentService, ReceiptKey: cfg.ReceiptKey}

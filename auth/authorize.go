@@ -10,7 +10,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
-	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/models"
 )
 
@@ -58,22 +57,21 @@ var tenantScope = map[Action]string{
 var readOnly = []Action{ActionReadAccount, ActionReadBalance, ActionReadStatement, ActionReadPayments}
 
 // Authorizer is the one place that decides whether a caller may do an action. Every resolver
-// goes through it.
+// and every holder page goes through it.
 type Authorizer struct {
-	db  *gorm.DB
-	now func() time.Time
+	db       *gorm.DB
+	payments PaymentAccounts
+	now      func() time.Time
 }
 
-// NewAuthorizer returns an Authorizer reading ownership and consents from db.
-func NewAuthorizer(db *gorm.DB) *Authorizer {
-	return &Authorizer{db: db, now: func() time.Time { return time.Now().UTC() }}
+// NewAuthorizer returns an Authorizer reading ownership and consents from db and asking payments
+// which account a payment is on.
+func NewAuthorizer(db *gorm.DB, payments PaymentAccounts) *Authorizer {
+	return &Authorizer{db: db, payments: payments, now: func() time.Time { return time.Now().UTC() }}
 }
 
 // SetClock replaces the clock, for tests of consent expiry.
 func (z *Authorizer) SetClock(now func() time.Time) { z.now = now }
-
-// errForbidden is the single refusal: the same words whether the object exists or not.
-var errForbidden = apperr.E(apperr.Forbidden, "you are not allowed to do this")
 
 // Caller returns the authenticated caller. Errors: UNAUTHENTICATED.
 func (z *Authorizer) Caller(ctx context.Context) (*Caller, error) {
@@ -112,32 +110,38 @@ func (z *Authorizer) Require(ctx context.Context, a Action) (*Caller, error) {
 //   - a tenant that owns it (Treasury), with the action's scope in its token;
 //   - a tenant holding a live consent (AUTHORISED, unexpired) whose scopes cover the action,
 //     with that scope in its token too (Open Banking);
-//   - the holder whose verified document the account carries, or who represents the company,
-//     for reading;
+//   - the holder whose verified document the account carries, or who represents the company
+//     (HeldBy), for reading and for deciding on or cancelling its payments;
 //   - an operator, for reading.
 //
 // Errors: UNAUTHENTICATED, FORBIDDEN (also when the account does not exist).
 func (z *Authorizer) Account(ctx context.Context, a Action, accountID uuid.UUID) (*Caller, error) {
+	c, _, err := z.account(ctx, a, accountID)
+	return c, err
+}
+
+// account is Account, also returning the ownership facts it judged on.
+func (z *Authorizer) account(ctx context.Context, a Action, accountID uuid.UUID) (*Caller, *models.Account, error) {
 	c, err := z.Caller(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var acc models.Account
-	err = z.db.WithContext(ctx).Select("id", "owner_tenant_id", "document").Where("id = ?", accountID).Take(&acc).Error
+	err = z.db.WithContext(ctx).Select("id", "owner_tenant_id").Where("id = ?", accountID).Take(&acc).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, errForbidden
+		return nil, nil, errForbidden
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	ok, err := z.allowed(ctx, c, a, &acc)
+	granted, held, err := z.batchFacts(ctx, c, []uuid.UUID{acc.ID})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if !ok {
-		return nil, errForbidden
+	if !z.allowedWith(c, a, &acc, granted[acc.ID], held[acc.ID]) {
+		return nil, nil, errForbidden
 	}
-	return c, nil
+	return c, &acc, nil
 }
 
 // Accounts is Account for many accounts at once (the fields of a page of accounts): one answer
@@ -148,14 +152,14 @@ func (z *Authorizer) Accounts(ctx context.Context, a Action, ids []uuid.UUID) ([
 		return nil, err
 	}
 	var accs []models.Account
-	if err := z.db.WithContext(ctx).Select("id", "owner_tenant_id", "document").Where("id IN ?", ids).Find(&accs).Error; err != nil {
+	if err := z.db.WithContext(ctx).Select("id", "owner_tenant_id").Where("id IN ?", ids).Find(&accs).Error; err != nil {
 		return nil, err
 	}
 	byID := make(map[uuid.UUID]*models.Account, len(accs))
 	for i := range accs {
 		byID[accs[i].ID] = &accs[i]
 	}
-	granted, represented, err := z.batchFacts(ctx, c, ids)
+	granted, held, err := z.batchFacts(ctx, c, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +168,7 @@ func (z *Authorizer) Accounts(ctx context.Context, a Action, ids []uuid.UUID) ([
 		acc := byID[id]
 		ok := acc != nil
 		if ok {
-			ok = z.allowedWith(c, a, acc, granted[id], represented[id])
+			ok = z.allowedWith(c, a, acc, granted[id], held[id])
 		}
 		if !ok {
 			out[i] = errForbidden
@@ -173,10 +177,10 @@ func (z *Authorizer) Accounts(ctx context.Context, a Action, ids []uuid.UUID) ([
 	return out, nil
 }
 
-// batchFacts reads, for many accounts at once, what allowed reads one account at a time: the
-// tenant's live consent scopes and the holder's representations.
+// batchFacts reads, for many accounts at once, the facts the rule judges on: the scopes of the
+// tenant's live consents, and which accounts the holder holds or represents.
 func (z *Authorizer) batchFacts(ctx context.Context, c *Caller, ids []uuid.UUID) (map[uuid.UUID][]string, map[uuid.UUID]bool, error) {
-	granted, represented := map[uuid.UUID][]string{}, map[uuid.UUID]bool{}
+	granted, held := map[uuid.UUID][]string{}, map[uuid.UUID]bool{}
 	db := z.db.WithContext(ctx)
 	switch c.Kind {
 	case KindTenant:
@@ -184,8 +188,9 @@ func (z *Authorizer) batchFacts(ctx context.Context, c *Caller, ids []uuid.UUID)
 			AccountID uuid.UUID
 			Scope     string
 		}
-		if err := db.Raw(`SELECT DISTINCT account_id, unnest(scopes) AS scope FROM consents
-			WHERE tenant_id = ? AND account_id IN ? AND status = 'AUTHORISED' AND expires_at > ?`, c.Tenant.ID, ids, z.now()).Scan(&rows).Error; err != nil {
+		q := db.Table("consents").Select("DISTINCT account_id, unnest(scopes) AS scope").
+			Where("tenant_id = ? AND account_id IN ?", c.Tenant.ID, ids)
+		if err := LiveConsent(q, z.now(), "").Scan(&rows).Error; err != nil {
 			return nil, nil, err
 		}
 		for _, r := range rows {
@@ -193,18 +198,18 @@ func (z *Authorizer) batchFacts(ctx context.Context, c *Caller, ids []uuid.UUID)
 		}
 	case KindHolder:
 		var rows []uuid.UUID
-		if err := db.Raw(`SELECT account_id FROM account_representatives WHERE document = ? AND account_id IN ?`, c.Document, ids).Scan(&rows).Error; err != nil {
+		if err := HeldBy(db, c.Document).Where("id IN ?", ids).Pluck("id", &rows).Error; err != nil {
 			return nil, nil, err
 		}
 		for _, id := range rows {
-			represented[id] = true
+			held[id] = true
 		}
 	}
-	return granted, represented, nil
+	return granted, held, nil
 }
 
-// allowedWith is allowed's rule on facts already read.
-func (z *Authorizer) allowedWith(c *Caller, a Action, acc *models.Account, granted []string, represents bool) bool {
+// allowedWith is the rule itself, on facts already read.
+func (z *Authorizer) allowedWith(c *Caller, a Action, acc *models.Account, granted []string, held bool) bool {
 	switch c.Kind {
 	case KindOperator:
 		return slices.Contains(readOnly, a) || a == ActionSandboxDeposit
@@ -212,7 +217,7 @@ func (z *Authorizer) allowedWith(c *Caller, a Action, acc *models.Account, grant
 		if !slices.Contains(readOnly, a) && a != ActionApprovePayment && a != ActionCancelPayment {
 			return false
 		}
-		return acc.Document == c.Document || represents
+		return held
 	case KindTenant:
 		scope, known := tenantScope[a]
 		if !known || !c.HasScope(scope) {
@@ -224,34 +229,6 @@ func (z *Authorizer) allowedWith(c *Caller, a Action, acc *models.Account, grant
 		return slices.Contains(granted, scope)
 	}
 	return false
-}
-
-func (z *Authorizer) allowed(ctx context.Context, c *Caller, a Action, acc *models.Account) (bool, error) {
-	granted, represented, err := z.batchFacts(ctx, c, []uuid.UUID{acc.ID})
-	if err != nil {
-		return false, err
-	}
-	return z.allowedWith(c, a, acc, granted[acc.ID], represented[acc.ID]), nil
-}
-
-// AccountVisibility returns which accounts the caller may list. Errors: UNAUTHENTICATED,
-// FORBIDDEN for a tenant without accounts:read.
-func (z *Authorizer) AccountVisibility(ctx context.Context) (accounts.Visibility, error) {
-	c, err := z.Caller(ctx)
-	if err != nil {
-		return accounts.Visibility{}, err
-	}
-	switch c.Kind {
-	case KindOperator:
-		return accounts.Visibility{All: true}, nil
-	case KindHolder:
-		return accounts.Visibility{Document: c.Document}, nil
-	case KindTenant:
-		if c.HasScope(ScopeAccountsRead) {
-			return accounts.Visibility{OwnerTenantID: &c.Tenant.ID, ConsentScope: ScopeAccountsRead, Now: z.now()}, nil
-		}
-	}
-	return accounts.Visibility{}, errForbidden
 }
 
 // Tenant authorizes reading a tenant: itself, or any by an operator. Errors: UNAUTHENTICATED, FORBIDDEN.
@@ -274,15 +251,4 @@ func (z *Authorizer) Tenant(ctx context.Context, tenantID uuid.UUID) (*models.Te
 		}
 	}
 	return nil, errForbidden
-}
-
-// Owns reports whether the tenant caller owns the account (Treasury): its cash-out needs no
-// holder approval. Anything else (a consent, a holder, an operator) is not ownership.
-func (z *Authorizer) Owns(ctx context.Context, c *Caller, accountID uuid.UUID) (bool, error) {
-	if c.Kind != KindTenant {
-		return false, nil
-	}
-	var n int64
-	err := z.db.WithContext(ctx).Table("accounts").Where("id = ? AND owner_tenant_id = ?", accountID, c.Tenant.ID).Count(&n).Error
-	return n > 0, err
 }

@@ -1,6 +1,12 @@
 // Package auth decides who is calling and what they may do. Authentication verifies every bearer
 // token with go-oidc against the issuer's discovery document and JWKS and turns it into a Caller
 // (tenant, holder or operator). The Authorizer is the one place that answers "may this caller do
-// this on this account?"; every resolver asks it, and its refusals never reveal whether the
-// object exists.
+// this?" for accounts, payments, consents and lists: the resolvers ask it, and so do the holder
+// pages, which pass the logged-in holder as the caller. Its refusals never reveal whether the
+// object exists (refusal.go).
+//
+// Each rule is stated once, as a gorm query builder that the authorizer judges with and the
+// listing queries of other packages reuse: who holds or represents an account (holder_rule.go)
+// and which consents are live (live_consent.go). auth imports no domain package; domain packages
+// take its answers (a Visibility scope, a Grant) and carry them out.
 package auth

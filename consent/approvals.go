@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/banking/receipts"
 	"github.com/ponte-bff/ponte/globalid"
@@ -14,10 +15,11 @@ import (
 	"github.com/ponte-bff/ponte/money"
 )
 
-// Approvals is what the approval page needs from the payments domain (*payments.Service).
+// Approvals is what the approval page needs from the payments domain (*payments.Service). The
+// page asks the authorizer first; payments only carries the decision out.
 type Approvals interface {
-	PendingForHolder(ctx context.Context, document string) ([]models.Payment, []models.Account, error)
-	DecideForHolder(ctx context.Context, by, document string, approve, reject []uuid.UUID) error
+	Pending(ctx context.Context, accountIDs []uuid.UUID) ([]models.Payment, error)
+	Decide(ctx context.Context, by string, approve, reject []uuid.UUID, reason *string) ([]*models.Payment, error)
 }
 
 // approvalRow is one pending payment as the page shows it.
@@ -49,14 +51,10 @@ func (p *Pages) renderApprovals(w http.ResponseWriter, r *http.Request, notice s
 		p.fail(w, r, errBadSession)
 		return
 	}
-	pending, accs, err := p.approvals.PendingForHolder(r.Context(), *sess.HolderDocument)
+	pending, byID, err := p.pendingFor(r.Context(), sess)
 	if err != nil {
 		p.fail(w, r, err)
 		return
-	}
-	byID := map[uuid.UUID]models.Account{}
-	for _, a := range accs {
-		byID[a.ID] = a
 	}
 	data := struct {
 		Title, Session, CSRF, Notice string
@@ -66,6 +64,27 @@ func (p *Pages) renderApprovals(w http.ResponseWriter, r *http.Request, notice s
 		data.Rows = append(data.Rows, rowOf(&pending[i], byID))
 	}
 	p.render(w, http.StatusOK, "approvals.html", data)
+}
+
+// pendingFor returns the payments awaiting the session holder's decision, on every account the
+// authorizer lets them see (those they hold or represent), with those accounts by id.
+func (p *Pages) pendingFor(ctx context.Context, sess *models.HolderSession) ([]models.Payment, map[uuid.UUID]models.Account, error) {
+	visible, err := p.authz.AccountVisibility(asHolder(ctx, sess))
+	if err != nil {
+		return nil, nil, err
+	}
+	accs, err := accounts.FindVisible(p.svc.db.WithContext(ctx), visible)
+	if err != nil {
+		return nil, nil, err
+	}
+	byID := make(map[uuid.UUID]models.Account, len(accs))
+	ids := make([]uuid.UUID, 0, len(accs))
+	for _, a := range accs {
+		byID[a.ID] = a
+		ids = append(ids, a.ID)
+	}
+	pending, err := p.approvals.Pending(ctx, ids)
+	return pending, byID, err
 }
 
 func rowOf(pay *models.Payment, accounts map[uuid.UUID]models.Account) approvalRow {
@@ -129,10 +148,21 @@ func (p *Pages) decideApprovals(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, pageErr(400, "Escolha inválida · Invalid choice", "Escolha aprovar ou recusar. · Choose approve or reject.", nil))
 		return
 	}
-	if err := p.approvals.DecideForHolder(r.Context(), "holder:"+*sess.HolderSubject, *sess.HolderDocument, approve, reject); err != nil {
+	if err := p.decidePayments(r.Context(), sess, approve, reject); err != nil {
 		p.log.InfoContext(r.Context(), "approval refused", "err", err)
 		p.renderApprovals(w, r, "Nada foi alterado: algum pagamento não está mais aguardando aprovação. · Nothing was changed: a payment no longer awaits approval.")
 		return
 	}
 	p.renderApprovals(w, r, notice)
+}
+
+// decidePayments asks the authorizer whether the session's holder may decide every payment, as
+// the GraphQL mutations do, and only then has payments carry the decision out, all or none.
+func (p *Pages) decidePayments(ctx context.Context, sess *models.HolderSession, approve, reject []uuid.UUID) error {
+	c, err := p.authz.DecidePayments(asHolder(ctx, sess), append(append([]uuid.UUID{}, approve...), reject...))
+	if err != nil {
+		return err
+	}
+	_, err = p.approvals.Decide(ctx, c.Actor(), approve, reject, nil)
+	return err
 }

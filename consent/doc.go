@@ -7,6 +7,7 @@
 // The same login serves the holder's other pages: "my consents" (revoke) and the approval page,
 // where the holder approves or rejects the cash-out tenants created on their accounts.
 //
-// It decides nothing about who may call the GraphQL API (package auth does, reading the grants
-// this package keeps), and it never imports graph/ or resolvers/.
+// It decides nothing about who may see or do what: the GraphQL API and these pages alike ask
+// package auth, which reads the grants this package keeps; the pages pass it the logged-in holder
+// as the caller. It never imports graph/ or resolvers/.
 package consent

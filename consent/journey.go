@@ -12,7 +12,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
-	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/models"
 )
@@ -199,7 +199,7 @@ func (s *Service) Callback(ctx context.Context, login *Login, cookie string, q u
 // candidates are the approved accounts the holder (by verified document) may grant for c.
 func candidates(tx *gorm.DB, c *models.Consent, holderDoc string) ([]models.Account, error) {
 	q := tx.Preload("BankAccount").Where("status = 'APPROVED'").
-		Where("id IN (?)", accounts.HeldBy(tx.Session(&gorm.Session{NewDB: true}), holderDoc))
+		Where("id IN (?)", auth.HeldBy(tx.Session(&gorm.Session{NewDB: true}), holderDoc))
 	switch {
 	case c.AccountID != nil:
 		q = q.Where("id = ?", *c.AccountID)

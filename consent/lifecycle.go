@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
+	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/models"
 )
@@ -51,9 +53,10 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	n := 0
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var due []models.Consent
-		err := tx.Raw(`SELECT * FROM consents
-			WHERE (status = 'AWAITING_AUTHORISATION' AND link_expires_at <= ?) OR (status = 'AUTHORISED' AND expires_at <= ?)
-			ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED`, now, now).Scan(&due).Error
+		unusedLinks := tx.Session(&gorm.Session{NewDB: true}).Where("status = ? AND link_expires_at <= ?", StatusAwaiting, now)
+		lapsedGrants := auth.LapsedConsent(tx.Session(&gorm.Session{NewDB: true}), now)
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).Where(unusedLinks).Or(lapsedGrants).
+			Order("id").Limit(500).Find(&due).Error
 		if err != nil {
 			return err
 		}

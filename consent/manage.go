@@ -8,7 +8,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
-	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/models"
 )
 
@@ -17,7 +17,6 @@ type page struct {
 	Session    *models.HolderSession
 	Consent    *models.Consent
 	Candidates []models.Account
-	Grants     []models.Consent // "my consents"
 }
 
 // loggedIn loads a session this browser owns, logged in and unexpired.
@@ -63,39 +62,10 @@ func (s *Service) decisionPage(ctx context.Context, sessionID uuid.UUID, cookie 
 	return &page{Session: sess, Consent: &c, Candidates: cands}, nil
 }
 
-// managePage loads the holder's live grants.
-func (s *Service) managePage(ctx context.Context, sessionID uuid.UUID, cookie string) (*page, error) {
-	sess, err := s.loggedIn(ctx, sessionID, cookie)
-	if err != nil {
-		return nil, err
-	}
-	if sess.Purpose != "manage" {
-		return nil, errBadSession
-	}
+// liveGrants returns the live grants visible lets the holder see, oldest first, with their
+// tenants and accounts: the "my consents" page.
+func (s *Service) liveGrants(ctx context.Context, visible func(*gorm.DB) *gorm.DB) ([]models.Consent, error) {
 	var grants []models.Consent
-	doc := *sess.HolderDocument
-	err = s.db.WithContext(ctx).Preload("Tenant").Preload("Account.BankAccount").
-		Where("status = ? AND expires_at > ?", StatusAuthorised, s.now()).
-		Where("account_id IN (?)", accounts.HeldBy(s.db.WithContext(ctx), doc)).
-		Order("created_at").Find(&grants).Error
-	return &page{Session: sess, Grants: grants}, err
-}
-
-// RevokeByHolder revokes one of the holder's grants from the "my consents" page.
-func (s *Service) revokeByHolder(ctx context.Context, sessionID uuid.UUID, cookie, csrf string, consentID uuid.UUID) error {
-	p, err := s.managePage(ctx, sessionID, cookie)
-	if err != nil {
-		return err
-	}
-	if err := checkForm(p.Session, cookie, csrf, s.now()); err != nil {
-		return err
-	}
-	for _, g := range p.Grants {
-		if g.ID == consentID {
-			reason := "revoked by the holder"
-			_, err := s.Revoke(ctx, consentID, "holder:"+*p.Session.HolderSubject, &reason)
-			return err
-		}
-	}
-	return errBadLink
+	q := visible(s.db.WithContext(ctx).Preload("Tenant").Preload("Account.BankAccount"))
+	return grants, auth.LiveConsent(q, s.now(), "").Order("created_at").Find(&grants).Error
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/internal/saopaulo"
 	"github.com/ponte-bff/ponte/models"
 )
@@ -26,6 +27,7 @@ var pages = template.Must(template.ParseFS(templateFS, "templates/*.html"))
 type Pages struct {
 	svc       *Service
 	login     *Login
+	authz     *auth.Authorizer // what the logged-in holder may see and decide
 	log       *slog.Logger
 	approvals Approvals // nil: no approval page
 	// cookie is "__Host-ponte_holder" over https; browsers and HTTP clients refuse Secure cookies
@@ -34,9 +36,10 @@ type Pages struct {
 	secure bool
 }
 
-// NewPages returns the holder pages of svc.
-func NewPages(svc *Service, login *Login, log *slog.Logger) *Pages {
-	p := &Pages{svc: svc, login: login, log: log, cookie: "ponte_holder"}
+// NewPages returns the holder pages of svc. authz judges the logged-in holder as it judges the
+// GraphQL API's callers.
+func NewPages(svc *Service, login *Login, authz *auth.Authorizer, log *slog.Logger) *Pages {
+	p := &Pages{svc: svc, login: login, authz: authz, log: log, cookie: "ponte_holder"}
 	if strings.HasPrefix(svc.cfg.PublicURL, "https://") {
 		p.cookie, p.secure = "__Host-ponte_holder", true
 	}
@@ -146,7 +149,7 @@ func (p *Pages) mine(w http.ResponseWriter, r *http.Request) {
 		p.logIn(w, r, "manage")
 		return
 	}
-	pg, err := p.svc.managePage(r.Context(), id, p.readCookie(r))
+	sess, grants, err := p.myGrants(r.Context(), id, p.readCookie(r))
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -155,8 +158,8 @@ func (p *Pages) mine(w http.ResponseWriter, r *http.Request) {
 	data := struct {
 		Title, Session, CSRF string
 		Grants               []grant
-	}{Title: "Meus consentimentos", Session: pg.Session.ID.String(), CSRF: *pg.Session.CSRFToken}
-	for _, g := range pg.Grants {
+	}{Title: "Meus consentimentos", Session: sess.ID.String(), CSRF: *sess.CSRFToken}
+	for _, g := range grants {
 		data.Grants = append(data.Grants, grant{ID: g.ID.String(), Tenant: g.Tenant.Name, Account: accountLabel(g.Account),
 			Scopes: strings.Join(g.Scopes, ", "), Until: g.ExpiresAt.Format("02/01/2006")})
 	}
@@ -181,7 +184,7 @@ func (p *Pages) revoke(w http.ResponseWriter, r *http.Request) {
 	}
 	id, _ := uuid.Parse(r.PostFormValue("session"))
 	consentID, _ := uuid.Parse(r.PostFormValue("consentId"))
-	if err := p.svc.revokeByHolder(r.Context(), id, p.readCookie(r), r.PostFormValue("csrf_token"), consentID); err != nil {
+	if err := p.revokeByHolder(r.Context(), id, p.readCookie(r), r.PostFormValue("csrf_token"), consentID); err != nil {
 		p.fail(w, r, err)
 		return
 	}

@@ -9,7 +9,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
-	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/paging"
 )
@@ -24,11 +23,12 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (*models.Consent, error
 	return &c, err
 }
 
-// Filter says which consents a list shows; the authorizer fills it from the caller.
+// Filter says which consents a list shows.
 type Filter struct {
-	TenantID       *uuid.UUID // a tenant's consents
-	HolderDocument string     // consents on accounts a holder may act for
-	Statuses       []Status
+	// Visible narrows the list to what the caller may see; the authorizer builds it
+	// (auth.Authorizer.ConsentVisibility). nil shows nothing.
+	Visible  func(*gorm.DB) *gorm.DB
+	Statuses []Status
 }
 
 // ConsentPage is one page of consents, oldest first.
@@ -41,14 +41,10 @@ type ConsentPage struct {
 // List returns the consents f allows.
 func (s *Service) List(ctx context.Context, f Filter, p paging.Page) (*ConsentPage, error) {
 	scope := func(q *gorm.DB) *gorm.DB {
-		switch {
-		case f.TenantID != nil:
-			q = q.Where("tenant_id = ?", *f.TenantID)
-		case f.HolderDocument != "":
-			q = q.Where("account_id IN (?)", accounts.HeldBy(q.Session(&gorm.Session{NewDB: true}), f.HolderDocument))
-		default:
-			q = q.Where("false")
+		if f.Visible == nil {
+			return q.Where("false")
 		}
+		q = f.Visible(q)
 		if len(f.Statuses) > 0 {
 			q = q.Where("status IN ?", f.Statuses)
 		}

@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/brazil"
 	"github.com/ponte-bff/ponte/models"
 )
@@ -152,8 +153,8 @@ func approvedAccount(tx *gorm.DB, id uuid.UUID) error {
 // coveringGrant finds the tenant's live grant on account that already has every scope.
 func coveringGrant(tx *gorm.DB, tenantID, accountID uuid.UUID, scopes []string, now time.Time) (*models.Consent, error) {
 	var grants []models.Consent
-	if err := tx.Where("tenant_id = ? AND account_id = ? AND status = ? AND expires_at > ?", tenantID, accountID, StatusAuthorised, now).
-		Order("created_at DESC").Find(&grants).Error; err != nil {
+	q := auth.LiveConsent(tx.Where("tenant_id = ? AND account_id = ?", tenantID, accountID), now, "")
+	if err := q.Order("created_at DESC").Find(&grants).Error; err != nil {
 		return nil, err
 	}
 	for i := range grants {

@@ -88,19 +88,11 @@ func (r *mutationResolver) RevokeConsent(ctx context.Context, input model.Revoke
 
 // Consents is the resolver for the consents field.
 func (r *queryResolver) Consents(ctx context.Context, first *int, after *string, status []model.ConsentStatus) (*model.ConsentConnection, error) {
-	c, err := r.Authz.Caller(ctx)
+	visible, err := r.Authz.ConsentVisibility(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var f consent.Filter
-	switch c.Kind {
-	case auth.KindTenant:
-		f.TenantID = &c.Tenant.ID
-	case auth.KindHolder:
-		f.HolderDocument = c.Document
-	default:
-		return nil, apperr.E(apperr.Forbidden, "you are not allowed to do this")
-	}
+	f := consent.Filter{Visible: visible}
 	for _, s := range status {
 		f.Statuses = append(f.Statuses, consent.Status(s))
 	}

@@ -54,8 +54,8 @@ func (r *accountResolver) Payments(ctx context.Context, obj *model.Account, firs
 
 // CreateInternalTransfer is the resolver for the createInternalTransfer field.
 func (r *mutationResolver) CreateInternalTransfer(ctx context.Context, input model.CreateInternalTransferInput) (*model.CreatePaymentPayload, error) {
-	return r.createPayment(ctx, input.AccountID, func(o payments.Origin, c payments.Common) (*models.Payment, error) {
-		return r.PaymentService.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: c, TargetAccountCode: input.TargetAccountCode})
+	return r.createPayment(ctx, input.AccountID, func(g auth.Grant, c payments.Common) (*models.Payment, error) {
+		return r.PaymentService.CreateInternalTransfer(ctx, g, payments.InternalTransferInput{Common: c, TargetAccountCode: input.TargetAccountCode})
 	}, paymentCommon(input.Amount, input.Description, input.ScheduledFor, input.IdempotencyKey))
 }
 
@@ -71,8 +71,8 @@ func (r *mutationResolver) CreateTedTransfer(ctx context.Context, input model.Cr
 	if t.AccountType != nil {
 		target.AccountType = string(*t.AccountType)
 	}
-	return r.createPayment(ctx, input.AccountID, func(o payments.Origin, c payments.Common) (*models.Payment, error) {
-		return r.PaymentService.CreateTED(ctx, o, payments.TEDInput{Common: c, Target: target})
+	return r.createPayment(ctx, input.AccountID, func(g auth.Grant, c payments.Common) (*models.Payment, error) {
+		return r.PaymentService.CreateTED(ctx, g, payments.TEDInput{Common: c, Target: target})
 	}, paymentCommon(input.Amount, input.Description, input.ScheduledFor, input.IdempotencyKey))
 }
 
@@ -82,8 +82,8 @@ func (r *mutationResolver) PayBarcode(ctx context.Context, input model.PayBarcod
 	if input.Amount != nil {
 		amount = *input.Amount
 	}
-	return r.createPayment(ctx, input.AccountID, func(o payments.Origin, c payments.Common) (*models.Payment, error) {
-		return r.PaymentService.PayBarcode(ctx, o, payments.BarcodeInput{Common: c, Code: input.Code, Amount: input.Amount})
+	return r.createPayment(ctx, input.AccountID, func(g auth.Grant, c payments.Common) (*models.Payment, error) {
+		return r.PaymentService.PayBarcode(ctx, g, payments.BarcodeInput{Common: c, Code: input.Code, Amount: input.Amount})
 	}, paymentCommon(amount, nil, input.ScheduledFor, input.IdempotencyKey))
 }
 

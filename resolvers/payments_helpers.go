@@ -20,24 +20,20 @@ func paymentCommon(amount money.Cents, description *string, scheduledFor *time.T
 	return payments.Common{Amount: amount, Description: description, ScheduledFor: dateIn(scheduledFor), IdempotencyKey: key}
 }
 
-// createPayment authorizes a cash-out on accountID and creates it with create: on the tenant's
-// own account it needs no approval; through a consent (payments:initiate) it waits for the holder.
-func (r *Resolver) createPayment(ctx context.Context, accountID string, create func(payments.Origin, payments.Common) (*models.Payment, error), c payments.Common) (*model.CreatePaymentPayload, error) {
+// createPayment authorizes a cash-out on accountID and creates it with create, passing the
+// authorizer's grant: payments decides from it whether the holder must approve.
+func (r *Resolver) createPayment(ctx context.Context, accountID string, create func(auth.Grant, payments.Common) (*models.Payment, error), c payments.Common) (*model.CreatePaymentPayload, error) {
 	id, ok := globalid.DecodeAs(accountID, globalid.Account)
 	if !ok {
 		ue, _ := userErrors(apperr.Field(apperr.Invalid, []string{"accountId"}, "%q is not an Account ID", accountID), "input")
 		return &model.CreatePaymentPayload{UserErrors: ue}, nil
 	}
-	caller, err := r.Authz.Account(ctx, auth.ActionInitiatePayment, id)
-	if err != nil {
-		return nil, err
-	}
-	owns, err := r.Authz.Owns(ctx, caller, id)
+	grant, err := r.Authz.InitiatePayment(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	c.AccountID = id
-	p, err := create(payments.Origin{TenantID: &caller.Tenant.ID, Actor: caller.Actor(), NeedsApproval: !owns}, c)
+	p, err := create(grant, c)
 	if err != nil {
 		ue, err := userErrors(err, "input")
 		return &model.CreatePaymentPayload{UserErrors: ue}, err
@@ -52,36 +48,34 @@ func (r *Resolver) paymentFor(ctx context.Context, id string, action auth.Action
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.PaymentService.Get(ctx, key)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, r.refuse(ctx)
-	}
-	if err != nil {
+	if _, err := r.Authz.Payment(ctx, action, key); err != nil {
 		return nil, err
 	}
-	if _, err := r.Authz.Account(ctx, action, p.AccountID); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return r.PaymentService.Get(ctx, key)
 }
 
-// decidePayments is approvePayments and rejectPayments: the holder of every payment's account
-// decides, all or none. Tenants and operators are FORBIDDEN.
+// decidePayments is approvePayments and rejectPayments: the authorizer allows the holder of
+// every payment's account, all or none (tenants and operators are FORBIDDEN), and payments
+// carries the decision out.
 func (r *Resolver) decidePayments(ctx context.Context, input model.DecidePaymentsInput, approve bool) (*model.DecidePaymentsPayload, error) {
-	c, err := r.Authz.Caller(ctx)
+	ids := make([]uuid.UUID, 0, len(input.PaymentIds))
+	var badID error
+	for i, gid := range input.PaymentIds {
+		key, err := decodeID(gid, globalid.Payment, "input", "paymentIds", fmt.Sprint(i))
+		if err != nil {
+			badID = err
+			break
+		}
+		ids = append(ids, key)
+	}
+	// The ids before a malformed one are judged first, so a caller who may not decide them
+	// learns nothing more from a malformed id than from a valid one.
+	c, err := r.Authz.DecidePayments(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	if c.Kind != auth.KindHolder {
-		return nil, apperr.E(apperr.Forbidden, "only the account's holder approves or rejects payments")
-	}
-	ids := make([]uuid.UUID, len(input.PaymentIds))
-	for i, gid := range input.PaymentIds {
-		p, err := r.paymentFor(ctx, gid, auth.ActionApprovePayment, "input", "paymentIds", fmt.Sprint(i))
-		if err != nil {
-			return nil, err
-		}
-		ids[i] = p.ID
+	if badID != nil {
+		return nil, badID
 	}
 	var decided []*models.Payment
 	if approve {

@@ -26,11 +26,8 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		return r.Query().Account(ctx, id)
 	case globalid.BankAccount:
 		ba, err := r.AccountService.GetBankAccount(ctx, key)
-		if apperr.CodeOf(err) == apperr.NotFound {
-			return nil, r.refuse(ctx)
-		}
 		if err != nil {
-			return nil, err
+			return nil, r.Authz.Hide(ctx, err)
 		}
 		if _, err := r.Authz.Account(ctx, auth.ActionReadAccount, ba.AccountID); err != nil {
 			return nil, err
@@ -48,19 +45,19 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		if typ == globalid.Webhook {
 			ep, err := r.Webhooks.Endpoint(ctx, c.Tenant.ID, key)
 			if err != nil {
-				return nil, notFoundIsForbidden(ctx, r.Resolver, err)
+				return nil, r.Authz.Hide(ctx, err)
 			}
 			return endpointOut(ep), nil
 		}
 		d, err := r.Webhooks.Delivery(ctx, c.Tenant.ID, key)
 		if err != nil {
-			return nil, notFoundIsForbidden(ctx, r.Resolver, err)
+			return nil, r.Authz.Hide(ctx, err)
 		}
 		return deliveryOut(d), nil
 	case globalid.Entry:
 		e, err := r.Ledger.GetEntry(ctx, key)
 		if apperr.CodeOf(err) == apperr.NotFound || (err == nil && e.AccountID == nil) {
-			return nil, r.refuse(ctx)
+			return nil, r.Authz.Refuse(ctx)
 		}
 		if err != nil {
 			return nil, err

@@ -43,10 +43,10 @@ func (r *mutationResolver) DeleteWebhookEndpoint(ctx context.Context, input mode
 	}
 	id, ok := globalid.DecodeAs(input.EndpointID, globalid.Webhook)
 	if !ok {
-		return nil, r.refuse(ctx)
+		return nil, r.Authz.Refuse(ctx)
 	}
 	if err := r.Webhooks.DeleteEndpoint(ctx, c.Tenant.ID, id); err != nil {
-		return nil, webhookErr(ctx, r, err)
+		return nil, r.Authz.Hide(ctx, err)
 	}
 	return &model.DeleteWebhookEndpointPayload{DeletedEndpointID: &input.EndpointID, UserErrors: []*model.UserError{}}, nil
 }
@@ -59,15 +59,15 @@ func (r *mutationResolver) RotateWebhookSecret(ctx context.Context, input model.
 	}
 	id, ok := globalid.DecodeAs(input.EndpointID, globalid.Webhook)
 	if !ok {
-		return nil, r.refuse(ctx)
+		return nil, r.Authz.Refuse(ctx)
 	}
 	secret, err := r.Webhooks.RotateSecret(ctx, c.Tenant.ID, id)
 	if err != nil {
-		return nil, webhookErr(ctx, r, err)
+		return nil, r.Authz.Hide(ctx, err)
 	}
 	ep, err := r.Webhooks.Endpoint(ctx, c.Tenant.ID, id)
 	if err != nil {
-		return nil, webhookErr(ctx, r, err)
+		return nil, r.Authz.Hide(ctx, err)
 	}
 	return &model.RotateWebhookSecretPayload{Endpoint: endpointOut(ep), Secret: &secret, UserErrors: []*model.UserError{}}, nil
 }
@@ -80,7 +80,7 @@ func (r *mutationResolver) RedeliverWebhook(ctx context.Context, input model.Red
 	}
 	id, ok := globalid.DecodeAs(input.DeliveryID, globalid.Delivery)
 	if !ok {
-		return nil, r.refuse(ctx)
+		return nil, r.Authz.Refuse(ctx)
 	}
 	d, err := r.Webhooks.Redeliver(ctx, c.Tenant.ID, id)
 	if err != nil {
@@ -88,7 +88,7 @@ func (r *mutationResolver) RedeliverWebhook(ctx context.Context, input model.Red
 			ue, _ := userErrors(err, "input")
 			return &model.RedeliverWebhookPayload{UserErrors: ue}, nil
 		}
-		return nil, webhookErr(ctx, r, err)
+		return nil, r.Authz.Hide(ctx, err)
 	}
 	return &model.RedeliverWebhookPayload{Delivery: deliveryOut(d), UserErrors: []*model.UserError{}}, nil
 }

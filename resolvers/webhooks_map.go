@@ -1,9 +1,6 @@
 package resolvers
 
 import (
-	"context"
-
-	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/graph/model"
 	"github.com/ponte-bff/ponte/webhooks"
@@ -18,17 +15,4 @@ func deliveryOut(d *webhooks.Delivery) *model.WebhookDelivery {
 	return &model.WebhookDelivery{ID: globalid.Encode(globalid.Delivery, d.ID), WebhookID: d.MessageID(), EventName: d.EventName,
 		Status: model.WebhookDeliveryStatus(d.Status), Attempts: d.Attempts, LastAttemptAt: d.LastAttemptAt, NextAttemptAt: d.NextAttemptAt,
 		LastStatusCode: d.LastStatusCode, LastError: d.LastError, CreatedAt: d.CreatedAt, DeliveryID: d.ID, EndpointID: d.EndpointID}
-}
-
-// webhookErr answers another tenant's (or a missing) endpoint or delivery as FORBIDDEN, like
-// every other object Ponte will not show.
-func webhookErr(ctx context.Context, r *mutationResolver, err error) error {
-	return notFoundIsForbidden(ctx, r.Resolver, err)
-}
-
-func notFoundIsForbidden(ctx context.Context, r *Resolver, err error) error {
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return r.refuse(ctx)
-	}
-	return err
 }

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/internal/testdb"
 	"github.com/ponte-bff/ponte/models"
@@ -225,7 +226,7 @@ func TestListPagesWithoutSkipsOrRepeats(t *testing.T) {
 	var after *string
 	for pages := 0; ; pages++ {
 		p, _ := paging.Parse(ptr(2), after)
-		page, err := svc.List(ctx, accounts.Visibility{OwnerTenantID: &tenant.ID}, p)
+		page, err := svc.List(ctx, auth.TenantAccounts(tenant.ID, auth.ScopeAccountsRead, time.Now()), p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -250,7 +251,7 @@ func TestListPagesWithoutSkipsOrRepeats(t *testing.T) {
 	if len(seen) != 5 {
 		t.Fatalf("saw %d accounts, want 5", len(seen))
 	}
-	if page, _ := svc.List(ctx, accounts.Visibility{}, paging.Page{First: 10}); len(page.Accounts) != 0 {
+	if page, _ := svc.List(ctx, nil, paging.Page{First: 10}); len(page.Accounts) != 0 {
 		t.Fatal("the zero Visibility showed accounts")
 	}
 }

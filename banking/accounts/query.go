@@ -3,7 +3,6 @@ package accounts
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -13,41 +12,9 @@ import (
 	"github.com/ponte-bff/ponte/paging"
 )
 
-// Visibility says which accounts a list may show. The authorizer builds it from the caller; the
-// zero value shows nothing.
-type Visibility struct {
-	All           bool       // operators
-	OwnerTenantID *uuid.UUID // a tenant's own accounts...
-	ConsentScope  string     // ...and those it holds a live consent on with this scope ("" none)
-	Now           time.Time  // the instant consents are judged at
-	Document      string     // a holder's accounts, or the companies the holder represents
-}
-
-func (v Visibility) scope(q *gorm.DB) *gorm.DB {
-	switch {
-	case v.All:
-		return q
-	case v.OwnerTenantID != nil && v.ConsentScope != "":
-		return q.Where(`(owner_tenant_id = ? OR id IN (SELECT account_id FROM consents
-			WHERE tenant_id = ? AND status = 'AUTHORISED' AND expires_at > ? AND ? = ANY (scopes)))`,
-			*v.OwnerTenantID, *v.OwnerTenantID, v.Now, v.ConsentScope)
-	case v.OwnerTenantID != nil:
-		return q.Where("owner_tenant_id = ?", *v.OwnerTenantID)
-	case v.Document != "":
-		return q.Where("id IN (?)", HeldBy(q.Session(&gorm.Session{NewDB: true}), v.Document))
-	default:
-		return q.Where("false")
-	}
-}
-
 // Get returns one account with its payment account and limit plan. Errors: NOT_FOUND.
 func (s *Service) Get(ctx context.Context, id uuid.UUID) (*models.Account, error) {
-	var acc models.Account
-	err := s.db.WithContext(ctx).Preload("BankAccount").Preload("LimitPlan").Where("id = ?", id).Take(&acc).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, apperr.E(apperr.NotFound, "no account with this id")
-	}
-	return &acc, err
+	return Find(s.db.WithContext(ctx), id)
 }
 
 // GetBankAccount returns one payment account. Errors: NOT_FOUND.
@@ -67,14 +34,18 @@ type Page struct {
 	Total    int64
 }
 
-// List returns the accounts v allows, oldest first, after the page's cursor.
-func (s *Service) List(ctx context.Context, v Visibility, p paging.Page) (*Page, error) {
+// List returns the accounts visible lets the caller see, oldest first, after the page's cursor.
+// visible comes from the authorizer (auth.Authorizer.AccountVisibility); nil shows nothing.
+func (s *Service) List(ctx context.Context, visible func(*gorm.DB) *gorm.DB, p paging.Page) (*Page, error) {
+	if visible == nil {
+		visible = func(q *gorm.DB) *gorm.DB { return q.Where("false") }
+	}
 	db := s.db.WithContext(ctx)
 	var total int64
-	if err := v.scope(db.Model(&models.Account{})).Count(&total).Error; err != nil {
+	if err := visible(db.Model(&models.Account{})).Count(&total).Error; err != nil {
 		return nil, err
 	}
-	q := v.scope(db.Preload("BankAccount").Preload("LimitPlan"))
+	q := visible(db.Preload("BankAccount").Preload("LimitPlan"))
 	if p.After != nil {
 		q = q.Where("(created_at, id) > (?, ?)", p.After.At, p.After.ID)
 	}

@@ -14,19 +14,13 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/auth"
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/brazil"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
 )
-
-// Origin is who creates a payment and whether the account's holder must approve it: every
-// cash-out a tenant creates on an account it reaches through consent waits for the holder.
-type Origin struct {
-	TenantID      *uuid.UUID
-	Actor         string // "tenant:<client id>"
-	NeedsApproval bool
-}
 
 // Common are the fields every payment kind takes.
 type Common struct {
@@ -47,7 +41,9 @@ type draft struct {
 
 // create stores a validated draft: idempotently under (tenant, key), CREATED with a pending
 // approval or already APPROVED/SCHEDULED/DELAYED, with its event and, when due, its execution.
-func (s *Service) create(ctx context.Context, o Origin, d draft) (*models.Payment, error) {
+// o is the authorizer's grant: a cash-out on an account the tenant owns needs no approval; one it
+// reaches through consent waits for the holder.
+func (s *Service) create(ctx context.Context, o auth.Grant, d draft) (*models.Payment, error) {
 	now := s.now()
 	plan, err := s.cfg.Calendar.Plan(d.kind, now, d.ScheduledFor)
 	if err != nil {
@@ -63,7 +59,7 @@ func (s *Service) create(ctx context.Context, o Origin, d draft) (*models.Paymen
 		t := d.ScheduledFor.Time()
 		p.ScheduledFor = &t
 	}
-	if o.NeedsApproval {
+	if !o.Owned() {
 		// The holder must decide before the payment's day comes, and within the approval TTL.
 		expires := now.Add(s.cfg.ApprovalTTL)
 		if runAt := s.cfg.Calendar.RunAt(d.kind, plan.Date); plan.Status != StatusApproved && runAt.Before(expires) {
@@ -82,7 +78,7 @@ func (s *Service) create(ctx context.Context, o Origin, d draft) (*models.Paymen
 			}
 			return err
 		}
-		if err := payable(tx, d.AccountID); err != nil {
+		if err := accounts.CheckCanPay(tx, d.AccountID); err != nil {
 			return err
 		}
 		if err := tx.Create(p).Error; err != nil {
@@ -136,22 +132,6 @@ func findByKey(tx *gorm.DB, tenantID *uuid.UUID, key string) (*models.Payment, e
 func sameRequest(p *models.Payment, hash []byte) error {
 	if string(p.RequestHash) != string(hash) {
 		return apperr.Field(apperr.IdempotencyKeyReused, []string{"idempotencyKey"}, "this idempotencyKey was used for a different request")
-	}
-	return nil
-}
-
-// payable checks the debited account may move money.
-func payable(tx *gorm.DB, accountID uuid.UUID) error {
-	var acc models.Account
-	err := tx.Preload("BankAccount").Where("id = ?", accountID).Take(&acc).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return apperr.Field(apperr.NotFound, []string{"accountId"}, "no account with this id")
-	}
-	if err != nil {
-		return err
-	}
-	if acc.Status != "APPROVED" || acc.BankAccount == nil || acc.LimitPlanID == nil {
-		return apperr.Field(apperr.AccountNotApproved, []string{"accountId"}, "the account cannot move money: it is not approved with a limit plan")
 	}
 	return nil
 }

@@ -16,7 +16,7 @@ import (
 
 // Approve records the holder's approval of CREATED payments, all or none: each becomes APPROVED
 // and runs now, or SCHEDULED / DELAYED_TO_NEXT_BUSINESS_DAY for its day. by is "holder:<sub>";
-// the caller has checked that the holder may decide for every payment's account.
+// the authorizer (auth.Authorizer.DecidePayments) has allowed the holder every payment.
 // Errors: one field error per refused payment (NOT_FOUND, INVALID_STATE), at index i of ids.
 func (s *Service) Approve(ctx context.Context, by string, ids []uuid.UUID) ([]*models.Payment, error) {
 	return s.Decide(ctx, by, ids, nil, nil)

@@ -6,9 +6,9 @@ import (
 	"regexp"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/auth"
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/brazil"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
@@ -26,7 +26,7 @@ type InternalTransferInput struct {
 // CreateInternalTransfer creates an internal transfer (instant, any day).
 // Errors: field errors (INVALID, REQUIRED), NOT_FOUND (target), ACCOUNT_NOT_APPROVED,
 // IDEMPOTENCY_KEY_REUSED, OUTSIDE_WINDOW.
-func (s *Service) CreateInternalTransfer(ctx context.Context, o Origin, in InternalTransferInput) (*models.Payment, error) {
+func (s *Service) CreateInternalTransfer(ctx context.Context, o auth.Grant, in InternalTransferInput) (*models.Payment, error) {
 	var errs apperr.List
 	validateCommon(&in.Common, KindInternalTransfer, &errs)
 	code := strings.TrimSpace(strings.ReplaceAll(in.TargetAccountCode, "-", ""))
@@ -34,11 +34,9 @@ func (s *Service) CreateInternalTransfer(ctx context.Context, o Origin, in Inter
 	if code == "" {
 		errs = append(errs, apperr.Field(apperr.Required, []string{"targetAccountCode"}, "targetAccountCode is required"))
 	} else {
-		var acc models.Account
-		err := s.db.WithContext(ctx).Preload("BankAccount").
-			Where("id = (SELECT account_id FROM bank_accounts WHERE account_code = ?)", code).Take(&acc).Error
+		acc, err := accounts.FindByAccountCode(s.db.WithContext(ctx), code)
 		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
+		case apperr.CodeOf(err) == apperr.NotFound:
 			errs = append(errs, apperr.Field(apperr.NotFound, []string{"targetAccountCode"}, "no Ponte account with code %s", code))
 		case err != nil:
 			return nil, err
@@ -82,7 +80,7 @@ var (
 // CreateTED creates a TED to another bank, run on business days inside the TED window.
 // Errors: field errors (INVALID, REQUIRED, INVALID_DOCUMENT), ACCOUNT_NOT_APPROVED,
 // IDEMPOTENCY_KEY_REUSED, OUTSIDE_WINDOW.
-func (s *Service) CreateTED(ctx context.Context, o Origin, in TEDInput) (*models.Payment, error) {
+func (s *Service) CreateTED(ctx context.Context, o auth.Grant, in TEDInput) (*models.Payment, error) {
 	var errs apperr.List
 	validateCommon(&in.Common, KindTED, &errs)
 	t := in.Target
@@ -146,7 +144,7 @@ type BarcodeInput struct {
 // PayBarcode pays a boleto (44-digit barcode or 47-digit line) or arrecadação (44 or 48).
 // Errors: INVALID_BARCODE (with the reason), field errors, ACCOUNT_NOT_APPROVED,
 // IDEMPOTENCY_KEY_REUSED, OUTSIDE_WINDOW.
-func (s *Service) PayBarcode(ctx context.Context, o Origin, in BarcodeInput) (*models.Payment, error) {
+func (s *Service) PayBarcode(ctx context.Context, o auth.Grant, in BarcodeInput) (*models.Payment, error) {
 	b, err := brazil.DecodeBarcode(in.Code, clockDate(s.now()).Time())
 	if err != nil {
 		var be *brazil.BarcodeError

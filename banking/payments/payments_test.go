@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
@@ -123,7 +124,7 @@ var ted = payments.TEDTarget{BankCode: "341", BranchCode: "1234", AccountCode: "
 func TestTreasuryPaymentsRunWithoutApproval(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	o := payments.Origin{Actor: "tenant:erp"}
+	o := auth.Grant{Actor: "tenant:erp", Basis: auth.ByOwnership}
 	it, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 10_000, IdempotencyKey: "k1"}, TargetAccountCode: e.toCode})
 	if err != nil || payments.Status(it.Status) != payments.StatusApproved {
 		t.Fatalf("%+v %v", it, err)
@@ -155,7 +156,7 @@ func TestTreasuryPaymentsRunWithoutApproval(t *testing.T) {
 func TestApprovalFlow(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	o := payments.Origin{Actor: "tenant:erp", NeedsApproval: true}
+	o := auth.Grant{Actor: "tenant:erp", Basis: auth.ByConsent}
 	mk := func(key string, amount money.Cents) uuid.UUID {
 		p, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: amount, IdempotencyKey: key}, TargetAccountCode: e.toCode})
 		if err != nil || payments.Status(p.Status) != payments.StatusCreated || *p.ApprovalStatus != "PENDING" {
@@ -207,7 +208,7 @@ func TestApprovalFlow(t *testing.T) {
 func TestSchedulesAndFailures(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	o := payments.Origin{Actor: "tenant:erp"}
+	o := auth.Grant{Actor: "tenant:erp", Basis: auth.ByOwnership}
 	e.now = at(2026, 11, 27, 18, 0) // Friday evening
 	p, err := e.svc.CreateTED(ctx, o, payments.TEDInput{Common: payments.Common{AccountID: e.from, Amount: 1_000, IdempotencyKey: "fri"}, Target: ted})
 	if err != nil || payments.Status(p.Status) != payments.StatusDelayed || brazil.DateOf(p.RunOn) != brazil.NewDate(2026, 11, 30) {
@@ -261,7 +262,7 @@ func TestSchedulesAndFailures(t *testing.T) {
 func TestValidation(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	o := payments.Origin{Actor: "tenant:erp"}
+	o := auth.Grant{Actor: "tenant:erp", Basis: auth.ByOwnership}
 	stone := ted
 	stone.BankCode = "197"
 	cases := map[string]struct {
@@ -304,7 +305,7 @@ func TestValidation(t *testing.T) {
 func TestRailReturnsAreRefunded(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	o := payments.Origin{Actor: "tenant:erp"}
+	o := auth.Grant{Actor: "tenant:erp", Basis: auth.ByOwnership}
 	returned, err := e.svc.CreateTED(ctx, o, payments.TEDInput{Common: payments.Common{AccountID: e.from, Amount: 1_013, IdempotencyKey: "ret"}, Target: ted})
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,20 @@ func (s *Service) GetMany(ctx context.Context, ids []uuid.UUID) ([]models.Paymen
 	return ps, s.db.WithContext(ctx).Where("id IN ?", ids).Find(&ps).Error
 }
 
+// AccountsOf maps each existing payment of ids to the account it is on; missing ones are left
+// out. The authorizer judges payments by their accounts through it (auth.PaymentAccounts).
+func (s *Service) AccountsOf(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]uuid.UUID, error) {
+	var rows []struct{ ID, AccountID uuid.UUID }
+	if err := s.db.WithContext(ctx).Model(&models.Payment{}).Select("id", "account_id").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]uuid.UUID, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.AccountID
+	}
+	return out, nil
+}
+
 // Page is one page of an account's payments, newest first.
 type Page struct {
 	Payments []*models.Payment
@@ -57,13 +71,14 @@ func (s *Service) List(ctx context.Context, accountID uuid.UUID, statuses []Stat
 // CursorOf is the keyset cursor just after p.
 func CursorOf(p *models.Payment) paging.Cursor { return paging.Cursor{At: p.CreatedAt, ID: p.ID} }
 
-// Pending returns the payments waiting for the holder's approval on the given accounts.
+// Pending returns the payments waiting for the holder's approval on the given accounts, oldest
+// first.
 func (s *Service) Pending(ctx context.Context, accountIDs []uuid.UUID) ([]models.Payment, error) {
 	var ps []models.Payment
 	if len(accountIDs) == 0 {
 		return ps, nil
 	}
 	err := s.db.WithContext(ctx).Where("account_id IN ? AND status = ? AND approval_expires_at > ?", accountIDs, StatusCreated, s.now()).
-		Order("created_at").Find(&ps).Error
+		Order("created_at, id").Find(&ps).Error
 	return ps, err
 }

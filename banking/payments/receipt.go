@@ -6,9 +6,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/banking/receipts"
 	"github.com/ponte-bff/ponte/brazil"
-	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
 )
 
@@ -22,8 +22,8 @@ func (s *Service) Receipt(ctx context.Context, id uuid.UUID, key []byte) (*recei
 	if Status(p.Status) != StatusFinished || p.LedgerTransactionID == nil || p.FinishedAt == nil {
 		return nil, apperr.E(apperr.InvalidState, "a receipt exists once the payment is FINISHED; it is %s", p.Status)
 	}
-	var acc models.Account
-	if err := s.db.WithContext(ctx).Preload("BankAccount").Where("id = ?", p.AccountID).Take(&acc).Error; err != nil {
+	acc, err := accounts.Find(s.db.WithContext(ctx), p.AccountID)
+	if err != nil {
 		return nil, err
 	}
 	t := TargetOf(p.Target)

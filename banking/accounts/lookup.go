@@ -1,0 +1,65 @@
+package accounts
+
+import (
+	"errors"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/models"
+)
+
+// These lookups are how other packages read the accounts this package owns, instead of reading
+// its tables themselves. They take a *gorm.DB rather than a context because callers (payments)
+// use them inside their own transactions, and must see the accounts as those transactions do.
+
+// Find returns one account with its payment account and limit plan. Errors: NOT_FOUND.
+func Find(db *gorm.DB, id uuid.UUID) (*models.Account, error) {
+	var acc models.Account
+	err := db.Preload("BankAccount").Preload("LimitPlan").Where("id = ?", id).Take(&acc).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.E(apperr.NotFound, "no account with this id")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &acc, nil
+}
+
+// FindVisible returns the accounts visible narrows to (a scope from the authorizer), with their
+// payment accounts, oldest first.
+func FindVisible(db *gorm.DB, visible func(*gorm.DB) *gorm.DB) ([]models.Account, error) {
+	var accs []models.Account
+	return accs, visible(db.Preload("BankAccount")).Order("created_at, id").Find(&accs).Error
+}
+
+// FindByAccountCode returns the account whose payment account has code (digits with the check
+// digit), with its payment account. Errors: NOT_FOUND.
+func FindByAccountCode(db *gorm.DB, code string) (*models.Account, error) {
+	var acc models.Account
+	err := db.Preload("BankAccount").Where("id = (SELECT account_id FROM bank_accounts WHERE account_code = ?)", code).Take(&acc).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.E(apperr.NotFound, "no account with code %s", code)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &acc, nil
+}
+
+// CheckCanPay reports whether an account may move money out: APPROVED, with a payment account
+// and a limit plan. Errors (field accountId): NOT_FOUND, ACCOUNT_NOT_APPROVED.
+func CheckCanPay(db *gorm.DB, id uuid.UUID) error {
+	acc, err := Find(db, id)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return apperr.Field(apperr.NotFound, []string{"accountId"}, "no account with this id")
+	}
+	if err != nil {
+		return err
+	}
+	if StatusOf(acc) != StatusApproved || acc.BankAccount == nil {
+		return apperr.Field(apperr.AccountNotApproved, []string{"accountId"}, "the account cannot move money: it is not approved with a limit plan")
+	}
+	return nil
+}
