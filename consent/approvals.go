@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/banking/receipts"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/models"
@@ -69,7 +68,7 @@ func (p *Pages) renderApprovals(w http.ResponseWriter, r *http.Request, notice s
 }
 
 func rowOf(pay *models.Payment, accounts map[uuid.UUID]models.Account) approvalRow {
-	t := payments.TargetOf(pay.Target)
+	t := pay.Target
 	row := approvalRow{
 		ID: globalid.Encode(globalid.Payment, pay.ID), Kind: kindText[pay.Kind],
 		Amount: receipts.FormatBRL(money.Cents(pay.AmountCents)), Fee: receipts.FormatBRL(money.Cents(pay.FeeCents)),

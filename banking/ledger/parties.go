@@ -61,7 +61,13 @@ SELECT a.id AS account_id, a.status, a.name, a.document, a.document_type,
 // own: creating a ledger account inside the movement would hold its unique-index lock while
 // waiting for other ledger accounts' locks, a deadlock waiting to happen.
 func (s *Service) loadParties(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*party, error) {
-	db := s.db.WithContext(ctx)
+	return openParties(s.db.WithContext(ctx), ids)
+}
+
+// openParties is loadParties on db, which may be a transaction: PostTx's, where the ledger
+// accounts it creates are created before any ledger account is locked and in id order, so two
+// movements creating the same ones wait in one order and never for each other's row locks.
+func openParties(db *gorm.DB, ids []uuid.UUID) (map[uuid.UUID]*party, error) {
 	parties, err := queryParties(db, ids)
 	if err != nil {
 		return nil, err

@@ -6,9 +6,8 @@ import (
 	"regexp"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/brazil"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
@@ -34,11 +33,9 @@ func (s *Service) CreateInternalTransfer(ctx context.Context, o Origin, in Inter
 	if code == "" {
 		errs = append(errs, apperr.Field(apperr.Required, []string{"targetAccountCode"}, "targetAccountCode is required"))
 	} else {
-		var acc models.Account
-		err := s.db.WithContext(ctx).Preload("BankAccount").
-			Where("id = (SELECT account_id FROM bank_accounts WHERE account_code = ?)", code).Take(&acc).Error
+		acc, err := accounts.ByAccountCode(s.db.WithContext(ctx), code)
 		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
+		case apperr.CodeOf(err) == apperr.NotFound:
 			errs = append(errs, apperr.Field(apperr.NotFound, []string{"targetAccountCode"}, "no Ponte account with code %s", code))
 		case err != nil:
 			return nil, err

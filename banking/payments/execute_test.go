@@ -1,0 +1,170 @@
+package payments_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/banking/ledger"
+	"github.com/ponte-bff/ponte/banking/payments"
+	"github.com/ponte-bff/ponte/brazil"
+)
+
+var allStatuses = []payments.Status{payments.StatusCreated, payments.StatusApproved, payments.StatusScheduled,
+	payments.StatusDelayed, payments.StatusFinished, payments.StatusFailed, payments.StatusRejected,
+	payments.StatusCancelled, payments.StatusExpired, payments.StatusRefunded}
+
+func TestIllegalMovesAreInternalErrorsAndChangeNothing(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	o := payments.Origin{Actor: "tenant:erp"}
+	finished, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 1_000, IdempotencyKey: "fin"}, TargetAccountCode: e.toCode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.run(t)
+	day := brazil.NewDate(2026, 12, 10)
+	scheduled, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 2_000, IdempotencyKey: "sch", ScheduledFor: &day}, TargetAccountCode: e.toCode})
+	if err != nil || payments.Status(scheduled.Status) != payments.StatusScheduled {
+		t.Fatalf("%+v %v", scheduled, err)
+	}
+	for _, id := range []uuid.UUID{finished.ID, scheduled.ID} {
+		before, _ := e.svc.Get(ctx, id)
+		balance, _ := e.led.Balance(ctx, e.from)
+		for _, to := range allStatuses {
+			if payments.CanMove(payments.Status(before.Status), to) {
+				continue
+			}
+			err := e.svc.MoveForTest(ctx, id, to)
+			if apperr.CodeOf(err) != apperr.Internal {
+				t.Errorf("%s → %s: %v, want an internal error", before.Status, to, err)
+			}
+			after, _ := e.svc.Get(ctx, id)
+			if after.Status != before.Status || !after.UpdatedAt.Equal(before.UpdatedAt) {
+				t.Errorf("%s → %s changed the payment: %s, updated %v", before.Status, to, after.Status, after.UpdatedAt)
+			}
+			if b, _ := e.led.Balance(ctx, e.from); b != balance {
+				t.Errorf("%s → %s changed the balances: %+v → %+v", before.Status, to, balance, b)
+			}
+		}
+	}
+	t.Run("FinishedToApproved", func(t *testing.T) {
+		if err := e.svc.MoveForTest(ctx, finished.ID, payments.StatusApproved); apperr.CodeOf(err) != apperr.Internal {
+			t.Fatalf("FINISHED → APPROVED: %v", err)
+		}
+		if e.status(t, finished.ID) != payments.StatusFinished {
+			t.Fatal("the payment moved")
+		}
+	})
+	t.Run("LegalMovesStillGoThrough", func(t *testing.T) {
+		if err := e.svc.MoveForTest(ctx, scheduled.ID, payments.StatusCancelled); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := e.led.Balance(ctx, e.from); e.status(t, scheduled.ID) != payments.StatusCancelled || b.Scheduled != 0 {
+			t.Fatalf("%s, scheduled %s", e.status(t, scheduled.ID), b.Scheduled)
+		}
+	})
+	if r, err := e.led.Verify(ctx); err != nil || !r.OK() {
+		t.Fatalf("ledger: %v %s", err, r.String())
+	}
+}
+
+// failingRunner queues nothing: every call fails, as a broken queue or a crash would.
+type failingRunner struct{ err error }
+
+func (r failingRunner) EnqueueTx(context.Context, *gorm.DB, uuid.UUID, time.Duration) error {
+	return r.err
+}
+func (r failingRunner) SettleTx(context.Context, *gorm.DB, uuid.UUID, time.Duration) error {
+	return r.err
+}
+
+func TestExecutionPostsAndFinishesInOneTransaction(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	o := payments.Origin{Actor: "tenant:erp"}
+	count := func(table string) int64 {
+		var n int64
+		e.db.Table(table).Count(&n)
+		return n
+	}
+
+	t.Run("AFailureAfterThePostingTakesThePostingBack", func(t *testing.T) {
+		p, err := e.svc.CreateTED(ctx, o, payments.TEDInput{Common: payments.Common{AccountID: e.from, Amount: 1_000, IdempotencyKey: "ted"}, Target: ted})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.q.drain()
+		broken := payments.New(e.db, e.led, failingRunner{errors.New("queue is down")}, payments.Config{Rail: payments.SandboxRail{}})
+		broken.SetClock(func() time.Time { return e.now })
+		entries, before := count("ledger_entries"), e.balanceOf(t)
+		if err := broken.Execute(ctx, p.ID); err == nil {
+			t.Fatal("executed although settlement could not be queued")
+		}
+		if e.status(t, p.ID) != payments.StatusApproved || count("ledger_entries") != entries || e.balanceOf(t) != before {
+			t.Fatalf("a failed execution left %s, entries %d → %d", e.status(t, p.ID), entries, count("ledger_entries"))
+		}
+		if err := e.svc.Execute(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if e.status(t, p.ID) != payments.StatusFinished || e.balanceOf(t) != before-1_000-350 {
+			t.Fatalf("%s, balance %d", e.status(t, p.ID), e.balanceOf(t))
+		}
+	})
+
+	t.Run("APostingCommittedByAnEarlierRunIsReplayedNotPaidTwice", func(t *testing.T) {
+		p, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 700, IdempotencyKey: "it"}, TargetAccountCode: e.toCode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.q.drain()
+		// What a two-transaction execution left when it crashed between posting and finishing.
+		desc := "Transferência para " + p.Target.Name
+		earlier, err := e.led.Transfer(ctx, ledger.TransferInput{IdempotencyKey: "payment:" + p.ID.String(), From: e.from, To: e.to,
+			Amount: 700, Description: desc, OperationID: &p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := e.balanceOf(t)
+		if err := e.svc.Execute(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := e.svc.Get(ctx, p.ID)
+		if payments.Status(got.Status) != payments.StatusFinished || got.LedgerTransactionID == nil || *got.LedgerTransactionID != earlier.ID || e.balanceOf(t) != before {
+			t.Fatalf("%s %v, balance %d → %d", got.Status, got.LedgerTransactionID, before, e.balanceOf(t))
+		}
+	})
+
+	t.Run("AFailedPaymentLeavesNoEntryAndConsumesNoLimit", func(t *testing.T) {
+		p, err := e.svc.CreateTED(ctx, o, payments.TEDInput{Common: payments.Common{AccountID: e.from, Amount: 5_000_000, IdempotencyKey: "over"}, Target: ted})
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries, keys := count("ledger_entries"), count("ledger_idempotency_keys")
+		used, _ := e.led.LimitUsage(ctx, e.from)
+		e.run(t)
+		got, _ := e.svc.Get(ctx, p.ID)
+		after, _ := e.led.LimitUsage(ctx, e.from)
+		if payments.Status(got.Status) != payments.StatusFailed || got.FailureReason == nil || *got.FailureReason != "insufficient_balance" ||
+			count("ledger_entries") != entries || count("ledger_idempotency_keys") != keys || after.DailyUsed != used.DailyUsed {
+			t.Fatalf("%s %v, entries %d → %d", got.Status, got.FailureReason, entries, count("ledger_entries"))
+		}
+	})
+	if r, err := e.led.Verify(ctx); err != nil || !r.OK() {
+		t.Fatalf("ledger: %v %s", err, r.String())
+	}
+}
+
+func (e *env) balanceOf(t *testing.T) int64 {
+	t.Helper()
+	b, err := e.led.Balance(context.Background(), e.from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int64(b.Available)
+}
