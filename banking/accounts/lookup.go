@@ -10,13 +10,12 @@ import (
 )
 
 // ByAccountCode returns the account whose payment account has code (digits and check digit, no
-// dash), with the payment account, read on db: another package's transaction or its own
+// dash), with the payment account, in one query on db: another package's transaction or its own
 // connection. Other packages name a Ponte account by its code through it (an internal
 // transfer's target). Errors: NOT_FOUND.
 func ByAccountCode(db *gorm.DB, code string) (*models.Account, error) {
 	var acc models.Account
-	err := db.Preload("BankAccount").
-		Where("id = (SELECT account_id FROM bank_accounts WHERE account_code = ?)", code).Take(&acc).Error
+	err := db.Joins("BankAccount").Where(`"BankAccount".account_code = ?`, code).Take(&acc).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, apperr.E(apperr.NotFound, "no Ponte account with code %s", code)
 	}

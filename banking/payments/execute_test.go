@@ -168,3 +168,33 @@ func (e *env) balanceOf(t *testing.T) int64 {
 	}
 	return int64(b.Available)
 }
+
+// Every move saves the whole payment, target included: the typed target must come back from
+// every read the moves start from (Take, and the raw scan of ExpireDue) as it was stored.
+func TestTheTargetSurvivesEveryMove(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	finished, err := e.svc.CreateTED(ctx, payments.Origin{Actor: "tenant:erp"}, payments.TEDInput{Common: payments.Common{AccountID: e.from, Amount: 1_000, IdempotencyKey: "fin"}, Target: ted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expired, err := e.svc.CreateTED(ctx, payments.Origin{Actor: "tenant:erp", NeedsApproval: true}, payments.TEDInput{Common: payments.Common{AccountID: e.from, Amount: 1_000, IdempotencyKey: "exp"}, Target: ted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.run(t)
+	e.now = e.now.Add(8 * 24 * time.Hour)
+	if n, err := e.svc.ExpireDue(ctx); n != 1 || err != nil {
+		t.Fatalf("%d %v", n, err)
+	}
+	for _, id := range []uuid.UUID{finished.ID, expired.ID} {
+		got, err := e.svc.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := finished.Target
+		if got.Target != want || got.Target.Name != "Fornecedor Ltda" || got.Target.BankName == "" {
+			t.Errorf("%s payment's target %+v, want %+v", got.Status, got.Target, want)
+		}
+	}
+}
