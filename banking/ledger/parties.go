@@ -64,9 +64,10 @@ func (s *Service) loadParties(ctx context.Context, ids []uuid.UUID) (map[uuid.UU
 	return openParties(s.db.WithContext(ctx), ids)
 }
 
-// openParties is loadParties on db, which may be a transaction: PostTx's, where the ledger
-// accounts it creates are created before any ledger account is locked and in id order, so two
-// movements creating the same ones wait in one order and never for each other's row locks.
+// openParties is loadParties on db, which may be a transaction: PostTx's. There the ledger
+// accounts it opens are created before the movement locks any ledger account, in id order, so
+// movements opening the same ones wait for each other in one order, holding no ledger account's
+// lock while they wait.
 func openParties(db *gorm.DB, ids []uuid.UUID) (map[uuid.UUID]*party, error) {
 	parties, err := queryParties(db, ids)
 	if err != nil {

@@ -31,7 +31,7 @@ func (s *Service) Post(ctx context.Context, m Movement) (*Transaction, error) {
 	}
 	var out *Transaction
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) (err error) {
-		out, err = s.write(tx, &m, parties)
+		out, err = s.postIn(tx, &m, parties)
 		return err
 	})
 	if err != nil {
@@ -59,7 +59,7 @@ func (s *Service) PostTx(ctx context.Context, tx *gorm.DB, m Movement) (*Transac
 		if err != nil {
 			return err
 		}
-		out, err = s.write(tx, &m, parties)
+		out, err = s.postIn(tx, &m, parties)
 		return err
 	})
 	if err != nil {
@@ -68,9 +68,9 @@ func (s *Service) PostTx(ctx context.Context, tx *gorm.DB, m Movement) (*Transac
 	return out, nil
 }
 
-// write is a movement's work inside its transaction: the key, then the checks, the locks, the
+// postIn is a movement's work inside its transaction: the key, then the checks, the locks, the
 // balances, the limits and the rows.
-func (s *Service) write(tx *gorm.DB, m *Movement, parties map[uuid.UUID]*party) (*Transaction, error) {
+func (s *Service) postIn(tx *gorm.DB, m *Movement, parties map[uuid.UUID]*party) (*Transaction, error) {
 	txnID := uuid.Must(uuid.NewV7())
 	prior, err := claimKey(tx, m.TenantID, m.IdempotencyKey, m.requestHash(), txnID)
 	if err != nil {

@@ -3,6 +3,8 @@ package payments_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/brazil"
+	"github.com/ponte-bff/ponte/money"
 )
 
 var allStatuses = []payments.Status{payments.StatusCreated, payments.StatusApproved, payments.StatusScheduled,
@@ -196,5 +199,67 @@ func TestTheTargetSurvivesEveryMove(t *testing.T) {
 		if got.Target != want || got.Target.Name != "Fornecedor Ltda" || got.Target.BankName == "" {
 			t.Errorf("%s payment's target %+v, want %+v", got.Status, got.Target, want)
 		}
+	}
+}
+
+// Executions race each other (both directions between two accounts, every payment run twice at
+// once, as a redelivered job would): each payment posts once, and the ledger adds up.
+func TestConcurrentExecutionsPostEachPaymentOnce(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	o := payments.Origin{Actor: "tenant:erp"}
+	if _, err := e.led.Deposit(ctx, ledger.DepositInput{IdempotencyKey: "seed-to", AccountID: e.to, Amount: 100_000, From: ledger.SandboxCounterparty}); err != nil {
+		t.Fatal(err)
+	}
+	var fromCode string
+	if err := e.db.Raw("SELECT account_code FROM bank_accounts WHERE account_id = ?", e.from).Scan(&fromCode).Error; err != nil {
+		t.Fatal(err)
+	}
+	var ids []uuid.UUID
+	for i := range 20 {
+		payer, code := e.from, e.toCode
+		if i%2 == 1 {
+			payer, code = e.to, fromCode
+		}
+		p, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: payer, Amount: money.Cents(100 + i), IdempotencyKey: fmt.Sprint("c", i)}, TargetAccountCode: code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	e.q.drain()
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*len(ids))
+	for _, id := range ids {
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- e.svc.Execute(ctx, id)
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range ids {
+		if e.status(t, id) != payments.StatusFinished {
+			t.Fatalf("%s is %s", id, e.status(t, id))
+		}
+	}
+	var txns int64
+	e.db.Table("ledger_transactions").Where("operation_id IN ?", ids).Count(&txns)
+	a, _ := e.led.Balance(ctx, e.from)
+	b, _ := e.led.Balance(ctx, e.to)
+	moved := int64(a.Available) - 100_000 // each odd payment pays back 1 cent more than the even one before it
+	if txns != int64(len(ids)) || moved != 10 || int64(b.Available) != 100_000-10 {
+		t.Fatalf("%d postings for %d payments; balances %s %s", txns, len(ids), a.Available, b.Available)
+	}
+	if r, err := e.led.Verify(ctx); err != nil || !r.OK() {
+		t.Fatalf("ledger: %v %s", err, r.String())
 	}
 }
