@@ -8,7 +8,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ponte-bff/ponte/banking/accounts"
-	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/banking/receipts"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/models"
@@ -88,7 +87,7 @@ func (p *Pages) pendingFor(ctx context.Context, sess *models.HolderSession) ([]m
 }
 
 func rowOf(pay *models.Payment, accounts map[uuid.UUID]models.Account) approvalRow {
-	t := payments.TargetOf(pay.Target)
+	t := pay.Target
 	row := approvalRow{
 		ID: globalid.Encode(globalid.Payment, pay.ID), Kind: kindText[pay.Kind],
 		Amount: receipts.FormatBRL(money.Cents(pay.AmountCents)), Fee: receipts.FormatBRL(money.Cents(pay.FeeCents)),

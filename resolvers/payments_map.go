@@ -3,7 +3,6 @@ package resolvers
 import (
 	"time"
 
-	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/banking/receipts"
 	"github.com/ponte-bff/ponte/brazil"
 	"github.com/ponte-bff/ponte/globalid"
@@ -19,7 +18,7 @@ func paymentOut(p *models.Payment) *model.Payment {
 		Description: p.Description, ScheduledFor: p.ScheduledFor, RunsOn: p.RunOn, CreatedAt: p.CreatedAt,
 		UpdatedAt: p.UpdatedAt, FinishedAt: p.FinishedAt, FailureReason: p.FailureReason, AccountID: p.AccountID, PaymentID: p.ID,
 	}
-	t := payments.TargetOf(p.Target)
+	t := p.Target
 	pt := &model.PaymentTarget{Name: nonEmpty(t.Name), Document: nonEmpty(t.Document), BranchCode: nonEmpty(t.BranchCode),
 		AccountCode: nonEmpty(t.AccountCode), Barcode: nonEmpty(t.Barcode), TypedLine: nonEmpty(t.TypedLine), Segment: nonEmpty(t.Segment)}
 	if t.AccountType != "" {

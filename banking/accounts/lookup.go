@@ -35,12 +35,12 @@ func FindVisible(db *gorm.DB, visible func(*gorm.DB) *gorm.DB) ([]models.Account
 }
 
 // FindByAccountCode returns the account whose payment account has code (digits with the check
-// digit), with its payment account. Errors: NOT_FOUND.
+// digit, no dash), with its payment account, in one query. Errors: NOT_FOUND.
 func FindByAccountCode(db *gorm.DB, code string) (*models.Account, error) {
 	var acc models.Account
-	err := db.Preload("BankAccount").Where("id = (SELECT account_id FROM bank_accounts WHERE account_code = ?)", code).Take(&acc).Error
+	err := db.Joins("BankAccount").Where(`"BankAccount".account_code = ?`, code).Take(&acc).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, apperr.E(apperr.NotFound, "no account with code %s", code)
+		return nil, apperr.E(apperr.NotFound, "no Ponte account with code %s", code)
 	}
 	if err != nil {
 		return nil, err

@@ -13,8 +13,13 @@
 // never changes an account, its KYC status or its limit plan: package accounts owns those.
 // It never imports graph/ or resolvers/.
 //
+// A movement is written in a transaction of its own (Post) or inside the caller's (PostTx, under
+// a savepoint), so that an operation another package owns, such as a payment, changes state in
+// the same commit as the money it moves; a refused movement writes nothing either way.
+//
 // Locking: a movement first claims its idempotency key, then locks the ledger accounts it touches
 // with SELECT ... FOR NO KEY UPDATE, customers before the bank's accounts, each group in id order.
 // Every writer takes locks in that one order, so two movements can wait for each other but
-// never deadlock.
+// never deadlock. A PostTx caller may lock its own rows first (the payment), never a ledger
+// account.
 package ledger

@@ -16,7 +16,9 @@ import (
 //
 // The unique constraint does the work: a concurrent duplicate's INSERT waits for the first
 // movement to commit or roll back, then finds its key or claims it. Because the claim is the
-// first lock a movement takes, the duplicate waits holding nothing, so it cannot deadlock.
+// first lock a movement takes, the duplicate waits holding nothing, so it cannot deadlock. Under
+// PostTx the caller may already hold its own row (a payment's); the duplicates of its keys come
+// from that same object, so they queue on its row before they reach the key.
 func claimKey(tx *gorm.DB, tenant *uuid.UUID, key string, hash []byte, txnID uuid.UUID) (*uuid.UUID, error) {
 	var claimed []uuid.UUID
 	err := tx.Raw(`INSERT INTO ledger_idempotency_keys (tenant_id, key, request_hash, transaction_id)

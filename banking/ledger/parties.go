@@ -61,7 +61,14 @@ SELECT a.id AS account_id, a.status, a.name, a.document, a.document_type,
 // own: creating a ledger account inside the movement would hold its unique-index lock while
 // waiting for other ledger accounts' locks, a deadlock waiting to happen.
 func (s *Service) loadParties(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*party, error) {
-	db := s.db.WithContext(ctx)
+	return openParties(s.db.WithContext(ctx), ids)
+}
+
+// openParties is loadParties on db, which may be a transaction: PostTx's. There the ledger
+// accounts it opens are created before the movement locks any ledger account, in id order, so
+// movements opening the same ones wait for each other in one order, holding no ledger account's
+// lock while they wait.
+func openParties(db *gorm.DB, ids []uuid.UUID) (map[uuid.UUID]*party, error) {
 	parties, err := queryParties(db, ids)
 	if err != nil {
 		return nil, err

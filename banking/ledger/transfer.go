@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/money"
@@ -43,8 +44,27 @@ func (in *TransferInput) validate() error {
 // Errors: INVALID (input); NOT_FOUND; ACCOUNT_NOT_APPROVED (either account);
 // INSUFFICIENT_FUNDS; LIMIT_EXCEEDED; IDEMPOTENCY_KEY_REUSED.
 func (s *Service) Transfer(ctx context.Context, in TransferInput) (*Transaction, error) {
-	if err := in.validate(); err != nil {
+	m, err := in.movement()
+	if err != nil {
 		return nil, err
+	}
+	return s.Post(ctx, m)
+}
+
+// TransferTx is Transfer inside the caller's transaction tx, as PostTx posts: the payment that
+// executes it finishes in the same transaction. Errors: Transfer's.
+func (s *Service) TransferTx(ctx context.Context, tx *gorm.DB, in TransferInput) (*Transaction, error) {
+	m, err := in.movement()
+	if err != nil {
+		return nil, err
+	}
+	return s.PostTx(ctx, tx, m)
+}
+
+// movement is the transfer's postings.
+func (in *TransferInput) movement() (Movement, error) {
+	if err := in.validate(); err != nil {
+		return Movement{}, err
 	}
 	from, to := in.From, in.To
 	desc := in.Description
@@ -61,8 +81,8 @@ func (s *Service) Transfer(ctx context.Context, in TransferInput) (*Transaction,
 			Posting{System: FeeIncome, Amount: in.Fee, Kind: KindFee, Description: "Fee: internal transfer", Counterparty: &Counterparty{AccountID: &from}},
 		)
 	}
-	return s.Post(ctx, Movement{
+	return Movement{
 		TenantID: in.TenantID, IdempotencyKey: in.IdempotencyKey, Kind: KindInternal, Description: desc,
 		OperationID: in.OperationID, Postings: postings,
-	})
+	}, nil
 }

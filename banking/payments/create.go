@@ -49,10 +49,9 @@ func (s *Service) create(ctx context.Context, o auth.Grant, d draft) (*models.Pa
 	if err != nil {
 		return nil, err
 	}
-	target, _ := json.Marshal(d.target)
 	p := &models.Payment{
 		TenantID: o.TenantID, AccountID: d.AccountID, Kind: string(d.kind), AmountCents: int64(d.Amount),
-		FeeCents: int64(s.Fee(d.kind)), Description: d.Description, RunOn: plan.Date.Time(), Target: target,
+		FeeCents: int64(s.Fee(d.kind)), Description: d.Description, RunOn: plan.Date.Time(), Target: d.target,
 		IdempotencyKey: d.IdempotencyKey, RequestHash: d.hash, CreatedBy: o.Actor, CreatedAt: now, UpdatedAt: now,
 	}
 	if d.ScheduledFor != nil {

@@ -1,7 +1,9 @@
 // Package payments owns cash-out: internal transfers, TEDs and barcode payments (boletos and
 // arrecadação), their fees, their status machine (Stone's vocabulary), the holder's approval of
 // every cash-out on a third-party account, scheduling on the Brazilian banking calendar, and the
-// execution that posts to the ledger. Every status change writes a payment event in the same
+// execution that posts to the ledger and finishes the payment in one transaction. A payment is
+// stored with its first status; every later change goes through one function (move) that
+// enforces the machine. Every status, the first included, writes a payment event in the same
 // transaction.
 //
 // It never decides who is calling (package auth does) and never imports graph/ or resolvers/.

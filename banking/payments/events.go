@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
@@ -33,9 +34,14 @@ func EventName(k Kind, to Status) string {
 }
 
 // move changes p's status in tx, recording the event and keeping the account's scheduled
-// balance in step; the caller holds p's row lock.
+// balance in step; the caller holds p's row lock. It is the one place a stored payment's status
+// changes, and it enforces the status machine: a move the machine does not allow is an internal
+// error (a bug in the caller) and writes nothing.
 func (s *Service) move(ctx context.Context, tx *gorm.DB, p *models.Payment, to Status, actor string, reason *string) error {
 	from := Status(p.Status)
+	if !CanMove(from, to) {
+		return apperr.E(apperr.Internal, "payment %s cannot move from %s to %s", p.ID, from, to)
+	}
 	p.Status, p.UpdatedAt = string(to), s.now()
 	if err := tx.Save(p).Error; err != nil {
 		return err

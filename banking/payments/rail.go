@@ -64,52 +64,53 @@ func (s *Service) Settle(ctx context.Context, id uuid.UUID) error {
 		return err
 	}
 	_, err = s.Refund(ctx, id, "rail", reason)
+	if apperr.CodeOf(err) == apperr.InvalidState {
+		return nil // refunded meanwhile
+	}
 	return err
 }
 
 // Refund returns a FINISHED payment: the amount and the fee go back to the account (credit
-// entries of kind external_refund or payment_refund) and the payment becomes REFUNDED.
-// Errors: NOT_FOUND, INVALID_STATE (not FINISHED, or an internal transfer, which never refunds).
+// entries of kind external_refund or payment_refund) and the payment becomes REFUNDED, in one
+// transaction. Errors: NOT_FOUND, INVALID_STATE (not FINISHED, or an internal transfer, which
+// never refunds).
 func (s *Service) Refund(ctx context.Context, id uuid.UUID, by, reason string) (*models.Payment, error) {
-	p, err := s.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if Status(p.Status) != StatusFinished || !sentThroughRail(Kind(p.Kind)) {
-		return nil, apperr.Field(apperr.InvalidState, []string{"paymentId"}, "only a FINISHED TED or barcode payment can be refunded; this is a %s %s", p.Status, p.Kind)
-	}
-	amount, fee := money.Cents(p.AmountCents), money.Cents(p.FeeCents)
-	kind := ledger.KindExternalRefund
-	if Kind(p.Kind) != KindTED {
-		kind = ledger.KindPaymentRefund
-	}
-	t := TargetOf(p.Target)
-	cp := &ledger.Counterparty{Name: t.Name, Document: t.Document, DocumentType: t.DocumentType, InstitutionISPB: t.ISPB,
-		InstitutionCode: t.BankCode, InstitutionName: t.BankName, BranchCode: t.BranchCode, AccountCode: t.AccountCode, AccountType: t.AccountType}
-	postings := []ledger.Posting{
-		{System: ledger.Settlement, Amount: -amount},
-		{AccountID: p.AccountID, Amount: amount, Counterparty: cp},
-	}
-	if fee > 0 {
-		postings = append(postings,
-			ledger.Posting{System: ledger.FeeIncome, Amount: -fee, Kind: ledger.KindFee},
-			ledger.Posting{AccountID: p.AccountID, Amount: fee, Kind: ledger.KindFee, Description: "Devolução de tarifa"})
-	}
-	if _, err := s.ledger.Post(ctx, ledger.Movement{IdempotencyKey: "refund:" + p.ID.String(), Kind: kind,
-		Description: "Devolução: " + describe(p), OperationID: &p.ID, Postings: postings}); err != nil {
-		return nil, err
-	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		locked, err := lockPayment(tx, id)
-		if err != nil || Status(locked.Status) != StatusFinished {
-			return err // refunded meanwhile: the posting above was a replay
+	var p *models.Payment
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		p, err = lockPayment(tx, id)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			return apperr.E(apperr.NotFound, "no payment with this id")
 		}
-		locked.FailureReason = &reason
-		p = locked
-		return s.move(ctx, tx, locked, StatusRefunded, by, &reason)
+		if err != nil {
+			return err
+		}
+		if Status(p.Status) != StatusFinished || !sentThroughRail(Kind(p.Kind)) {
+			return apperr.Field(apperr.InvalidState, []string{"paymentId"}, "only a FINISHED TED or barcode payment can be refunded; this is a %s %s", p.Status, p.Kind)
+		}
+		amount, fee := money.Cents(p.AmountCents), money.Cents(p.FeeCents)
+		kind := ledger.KindExternalRefund
+		if Kind(p.Kind) != KindTED {
+			kind = ledger.KindPaymentRefund
+		}
+		postings := []ledger.Posting{
+			{System: ledger.Settlement, Amount: -amount},
+			{AccountID: p.AccountID, Amount: amount, Counterparty: counterparty(p.Target)},
+		}
+		if fee > 0 {
+			postings = append(postings,
+				ledger.Posting{System: ledger.FeeIncome, Amount: -fee, Kind: ledger.KindFee},
+				ledger.Posting{AccountID: p.AccountID, Amount: fee, Kind: ledger.KindFee, Description: "Devolução de tarifa"})
+		}
+		if _, err := s.ledger.PostTx(ctx, tx, ledger.Movement{IdempotencyKey: "refund:" + p.ID.String(), Kind: kind,
+			Description: "Devolução: " + describe(p), OperationID: &p.ID, Postings: postings}); err != nil {
+			return err
+		}
+		p.FailureReason = &reason
+		return s.move(ctx, tx, p, StatusRefunded, by, &reason)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.Get(ctx, id)
+	return p, nil
 }

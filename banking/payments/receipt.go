@@ -26,7 +26,7 @@ func (s *Service) Receipt(ctx context.Context, id uuid.UUID, key []byte) (*recei
 	if err != nil {
 		return nil, err
 	}
-	t := TargetOf(p.Target)
+	t := p.Target
 	r := &receipts.Receipt{
 		Kind: receipts.Kind(p.Kind), PaymentID: p.ID, LedgerTransactionID: *p.LedgerTransactionID,
 		Payer: receipts.Party{Name: acc.Name, Document: acc.Document, DocumentType: brazil.DocumentType(acc.DocumentType)},

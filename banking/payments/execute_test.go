@@ -1,0 +1,266 @@
+package payments_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/auth"
+	"github.com/ponte-bff/ponte/banking/ledger"
+	"github.com/ponte-bff/ponte/banking/payments"
+	"github.com/ponte-bff/ponte/brazil"
+	"github.com/ponte-bff/ponte/money"
+)
+
+var allStatuses = []payments.Status{payments.StatusCreated, payments.StatusApproved, payments.StatusScheduled,
+	payments.StatusDelayed, payments.StatusFinished, payments.StatusFailed, payments.StatusRejected,
+	payments.StatusCancelled, payments.StatusExpired, payments.StatusRefunded}
+
+func TestIllegalMovesAreInternalErrorsAndChangeNothing(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	o := auth.Grant{Actor: "tenant:erp", Basis: auth.ByOwnership}
+	finished, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 1_000, IdempotencyKey: "fin"}, TargetAccountCode: e.toCode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.run(t)
+	day := brazil.NewDate(2026, 12, 10)
+	scheduled, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 2_000, IdempotencyKey: "sch", ScheduledFor: &day}, TargetAccountCode: e.toCode})
+	if err != nil || payments.Status(scheduled.Status) != payments.StatusScheduled {
+		t.Fatalf("%+v %v", scheduled, err)
+	}
+	for _, id := range []uuid.UUID{finished.ID, scheduled.ID} {
+		before, _ := e.svc.Get(ctx, id)
+		balance, _ := e.led.Balance(ctx, e.from)
+		for _, to := range allStatuses {
+			if payments.CanMove(payments.Status(before.Status), to) {
+				continue
+			}
+			err := e.svc.MoveForTest(ctx, id, to)
+			if apperr.CodeOf(err) != apperr.Internal {
+				t.Errorf("%s → %s: %v, want an internal error", before.Status, to, err)
+			}
+			after, _ := e.svc.Get(ctx, id)
+			if after.Status != before.Status || !after.UpdatedAt.Equal(before.UpdatedAt) {
+				t.Errorf("%s → %s changed the payment: %s, updated %v", before.Status, to, after.Status, after.UpdatedAt)
+			}
+			if b, _ := e.led.Balance(ctx, e.from); b != balance {
+				t.Errorf("%s → %s changed the balances: %+v → %+v", before.Status, to, balance, b)
+			}
+		}
+	}
+	t.Run("FinishedToApproved", func(t *testing.T) {
+		if err := e.svc.MoveForTest(ctx, finished.ID, payments.StatusApproved); apperr.CodeOf(err) != apperr.Internal {
+			t.Fatalf("FINISHED → APPROVED: %v", err)
+		}
+		if e.status(t, finished.ID) != payments.StatusFinished {
+			t.Fatal("the payment moved")
+		}
+	})
+	t.Run("LegalMovesStillGoThrough", func(t *testing.T) {
+		if err := e.svc.MoveForTest(ctx, scheduled.ID, payments.StatusCancelled); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := e.led.Balance(ctx, e.from); e.status(t, scheduled.ID) != payments.StatusCancelled || b.Scheduled != 0 {
+			t.Fatalf("%s, scheduled %s", e.status(t, scheduled.ID), b.Scheduled)
+		}
+	})
+	if r, err := e.led.Verify(ctx); err != nil || !r.OK() {
+		t.Fatalf("ledger: %v %s", err, r.String())
+	}
+}
+
+// failingRunner queues nothing: every call fails, as a broken queue or a crash would.
+type failingRunner struct{ err error }
+
+func (r failingRunner) EnqueueTx(context.Context, *gorm.DB, uuid.UUID, time.Duration) error {
+	return r.err
+}
+func (r failingRunner) SettleTx(context.Context, *gorm.DB, uuid.UUID, time.Duration) error {
+	return r.err
+}
+
+func TestExecutionPostsAndFinishesInOneTransaction(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	o := auth.Grant{Actor: "tenant:erp", Basis: auth.ByOwnership}
+	count := func(table string) int64 {
+		var n int64
+		e.db.Table(table).Count(&n)
+		return n
+	}
+
+	t.Run("AFailureAfterThePostingTakesThePostingBack", func(t *testing.T) {
+		p, err := e.svc.CreateTED(ctx, o, payments.TEDInput{Common: payments.Common{AccountID: e.from, Amount: 1_000, IdempotencyKey: "ted"}, Target: ted})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.q.drain()
+		broken := payments.New(e.db, e.led, failingRunner{errors.New("queue is down")}, payments.Config{Rail: payments.SandboxRail{}})
+		broken.SetClock(func() time.Time { return e.now })
+		entries, before := count("ledger_entries"), e.balanceOf(t)
+		if err := broken.Execute(ctx, p.ID); err == nil {
+			t.Fatal("executed although settlement could not be queued")
+		}
+		if e.status(t, p.ID) != payments.StatusApproved || count("ledger_entries") != entries || e.balanceOf(t) != before {
+			t.Fatalf("a failed execution left %s, entries %d → %d", e.status(t, p.ID), entries, count("ledger_entries"))
+		}
+		if err := e.svc.Execute(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if e.status(t, p.ID) != payments.StatusFinished || e.balanceOf(t) != before-1_000-350 {
+			t.Fatalf("%s, balance %d", e.status(t, p.ID), e.balanceOf(t))
+		}
+	})
+
+	t.Run("APostingCommittedByAnEarlierRunIsReplayedNotPaidTwice", func(t *testing.T) {
+		p, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 700, IdempotencyKey: "it"}, TargetAccountCode: e.toCode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.q.drain()
+		// What a two-transaction execution left when it crashed between posting and finishing.
+		desc := "Transferência para " + p.Target.Name
+		earlier, err := e.led.Transfer(ctx, ledger.TransferInput{IdempotencyKey: "payment:" + p.ID.String(), From: e.from, To: e.to,
+			Amount: 700, Description: desc, OperationID: &p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := e.balanceOf(t)
+		if err := e.svc.Execute(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := e.svc.Get(ctx, p.ID)
+		if payments.Status(got.Status) != payments.StatusFinished || got.LedgerTransactionID == nil || *got.LedgerTransactionID != earlier.ID || e.balanceOf(t) != before {
+			t.Fatalf("%s %v, balance %d → %d", got.Status, got.LedgerTransactionID, before, e.balanceOf(t))
+		}
+	})
+
+	t.Run("AFailedPaymentLeavesNoEntryAndConsumesNoLimit", func(t *testing.T) {
+		p, err := e.svc.CreateTED(ctx, o, payments.TEDInput{Common: payments.Common{AccountID: e.from, Amount: 5_000_000, IdempotencyKey: "over"}, Target: ted})
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries, keys := count("ledger_entries"), count("ledger_idempotency_keys")
+		used, _ := e.led.LimitUsage(ctx, e.from)
+		e.run(t)
+		got, _ := e.svc.Get(ctx, p.ID)
+		after, _ := e.led.LimitUsage(ctx, e.from)
+		if payments.Status(got.Status) != payments.StatusFailed || got.FailureReason == nil || *got.FailureReason != "insufficient_balance" ||
+			count("ledger_entries") != entries || count("ledger_idempotency_keys") != keys || after.DailyUsed != used.DailyUsed {
+			t.Fatalf("%s %v, entries %d → %d", got.Status, got.FailureReason, entries, count("ledger_entries"))
+		}
+	})
+	if r, err := e.led.Verify(ctx); err != nil || !r.OK() {
+		t.Fatalf("ledger: %v %s", err, r.String())
+	}
+}
+
+func (e *env) balanceOf(t *testing.T) int64 {
+	t.Helper()
+	b, err := e.led.Balance(context.Background(), e.from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int64(b.Available)
+}
+
+// Every move saves the whole payment, target included: the typed target must come back from
+// every read the moves start from (Take, and the raw scan of ExpireDue) as it was stored.
+func TestTheTargetSurvivesEveryMove(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	finished, err := e.svc.CreateTED(ctx, auth.Grant{Actor: "tenant:erp", Basis: auth.ByOwnership}, payments.TEDInput{Common: payments.Common{AccountID: e.from, Amount: 1_000, IdempotencyKey: "fin"}, Target: ted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expired, err := e.svc.CreateTED(ctx, auth.Grant{Actor: "tenant:erp", Basis: auth.ByConsent}, payments.TEDInput{Common: payments.Common{AccountID: e.from, Amount: 1_000, IdempotencyKey: "exp"}, Target: ted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.run(t)
+	e.now = e.now.Add(8 * 24 * time.Hour)
+	if n, err := e.svc.ExpireDue(ctx); n != 1 || err != nil {
+		t.Fatalf("%d %v", n, err)
+	}
+	for _, id := range []uuid.UUID{finished.ID, expired.ID} {
+		got, err := e.svc.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := finished.Target
+		if got.Target != want || got.Target.Name != "Fornecedor Ltda" || got.Target.BankName == "" {
+			t.Errorf("%s payment's target %+v, want %+v", got.Status, got.Target, want)
+		}
+	}
+}
+
+// Executions race each other (both directions between two accounts, every payment run twice at
+// once, as a redelivered job would): each payment posts once, and the ledger adds up.
+func TestConcurrentExecutionsPostEachPaymentOnce(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	o := auth.Grant{Actor: "tenant:erp", Basis: auth.ByOwnership}
+	if _, err := e.led.Deposit(ctx, ledger.DepositInput{IdempotencyKey: "seed-to", AccountID: e.to, Amount: 100_000, From: ledger.SandboxCounterparty}); err != nil {
+		t.Fatal(err)
+	}
+	var fromCode string
+	if err := e.db.Raw("SELECT account_code FROM bank_accounts WHERE account_id = ?", e.from).Scan(&fromCode).Error; err != nil {
+		t.Fatal(err)
+	}
+	var ids []uuid.UUID
+	for i := range 20 {
+		payer, code := e.from, e.toCode
+		if i%2 == 1 {
+			payer, code = e.to, fromCode
+		}
+		p, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: payer, Amount: money.Cents(100 + i), IdempotencyKey: fmt.Sprint("c", i)}, TargetAccountCode: code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	e.q.drain()
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*len(ids))
+	for _, id := range ids {
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- e.svc.Execute(ctx, id)
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range ids {
+		if e.status(t, id) != payments.StatusFinished {
+			t.Fatalf("%s is %s", id, e.status(t, id))
+		}
+	}
+	var txns int64
+	e.db.Table("ledger_transactions").Where("operation_id IN ?", ids).Count(&txns)
+	a, _ := e.led.Balance(ctx, e.from)
+	b, _ := e.led.Balance(ctx, e.to)
+	moved := int64(a.Available) - 100_000 // each odd payment pays back 1 cent more than the even one before it
+	if txns != int64(len(ids)) || moved != 10 || int64(b.Available) != 100_000-10 {
+		t.Fatalf("%d postings for %d payments; balances %s %s", txns, len(ids), a.Available, b.Available)
+	}
+	if r, err := e.led.Verify(ctx); err != nil || !r.OK() {
+		t.Fatalf("ledger: %v %s", err, r.String())
+	}
+}
