@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/ponte-bff/ponte/auth"
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/models"
 )
@@ -198,18 +199,19 @@ func (s *Service) Callback(ctx context.Context, login *Login, cookie string, q u
 
 // candidates are the approved accounts the holder (by verified document) may grant for c.
 func candidates(tx *gorm.DB, c *models.Consent, holderDoc string) ([]models.Account, error) {
-	q := tx.Preload("BankAccount").Where("status = 'APPROVED'").
-		Where("id IN (?)", auth.HeldBy(tx.Session(&gorm.Session{NewDB: true}), holderDoc))
-	switch {
-	case c.AccountID != nil:
-		q = q.Where("id = ?", *c.AccountID)
-	case c.RequestedDocument != nil:
-		if *c.RequestedDocument != holderDoc { // asked by a company's CNPJ: that company's account
-			q = q.Where("document = ?", *c.RequestedDocument)
+	return accounts.FindVisible(tx, func(q *gorm.DB) *gorm.DB {
+		q = q.Where("status = ?", accounts.StatusApproved).
+			Where("id IN (?)", auth.HeldBy(tx.Session(&gorm.Session{NewDB: true}), holderDoc))
+		switch {
+		case c.AccountID != nil:
+			q = q.Where("id = ?", *c.AccountID)
+		case c.RequestedDocument != nil:
+			if *c.RequestedDocument != holderDoc { // asked by a company's CNPJ: that company's account
+				q = q.Where("document = ?", *c.RequestedDocument)
+			}
 		}
-	}
-	var out []models.Account
-	return out, q.Order("created_at, id").Find(&out).Error
+		return q
+	})
 }
 
 // Decision is the holder's answer on the consent page.

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"net/url"
 	"slices"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/auth"
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/brazil"
 	"github.com/ponte-bff/ponte/models"
 )
@@ -138,13 +138,12 @@ func (s *Service) validate(tenant *models.Tenant, in *RequestInput, now time.Tim
 }
 
 func approvedAccount(tx *gorm.DB, id uuid.UUID) error {
-	var acc models.Account
-	err := tx.Select("id", "status").Where("id = ?", id).Take(&acc).Error
-	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+	acc, err := accounts.Find(tx, id)
+	if err != nil && apperr.CodeOf(err) != apperr.NotFound {
 		return err
 	}
 	// One answer for "missing" and "not approved": a tenant learns nothing about others' accounts.
-	if err != nil || acc.Status != "APPROVED" {
+	if err != nil || acc.Status != string(accounts.StatusApproved) {
 		return apperr.Field(apperr.NotFound, []string{"accountId"}, "no approved account with this id")
 	}
 	return nil
