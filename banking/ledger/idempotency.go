@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/models"
 )
 
 // claimKey claims (tenant, key) for the transaction txnID about to be written in tx. It returns
@@ -34,7 +35,7 @@ func claimKey(tx *gorm.DB, tenant *uuid.UUID, key string, hash []byte, txnID uui
 		RequestHash   []byte
 		TransactionID uuid.UUID
 	}
-	q := tx.Table("ledger_idempotency_keys").Select("request_hash, transaction_id").Where("key = ?", key)
+	q := tx.Model(&models.LedgerIdempotencyKey{}).Select("request_hash, transaction_id").Where("key = ?", key)
 	if tenant == nil { // IS NULL, not "= NULL", and spelled so the unique index serves it
 		q = q.Where("tenant_id IS NULL")
 	} else {

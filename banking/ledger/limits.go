@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
 )
 
@@ -135,10 +136,9 @@ func (s *Service) LimitUsages(ctx context.Context, accountIDs []uuid.UUID) (map[
 		AccountID      uuid.UUID
 		Daily, Monthly int64
 	}
-	err := s.db.WithContext(ctx).Raw(`SELECT account_id, COALESCE(SUM(used_cents) FILTER (WHERE day = ?::date), 0) AS daily,
-			COALESCE(SUM(used_cents), 0) AS monthly
-		FROM limit_usage WHERE account_id IN ? AND day BETWEEN ?::date AND ?::date GROUP BY account_id`,
-		day, accountIDs, monthStart(now), day).Scan(&rows).Error
+	err := s.db.WithContext(ctx).Model(&models.LimitUsage{}).
+		Select("account_id, COALESCE(SUM(used_cents) FILTER (WHERE day = ?::date), 0) AS daily, COALESCE(SUM(used_cents), 0) AS monthly", day).
+		Where("account_id IN ? AND day BETWEEN ?::date AND ?::date", accountIDs, monthStart(now), day).Group("account_id").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("ledger: read limit usage: %w", err)
 	}

@@ -3,8 +3,10 @@ package ledger
 import (
 	"context"
 	"fmt"
-	"github.com/ponte-bff/ponte/internal/saopaulo"
 	"time"
+
+	"github.com/ponte-bff/ponte/internal/saopaulo"
+	"github.com/ponte-bff/ponte/models"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -25,7 +27,7 @@ func New(ctx context.Context, db *gorm.DB) (*Service, error) {
 		ID   uuid.UUID
 		Kind string
 	}
-	if err := db.WithContext(ctx).Raw("SELECT id, kind FROM ledger_accounts WHERE kind <> 'CUSTOMER'").Scan(&rows).Error; err != nil {
+	if err := db.WithContext(ctx).Model(&models.LedgerAccount{}).Select("id, kind").Where("kind <> 'CUSTOMER'").Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("ledger: load system accounts: %w", err)
 	}
 	s := &Service{db: db, system: map[SystemAccount]uuid.UUID{}, now: time.Now}
