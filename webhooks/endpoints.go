@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/lib/pq"
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/models"
 )
 
 // MaxEndpoints is how many endpoints a tenant may have at once.
@@ -32,14 +32,14 @@ type Endpoint struct {
 
 // endpointRow is a webhook_endpoints row.
 type endpointRow struct {
-	ID          uuid.UUID      `gorm:"column:id;type:uuid;primaryKey;default:gen_random_uuid()"`
-	TenantID    uuid.UUID      `gorm:"column:tenant_id;type:uuid"`
-	URL         string         `gorm:"column:url"`
-	Description string         `gorm:"column:description"`
-	EventNames  pq.StringArray `gorm:"column:event_names;type:text[]"`
-	Secret      string         `gorm:"column:secret"`
-	DisabledAt  *time.Time     `gorm:"column:disabled_at"`
-	CreatedAt   time.Time      `gorm:"column:created_at"`
+	ID          uuid.UUID            `gorm:"column:id;type:uuid;primaryKey;default:gen_random_uuid()"`
+	TenantID    uuid.UUID            `gorm:"column:tenant_id;type:uuid"`
+	URL         string               `gorm:"column:url"`
+	Description string               `gorm:"column:description"`
+	EventNames  models.Array[string] `gorm:"column:event_names;type:text[]"`
+	Secret      string               `gorm:"column:secret"`
+	DisabledAt  *time.Time           `gorm:"column:disabled_at"`
+	CreatedAt   time.Time            `gorm:"column:created_at"`
 }
 
 func (endpointRow) TableName() string { return "webhook_endpoints" }
