@@ -74,7 +74,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger, c
 	if err != nil {
 		return err
 	}
-	defer pool.Close() // last: it waits for every borrowed connection
+	defer closeDatabase(pool, db) // last: it waits for every borrowed connection
 	id, err := newIdentity(cfg, port, publicURL, log)
 	if err != nil {
 		return err
@@ -113,10 +113,20 @@ func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (*pgxpool.P
 		err = database.Migrate(ctx, sqlDB, log)
 	}
 	if err != nil {
-		pool.Close()
+		closeDatabase(pool, db)
 		return nil, nil, err
 	}
 	return pool, db, nil
+}
+
+// closeDatabase closes gorm's view of pool, then pool, once everything else has stopped.
+func closeDatabase(pool *pgxpool.Pool, db *gorm.DB) {
+	if db != nil {
+		if sqlDB, err := db.DB(); err == nil {
+			_ = sqlDB.Close()
+		}
+	}
+	pool.Close()
 }
 
 // identity is the OpenID Provider Ponte trusts and the secret of its own login client. dev is the
