@@ -17,7 +17,7 @@ import (
 )
 
 // config is everything Ponte reads from its environment. The README's configuration table lists
-// the same variables; keep the two in step.
+// the same variables; keep the two in step. Its methods below turn it into each package's Config.
 type config struct {
 	Env             string // development | sandbox | production
 	Host            string
