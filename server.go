@@ -129,6 +129,10 @@ func closeDatabase(pool *pgxpool.Pool, db *gorm.DB) {
 	pool.Close()
 }
 
+// loginCallbackPath is where the OpenID Provider sends a holder back after logging in for one of
+// the holder's pages (consent.Pages serves it).
+const loginCallbackPath = "/consents/callback"
+
 // identity is the OpenID Provider Ponte trusts and the secret of its own login client. dev is the
 // embedded development provider, served at /idp/ when no issuer is configured; nil otherwise.
 type identity struct {
@@ -142,7 +146,7 @@ func newIdentity(cfg config, port int, publicURL string, log *slog.Logger) (iden
 	}
 	issuer := fmt.Sprintf("http://localhost:%d/idp", port)
 	dev, rp, err := devidp.Development(issuer, devidp.Client{
-		ID: cfg.OIDCClientID, Name: "Ponte", RedirectURIs: []string{publicURL + "/consents/callback"},
+		ID: cfg.OIDCClientID, Name: "Ponte", RedirectURIs: []string{publicURL + loginCallbackPath},
 		Scopes: []string{"openid", "profile", "email"},
 	}, cfg.DevTokenTTL, log.With("component", "devidp"))
 	if err != nil {
@@ -181,7 +185,7 @@ func newApp(ctx context.Context, cfg config, id identity, publicURL string, pool
 	issuer := auth.NewIssuer(id.issuer, 5*time.Second)
 	a.authn = auth.NewAuthenticator(issuer, cfg.auth(), db)
 	a.login = consent.NewLogin(issuer, consent.LoginConfig{
-		ClientID: cfg.OIDCClientID, ClientSecret: id.secret, RedirectURL: publicURL + "/consents/callback", DocumentClaim: cfg.DocumentClaim,
+		ClientID: cfg.OIDCClientID, ClientSecret: id.secret, RedirectURL: publicURL + loginCallbackPath, DocumentClaim: cfg.DocumentClaim,
 	})
 	sqlDB, _ := db.DB()
 	if a.queue, err = jobs.New(ctx, pool, sqlDB, cfg.jobs(log.With("component", "jobs"))); err != nil {
