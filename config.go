@@ -2,23 +2,28 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ponte-bff/ponte/auth"
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/banking/payments"
+	"github.com/ponte-bff/ponte/gqlserver"
+	"github.com/ponte-bff/ponte/jobs"
 	"github.com/ponte-bff/ponte/money"
+	"github.com/ponte-bff/ponte/webhooks"
 )
 
 // config is everything Ponte reads from its environment. The README's configuration table lists
-// the same variables; keep the two in step.
+// the same variables; keep the two in step. Its methods below turn it into each package's Config.
 type config struct {
 	Env             string // development | sandbox | production
 	Host            string
 	Port            int
 	DatabaseURL     string
-	DBMaxOpen       int
-	DBMaxIdle       int
+	DBMaxOpen       int // the one pool's size: gorm, River and the event hub share it
 	DBConnLifetime  time.Duration
 	OIDCIssuer      string // "" in development: serve the embedded development provider
 	OIDCAudience    string
@@ -29,11 +34,10 @@ type config struct {
 	ReceiptKey      []byte        // signs receipts' authentication codes
 	Fees            payments.Fees // fee per payment kind
 	ApprovalTTL     time.Duration
-	RailDelay       time.Duration    // sandbox rail: how long until a TED or barcode payment is answered
-	Clock           func() time.Time // payments' clock; nil: the system's (tests pin it)
-	TEDWindow       payments.Window  // São Paulo hours when TEDs run on business days
-	DevTokenTTL     time.Duration    // lifetime of the development provider's access tokens
-	WebhookBackoff  time.Duration    // wait after a webhook's first failed attempt; doubles each time
+	RailDelay       time.Duration   // sandbox rail: how long until a TED or barcode payment is answered
+	TEDWindow       payments.Window // São Paulo hours when TEDs run on business days
+	DevTokenTTL     time.Duration   // lifetime of the development provider's access tokens
+	WebhookBackoff  time.Duration   // wait after a webhook's first failed attempt; doubles each time
 	DocumentClaim   string
 	RolesClaim      string
 	OperatorRole    string
@@ -58,8 +62,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Env:             e.str("PONTE_ENV", envDevelopment),
 		Port:            e.int("PORT", 8080),
 		DatabaseURL:     e.str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ponte?sslmode=disable"),
-		DBMaxOpen:       e.int("DB_MAX_OPEN_CONNS", 20),
-		DBMaxIdle:       e.int("DB_MAX_IDLE_CONNS", 5),
+		DBMaxOpen:       e.int("DB_MAX_OPEN_CONNS", 30),
 		DBConnLifetime:  e.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
 		OIDCIssuer:      strings.TrimSuffix(e.str("OIDC_ISSUER", ""), "/"),
 		OIDCAudience:    e.str("OIDC_AUDIENCE", "ponte"),
@@ -117,6 +120,57 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("OIDC_CLIENT_SECRET is required with OIDC_ISSUER: holders log in through Ponte's own client %q", c.OIDCClientID)
 	}
 	return c, nil
+}
+
+// publicURL is where browsers reach Ponte: PUBLIC_URL, or localhost on the port it listens on.
+func (c config) publicURL(port int) string {
+	if c.PublicURL != "" {
+		return c.PublicURL
+	}
+	return fmt.Sprintf("http://localhost:%d", port)
+}
+
+func (c config) accounts() accounts.Config {
+	return accounts.Config{BranchCode: c.BranchCode, DefaultPlan: c.DefaultPlan}
+}
+
+func (c config) auth() auth.Config {
+	return auth.Config{Audience: c.OIDCAudience, DocumentClaim: c.DocumentClaim, RolesClaim: c.RolesClaim, OperatorRole: c.OperatorRole}
+}
+
+func (c config) graphql() gqlserver.Config {
+	return gqlserver.Config{MaxComplexity: c.MaxComplexity, MaxDepth: c.MaxDepth, MaxBodyBytes: c.MaxBodyBytes,
+		AllowedOrigins: c.AllowedOrigins, Introspection: c.Env != envProduction}
+}
+
+// jobs: a payment job takes milliseconds. A replica killed mid-job leaves it "running": the leader
+// gives it to another replica once RescueAfter has passed, so keep both short.
+func (c config) jobs(log *slog.Logger) jobs.Config {
+	return jobs.Config{
+		Queues:     map[string]int{jobs.QueueDefault: 5, "payments": 10, webhooks.Queue: 10},
+		JobTimeout: 15 * time.Second, RescueAfter: 16 * time.Second,
+		Logger: log,
+	}
+}
+
+// payments: outside production the sandbox rail answers; in production there is no rail yet, so
+// TEDs and barcode payments finish when posted.
+func (c config) payments() payments.Config {
+	var rail payments.Rail
+	if c.Env != envProduction {
+		rail = payments.SandboxRail{After: c.RailDelay}
+	}
+	calendar := payments.DefaultCalendar
+	calendar.TEDWindow = c.TEDWindow
+	return payments.Config{Calendar: calendar, Fees: c.Fees, ApprovalTTL: c.ApprovalTTL, Rail: rail}
+}
+
+func (c config) webhooks(log *slog.Logger) webhooks.Config {
+	return webhooks.Config{
+		Development: c.Env == envDevelopment, // sandbox is shared: public https endpoints only
+		Logger:      log,
+		Backoff:     func(n int) time.Duration { return min(c.WebhookBackoff<<min(n-1, 20), 6*time.Hour) },
+	}
 }
 
 // envReader reads typed variables and remembers the first malformed one.

@@ -12,13 +12,22 @@ import (
 	"github.com/ponte-bff/ponte/internal/browsertest"
 )
 
-// tenantCallback is the ERP's redirect URI endpoint: it records what the holder's browser brought.
+// tenantCallbackPath is the path of the ERP's redirect URI.
+const tenantCallbackPath = "/consent/callback"
+
+// tenantCallback is the ERP's redirect URI endpoint: it records what the holder's browser brought
+// there. Anything else the browser asks the ERP for (full Chromium fetches /favicon.ico after
+// the page) is not found and recorded nowhere.
 type tenantCallback struct {
 	mu    sync.Mutex
 	query url.Values
 }
 
 func (c *tenantCallback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != tenantCallbackPath {
+		http.NotFound(w, r)
+		return
+	}
 	c.mu.Lock()
 	c.query = r.URL.Query()
 	c.mu.Unlock()
@@ -42,7 +51,7 @@ func TestConsentJourneyInBrowser(t *testing.T) {
 	erp := &tenantCallback{}
 	erpSrv := httptest.NewServer(erp)
 	defer erpSrv.Close()
-	redirect := erpSrv.URL + "/consent/callback"
+	redirect := erpSrv.URL + tenantCallbackPath
 	if err := s.db.Exec("UPDATE tenants SET redirect_uris = array_append(redirect_uris, ?) WHERE client_id = 'demo-erp'", redirect).Error; err != nil {
 		t.Fatal(err)
 	}

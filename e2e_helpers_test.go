@@ -53,8 +53,9 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
+	var clock func() time.Time // the payments' clock; nil: the system's
 	if vars[testClock] == businessHours {
-		cfg.Clock = businessHoursClock()
+		clock = businessHoursClock()
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -63,7 +64,7 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	go func() { done <- serve(ctx, cfg, ln, log) }()
+	go func() { done <- serve(ctx, cfg, ln, log, clock) }()
 	t.Cleanup(func() {
 		cancel()
 		select {

@@ -1,6 +1,7 @@
 // Command ponte is a GraphQL backend-for-frontend that lets ERP and accounting platforms operate
-// business bank accounts in Brazil. This file only wires: configuration, database, migrations,
-// the identity provider, HTTP routes and graceful shutdown.
+// business bank accounts in Brazil. This package only wires: configuration (config.go), the
+// database, the identity provider, the services and their background jobs, HTTP routes and
+// graceful shutdown. Everything it wires lives in the package that owns it.
 package main
 
 import (
@@ -23,11 +24,13 @@ import (
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/banking/ledger"
+	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/database"
 	"github.com/ponte-bff/ponte/devidp"
 	"github.com/ponte-bff/ponte/devseed"
 	"github.com/ponte-bff/ponte/events"
+	"github.com/ponte-bff/ponte/gqlserver"
 	"github.com/ponte-bff/ponte/httpapi"
 	"github.com/ponte-bff/ponte/ide"
 	"github.com/ponte-bff/ponte/jobs"
@@ -57,150 +60,192 @@ func run(ctx context.Context, getenv func(string) string, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return serve(ctx, cfg, ln, log)
+	return serve(ctx, cfg, ln, log, nil)
 }
 
-// serve runs Ponte on ln until ctx ends, then shuts down gracefully.
-func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger) error {
+// serve runs Ponte on ln until ctx ends, then shuts down gracefully. clock is the payments'
+// clock; nil: the system's (tests pin it).
+func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger, clock func() time.Time) error {
 	defer ln.Close()
 	port := ln.Addr().(*net.TCPAddr).Port
+	publicURL := cfg.publicURL(port)
 
-	if err := database.EnsureExists(ctx, cfg.DatabaseURL, log); err != nil {
-		return err
-	}
-	db, err := database.Open(ctx, cfg.DatabaseURL, database.Pool{MaxOpen: cfg.DBMaxOpen, MaxIdle: cfg.DBMaxIdle, MaxLifetime: cfg.DBConnLifetime})
+	pool, db, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	sqlDB, _ := db.DB()
-	defer sqlDB.Close()
-	if err := database.Migrate(ctx, sqlDB, log); err != nil {
-		return err
-	}
-	accountService, err := accounts.New(ctx, db, accounts.Config{BranchCode: cfg.BranchCode, DefaultPlan: cfg.DefaultPlan})
+	defer closeDatabase(pool, db) // last: it waits for every borrowed connection
+	id, err := newIdentity(cfg, port, publicURL, log)
 	if err != nil {
 		return err
 	}
-
-	ledgerService, err := ledger.New(ctx, db)
+	a, err := newApp(ctx, cfg, id, publicURL, pool, db, clock, log)
 	if err != nil {
 		return err
 	}
-
-	mux := http.NewServeMux()
-	publicURL := cfg.PublicURL
-	if publicURL == "" {
-		publicURL = fmt.Sprintf("http://localhost:%d", port)
-	}
-	issuer, rpSecret := cfg.OIDCIssuer, cfg.OIDCSecret
-	if issuer == "" { // development: serve the embedded provider and the demo data
-		var idp *devidp.Provider
-		var holder devseed.Holder
-		if issuer, rpSecret, idp, holder, err = developmentProvider(cfg, port, publicURL, log); err != nil {
-			return err
-		}
-		mux.Handle("/idp/", idp)
-		if err := devseed.Seed(ctx, db, accountService, ledgerService, holder); err != nil {
+	if id.dev != nil { // development: the demo tenants and the demo holder's account
+		if err := devseed.Seed(ctx, db, a.accounts, a.ledger, devseed.DemoHolder()); err != nil {
 			return err
 		}
 	}
-	oidcIssuer := auth.NewIssuer(issuer, 5*time.Second)
-	authn := auth.NewAuthenticator(oidcIssuer, auth.Config{
-		Audience: cfg.OIDCAudience, DocumentClaim: cfg.DocumentClaim, RolesClaim: cfg.RolesClaim, OperatorRole: cfg.OperatorRole,
-	}, db)
-	consentService := consent.New(db, consent.Config{PublicURL: publicURL})
-	login := consent.NewLogin(oidcIssuer, consent.LoginConfig{
-		ClientID: cfg.OIDCClientID, ClientSecret: rpSecret, RedirectURL: publicURL + "/consents/callback", DocumentClaim: cfg.DocumentClaim,
-	})
-	go sweep(ctx, cfg.SweepInterval, log, consentService.ExpireDue)
-	poolCfg, err := pgxpool.ParseConfig(cfg.DatabaseURL)
-	if err != nil {
-		return fmt.Errorf("DATABASE_URL: %w", err)
-	}
-	poolCfg.MaxConns = 10 // River holds one for LISTEN; fetching, completion and upkeep share the rest
-	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
-	if err != nil {
-		return fmt.Errorf("job queue pool: %w", err)
-	}
-	defer pool.Close()
-	queue, err := jobs.New(ctx, pool, sqlDB, jobs.Config{
-		Queues: map[string]int{jobs.QueueDefault: 5, "payments": 10, webhooks.Queue: 10},
-		// A payment job takes milliseconds. A replica killed mid-job leaves it "running": the
-		// leader gives it to another replica once RescueAfter has passed, so keep both short.
-		JobTimeout: 15 * time.Second, RescueAfter: 16 * time.Second,
-		Logger: log.With("component", "jobs"),
-	})
-	if err != nil {
+	if err := a.queue.Start(ctx); err != nil {
 		return err
 	}
-	paymentService, err := newPayments(cfg, db, ledgerService, queue)
-	if err != nil {
-		return err
-	}
-	hooks := webhooks.New(db, queue.InsertTx, webhooks.Config{
-		Development: cfg.Env == envDevelopment, // sandbox is shared: public https endpoints only
-		Logger:      log.With("component", "webhooks"),
-		Backoff:     func(n int) time.Duration { return min(cfg.WebhookBackoff<<min(n-1, 20), 6*time.Hour) },
-	})
-	if err := hooks.Register(queue); err != nil {
-		return err
-	}
-	if err := queue.Start(ctx); err != nil {
-		return err
-	}
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
-		defer cancel()
-		if err := queue.Stop(stopCtx); err != nil {
-			log.Error("stop jobs", "err", err)
-		}
-	}()
-	go sweep(ctx, cfg.SweepInterval, log, paymentService.ExpireDue)
-	authz := auth.NewAuthorizer(db, paymentService)
-	consent.NewPages(consentService, login, authz, log).WithApprovals(paymentService).Routes(mux)
+	defer a.stopJobs(cfg.ShutdownTimeout, log)
+	go a.hub.Run(ctx)
 
-	hub := events.NewHub(db, pool, log.With("component", "events"))
-	go hub.Run(ctx)
-
-	res := &resolvers.Resolver{Hub: hub, Webhooks: hooks, Authz: authz, AccountService: accountService, ConsentService: consentService,
-		Ledger: ledgerService, Sandbox: cfg.Env != envProduction,
-		PaymentService: paymentService, ReceiptKey: cfg.ReceiptKey}
-	(&httpapi.Receipts{Authz: authz, Payments: paymentService, Key: cfg.ReceiptKey, Log: log}).Routes(mux, authn.Middleware(log, nil))
-	statements := &httpapi.Statements{Authz: authz, Accounts: accountService, Ledger: ledgerService, Log: log}
-	statements.Routes(mux, authn.Middleware(log, nil))
-
-	routes(mux, cfg, port, newGraphQLHandler(cfg, res, authn, log), db, authn)
-	srv := &http.Server{
-		Handler:           reqid.Middleware(mux),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	log.Info("ponte listening", "addr", ln.Addr().String(), "env", cfg.Env, "ide", fmt.Sprintf("http://localhost:%d/", port))
-
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return listen(ctx, ln, routes(cfg, id, a, log), cfg.ShutdownTimeout, log.With("env", cfg.Env))
 }
 
-// routes is every HTTP route Ponte serves, in one place.
-func routes(mux *http.ServeMux, cfg config, port int, gql http.Handler, db *gorm.DB, authn *auth.Authenticator) {
-	mux.Handle("/graphql", gql)
+// openDatabase creates the database when it is missing, opens the one pool that gorm, River and
+// the event hub share, and applies the migrations.
+func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (*pgxpool.Pool, *gorm.DB, error) {
+	if err := database.EnsureExists(ctx, cfg.DatabaseURL, log); err != nil {
+		return nil, nil, err
+	}
+	pool, err := database.OpenPool(ctx, cfg.DatabaseURL, cfg.DBMaxOpen, cfg.DBConnLifetime)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := database.OnPool(pool)
+	if err == nil {
+		sqlDB, _ := db.DB()
+		err = database.Migrate(ctx, sqlDB, log)
+	}
+	if err != nil {
+		closeDatabase(pool, db)
+		return nil, nil, err
+	}
+	return pool, db, nil
+}
+
+// closeDatabase closes gorm's view of pool, then pool, once everything else has stopped.
+func closeDatabase(pool *pgxpool.Pool, db *gorm.DB) {
+	if db != nil {
+		if sqlDB, err := db.DB(); err == nil {
+			_ = sqlDB.Close()
+		}
+	}
+	pool.Close()
+}
+
+// loginCallbackPath is where the OpenID Provider sends a holder back after logging in for one of
+// the holder's pages (consent.Pages serves it).
+const loginCallbackPath = "/consents/callback"
+
+// identity is the OpenID Provider Ponte trusts and the secret of its own login client. dev is the
+// embedded development provider, served at /idp/ when no issuer is configured; nil otherwise.
+type identity struct {
+	issuer, secret string
+	dev            *devidp.Provider
+}
+
+func newIdentity(cfg config, port int, publicURL string, log *slog.Logger) (identity, error) {
+	if cfg.OIDCIssuer != "" {
+		return identity{issuer: cfg.OIDCIssuer, secret: cfg.OIDCSecret}, nil
+	}
+	issuer := fmt.Sprintf("http://localhost:%d/idp", port)
+	dev, rp, err := devidp.Development(issuer, devidp.Client{
+		ID: cfg.OIDCClientID, Name: "Ponte", RedirectURIs: []string{publicURL + loginCallbackPath},
+		Scopes: []string{"openid", "profile", "email"},
+	}, cfg.DevTokenTTL, log.With("component", "devidp"))
+	if err != nil {
+		return identity{}, err
+	}
+	log.Info("development OpenID Provider", "issuer", issuer)
+	return identity{issuer: issuer, secret: rp.Secret, dev: dev}, nil
+}
+
+// app is Ponte's services, built once per process and shared by every route and job.
+type app struct {
+	pool     *pgxpool.Pool
+	authn    *auth.Authenticator
+	authz    *auth.Authorizer
+	accounts *accounts.Service
+	ledger   *ledger.Service
+	consents *consent.Service
+	login    *consent.Login
+	payments *payments.Service
+	webhooks *webhooks.Service
+	hub      *events.Hub
+	queue    *jobs.Jobs
+}
+
+// newApp builds the services on db and registers their background work on one job queue.
+func newApp(ctx context.Context, cfg config, id identity, publicURL string, pool *pgxpool.Pool, db *gorm.DB, clock func() time.Time, log *slog.Logger) (*app, error) {
+	a := &app{pool: pool, consents: consent.New(db, consent.Config{PublicURL: publicURL}),
+		hub: events.NewHub(db, pool, log.With("component", "events"))}
+	var err error
+	if a.accounts, err = accounts.New(ctx, db, cfg.accounts()); err != nil {
+		return nil, err
+	}
+	if a.ledger, err = ledger.New(ctx, db); err != nil {
+		return nil, err
+	}
+	issuer := auth.NewIssuer(id.issuer, 5*time.Second)
+	a.authn = auth.NewAuthenticator(issuer, cfg.auth(), db)
+	a.login = consent.NewLogin(issuer, consent.LoginConfig{
+		ClientID: cfg.OIDCClientID, ClientSecret: id.secret, RedirectURL: publicURL + loginCallbackPath, DocumentClaim: cfg.DocumentClaim,
+	})
+	sqlDB, _ := db.DB()
+	if a.queue, err = jobs.New(ctx, pool, sqlDB, cfg.jobs(log.With("component", "jobs"))); err != nil {
+		return nil, err
+	}
+	a.payments = payments.New(db, a.ledger, payments.RiverRunner{Insert: a.queue.InsertTx}, cfg.payments())
+	if clock != nil {
+		a.payments.SetClock(clock)
+	}
+	a.authz = auth.NewAuthorizer(db, a.payments)
+	a.webhooks = webhooks.New(db, a.queue.InsertTx, cfg.webhooks(log.With("component", "webhooks")))
+	return a, a.registerJobs(cfg)
+}
+
+// registerJobs is every package's background work, added the one way: its Register. Execution,
+// settlement and webhook delivery are jobs; the webhook dispatch and the expiry sweeps are
+// periodic jobs that the leader replica inserts.
+func (a *app) registerJobs(cfg config) error {
+	if err := a.payments.Register(a.queue, cfg.SweepInterval); err != nil {
+		return err
+	}
+	if err := a.consents.Register(a.queue, cfg.SweepInterval); err != nil {
+		return err
+	}
+	return a.webhooks.Register(a.queue)
+}
+
+// stopJobs drains the job queue within timeout.
+func (a *app) stopJobs(timeout time.Duration, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := a.queue.Stop(ctx); err != nil {
+		log.Error("stop jobs", "err", err)
+	}
+}
+
+// routes is every HTTP route Ponte serves, in one place; each package's Routes mounts the paths
+// named beside it.
+func routes(cfg config, id identity, a *app, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	authenticated := a.authn.Middleware(log, nil)
+	res := &resolvers.Resolver{Authz: a.authz, AccountService: a.accounts, ConsentService: a.consents, Ledger: a.ledger,
+		Sandbox: cfg.Env != envProduction, PaymentService: a.payments, ReceiptKey: cfg.ReceiptKey, Hub: a.hub, Webhooks: a.webhooks}
+	mux.Handle("/graphql", gqlserver.New(cfg.graphql(), res, a.authn, log))
+	// GET /payments/{id}/receipt.pdf
+	(&httpapi.Receipts{Authz: a.authz, Payments: a.payments, Key: cfg.ReceiptKey, Log: log}).Routes(mux, authenticated)
+	// GET /accounts/{id}/statement.ofx and .csv
+	(&httpapi.Statements{Authz: a.authz, Accounts: a.accounts, Ledger: a.ledger, Log: log}).Routes(mux, authenticated)
+	// The holder's pages: /consents/authorize, /consents/callback, /consents/decide, /consents/mine
+	// (and /revoke), /approvals, /consents/assets/.
+	consent.NewPages(a.consents, a.login, a.authz, log).WithApprovals(a.payments).Routes(mux)
+	if id.dev != nil {
+		mux.Handle("/idp/", id.dev)
+	}
 	if cfg.Env != envProduction {
-		page := ide.New(ide.Config{Title: "Ponte GraphQL", Endpoint: "/graphql", DefaultQuery: ideDefaultQuery(cfg, port)})
+		welcome := "" // the ide package's generic text
+		if id.dev != nil {
+			welcome = devidp.DemoWelcomeQuery(id.issuer)
+		}
+		page := ide.New(ide.Config{Title: "Ponte GraphQL", Endpoint: "/graphql", DefaultQuery: welcome})
 		mux.Handle("GET /{$}", page)
 		mux.Handle("GET /playground", page)
 		mux.Handle(ide.AssetsPath, ide.Assets())
@@ -211,12 +256,9 @@ func routes(mux *http.ServeMux, cfg config, port int, gql http.Handler, db *gorm
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
-		sqlDB, err := db.DB()
+		err := a.pool.Ping(ctx)
 		if err == nil {
-			err = sqlDB.PingContext(ctx)
-		}
-		if err == nil {
-			err = authn.Ready(ctx)
+			err = a.authn.Ready(ctx)
 		}
 		if err != nil {
 			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
@@ -224,4 +266,33 @@ func routes(mux *http.ServeMux, cfg config, port int, gql http.Handler, db *gorm
 		}
 		_, _ = io.WriteString(w, "ready\n")
 	})
+	return reqid.Middleware(mux)
+}
+
+// listen serves h on ln until ctx ends, then shuts the server down within timeout.
+func listen(ctx context.Context, ln net.Listener, h http.Handler, timeout time.Duration, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("ponte listening", "addr", ln.Addr().String(), "ide", fmt.Sprintf("http://localhost:%d/", ln.Addr().(*net.TCPAddr).Port))
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }

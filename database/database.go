@@ -1,5 +1,9 @@
-// Package database opens Ponte's PostgreSQL through gorm (pgx underneath), creates the database
-// when it is missing and applies the embedded migrations. It knows nothing of the domain.
+// Package database opens Ponte's PostgreSQL, creates the database when it is missing and applies
+// the embedded migrations. It knows nothing of the domain.
+//
+// A server opens one pgx pool (OpenPool) and puts gorm on it (OnPool): gorm, River and the event
+// hub's LISTEN all draw from that pool, so DB_MAX_OPEN_CONNS bounds a replica's connections. Open
+// is a standalone gorm handle with its own small database/sql pool, for tools and tests.
 package database
 
 import (
@@ -14,7 +18,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
@@ -24,21 +29,17 @@ import (
 	"github.com/ponte-bff/ponte/migrations"
 )
 
-// Pool sizes the connection pool.
+// Pool sizes the database/sql pool of Open.
 type Pool struct {
 	MaxOpen     int
 	MaxIdle     int
 	MaxLifetime time.Duration
 }
 
-// Open connects to url with the given pool and returns the gorm handle.
+// Open connects to dsn with its own database/sql pool and returns the gorm handle: for tools and
+// tests. Close it through db.DB().
 func Open(ctx context.Context, dsn string, pool Pool) (*gorm.DB, error) {
-	db, err := gorm.Open(postgres.New(postgres.Config{DSN: dsn}), &gorm.Config{
-		Logger:                 logger.Discard,
-		SkipDefaultTransaction: true, // every write path opens its own transaction on purpose
-		TranslateError:         false,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
-	})
+	db, err := gorm.Open(postgres.New(postgres.Config{DSN: dsn}), gormConfig())
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -54,6 +55,50 @@ func Open(ctx context.Context, dsn string, pool Pool) (*gorm.DB, error) {
 		return nil, fmt.Errorf("ping database: %w", err)
 	}
 	return db, nil
+}
+
+// OpenPool opens a server's one connection pool to dsn: at most maxConns connections, each
+// replaced after maxLifetime (0: pgx's default). It pings before returning. Close it after
+// everything that uses it has stopped: Close waits for borrowed connections to come back.
+func OpenPool(ctx context.Context, dsn string, maxConns int, maxLifetime time.Duration) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if maxConns > 0 {
+		cfg.MaxConns = int32(min(maxConns, 1<<30))
+	}
+	if maxLifetime > 0 {
+		cfg.MaxConnLifetime = maxLifetime
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("ping database: %w", err)
+	}
+	return pool, nil
+}
+
+// OnPool returns gorm on pool (through pgx's database/sql adapter, which keeps no idle
+// connections of its own). Closing its *sql.DB leaves pool open.
+func OnPool(pool *pgxpool.Pool) (*gorm.DB, error) {
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDBFromPool(pool)}), gormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return db, nil
+}
+
+func gormConfig() *gorm.Config {
+	return &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true, // every write path opens its own transaction on purpose
+		TranslateError:         false,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	}
 }
 
 // EnsureExists creates the database named in dsn when it does not exist, connecting to the

@@ -5,6 +5,10 @@
 // never run in production (it keeps everything in memory, trusts its
 // configured users as given and, for a loopback issuer, runs over http).
 //
+// Development builds the provider a development server serves: Demo's clients
+// and people plus the server's own login client; DemoWelcomeQuery tells the
+// GraphQL IDE's user how to get a demo token from it.
+//
 // It offers exactly:
 //   - discovery (/.well-known/openid-configuration) and the JWKS (/keys);
 //   - /authorize with an HTML login form: authorization code flow, PKCE S256

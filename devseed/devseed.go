@@ -17,6 +17,7 @@ import (
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/banking/ledger"
+	"github.com/ponte-bff/ponte/devidp"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
 )
@@ -30,6 +31,17 @@ var Tenants = []models.Tenant{
 // Holder describes the demo holder's account: operated by no tenant, KYC-approved.
 type Holder struct {
 	Name, Email, Document string
+}
+
+// DemoHolder is the development OpenID Provider's holder (devidp.Demo), whose login the
+// consent and approval pages match to this account by document.
+func DemoHolder() Holder {
+	for _, u := range devidp.Demo("").Users {
+		if u.Document != "" {
+			return Holder{Name: u.Name, Email: u.Email, Document: u.Document}
+		}
+	}
+	return Holder{}
 }
 
 // DemoBalance is what the demo holder's account receives once, as an incoming TED.

@@ -4,7 +4,8 @@
 // A job is inserted with InsertTx in the same gorm transaction as the state change that causes it,
 // so a committed change always has its job and a rolled-back one never does. Inserts go through
 // River's database/sql driver on that transaction; the jobs are worked by a second River client on
-// a pgx pool (River's pgx driver), which also LISTENs for inserts so that jobs start at once.
+// a pgx pool (River's pgx driver), which also LISTENs for inserts so that jobs start at once. In
+// the server both are the same pool: gorm's *sql.DB is a view of it (database.OnPool).
 //
 // Every replica runs the same Jobs. Replicas fetch jobs with SELECT ... FOR UPDATE SKIP LOCKED, so
 // a job is worked by one replica at a time. River's leader election picks one replica to run the
@@ -16,8 +17,9 @@
 // a payment id), because a replica that dies after the effect but before recording completion
 // hands the job to another replica.
 //
-// Domain packages register their workers (AddWorker) and periodic jobs (AddPeriodic) before
-// Start. River's tables come from migrations/00004_river.sql (see jobs/internal/rivermigration).
+// Domain packages register their background work before Start, each in one Register function
+// that the server calls: workers (AddWorker), periodic jobs (AddPeriodic) and sweeps (AddSweep,
+// periodic upkeep such as expiring consents, run on the leader one at a time). River's tables come from migrations/00004_river.sql (see jobs/internal/rivermigration).
 // This package knows nothing of the domain, and never opens transactions of its own for callers.
 package jobs
 
@@ -85,11 +87,13 @@ type Jobs struct {
 
 	mu      sync.Mutex
 	started bool
+	sweeps  map[string]SweepFunc // by name, for the sweep worker
 }
 
 // New builds Jobs over pool (working, LISTEN/NOTIFY, leader election) and sqlDB (gorm's
 // *sql.DB, for inserting in gorm transactions); both must reach the same database and
-// search_path. It checks that River's tables exist; it starts nothing.
+// search_path (in the server, sqlDB is built on pool). It checks that River's tables exist; it
+// starts nothing.
 func New(ctx context.Context, pool *pgxpool.Pool, sqlDB *sql.DB, cfg Config) (*Jobs, error) {
 	if pool == nil || sqlDB == nil {
 		return nil, errors.New("jobs: New needs both a pgx pool and a *sql.DB")
@@ -151,7 +155,11 @@ func New(ctx context.Context, pool *pgxpool.Pool, sqlDB *sql.DB, cfg Config) (*J
 	if err != nil {
 		return nil, fmt.Errorf("jobs: insert client: %w", err)
 	}
-	return &Jobs{cfg: cfg, log: cfg.Logger, workers: workers, worker: worker, inserter: inserter}, nil
+	j := &Jobs{cfg: cfg, log: cfg.Logger, workers: workers, worker: worker, inserter: inserter, sweeps: map[string]SweepFunc{}}
+	if err := river.AddWorkerSafely(workers, &sweepWorker{j: j}); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	return j, nil
 }
 
 // Workers is River's worker registry, for river.AddWorker(j.Workers(), w) before Start. AddWorker

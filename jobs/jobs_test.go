@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -395,5 +396,56 @@ func TestUniqueJobInsertedTwiceThroughGormIsOneJob(t *testing.T) {
 	e.insertCommitted(j, uniqueArgs{PaymentID: "p-1"}, uniqueArgs{PaymentID: "p-2"})
 	if n := e.count("SELECT count(*) FROM river_job WHERE kind = 'test_unique'"); n != 2 {
 		t.Fatalf("%d jobs for two payments", n)
+	}
+}
+
+// TestSweepRunsOneAtATimeAcrossReplicas adds the same slow sweep on two replicas with an
+// interval shorter than one run: the leader inserts it on schedule, either replica works it, and
+// two runs never overlap.
+func TestSweepRunsOneAtATimeAcrossReplicas(t *testing.T) {
+	e := newEnv(t)
+	var running, overlaps, runs atomic.Int64
+	sweep := func(ctx context.Context) (int, error) {
+		if running.Add(1) > 1 {
+			overlaps.Add(1)
+		}
+		defer running.Add(-1)
+		select {
+		case <-time.After(150 * time.Millisecond):
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+		return int(runs.Add(1)), nil
+	}
+	a, b := e.replica(testConfig("replica-a")), e.replica(testConfig("replica-b"))
+	for _, j := range []*jobs.Jobs{a, b} {
+		if err := j.AddSweep("slow", 20*time.Millisecond, sweep); err != nil {
+			t.Fatal(err)
+		}
+		if err := j.AddSweep("slow", time.Second, sweep); err == nil {
+			t.Fatal("added one sweep name twice")
+		}
+		if err := j.AddSweep("never", 0, func(context.Context) (int, error) { t.Error("a sweep with no interval ran"); return 0, nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start(t, a)
+	start(t, b)
+	if err := a.AddSweep("late", time.Second, sweep); err == nil {
+		t.Error("AddSweep after Start succeeded")
+	}
+	ctx := waitCtx(t)
+	for runs.Load() < 4 {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%d sweep runs before the deadline, want 4", runs.Load())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if n := overlaps.Load(); n > 0 {
+		t.Fatalf("%d sweep runs overlapped another", n)
+	}
+	if n := e.count("SELECT count(*) FROM river_job WHERE kind = 'ponte.sweep' AND state NOT IN ('completed', 'running', 'available')"); n != 0 {
+		t.Fatalf("%d sweep jobs neither completed, running nor available", n)
 	}
 }

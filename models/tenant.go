@@ -4,19 +4,18 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/lib/pq"
 )
 
 // Tenant is an ERP or accounting platform registered as an OAuth client.
 type Tenant struct {
-	ID            uuid.UUID      `gorm:"type:uuid;primaryKey;default:gen_random_uuid()"`
-	ClientID      string         `gorm:"column:client_id"`
-	Name          string         `gorm:"column:name"`
-	AllowedScopes pq.StringArray `gorm:"column:allowed_scopes;type:text[];default:'{}'"`
-	RedirectURIs  pq.StringArray `gorm:"column:redirect_uris;type:text[];default:'{}'"`
-	DisabledAt    *time.Time     `gorm:"column:disabled_at"`
-	CreatedAt     time.Time      `gorm:"column:created_at"`
-	UpdatedAt     time.Time      `gorm:"column:updated_at"`
+	ID            uuid.UUID     `gorm:"type:uuid;primaryKey;default:gen_random_uuid()"`
+	ClientID      string        `gorm:"column:client_id"`
+	Name          string        `gorm:"column:name"`
+	AllowedScopes Array[string] `gorm:"column:allowed_scopes;type:text[];default:'{}'"`
+	RedirectURIs  Array[string] `gorm:"column:redirect_uris;type:text[];default:'{}'"`
+	DisabledAt    *time.Time    `gorm:"column:disabled_at"`
+	CreatedAt     time.Time     `gorm:"column:created_at"`
+	UpdatedAt     time.Time     `gorm:"column:updated_at"`
 }
 
 // TableName is the tenants table.

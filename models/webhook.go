@@ -4,20 +4,19 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/lib/pq"
 )
 
 // WebhookEndpoint is where a tenant receives its webhooks. A deleted endpoint keeps its row
 // (DisabledAt) so that its delivery log stays readable.
 type WebhookEndpoint struct {
-	ID          uuid.UUID      `gorm:"column:id;type:uuid;primaryKey;default:gen_random_uuid()"`
-	TenantID    uuid.UUID      `gorm:"column:tenant_id;type:uuid"`
-	URL         string         `gorm:"column:url"`
-	Description string         `gorm:"column:description"`
-	EventNames  pq.StringArray `gorm:"column:event_names;type:text[]"` // empty: every event
-	Secret      string         `gorm:"column:secret"`
-	DisabledAt  *time.Time     `gorm:"column:disabled_at"`
-	CreatedAt   time.Time      `gorm:"column:created_at"`
+	ID          uuid.UUID     `gorm:"column:id;type:uuid;primaryKey;default:gen_random_uuid()"`
+	TenantID    uuid.UUID     `gorm:"column:tenant_id;type:uuid"`
+	URL         string        `gorm:"column:url"`
+	Description string        `gorm:"column:description"`
+	EventNames  Array[string] `gorm:"column:event_names;type:text[]"` // empty: every event
+	Secret      string        `gorm:"column:secret"`
+	DisabledAt  *time.Time    `gorm:"column:disabled_at"`
+	CreatedAt   time.Time     `gorm:"column:created_at"`
 }
 
 // TableName is the webhook_endpoints table.

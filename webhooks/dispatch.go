@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/lib/pq"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 	"gorm.io/gorm"
@@ -95,8 +94,8 @@ func (s *Service) dispatchBatch(ctx context.Context) (made int, more bool, err e
 			return err
 		}
 		now := s.now()
-		var tenants, endpointIDs, names pq.StringArray
-		var eventIDs pq.Int64Array
+		var tenants, endpointIDs, names models.Array[string]
+		var eventIDs models.Array[int64]
 		for i := range evs {
 			e := &evs[i]
 			if e.TenantID == nil {

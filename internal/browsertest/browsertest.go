@@ -15,9 +15,11 @@
 //		t.Errorf("requests left the test server: %v", out)
 //	}
 //
-// Chromium comes from Debian: apt-get install -y chromium-headless-shell.
-// Set PONTE_SKIP_BROWSER=1 to skip browser tests on a machine without it,
-// and PONTE_BROWSER=/path/to/chrome to use another binary.
+// Chromium comes from Debian: apt-get install -y chromium-headless-shell, or
+// the full chromium package; either runs the same tests, headless. When both
+// are installed chromium-headless-shell is used; set PONTE_CHROMIUM to a name
+// on PATH or a path (PONTE_CHROMIUM=chromium) to pick one. Set
+// PONTE_SKIP_BROWSER=1 to skip browser tests on a machine without Chromium.
 package browsertest
 
 import (
@@ -53,15 +55,22 @@ const (
 // browserNames are the executables New looks for, in order.
 var browserNames = []string{"chromium-headless-shell", "chromium"}
 
-// FindBrowser returns the path of the Chromium executable: $PONTE_BROWSER if
-// set, else chromium-headless-shell or chromium on PATH or in /usr/bin.
+// browserEnv name the variables that pick the browser, in order: PONTE_CHROMIUM, and the older
+// PONTE_BROWSER.
+var browserEnv = []string{"PONTE_CHROMIUM", "PONTE_BROWSER"}
+
+// FindBrowser returns the path of the Chromium executable: $PONTE_CHROMIUM
+// (or $PONTE_BROWSER) if set, a name on PATH or a path; else
+// chromium-headless-shell or chromium on PATH or in /usr/bin.
 func FindBrowser() (string, error) {
-	if p := os.Getenv("PONTE_BROWSER"); p != "" {
-		path, err := exec.LookPath(p)
-		if err != nil {
-			return "", fmt.Errorf("PONTE_BROWSER=%s: %w", p, err)
+	for _, env := range browserEnv {
+		if p := os.Getenv(env); p != "" {
+			path, err := exec.LookPath(p)
+			if err != nil {
+				return "", fmt.Errorf("%s=%s: %w", env, p, err)
+			}
+			return path, nil
 		}
-		return path, nil
 	}
 	for _, name := range browserNames {
 		if p, err := exec.LookPath(name); err == nil {

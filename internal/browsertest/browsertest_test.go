@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -167,5 +168,27 @@ func TestRecordRequests(t *testing.T) {
 	}
 	if got, want := reqs.NotLoopback(), []string{"http://ponte-blocked.example/pixel.gif"}; !slices.Equal(got, want) {
 		t.Errorf("NotLoopback() = %q, want %q", got, want)
+	}
+}
+
+// TestFindBrowserHonoursPonteChromium checks that PONTE_CHROMIUM picks the binary, by name or
+// path, ahead of PONTE_BROWSER and of the search, and that a missing one is an error naming it.
+func TestFindBrowserHonoursPonteChromium(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh on PATH")
+	}
+	t.Setenv("PONTE_BROWSER", "/nonexistent/chrome")
+	t.Setenv("PONTE_CHROMIUM", "sh")
+	if got, err := FindBrowser(); err != nil || got != sh {
+		t.Errorf("PONTE_CHROMIUM=sh: FindBrowser() = %q, %v; want %q", got, err, sh)
+	}
+	t.Setenv("PONTE_CHROMIUM", "/nonexistent/chromium")
+	if _, err := FindBrowser(); err == nil || !strings.Contains(err.Error(), "PONTE_CHROMIUM") {
+		t.Errorf("missing PONTE_CHROMIUM binary: err = %v", err)
+	}
+	t.Setenv("PONTE_CHROMIUM", "")
+	if _, err := FindBrowser(); err == nil || !strings.Contains(err.Error(), "PONTE_BROWSER") {
+		t.Errorf("PONTE_BROWSER is no longer honoured: err = %v", err)
 	}
 }

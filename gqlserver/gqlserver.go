@@ -1,4 +1,11 @@
-package main
+// Package gqlserver builds Ponte's one GraphQL endpoint: gqlgen's executor over the resolvers,
+// with its transports (HTTP POST and GET, WebSocket with graphql-transport-ws and the legacy
+// graphql-ws, SSE), its limits (complexity, depth, body size), the error presenter, panic recovery
+// and authentication of every request.
+//
+// It owns how the endpoint is assembled, nothing it serves: no resolver, no rule. The server
+// mounts it at /graphql. Domain packages never import it.
+package gqlserver
 
 import (
 	"log/slog"
@@ -18,10 +25,20 @@ import (
 	"github.com/ponte-bff/ponte/resolvers"
 )
 
-// newGraphQLHandler builds the one GraphQL endpoint: HTTP POST and GET, WebSocket
-// (graphql-transport-ws and the legacy graphql-ws) and SSE, with complexity and depth limits,
-// the error presenter and panic recovery.
-func newGraphQLHandler(cfg config, res *resolvers.Resolver, authn *auth.Authenticator, log *slog.Logger) http.Handler {
+// Config holds the endpoint's limits and what it allows outside production.
+type Config struct {
+	MaxComplexity  int      // per operation (gqlgen's fixed complexity)
+	MaxDepth       int      // of selection sets
+	MaxBodyBytes   int64    // of a request body, and of the query string of a GET
+	AllowedOrigins []string // Origin patterns a WebSocket may come from (coder/websocket's)
+	// Introspection allows schema introspection, also without a token: the IDE reads the schema
+	// before a token is pasted. Never in production.
+	Introspection bool
+}
+
+// New returns the endpoint over res, authenticating every request (and every WebSocket's
+// connection_init) with authn.
+func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *slog.Logger) http.Handler {
 	srv := handler.New(graph.NewExecutableSchema(resolvers.Config(res)))
 	// SSE must come before POST: it matches POST with Accept: text/event-stream.
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: 15 * time.Second})
@@ -38,7 +55,7 @@ func newGraphQLHandler(cfg config, res *resolvers.Resolver, authn *auth.Authenti
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	if cfg.Env != envProduction {
+	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
@@ -47,8 +64,8 @@ func newGraphQLHandler(cfg config, res *resolvers.Resolver, authn *auth.Authenti
 	srv.SetRecoverFunc(resolvers.Recover(log))
 
 	var anonymous func(*http.Request) bool
-	if cfg.Env != envProduction {
-		anonymous = apiguard.IsIntrospectionOnly(cfg.MaxBodyBytes) // the IDE reads the schema before a token is pasted
+	if cfg.Introspection {
+		anonymous = apiguard.IsIntrospectionOnly(cfg.MaxBodyBytes)
 	}
 	return apiguard.MaxBody(cfg.MaxBodyBytes)(authn.Middleware(log, anonymous)(srv))
 }

@@ -1,0 +1,21 @@
+package payments
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ponte-bff/ponte/jobs"
+)
+
+// Register adds the payments' background work to j before it starts: the execution and
+// settlement workers (the jobs RiverRunner inserts), and ExpireDue as a sweep every expireEvery
+// (0: never), run by one replica at a time.
+func (s *Service) Register(j *jobs.Jobs, expireEvery time.Duration) error {
+	if err := jobs.AddWorker(j, &ExecuteWorker{Service: s}); err != nil {
+		return fmt.Errorf("payments: %w", err)
+	}
+	if err := jobs.AddWorker(j, &SettleWorker{Service: s}); err != nil {
+		return fmt.Errorf("payments: %w", err)
+	}
+	return j.AddSweep("payment_approval_expiry", expireEvery, s.ExpireDue)
+}
