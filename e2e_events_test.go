@@ -4,13 +4,20 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+	"github.com/ponte-bff/ponte/webhooks"
 )
 
 // paymentStream subscribes to paymentStatusChanged over graphql-transport-ws.
@@ -213,5 +220,215 @@ func TestRevokedConsentStopsTheStream(t *testing.T) {
 		if msg.Type == "next" {
 			t.Fatalf("after revocation the tenant still received %s (payment %s)", msg.Payload, theirs.ID)
 		}
+	}
+}
+
+// TestGraphQLWSReferenceClientReceivesEvents runs the graphql-ws npm package (the protocol's own
+// implementation) against Ponte: it subscribes to a tenant's payments and receives the transfer's
+// APPROVED and FINISHED. .ci/run installs it (npm ci in testdata/graphql-ws-client).
+func TestGraphQLWSReferenceClientReceivesEvents(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("testdata", "graphql-ws-client")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "graphql-ws")); err != nil {
+		t.Fatalf("graphql-ws is not installed: run (cd %s && npm ci)", dir)
+	}
+	s := startServer(t, nil)
+	tok := tenantToken(t, s)
+	from := approvedAccount(t, s, tok, vectors(t)["cnpj_numeric"].Valid[8].Raw)
+	to := approvedAccount(t, s, tok, vectors(t)["cnpj_numeric"].Valid[9].Raw)
+	deposit(t, s, tok, from, "10.00", "funds")
+	var target struct{ BankAccount struct{ AccountCode string } }
+	gql(t, s, tok, `query($id: ID!) { account(id: $id) { bankAccount { accountCode } } }`, map[string]any{"id": to}).decode(t, "account", &target)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	query := `subscription { paymentStatusChanged(accountId: "` + from + `") { status payment { id } } }`
+	cmd := exec.CommandContext(ctx, "node", "client.mjs", "ws"+strings.TrimPrefix(s.URL, "http")+"/graphql", tok, query, "2")
+	cmd.Dir = dir
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("node: %v", err)
+	}
+	lines := bufio.NewScanner(out)
+	if !lines.Scan() || !strings.Contains(lines.Text(), `"connected":true`) {
+		t.Fatalf("the client did not connect: %q", lines.Text())
+	}
+	time.Sleep(200 * time.Millisecond) // the subscription is registered
+	var p paymentPayload
+	gql(t, s, tok, `mutation($a: ID!, $code: String!) { createInternalTransfer(input: {accountId: $a, targetAccountCode: $code, amount: "1.00", idempotencyKey: "ws"}) { `+paymentFields+` } }`,
+		map[string]any{"a": from, "code": target.BankAccount.AccountCode}).decode(t, "createInternalTransfer", &p)
+	var statuses []string
+	for lines.Scan() {
+		var res struct {
+			Data struct {
+				PaymentStatusChanged struct {
+					Status  string
+					Payment struct{ ID string }
+				}
+			}
+		}
+		if err := json.Unmarshal(lines.Bytes(), &res); err != nil {
+			t.Fatalf("%v: %s", err, lines.Text())
+		}
+		if res.Data.PaymentStatusChanged.Payment.ID != p.Payment.ID {
+			t.Fatalf("unexpected %s", lines.Text())
+		}
+		statuses = append(statuses, res.Data.PaymentStatusChanged.Status)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("client: %v", err)
+	}
+	if strings.Join(statuses, ",") != "APPROVED,FINISHED" {
+		t.Fatalf("graphql-ws received %v", statuses)
+	}
+}
+
+// TestSubscriptionOverSSE: the same stream over Server-Sent Events (POST, Accept: text/event-stream).
+func TestSubscriptionOverSSE(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tok := tenantToken(t, s)
+	acc := approvedAccount(t, s, tok, vectors(t)["cnpj_alphanumeric"].Valid[1].Raw)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	body, _ := json.Marshal(map[string]any{"query": `subscription($a: ID) { paymentStatusChanged(accountId: $a) { status } }`, "variables": map[string]any{"a": acc}})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/graphql", strings.NewReader(string(body)))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	time.Sleep(300 * time.Millisecond)
+	// A deposit is not a payment; a failed transfer is: no funds, so APPROVED then FAILED.
+	other := approvedAccount(t, s, tok, vectors(t)["cnpj_alphanumeric"].Valid[2].Raw)
+	var target struct{ BankAccount struct{ AccountCode string } }
+	gql(t, s, tok, `query($id: ID!) { account(id: $id) { bankAccount { accountCode } } }`, map[string]any{"id": other}).decode(t, "account", &target)
+	gql(t, s, tok, `mutation($a: ID!, $code: String!) { createInternalTransfer(input: {accountId: $a, targetAccountCode: $code, amount: "1.00", idempotencyKey: "sse"}) { `+paymentFields+` } }`,
+		map[string]any{"a": acc, "code": target.BankAccount.AccountCode})
+	sc := bufio.NewScanner(resp.Body)
+	var statuses []string
+	for len(statuses) < 2 && sc.Scan() {
+		if line := sc.Text(); strings.HasPrefix(line, "data:") {
+			var ev struct {
+				Data struct{ PaymentStatusChanged struct{ Status string } }
+			}
+			_ = json.Unmarshal([]byte(strings.TrimPrefix(line, "data:")), &ev)
+			statuses = append(statuses, ev.Data.PaymentStatusChanged.Status)
+		}
+	}
+	if strings.Join(statuses, ",") != "APPROVED,FAILED" {
+		t.Fatalf("SSE statuses %v (%v)", statuses, sc.Err())
+	}
+}
+
+// erpReceiver is an ERP's webhook endpoint: it refuses the first `failures` calls, then keeps
+// what it receives, verified with the endpoint's secret.
+type erpReceiver struct {
+	mu       sync.Mutex
+	secret   string
+	failures int
+	ids      []string
+	types    []string
+	badSig   int
+}
+
+func (e *erpReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := webhooks.Verify(e.secret, r.Header, body); err != nil {
+		e.badSig++
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	e.ids = append(e.ids, r.Header.Get("webhook-id"))
+	if e.failures > 0 {
+		e.failures--
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
+	var msg struct{ Type string }
+	_ = json.Unmarshal(body, &msg)
+	e.types = append(e.types, msg.Type)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// TestSignedWebhooksOverGraphQL: an ERP registers an endpoint through GraphQL and receives its
+// payment's events, signed, the first one after two refusals with the same webhook-id; another
+// tenant's payments never reach it.
+func TestSignedWebhooksOverGraphQL(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, map[string]string{"PONTE_WEBHOOK_BACKOFF": "100ms"})
+	tok := tenantToken(t, s)
+	recv := &erpReceiver{failures: 2}
+	srv := httptest.NewServer(recv)
+	defer srv.Close()
+
+	var created struct {
+		Endpoint   struct{ ID string }
+		Secret     string
+		UserErrors []userError
+	}
+	gql(t, s, tok, `mutation($url: String!) { createWebhookEndpoint(input: {url: $url, events: ["cash_out_internal_transfer_finished"]}) { endpoint { id } secret userErrors { code message } } }`,
+		map[string]any{"url": srv.URL + "/hooks"}).decode(t, "createWebhookEndpoint", &created)
+	if created.Secret == "" || len(created.UserErrors) > 0 {
+		t.Fatalf("%+v", created)
+	}
+	recv.mu.Lock()
+	recv.secret = created.Secret
+	recv.mu.Unlock()
+
+	from := approvedAccount(t, s, tok, vectors(t)["cnpj_numeric"].Valid[10].Raw)
+	to := approvedAccount(t, s, tok, vectors(t)["cnpj_numeric"].Valid[11].Raw)
+	deposit(t, s, tok, from, "10.00", "funds")
+	var target struct{ BankAccount struct{ AccountCode string } }
+	gql(t, s, tok, `query($id: ID!) { account(id: $id) { bankAccount { accountCode } } }`, map[string]any{"id": to}).decode(t, "account", &target)
+	gql(t, s, tok, `mutation($a: ID!, $code: String!) { createInternalTransfer(input: {accountId: $a, targetAccountCode: $code, amount: "1.00", idempotencyKey: "hook"}) { `+paymentFields+` } }`,
+		map[string]any{"a": from, "code": target.BankAccount.AccountCode})
+
+	// Another tenant's activity must not reach this endpoint.
+	tok2 := tenant2Token(t, s)
+	other := approvedAccount(t, s, tok2, vectors(t)["cnpj_numeric"].Valid[12].Raw)
+	deposit(t, s, tok2, other, "5.00", "other-funds")
+
+	deadline := time.Now().Add(40 * time.Second)
+	for {
+		recv.mu.Lock()
+		done := len(recv.types) == 1
+		recv.mu.Unlock()
+		if done || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	recv.mu.Lock()
+	defer recv.mu.Unlock()
+	if len(recv.types) != 1 || recv.types[0] != "cash_out_internal_transfer_finished" || recv.badSig != 0 {
+		t.Fatalf("received %v, %d bad signatures", recv.types, recv.badSig)
+	}
+	if len(recv.ids) != 3 || recv.ids[0] != recv.ids[1] || recv.ids[1] != recv.ids[2] {
+		t.Fatalf("webhook-ids across the retries: %v", recv.ids)
+	}
+
+	var deliveries struct {
+		Nodes []struct {
+			WebhookID, Status string
+			Attempts          int
+			AttemptLog        []struct{ StatusCode *int }
+		}
+	}
+	gql(t, s, tok, `{ webhookDeliveries { nodes { webhookId status attempts attemptLog { statusCode } } } }`, nil).decode(t, "webhookDeliveries", &deliveries)
+	if len(deliveries.Nodes) != 1 || deliveries.Nodes[0].Status != "SUCCEEDED" || deliveries.Nodes[0].Attempts != 3 || len(deliveries.Nodes[0].AttemptLog) != 3 {
+		t.Fatalf("delivery log %+v", deliveries)
+	}
+	if r := gql(t, s, tok2, `mutation($id: ID!) { rotateWebhookSecret(input: {endpointId: $id}) { secret } }`, map[string]any{"id": created.Endpoint.ID}); r.code() != "FORBIDDEN" {
+		t.Fatalf("another tenant rotated the secret: %+v", r.Errors)
 	}
 }

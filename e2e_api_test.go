@@ -4,15 +4,63 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+	"github.com/ponte-bff/ponte/internal/browsertest"
 )
+
+// TestGraphiQLRunsAQueryAgainstTheRunningServer loads the IDE from the real server in headless
+// Chromium, with every host but loopback unreachable, pastes a demo token and runs a query.
+func TestGraphiQLRunsAQueryAgainstTheRunningServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	s := startServer(t, nil)
+	tok := tenantToken(t, s)
+	ctx := browsertest.New(t)
+	reqs := browsertest.RecordRequests(t, ctx)
+
+	query, _ := json.Marshal(`{ viewer { kind tenant { name } } }`)
+	browsertest.Do(t, ctx, "load the IDE and run a query",
+		chromedp.Navigate(s.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(".graphiql-container")),
+		chromedp.SendKeys(chromedp.ID("ponte-ide-token"), tok),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(`+string(query)+`)`),
+		void(chromedp.Poll[bool](`(function () {
+  var cm = document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror;
+  return !!cm.documentAST && cm.documentAST.loc.source.body === `+string(query)+`;
+})()`)),
+		chromedp.Click(chromedp.CSS(".graphiql-execute-button")),
+		void(chromedp.Poll[bool](`(document.querySelector('.result-window') || {textContent: ''}).textContent.includes('Demo ERP')`)),
+	)
+	// The schema loaded too (anonymous introspection, then with the token): the docs know Account.
+	hasDocs := browsertest.Run(t, ctx, "open the docs", chromedp.Evaluate[bool](`(function () {
+  var cm = document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror;
+  return !!(cm.options.lint && cm.options.lint.schema && cm.options.lint.schema.getType('Account'));
+})()`))
+	if !hasDocs {
+		t.Error("GraphiQL has no schema with the Account type")
+	}
+	if others := reqs.NotLoopback(); len(others) > 0 {
+		t.Errorf("the IDE reached beyond loopback: %v", others)
+	}
+}
+
+// void turns an action with a result into one whose result is ignored, for browsertest.Do.
+func void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := a(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
 
 type wsMessage struct {
 	ID      string          `json:"id,omitempty"`
@@ -196,5 +244,59 @@ func TestWebSocketClosesWith4401WhenTheTokenExpires(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Fatalf("closed after %s, the token lived 2s", d)
+	}
+}
+
+// TestBadRequestsNeverGet500: malformed bodies, wrong methods and types, hostile variables and
+// foreign IDs each get a 4xx or a coded GraphQL error, never a 500 or a stack trace.
+func TestBadRequestsNeverGet500(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tok := tenantToken(t, s)
+	cases := []struct {
+		name, method, contentType, body, query string
+	}{
+		{"MalformedJSON", "POST", "application/json", `{"query": "{ viewer { kind } }"`, ""},
+		{"NotJSON", "POST", "application/json", `hello`, ""},
+		{"WrongContentType", "POST", "text/plain", `{ viewer { kind } }`, ""},
+		{"EmptyQuery", "POST", "application/json", `{"query": ""}`, ""},
+		{"MutationOverGET", "GET", "", "", "query=" + "mutation%20%7B%20createAccount(input%3A%20%7Bname%3A%22a%22%2C%20email%3A%22a%40b.co%22%2C%20document%3A%2224843803480%22%7D)%20%7B%20userErrors%20%7B%20code%20%7D%20%7D%20%7D"},
+		{"VariablesOfTheWrongType", "POST", "application/json", `{"query": "query($id: ID!) { account(id: $id) { id } }", "variables": {"id": {"nested": true}}}`, ""},
+		{"ForeignGlobalID", "POST", "application/json", `{"query": "{ node(id: \"eyJhbGciOiJub25lIn0\") { id } }"}`, ""},
+		{"HugeFirst", "POST", "application/json", `{"query": "{ accounts(first: 2147483647) { totalCount } }"}`, ""},
+		{"IntOverflow", "POST", "application/json", `{"query": "{ accounts(first: 99999999999999999999) { totalCount } }"}`, ""},
+		{"DecimalOverflow", "POST", "application/json", `{"query": "mutation { sandboxDeposit(input: {accountId: \"x\", amount: \"999999999999999999999.99\", idempotencyKey: \"k\"}) { userErrors { code } } }"}`, ""},
+		{"BadDate", "POST", "application/json", `{"query": "{ schedulingCalendar(kind: TED, from: \"2026-02-30\", to: \"2026-13-01\") { executionLimitDate } }"}`, ""},
+		{"BackwardsCalendar", "POST", "application/json", `{"query": "{ schedulingCalendar(kind: TED, from: \"2026-12-01\", to: \"2026-01-01\") { executionLimitDate } }"}`, ""},
+		{"UnknownOperationName", "POST", "application/json", `{"query": "query A { viewer { kind } }", "operationName": "B"}`, ""},
+		{"BadEnumVariable", "POST", "application/json", `{"query": "query($k: PaymentKind!) { schedulingCalendar(kind: $k, from: \"2026-01-01\", to: \"2026-01-02\") { executionLimitDate } }", "variables": {"k": "NOPE"}}`, ""},
+		{"NullInList", "POST", "application/json", `{"query": "mutation($ids: [ID!]!) { approvePayments(input: {paymentIds: $ids}) { userErrors { code } } }", "variables": {"ids": [null]}}`, ""},
+		{"DeepFragments", "POST", "application/json", `{"query": "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }"}`, ""},
+		{"DecimalAsNumber", "POST", "application/json", `{"query": "mutation($a: Decimal!) { createLimitPlan(input: {name: \"x\", daily: $a, monthly: $a}) { userErrors { code } } }", "variables": {"a": 10.5}}`, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			u := s.URL + "/graphql"
+			if c.query != "" {
+				u += "?" + c.query
+			}
+			req, _ := http.NewRequest(c.method, u, strings.NewReader(c.body))
+			req.Header.Set("Authorization", "Bearer "+tok)
+			if c.contentType != "" {
+				req.Header.Set("Content-Type", c.contentType)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode >= 500 || strings.Contains(string(body), `"INTERNAL"`) || strings.Contains(string(body), "goroutine") || strings.Contains(string(body), "SQLSTATE") {
+				t.Fatalf("HTTP %d: %s", resp.StatusCode, body)
+			}
+			if resp.StatusCode == 200 && !strings.Contains(string(body), `"code"`) && !strings.Contains(string(body), `"data"`) {
+				t.Fatalf("neither data nor a coded error: %s", body)
+			}
+		})
 	}
 }

@@ -4,11 +4,138 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ponte-bff/ponte/globalid"
 )
+
+const viewerQuery = `{ viewer { kind subject clientId scopes document tenant { name clientId } } }`
+
+type viewer struct {
+	Kind     string
+	Subject  string
+	ClientID string
+	Scopes   []string
+	Document *string
+	Tenant   *struct{ Name, ClientID string }
+}
+
+func TestAuthentication(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+
+	t.Run("ClientSecretInBasicAndInForm", func(t *testing.T) {
+		basic := tenantToken(t, s)
+		status, form := postToken(t, s, url.Values{"grant_type": {"client_credentials"}, "client_id": {"demo-erp"}, "client_secret": {"demo-erp-secret"}}, "", "")
+		if status != http.StatusOK {
+			t.Fatalf("client_secret_post: HTTP %d %+v", status, form)
+		}
+		for _, tok := range []string{basic, form.AccessToken} {
+			var v viewer
+			gql(t, s, tok, viewerQuery, nil).decode(t, "viewer", &v)
+			if v.Kind != "TENANT" || v.ClientID != "demo-erp" || v.Tenant == nil || v.Tenant.Name != "Demo ERP" || !slices.Contains(v.Scopes, "accounts:create") {
+				t.Fatalf("viewer = %+v", v)
+			}
+		}
+	})
+
+	t.Run("PrivateKeyJWT", func(t *testing.T) {
+		status, tr := postToken(t, s, url.Values{
+			"grant_type": {"client_credentials"}, "client_id": {"demo-erp"},
+			"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
+			"client_assertion":      {clientAssertion(t, s.Issuer)},
+		}, "", "")
+		if status != http.StatusOK {
+			t.Fatalf("private_key_jwt: HTTP %d %+v", status, tr)
+		}
+		var v viewer
+		gql(t, s, tr.AccessToken, viewerQuery, nil).decode(t, "viewer", &v)
+		if v.Kind != "TENANT" || v.ClientID != "demo-erp" {
+			t.Fatalf("viewer = %+v", v)
+		}
+	})
+
+	t.Run("OperatorByRoleClaim", func(t *testing.T) {
+		var v viewer
+		gql(t, s, operatorToken(t, s), viewerQuery, nil).decode(t, "viewer", &v)
+		if v.Kind != "OPERATOR" || v.Tenant != nil {
+			t.Fatalf("viewer = %+v", v)
+		}
+	})
+
+	t.Run("HolderByInteractiveLogin", func(t *testing.T) {
+		tr := holderTokens(t, s)
+		var v viewer
+		gql(t, s, tr.AccessToken, viewerQuery, nil).decode(t, "viewer", &v)
+		if v.Kind != "HOLDER" || v.Document == nil || *v.Document != "39053344705" {
+			t.Fatalf("viewer = %+v", v)
+		}
+		// The demo holder sees their seeded, approved account and nothing else.
+		var conn struct {
+			TotalCount int
+			Nodes      []struct{ Document, Status string }
+		}
+		gql(t, s, tr.AccessToken, `{ accounts { totalCount nodes { document status } } }`, nil).decode(t, "accounts", &conn)
+		if conn.TotalCount != 1 || conn.Nodes[0].Document != "39053344705" || conn.Nodes[0].Status != "APPROVED" {
+			t.Fatalf("holder accounts = %+v", conn)
+		}
+		// An ID token is not an access token for Ponte: its audience is the app, not "ponte".
+		if r := gql(t, s, tr.IDToken, viewerQuery, nil); r.Status != http.StatusUnauthorized || r.code() != "UNAUTHENTICATED" {
+			t.Fatalf("ID token accepted as access token: %d %+v", r.Status, r.Errors)
+		}
+	})
+
+	t.Run("ErrMissingOrBadTokenIsUnauthenticated401", func(t *testing.T) {
+		tok := tenantToken(t, s)
+		for name, token := range map[string]string{"missing": "", "garbage": "not-a-jwt", "tampered": tok[:len(tok)-4] + "AAAA"} {
+			r := gql(t, s, token, viewerQuery, nil)
+			if r.Status != http.StatusUnauthorized || r.code() != "UNAUTHENTICATED" || r.Data != nil {
+				t.Errorf("%s token: HTTP %d code %q data %v", name, r.Status, r.code(), r.Data)
+			}
+		}
+	})
+
+	t.Run("ErrUnknownOrDisabledTenantIsForbidden", func(t *testing.T) {
+		tok := tenant2Token(t, s)
+		if err := s.db.Exec("UPDATE tenants SET disabled_at = ? WHERE client_id = 'demo-erp-2'", time.Now()).Error; err != nil {
+			t.Fatal(err)
+		}
+		if r := gql(t, s, tok, viewerQuery, nil); r.Status != http.StatusForbidden || r.code() != "FORBIDDEN" {
+			t.Fatalf("disabled tenant: HTTP %d %+v", r.Status, r.Errors)
+		}
+		if err := s.db.Exec("DELETE FROM tenants WHERE client_id = 'demo-erp-2'").Error; err != nil {
+			t.Fatal(err)
+		}
+		if r := gql(t, s, tok, viewerQuery, nil); r.Status != http.StatusForbidden || r.code() != "FORBIDDEN" {
+			t.Fatalf("unknown tenant: HTTP %d %+v", r.Status, r.Errors)
+		}
+	})
+
+	t.Run("AnonymousIntrospectionForTheIDE", func(t *testing.T) {
+		r := gql(t, s, "", `{ __schema { queryType { name } } }`, nil)
+		if r.Status != http.StatusOK || len(r.Errors) > 0 {
+			t.Fatalf("introspection without token: HTTP %d %+v", r.Status, r.Errors)
+		}
+		// ...but a query that mixes in real data still needs a token.
+		if r := gql(t, s, "", `{ __schema { queryType { name } } viewer { kind } }`, nil); r.Status != http.StatusUnauthorized {
+			t.Fatalf("mixed anonymous query: HTTP %d", r.Status)
+		}
+	})
+}
+
+func TestProductionRefusesToStartWithoutIssuer(t *testing.T) {
+	t.Parallel()
+	_, err := loadConfig(func(k string) string { return map[string]string{"PONTE_ENV": "production"}[k] })
+	if err == nil {
+		t.Fatal("production started without OIDC_ISSUER")
+	}
+	if _, err := loadConfig(func(k string) string { return map[string]string{"PONTE_ENV": "staging"}[k] }); err == nil {
+		t.Fatal("an unknown PONTE_ENV was accepted")
+	}
+}
 
 // accountOp is one GraphQL operation that touches an account. Every new query or mutation that
 // reaches an account joins accountOps, and TestAuthorizationMatrix proves who may call it.
@@ -250,6 +377,73 @@ func TestAuthorizationMatrixHolderPages(t *testing.T) {
 		}
 		if allowedTo(t, s, tok, accountOps[0], holders) {
 			t.Fatal("the tenant still reads the account after the holder revoked its consent")
+		}
+	})
+}
+
+// TestTenantNeverReachesAnotherTenantsAccount is the authorization matrix of this stage
+// (Treasury model): every way to reach an account, by every caller that must not.
+func TestTenantNeverReachesAnotherTenantsAccount(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tokA, tokB, op := tenantToken(t, s), tenant2Token(t, s), operatorToken(t, s)
+	vec := vectors(t)
+	a := create(t, s, tokA, map[string]any{"name": "Cliente A", "email": "a@example.com", "document": vec["cpf"].Valid[5].Raw}).Account
+	approved, _ := review(t, s, op, a.ID, "APPROVE")
+	bankID := approved.Account.BankAccount.ID
+	holder := holderTokens(t, s).AccessToken
+
+	byID := map[string]string{
+		"account":         `query($id: ID!) { account(id: $id) { id name } }`,
+		"node":            `query($id: ID!) { node(id: $id) { id ... on Account { name } } }`,
+		"nodeBankAccount": `query($id: ID!) { node(id: $id) { id } }`,
+	}
+	for _, who := range []struct{ name, token string }{{"otherTenant", tokB}, {"unrelatedHolder", holder}} {
+		for q, query := range byID {
+			id := a.ID
+			if q == "nodeBankAccount" {
+				id = bankID
+			}
+			r := gql(t, s, who.token, query, map[string]any{"id": id})
+			if r.code() != "FORBIDDEN" || strings.Contains(string(r.Data[strings.TrimSuffix(q, "BankAccount")]), "Cliente") {
+				t.Errorf("%s via %s: code %q data %s", who.name, q, r.code(), r.Data)
+			}
+		}
+		var conn struct{ TotalCount int }
+		gql(t, s, who.token, `{ accounts { totalCount nodes { id } } }`, nil).decode(t, "accounts", &conn)
+		if who.name == "otherTenant" && conn.TotalCount != 0 {
+			t.Errorf("%s lists %d accounts", who.name, conn.TotalCount)
+		}
+	}
+
+	t.Run("ForbiddenLooksTheSameAsMissing", func(t *testing.T) {
+		missing := gql(t, s, tokB, byID["account"], map[string]any{"id": "cDE6QWNjb3VudDowMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDE"})
+		other := gql(t, s, tokB, byID["account"], map[string]any{"id": a.ID})
+		if missing.code() != other.code() || missing.Errors[0].Message != other.Errors[0].Message {
+			t.Fatalf("missing %+v vs other's %+v", missing.Errors, other.Errors)
+		}
+	})
+
+	t.Run("OwnerAndOperatorDoReach", func(t *testing.T) {
+		for name, tok := range map[string]string{"owner": tokA, "operator": op} {
+			r := gql(t, s, tok, byID["account"], map[string]any{"id": a.ID})
+			if len(r.Errors) > 0 || !strings.Contains(string(r.Data["account"]), "Cliente A") {
+				t.Errorf("%s: %+v", name, r.Errors)
+			}
+		}
+	})
+
+	t.Run("TenantWithoutAccountsReadScopeIsForbidden", func(t *testing.T) {
+		if err := s.db.Exec(`UPDATE tenants SET allowed_scopes = '{accounts:create}' WHERE client_id = 'demo-erp'`).Error; err != nil {
+			t.Fatal(err)
+		}
+		defer s.db.Exec(`UPDATE tenants SET allowed_scopes = '{accounts:read,accounts:create}' WHERE client_id = 'demo-erp'`)
+		tok := tenantToken(t, s)
+		if r := gql(t, s, tok, byID["account"], map[string]any{"id": a.ID}); r.code() != "FORBIDDEN" || r.Status != http.StatusOK {
+			t.Errorf("account without accounts:read: %d %+v", r.Status, r.Errors)
+		}
+		if r := gql(t, s, tok, `{ accounts { totalCount } }`, nil); r.code() != "FORBIDDEN" {
+			t.Errorf("accounts without accounts:read: %+v", r.Errors)
 		}
 	})
 }
