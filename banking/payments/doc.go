@@ -3,8 +3,11 @@
 // every cash-out on a third-party account, scheduling on the Brazilian banking calendar, and the
 // execution that posts to the ledger and finishes the payment in one transaction. A payment is
 // stored with its first status; every later change goes through one function (move) that
-// enforces the machine. Every status, the first included, writes a payment event in the same
-// transaction.
+// enforces the machine. Every status, the first included, appends an event to the one event log
+// (package events) in the same transaction, with actor, reason and request id.
 //
-// It never decides who is calling (package auth does) and never imports graph/ or resolvers/.
+// It never decides who is calling: package auth does, and hands it a Grant that says whether the
+// payment's account is the tenant's own (no approval) or reached through a consent (the holder
+// approves). It reads accounts only through package accounts, and never imports graph/ or
+// resolvers/.
 package payments
