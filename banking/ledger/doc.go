@@ -10,8 +10,9 @@
 //
 // It never updates or deletes an entry (a correction is a new, opposite transaction), never uses
 // floating point, never decides who is calling (callers pass what the authorizer allowed) and
-// never changes an account, its KYC status or its limit plan: package accounts owns those.
-// It never imports graph/ or resolvers/.
+// never changes an account, its KYC status or its limit plan: package accounts owns those, and
+// the ledger reads them only through the queries accounts exports (MovementFacts, IDs), joined
+// into its own statements. It never imports graph/ or resolvers/.
 //
 // A movement is written in a transaction of its own (Post) or inside the caller's (PostTx, under
 // a savepoint), so that an operation another package owns, such as a payment, changes state in

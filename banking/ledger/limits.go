@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
 )
@@ -118,7 +119,7 @@ func (s *Service) LimitUsage(ctx context.Context, accountID uuid.UUID) (Usage, e
 // accountExists answers NOT_FOUND for an account id that does not exist.
 func accountExists(db *gorm.DB, accountID uuid.UUID) error {
 	var found []int
-	if err := db.Raw("SELECT 1 FROM accounts WHERE id = ?", accountID).Scan(&found).Error; err != nil {
+	if err := db.Raw("SELECT 1 FROM (?) a WHERE a.id = ?", accounts.IDs(db), accountID).Scan(&found).Error; err != nil {
 		return fmt.Errorf("ledger: find account: %w", err)
 	}
 	if len(found) == 0 {

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/banking/accounts"
 )
 
 // party is a customer account a movement touches, with what its rules need: KYC status, payment
@@ -32,9 +33,10 @@ type party struct {
 
 // canMove reports whether the account may send or receive money: KYC approved, with a payment
 // account. A missing limit plan stops only cash-out (its limits are R$0.00, see consumeLimits):
-// the account can still receive. The status is compared as stored; importing package accounts
-// for its constant would tie the two domain packages together for one word.
-func (p *party) canMove() bool { return p.Status == "APPROVED" && p.BankAccountID != nil }
+// the account can still receive.
+func (p *party) canMove() bool {
+	return p.Status == string(accounts.StatusApproved) && p.BankAccountID != nil
+}
 
 func (p *party) counterparty() *Counterparty {
 	id := p.AccountID
@@ -45,16 +47,12 @@ func (p *party) counterparty() *Counterparty {
 	}
 }
 
+// partiesSQL joins the accounts package's movement facts with the ledger accounts: one round trip.
 const partiesSQL = `
-SELECT a.id AS account_id, a.status, a.name, a.document, a.document_type,
-       ba.id AS bank_account_id, ba.branch_code, ba.account_code, ba.account_type,
-       ba.institution_ispb, ba.institution_code, ba.institution_name,
-       lp.daily_cents, lp.monthly_cents, la.id AS ledger_account_id
-  FROM accounts a
-  LEFT JOIN bank_accounts ba ON ba.account_id = a.id
-  LEFT JOIN limit_plans lp ON lp.id = a.limit_plan_id
-  LEFT JOIN ledger_accounts la ON la.account_id = a.id
- WHERE a.id IN ?`
+SELECT f.*, la.id AS ledger_account_id
+  FROM (?) f
+  LEFT JOIN ledger_accounts la ON la.account_id = f.account_id
+ WHERE f.account_id IN ?`
 
 // loadParties reads the customer accounts ids names, creating the ledger account of any that can
 // move money and has none yet. It runs before the movement's transaction, in statements of its
@@ -84,8 +82,8 @@ func openParties(db *gorm.DB, ids []uuid.UUID) (map[uuid.UUID]*party, error) {
 	}
 	// Sorted, so that two movements creating the same ledger accounts wait in one order.
 	err = db.Exec(`INSERT INTO ledger_accounts (kind, account_id)
-		SELECT 'CUSTOMER', id FROM accounts WHERE id IN ? ORDER BY id
-		ON CONFLICT (account_id) DO NOTHING`, missing).Error
+		SELECT 'CUSTOMER', a.id FROM (?) a WHERE a.id IN ? ORDER BY a.id
+		ON CONFLICT (account_id) DO NOTHING`, accounts.IDs(db), missing).Error
 	if err != nil {
 		return nil, fmt.Errorf("ledger: open ledger accounts: %w", err)
 	}
@@ -94,7 +92,7 @@ func openParties(db *gorm.DB, ids []uuid.UUID) (map[uuid.UUID]*party, error) {
 
 func queryParties(db *gorm.DB, ids []uuid.UUID) (map[uuid.UUID]*party, error) {
 	var rows []*party
-	if err := db.Raw(partiesSQL, ids).Scan(&rows).Error; err != nil {
+	if err := db.Raw(partiesSQL, accounts.MovementFacts(db), ids).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("ledger: load accounts: %w", err)
 	}
 	out := make(map[uuid.UUID]*party, len(rows))

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/money"
 )
 
@@ -135,7 +136,7 @@ func (s *Service) Balance(ctx context.Context, accountID uuid.UUID) (Balance, er
 		AvailableCents, BlockedCents, ScheduledCents *int64
 	}
 	err := s.db.WithContext(ctx).Raw(`SELECT la.available_cents, la.blocked_cents, la.scheduled_cents
-		FROM accounts a LEFT JOIN ledger_accounts la ON la.account_id = a.id WHERE a.id = ?`, accountID).Scan(&rows).Error
+		FROM (?) a LEFT JOIN ledger_accounts la ON la.account_id = a.id WHERE a.id = ?`, accounts.IDs(s.db), accountID).Scan(&rows).Error
 	if err != nil {
 		return Balance{}, fmt.Errorf("ledger: read balance: %w", err)
 	}
@@ -161,7 +162,7 @@ func (s *Service) Balances(ctx context.Context, accountIDs []uuid.UUID) (map[uui
 		AvailableCents, BlockedCents, ScheduledCents *int64
 	}
 	err := s.db.WithContext(ctx).Raw(`SELECT a.id, la.available_cents, la.blocked_cents, la.scheduled_cents
-		FROM accounts a LEFT JOIN ledger_accounts la ON la.account_id = a.id WHERE a.id IN ?`, accountIDs).Scan(&rows).Error
+		FROM (?) a LEFT JOIN ledger_accounts la ON la.account_id = a.id WHERE a.id IN ?`, accounts.IDs(s.db), accountIDs).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("ledger: read balances: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/paging"
 )
 
@@ -93,7 +94,7 @@ func (s *Service) Statement(ctx context.Context, accountID uuid.UUID, f Statemen
 // movement. Errors: NOT_FOUND when the account does not exist.
 func ledgerAccountOf(db *gorm.DB, accountID uuid.UUID) (*uuid.UUID, error) {
 	var rows []struct{ LedgerAccountID *uuid.UUID }
-	err := db.Raw("SELECT la.id AS ledger_account_id FROM accounts a LEFT JOIN ledger_accounts la ON la.account_id = a.id WHERE a.id = ?", accountID).Scan(&rows).Error
+	err := db.Raw("SELECT la.id AS ledger_account_id FROM (?) a LEFT JOIN ledger_accounts la ON la.account_id = a.id WHERE a.id = ?", accounts.IDs(db), accountID).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("ledger: find ledger account: %w", err)
 	}
