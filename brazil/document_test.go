@@ -207,24 +207,3 @@ func TestFormattedOfZeroDocument(t *testing.T) {
 		t.Fatalf("zero Document formatted as %q", got)
 	}
 }
-
-func FuzzParseDocument(f *testing.F) {
-	for _, s := range []string{
-		"24843803480", "248.438.034-80", "11.222.333/0001-81", "12ABC34501DE35",
-		"12.ABC.345/01DE-35", "12abc34501de35", "12AB@34501DE35", "", " / - . ", "99999999999",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		for _, typ := range []brazil.DocumentType{"", brazil.CPF, brazil.CNPJ} {
-			d, err := brazil.ParseDocument(s, typ)
-			if err != nil {
-				continue
-			}
-			again, err := brazil.ParseDocument(d.Formatted(), "")
-			if err != nil || again != d {
-				t.Fatalf("%q accepted as %+v but Formatted %q re-parses to %+v, %v", s, d, d.Formatted(), again, err)
-			}
-		}
-	})
-}

@@ -52,10 +52,13 @@ func ParseCursor(s string) (Cursor, error) {
 	}
 	x, err1 := strconv.ParseUint(parts[1], 10, 64)
 	id, err2 := strconv.ParseInt(parts[2], 10, 64)
-	if err1 != nil || err2 != nil {
+	// Only the spelling String gives: base64 skips new lines and ignores stray trailing bits, and
+	// the numbers may carry a sign or leading zeros.
+	c := Cursor{XID: x, ID: id}
+	if err1 != nil || err2 != nil || c.String() != s {
 		return Cursor{}, fmt.Errorf("not an event cursor")
 	}
-	return Cursor{XID: x, ID: id}, nil
+	return c, nil
 }
 
 // Record appends e inside the caller's transaction: the event exists exactly when the change does.

@@ -47,7 +47,9 @@ func Decode(s string) (t Type, id uuid.UUID, ok bool) {
 		return "", uuid.Nil, false
 	}
 	id, err = uuid.Parse(key)
-	if err != nil || id == uuid.Nil {
+	// uuid.Parse also reads upper case, braces and "urn:uuid:", and base64 ignores unused trailing
+	// bits: only the one spelling Encode gives is an ID Ponte issued.
+	if err != nil || id == uuid.Nil || Encode(Type(typ), id) != s {
 		return "", uuid.Nil, false
 	}
 	return Type(typ), id, true

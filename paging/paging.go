@@ -75,5 +75,10 @@ func decode(s string) (Cursor, bool) {
 	if err != nil {
 		return Cursor{}, false
 	}
-	return Cursor{At: time.UnixMicro(us).UTC(), ID: id}, true
+	// Only the spelling Encode gives (no "+7", "007", upper-case UUID, stray base64 bits).
+	c := Cursor{At: time.UnixMicro(us).UTC(), ID: id}
+	if c.Encode() != s {
+		return Cursor{}, false
+	}
+	return c, true
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -198,6 +200,9 @@ func (s *Service) checkURL(raw string) (string, error) {
 	if len(raw) > 2048 {
 		return "", bad("url is longer than 2048 characters")
 	}
+	if !utf8.ValidString(raw) {
+		return "", bad("url is not valid UTF-8")
+	}
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" || u.Opaque != "" {
 		return "", bad("url must be an absolute URL, like https://erp.example.com/webhooks")
@@ -208,7 +213,8 @@ func (s *Service) checkURL(raw string) (string, error) {
 	if u.Fragment != "" {
 		return "", bad("url must not have a fragment")
 	}
-	host := u.Hostname()
+	// Hosts compare as resolvers read them: case-insensitive, with or without the root's dot.
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	local := host == "localhost" || isLoopback(host)
 	switch u.Scheme {
 	case "https":
@@ -223,14 +229,41 @@ func (s *Service) checkURL(raw string) (string, error) {
 		if local || strings.HasSuffix(host, ".localhost") {
 			return "", bad("url must point at a public host")
 		}
-		if ip := net.ParseIP(host); ip != nil && !publicIP(ip) {
+		if ip, ok := ipLiteral(host); ok && !publicIP(ip) {
 			return "", bad("url must point at a public address")
+		} else if !ok && numericLabel(host) {
+			return "", bad("url must give an IP address in the usual notation (like 203.0.113.7), or a host name")
 		}
 	}
-	return u.String(), nil
+	// The URL as it will be called is escaped, and can be longer than what was sent.
+	out := u.String()
+	if len(out) > 2048 {
+		return "", bad("url is longer than 2048 characters once escaped")
+	}
+	return out, nil
 }
 
 func isLoopback(host string) bool {
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	ip, ok := ipLiteral(host)
+	return ok && ip.IsLoopback()
+}
+
+// ipLiteral reads host as an IP address, ignoring an IPv6 zone ("fe80::1%eth0").
+func ipLiteral(host string) (net.IP, bool) {
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return nil, false
+	}
+	return net.IP(addr.WithZone("").AsSlice()), true
+}
+
+// numericLabel reports whether the last label of host is a number, decimal or 0x hex, which
+// resolvers (inet_aton) and the WHATWG URL standard read as an IPv4 address in another notation
+// ("2130706433", "127.1", "0x7f.1" are all 127.0.0.1). No DNS name ends in one.
+func numericLabel(host string) bool {
+	last := host[strings.LastIndexByte(host, '.')+1:]
+	if hex, ok := strings.CutPrefix(last, "0x"); ok {
+		return strings.Trim(hex, "0123456789abcdef") == ""
+	}
+	return last != "" && strings.Trim(last, "0123456789") == ""
 }
