@@ -18,7 +18,7 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type PaymentResolver interface {
-	Account(ctx context.Context, obj *model.Payment) (*model.Account, error)
+	Account(ctx context.Context, objs []*model.Payment) ([]*model.Account, error)
 
 	Receipt(ctx context.Context, obj *model.Payment) (*model.Receipt, error)
 }
@@ -880,7 +880,7 @@ func (ec *executionContext) _Payment_account(ctx context.Context, field graphql.
 			return ec.fieldContext_Payment_account(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Payment().Account(ctx, obj)
+			return ec.resolveBatch_Payment_account(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
@@ -901,6 +901,29 @@ func (ec *executionContext) fieldContext_Payment_account(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Payment_account(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (any, error) {
+	resolver := ec.Resolvers.Payment()
+	if batch, ok := graphql.BatchParentsFor[*model.Payment](ctx, "Payment"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Account(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Account](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Payment.account",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Account(ctx, []*model.Payment{obj})
+	return graphql.ResolveBatchSingleResult[*model.Account](
+		ctx,
+		results,
+		err,
+		"Payment.account",
+	)
 }
 
 func (ec *executionContext) _Payment_target(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
@@ -3628,6 +3651,7 @@ func (ec *executionContext) unmarshalNPayBarcodeInput2githubᚗcomᚋponteᚑbff
 }
 
 func (ec *executionContext) marshalNPayment2ᚕᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPaymentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Payment) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Payment", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

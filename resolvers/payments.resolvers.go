@@ -137,13 +137,13 @@ func (r *mutationResolver) SandboxRefundPayment(ctx context.Context, input model
 	return &model.CancelPaymentPayload{Payment: paymentOut(p), UserErrors: []*model.UserError{}}, nil
 }
 
-// Account is the resolver for the account field.
-func (r *paymentResolver) Account(ctx context.Context, obj *model.Payment) (*model.Account, error) {
-	acc, err := r.AccountService.Get(ctx, obj.AccountID)
-	if err != nil {
-		return nil, err
+// Account is the batch resolver for the account field.
+func (r *paymentResolver) Account(ctx context.Context, objs []*model.Payment) ([]*model.Account, error) {
+	ids := make([]uuid.UUID, len(objs))
+	for i, obj := range objs {
+		ids[i] = obj.AccountID
 	}
-	return accountOut(acc), nil
+	return r.readableAccounts(ctx, ids)
 }
 
 // Receipt is the resolver for the receipt field.
