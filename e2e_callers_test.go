@@ -10,12 +10,14 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/devidp"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/graph"
@@ -733,4 +735,128 @@ func TestAuthorizationMatrixTenantWithoutAccountsRead(t *testing.T) {
 			t.Errorf("consents without accounts:read show an account: %+v", list)
 		}
 	}
+}
+
+// TestEnumeratingAccountCodesRevealsNoOne: an unrelated tenant walks 1,000 account codes around
+// three customers' (approved, disabled, blocked) with createInternalTransfer from its own empty
+// account. A code that cannot receive answers exactly as a code nobody has (same code, same
+// message), so existence and KYC state stay hidden; the one that can receive gives a payment
+// whose beneficiary shows only masked (Stone's "Maria S****", the CPF's middle digits) while
+// the transfer has not run; the full name and document appear in no answer. Once a transfer
+// FINISHES its payer sees who it paid; a tenant that may read the target sees it all along.
+func TestEnumeratingAccountCodesRevealsNoOne(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	owner, attacker, op := tenantToken(t, s), tenant2Token(t, s), operatorToken(t, s)
+	cpfs := vectors(t)["cpf"].Valid
+	type customer struct{ name, doc, decision, code, number string }
+	customers := []*customer{
+		{name: "Maria Silva Santos", doc: cpfs[2].Raw, decision: ""},
+		{name: "Joana Desativada Lima", doc: cpfs[3].Raw, decision: "DISABLE"},
+		{name: "Carlos Bloqueado Reis", doc: cpfs[4].Raw, decision: "BLOCK"},
+	}
+	for _, c := range customers {
+		a := create(t, s, owner, map[string]any{"name": c.name, "email": "c@example.com", "document": c.doc}).Account
+		p, _ := review(t, s, op, a.ID, "APPROVE")
+		if p.Account == nil || p.Account.BankAccount == nil {
+			t.Fatalf("approve %s: %+v", c.name, p)
+		}
+		c.code = p.Account.BankAccount.AccountCode
+		if c.decision != "" {
+			if p, _ := review(t, s, op, a.ID, c.decision); p.Account == nil {
+				t.Fatalf("%s %s: %+v", c.decision, c.name, p)
+			}
+		}
+		var doc struct{ Document string }
+		gql(t, s, op, `query($id: ID!) { account(id: $id) { document } }`, map[string]any{"id": a.ID}).decode(t, "account", &doc)
+		c.number = doc.Document
+	}
+	payer := approvedAccount(t, s, attacker, cpfs[5].Raw)
+	var own struct{ BankAccount struct{ AccountCode string } }
+	gql(t, s, attacker, `query($id: ID!) { account(id: $id) { bankAccount { accountCode } } }`, map[string]any{"id": payer}).decode(t, "account", &own)
+
+	// 1,000 codes: the three customers' and their neighbours, as a walk over codes would go.
+	taken := map[string]bool{own.BankAccount.AccountCode: true}
+	codes := []string{}
+	for _, c := range customers {
+		taken[c.code] = true
+		codes = append(codes, c.code)
+	}
+	for d := int64(1); len(codes) < 1000; d++ {
+		for _, c := range customers {
+			n, _ := strconv.ParseInt(c.code[:len(c.code)-1], 10, 64)
+			for _, m := range []int64{n - d, n + d} {
+				if code := accounts.AccountCode(m); !taken[code] && len(codes) < 1000 {
+					taken[code] = true
+					codes = append(codes, code)
+				}
+			}
+		}
+	}
+	const transfer = `mutation($a: ID!, $code: String!, $key: String!) { createInternalTransfer(input: {accountId: $a, targetAccountCode: $code, amount: "1.00", idempotencyKey: $key}) {
+		payment { id status target { name document accountCode } } userErrors { field code message } } }`
+	var missing string // the answer for a code nobody has
+	answers := map[string]string{}
+	for i, code := range codes {
+		r := gql(t, s, attacker, transfer, map[string]any{"a": payer, "code": code, "key": fmt.Sprintf("enum-%d", i)})
+		if len(r.Errors) > 0 {
+			t.Fatalf("code %s: %+v", code, r.Errors)
+		}
+		body := string(r.Data["createInternalTransfer"])
+		for _, c := range customers {
+			if strings.Contains(body, c.name) || strings.Contains(body, c.number) || strings.Contains(body, strings.Fields(c.name)[1]) {
+				t.Fatalf("code %s reveals %s: %s", code, c.name, body)
+			}
+		}
+		answers[code] = body
+		if i >= len(customers) && missing == "" {
+			missing = body
+		}
+	}
+	if !strings.Contains(missing, `"code":"NOT_FOUND"`) {
+		t.Fatalf("a code nobody has: %s", missing)
+	}
+	for code, body := range answers {
+		if code != customers[0].code && body != missing {
+			t.Errorf("code %s answers differently from a code nobody has:\n%s\n%s", code, body, missing)
+		}
+	}
+	var created paymentPayload
+	var masked struct {
+		Payment struct {
+			ID     string
+			Target struct{ Name, Document, AccountCode string }
+		}
+	}
+	if err := json.Unmarshal([]byte(answers[customers[0].code]), &masked); err != nil || json.Unmarshal([]byte(answers[customers[0].code]), &created) != nil || created.Payment == nil {
+		t.Fatalf("transfer to the approved customer: %s", answers[customers[0].code])
+	}
+	number := customers[0].number
+	if tg := masked.Payment.Target; tg.Name != "Maria S****" || tg.Document != "***."+number[3:6]+"."+number[6:9]+"-**" || tg.AccountCode != customers[0].code {
+		t.Fatalf("beneficiary before the transfer ran: %+v", tg)
+	}
+
+	const read = `query($id: ID!) { payment(id: $id) { status target { name document } } }`
+	t.Run("StillMaskedWhenItFails", func(t *testing.T) {
+		waitStatus(t, s, attacker, masked.Payment.ID, "FAILED") // the payer's account is empty
+		if r := gql(t, s, attacker, read, map[string]any{"id": masked.Payment.ID}); strings.Contains(string(r.Data["payment"]), "Maria Silva") {
+			t.Fatalf("a failed transfer reveals its beneficiary: %s", r.Data["payment"])
+		}
+	})
+	t.Run("WhoMayReadTheTargetSeesIt", func(t *testing.T) {
+		r := gql(t, s, op, read, map[string]any{"id": masked.Payment.ID})
+		if !strings.Contains(string(r.Data["payment"]), `"name":"Maria Silva Santos","document":"`+number+`"`) {
+			t.Fatalf("the operator reads %s", r.Data["payment"])
+		}
+	})
+	t.Run("ShownOnceFinished", func(t *testing.T) {
+		deposit(t, s, attacker, payer, "10.00", "enum-funds")
+		r := gql(t, s, attacker, transfer, map[string]any{"a": payer, "code": customers[0].code, "key": "enum-paid"})
+		var p struct{ Payment struct{ ID string } }
+		r.decode(t, "createInternalTransfer", &p)
+		waitStatus(t, s, attacker, p.Payment.ID, "FINISHED")
+		if r := gql(t, s, attacker, read, map[string]any{"id": p.Payment.ID}); !strings.Contains(string(r.Data["payment"]), `"name":"Maria Silva Santos","document":"`+number+`"`) {
+			t.Fatalf("a finished transfer's payer reads %s", r.Data["payment"])
+		}
+	})
 }

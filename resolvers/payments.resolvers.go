@@ -146,6 +146,39 @@ func (r *paymentResolver) Account(ctx context.Context, objs []*model.Payment) ([
 	return r.readableAccounts(ctx, ids)
 }
 
+// Target is the batch resolver for the target field: who a transfer pays shows masked until it
+// has FINISHED (payments.HidesBeneficiary), unless the caller may read the receiving account
+// (auth.ActionReadAccount), judged for a page of payments at once.
+func (r *paymentResolver) Target(ctx context.Context, objs []*model.Payment) ([]*model.PaymentTarget, error) {
+	var hidden []int
+	var receivers []uuid.UUID
+	for i, obj := range objs {
+		if payments.HidesBeneficiary(payments.Status(obj.Status), obj.StoredTarget) {
+			hidden, receivers = append(hidden, i), append(receivers, *obj.StoredTarget.AccountID)
+		}
+	}
+	shown := make([]payments.Target, len(objs))
+	for i, obj := range objs {
+		shown[i] = obj.StoredTarget
+	}
+	if len(hidden) > 0 {
+		refusals, err := r.Authz.Accounts(ctx, auth.ActionReadAccount, receivers)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range hidden {
+			if refusals[j] != nil {
+				shown[i] = payments.MaskBeneficiary(shown[i])
+			}
+		}
+	}
+	out := make([]*model.PaymentTarget, len(objs))
+	for i := range shown {
+		out[i] = targetOut(shown[i])
+	}
+	return out, nil
+}
+
 // Receipt is the resolver for the receipt field.
 func (r *paymentResolver) Receipt(ctx context.Context, obj *model.Payment) (*model.Receipt, error) {
 	if obj.Status != model.PaymentStatusFinished {
