@@ -146,9 +146,7 @@ func (r *paymentResolver) Account(ctx context.Context, objs []*model.Payment) ([
 	return r.readableAccounts(ctx, ids)
 }
 
-// Target is the batch resolver for the target field: who a transfer pays shows masked until it
-// has FINISHED (payments.HidesBeneficiary), unless the caller may read the receiving account
-// (auth.ActionReadAccount), judged for a page of payments at once.
+// Target is the batch resolver for the target field.
 func (r *paymentResolver) Target(ctx context.Context, objs []*model.Payment) ([]*model.PaymentTarget, error) {
 	var hidden []int
 	var receivers []uuid.UUID
