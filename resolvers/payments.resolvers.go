@@ -148,6 +148,8 @@ func (r *paymentResolver) Account(ctx context.Context, objs []*model.Payment) ([
 
 // Target is the batch resolver for the target field.
 func (r *paymentResolver) Target(ctx context.Context, objs []*model.Payment) ([]*model.PaymentTarget, error) {
+	// Who a transfer pays shows masked until it has FINISHED (payments.HidesBeneficiary), unless
+	// the caller may read the receiving account: one authorization for a page of payments.
 	var hidden []int
 	var receivers []uuid.UUID
 	for i, obj := range objs {
