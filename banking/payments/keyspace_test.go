@@ -43,12 +43,12 @@ func TestCallersKeysNeverJamAPaymentsExecution(t *testing.T) {
 
 	e.now = at(2026, 11, 25, 10, 0)
 	e.run(t) // before the fix: IDEMPOTENCY_KEY_REUSED, a technical failure that River retries forever
-	for _, id := range []struct {
+	for _, p := range []struct {
 		name string
 		st   payments.Status
 	}{{"internal transfer", e.status(t, it.ID)}, {"TED", e.status(t, tp.ID)}} {
-		if id.st != payments.StatusFinished {
-			t.Fatalf("%s after an operator's deposit took its key: %s", id.name, id.st)
+		if p.st != payments.StatusFinished {
+			t.Fatalf("%s after an operator's deposit took its key: %s", p.name, p.st)
 		}
 	}
 	if _, err := e.svc.Refund(ctx, tp.ID, "operator:op", "returned"); err != nil {
