@@ -1,15 +1,26 @@
 package main
 
 import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/devidp"
 	"github.com/ponte-bff/ponte/globalid"
+	"github.com/ponte-bff/ponte/graph"
 )
 
 const viewerQuery = `{ viewer { kind subject clientId scopes document tenant { name clientId } } }`
@@ -162,13 +173,61 @@ var accountOps = []accountOp{
 	{"payment", "payments:read", `query($id: ID!) { payment(id: $id) { id status } }`, "payment", true},
 	{"paymentNode", "payments:read", `query($id: ID!) { node(id: $id) { id } }`, "node", true},
 	{"cancelPayment", "payments:initiate", `mutation($id: ID!) { cancelPayment(input: {paymentId: $id}) { payment { id } userErrors { code } } }`, "cancelPayment", true},
+	// The nested paths to an account: through a payment (by id, as a node, in an account's
+	// payments, in a mutation's payload, in a subscription's events) and a payload's account. Each
+	// needs accounts:read on top of what reaches the payment (accountEdges, opNeeds).
+	{"paymentAccount", "payments:read", `query($id: ID!) { payment(id: $id) { id account { id name document email } } }`, "payment", true},
+	{"paymentNodeAccount", "payments:read", `query($id: ID!) { node(id: $id) { id ... on Payment { account { name document email } } } }`, "node", true},
+	{"accountPaymentsAccount", "payments:read", `query($id: ID!) { account(id: $id) { payments(first: 5) { nodes { account { name document email } } } } }`, "account", false},
+	{"createTedTransferAccount", "payments:initiate", `mutation($id: ID!, $key: String!) { createTedTransfer(input: {accountId: $id, target: {bankCode: "341", branchCode: "1", accountCode: "2", name: "Fornecedor", document: "11222333000181"}, amount: "1.00", idempotencyKey: $key}) { payment { id account { name document email } } userErrors { code } } }`, "createTedTransfer", false},
+	{"sandboxDepositAccount", "accounts:read", `mutation($id: ID!) { sandboxDeposit(input: {accountId: $id, amount: "1.00", idempotencyKey: "matrix"}) { account { name document email } userErrors { code } } }`, "sandboxDeposit", false},
+	{"paymentStatusChangedAccount", "payments:read", `subscription($id: ID!) { paymentStatusChanged(accountId: $id, after: "` + logStart + `") { payment { account { name document email } } } }`, "paymentStatusChanged", false},
+}
+
+// logStart is an event cursor before every event: a subscription given it replays the log.
+var logStart = base64.RawURLEncoding.EncodeToString([]byte("e1:0:0"))
+
+// opNeeds are all the scopes each operation of accountOps needs on the tenant's own account
+// (in its token, as its registration allows): TestAuthorizationMatrixNarrowedTokens proves each
+// is needed and together they suffice.
+var opNeeds = map[string][]string{
+	"account": {"accounts:read"}, "node": {"accounts:read"}, "limitsUsage": {"accounts:read"}, "sandboxDeposit": {"accounts:read"},
+	"balance": {"accounts:read", "balance:read"}, "statement": {"accounts:read", "statement:read"}, "statementNode": {"accounts:read", "statement:read"},
+	"payments": {"accounts:read", "payments:read"}, "pendingApprovals": {"payments:read"},
+	"createTedTransfer": {"payments:initiate"}, "payBarcode": {"payments:initiate"}, "cancelPayment": {"payments:initiate"},
+	"payment": {"payments:read"}, "paymentNode": {"payments:read"},
+	"paymentAccount": {"payments:read", "accounts:read"}, "paymentNodeAccount": {"payments:read", "accounts:read"},
+	"accountPaymentsAccount": {"accounts:read", "payments:read"}, "createTedTransferAccount": {"payments:initiate", "accounts:read"},
+	"sandboxDepositAccount": {"accounts:read"}, "paymentStatusChangedAccount": {"payments:read", "accounts:read"},
+}
+
+// accountEdges are the schema's fields that reach an Account (through its type, a list, a
+// connection or the Node interface), each with the operations of accountOps or the tests that
+// prove who may follow it. TestAuthorizationMatrixCoversEveryEdgeToAnAccount fails when the
+// schema gains an edge that is not here.
+var accountEdges = map[string][]string{
+	"Query.account":                      {"account", "balance", "statement", "limitsUsage", "payments", "accountPaymentsAccount"},
+	"Query.node":                         {"node", "statementNode", "paymentNodeAccount"},
+	"Query.accounts":                     {"TestTenantNeverReachesAnotherTenantsAccount", "TestAuthorizationMatrixTenantWithoutAccountsRead"},
+	"Payment.account":                    {"paymentAccount", "paymentNodeAccount", "accountPaymentsAccount", "createTedTransferAccount", "paymentStatusChangedAccount"},
+	"Consent.account":                    {"TestAuthorizationMatrixTenantWithoutAccountsRead"},
+	"CreateAccountPayload.account":       {"TestAuthorizationMatrixTenantWithoutAccountsRead"},
+	"ReviewKycPayload.account":           {"TestAuthorizationMatrixTenantWithoutAccountsRead"},
+	"SandboxDepositPayload.account":      {"sandboxDepositAccount"},
+	"SetAccountLimitPlanPayload.account": {"TestAuthorizationMatrixTenantWithoutAccountsRead"},
 }
 
 // allowedTo runs op and reports whether it was allowed (no FORBIDDEN), failing on anything else.
 // target is the account's ID, or for byPayment operations the payment's.
 func allowedTo(t *testing.T, s *testServer, token string, op accountOp, target string) bool {
 	t.Helper()
-	r := gql(t, s, token, op.query, map[string]any{"id": target})
+	var r gqlResponse
+	vars := map[string]any{"id": target, "key": "matrix-" + target} // key: one idempotency key per account
+	if strings.HasPrefix(op.query, "subscription") {
+		r = firstEventOverSSE(t, s, token, op.query, vars)
+	} else {
+		r = gql(t, s, token, op.query, vars)
+	}
 	switch r.code() {
 	case "":
 		if string(r.Data[op.field]) == "null" {
@@ -444,6 +503,360 @@ func TestTenantNeverReachesAnotherTenantsAccount(t *testing.T) {
 		}
 		if r := gql(t, s, tok, `{ accounts { totalCount } }`, nil); r.code() != "FORBIDDEN" {
 			t.Errorf("accounts without accounts:read: %+v", r.Errors)
+		}
+	})
+}
+
+// firstEventOverSSE subscribes over SSE and returns the stream's first response (an event, or
+// the refusal), as gql returns a query's.
+func firstEventOverSSE(t *testing.T, s *testServer, token, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/graphql", strings.NewReader(string(body)))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out := gqlResponse{Status: resp.StatusCode}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line, ok := strings.CutPrefix(sc.Text(), "data:")
+		if !ok && strings.HasPrefix(sc.Text(), "{") { // refused before the stream began: plain JSON
+			line, ok = sc.Text(), true
+		}
+		if !ok {
+			continue
+		}
+		var parsed struct {
+			Data   map[string]json.RawMessage `json:"data"`
+			Errors []gqlError                 `json:"errors"`
+		}
+		if err := json.Unmarshal([]byte(line), &parsed); err != nil {
+			t.Fatalf("SSE response is not JSON: %s", line)
+		}
+		out.Data, out.Errors = parsed.Data, parsed.Errors
+		return out
+	}
+	t.Fatalf("subscription ended without a response (HTTP %d): %v", resp.StatusCode, sc.Err())
+	return out
+}
+
+// scopedToken is a client-credentials token that asks for scopes only.
+func scopedToken(t *testing.T, s *testServer, clientID, secret string, scopes []string) string {
+	t.Helper()
+	status, tr := postToken(t, s, url.Values{"grant_type": {"client_credentials"}, "scope": {strings.Join(scopes, " ")}}, clientID, secret)
+	if status != http.StatusOK || tr.AccessToken == "" {
+		t.Fatalf("token for %s with %v: HTTP %d %+v", clientID, scopes, status, tr)
+	}
+	return tr.AccessToken
+}
+
+// TestAuthorizationMatrixCoversEveryEdgeToAnAccount reads the schema for every field that reaches
+// an Account (as Account, a list of them, a connection of them or the Node interface) and fails
+// when one is missing from accountEdges, so a new edge cannot skip the matrix; every operation
+// an edge names exists, and every operation declares what it needs (opNeeds).
+func TestAuthorizationMatrixCoversEveryEdgeToAnAccount(t *testing.T) {
+	t.Parallel()
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	account := schema.Types["Account"]
+	if account == nil {
+		t.Fatal("no Account type in the schema")
+	}
+	reaches, wrappers := map[string]bool{"Account": true}, map[string]bool{}
+	for _, iface := range account.Interfaces {
+		reaches[iface] = true
+	}
+	for changed := true; changed; { // connections and edges of accounts, and of those
+		changed = false
+		for name, def := range schema.Types {
+			if def.Kind != ast.Object || reaches[name] || !(strings.HasSuffix(name, "Connection") || strings.HasSuffix(name, "Edge")) {
+				continue
+			}
+			for _, f := range def.Fields {
+				if reaches[f.Type.Name()] {
+					reaches[name], wrappers[name], changed = true, true, true
+					break
+				}
+			}
+		}
+	}
+	found := map[string]bool{}
+	for name, def := range schema.Types {
+		if (def.Kind != ast.Object && def.Kind != ast.Interface) || wrappers[name] || strings.HasPrefix(name, "__") {
+			continue
+		}
+		for _, f := range def.Fields {
+			if reaches[f.Type.Name()] {
+				found[name+"."+f.Name] = true
+			}
+		}
+	}
+	ops := map[string]bool{}
+	for _, op := range accountOps {
+		ops[op.name] = true
+		if len(opNeeds[op.name]) == 0 {
+			t.Errorf("operation %s does not say what it needs in opNeeds", op.name)
+		}
+	}
+	for edge := range found {
+		if _, ok := accountEdges[edge]; !ok {
+			t.Errorf("%s reaches an Account but is not in the authorization matrix (accountEdges): authorize it as account(id) does and add the operations that prove it", edge)
+		}
+	}
+	for edge, proofs := range accountEdges {
+		if !found[edge] {
+			t.Errorf("accountEdges names %s, which the schema no longer has", edge)
+		}
+		for _, p := range proofs {
+			if !strings.HasPrefix(p, "Test") && !ops[p] {
+				t.Errorf("%s is proved by %q, which is not an operation of accountOps", edge, p)
+			}
+		}
+	}
+	t.Logf("edges to an Account: %v", slices.Sorted(maps.Keys(found)))
+	if len(found) < 9 {
+		t.Errorf("found only %d edges to an Account: %v", len(found), found)
+	}
+}
+
+// TestAuthorizationMatrixNarrowedTokens calls every account operation on the tenant's own
+// account with tokens narrowed to exactly the scopes it needs (allowed), and to those scopes
+// minus each one (refused): a payment's account, in whatever path, needs accounts:read too.
+func TestAuthorizationMatrixNarrowedTokens(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	owner := tenantToken(t, s)
+	own := approvedAccount(t, s, owner, vectors(t)["cnpj_numeric"].Valid[2].Raw)
+	ownPayment := createPayments(t, s, owner, own, "", "narrow")[1].ID
+	tokens := map[string]string{}
+	token := func(scopes []string) string {
+		key := strings.Join(scopes, " ")
+		if tokens[key] == "" {
+			tokens[key] = scopedToken(t, s, "demo-erp", "demo-erp-secret", scopes)
+		}
+		return tokens[key]
+	}
+	for _, op := range accountOps {
+		target := own
+		if op.byPayment {
+			target = ownPayment
+		}
+		needs := opNeeds[op.name]
+		if !allowedTo(t, s, token(needs), op, target) {
+			t.Errorf("%s refused with a token of exactly %v", op.name, needs)
+		}
+		for _, drop := range needs {
+			rest := slices.DeleteFunc(slices.Clone(needs), func(s string) bool { return s == drop })
+			if len(rest) == 0 {
+				rest = []string{"contacts:manage"} // a token with no scope asks for all of them
+			}
+			if allowedTo(t, s, token(rest), op, target) {
+				t.Errorf("%s allowed without %s (token %v)", op.name, drop, rest)
+			}
+		}
+	}
+}
+
+// TestAuthorizationMatrixTenantWithoutAccountsRead: a tenant registered without accounts:read
+// (its token asks for it; the registration does not allow it) opens an account, moves money
+// on it, and gets a holder's consent with ACCOUNTS_READ, yet never reads an account's name,
+// document or email by any path: payloads, payments, consents, lists, subscriptions.
+func TestAuthorizationMatrixTenantWithoutAccountsRead(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tok := clientToken(t, s, devidp.DemoNoAccountsReadClientID, devidp.DemoNoAccountsReadClientID+"-secret")
+	op := operatorToken(t, s)
+	var v viewer
+	gql(t, s, tok, viewerQuery, nil).decode(t, "viewer", &v)
+	if v.Kind != "TENANT" || slices.Contains(v.Scopes, "accounts:read") || !slices.Contains(v.Scopes, "payments:read") {
+		t.Fatalf("viewer = %+v", v)
+	}
+
+	doc := vectors(t)["cnpj_numeric"].Valid[3].Raw
+	r := gql(t, s, tok, `mutation($in: CreateAccountInput!) { createAccount(input: $in) { account { id name document email } userErrors { code } } }`,
+		map[string]any{"in": map[string]any{"name": "Sem Leitura Ltda", "email": "noread@example.com", "document": doc}})
+	if r.code() != "FORBIDDEN" || strings.Contains(string(r.Data["createAccount"]), "Sem Leitura") || !strings.Contains(string(r.Data["createAccount"]), `"account":null`) {
+		t.Fatalf("createAccount payload without accounts:read: %s %+v", r.Data["createAccount"], r.Errors)
+	}
+	var rowID string
+	if err := s.db.Raw("SELECT id FROM accounts WHERE name = 'Sem Leitura Ltda'").Scan(&rowID).Error; err != nil || rowID == "" {
+		t.Fatalf("the account was not opened: %v", err)
+	}
+	own := encodeAccountID(rowID)
+	// The operator reads every account, in every payload.
+	if p, _ := review(t, s, op, own, "APPROVE"); p.Account == nil || p.Account.Status != "APPROVED" {
+		t.Fatalf("reviewKyc payload for the operator: %+v", p)
+	}
+	r = gql(t, s, op, `mutation($id: ID!) { setAccountLimitPlan(input: {accountId: $id, plan: "standard"}) { account { name } userErrors { code } } }`, map[string]any{"id": own})
+	if len(r.Errors) > 0 || !strings.Contains(string(r.Data["setAccountLimitPlan"]), "Sem Leitura") {
+		t.Fatalf("setAccountLimitPlan payload for the operator: %s %+v", r.Data["setAccountLimitPlan"], r.Errors)
+	}
+	ownPayment := createPayments(t, s, tok, own, "", "noread")[1].ID
+
+	holders := demoAccountID(t, s)
+	consentID := grantConsent(t, s, tok, "http://localhost:3002/consent/callback", holders, "payments:read", "payments:initiate", "balance:read", "statement:read")
+	holdersPayment := createPayments(t, s, tok, holders, "", "noread-holder")[1].ID
+
+	for _, target := range []struct{ name, account, payment string }{{"own", own, ownPayment}, {"consented", holders, holdersPayment}} {
+		for _, o := range accountOps {
+			id := target.account
+			if o.byPayment {
+				id = target.payment
+			}
+			if got, want := allowedTo(t, s, tok, o, id), !slices.Contains(opNeeds[o.name], "accounts:read"); got != want {
+				t.Errorf("%s on its %s account: allowed=%v, want %v", o.name, target.name, got, want)
+			}
+		}
+	}
+	if r := gql(t, s, tok, `{ accounts { totalCount nodes { name } } }`, nil); r.code() != "FORBIDDEN" {
+		t.Errorf("accounts without accounts:read: %s %+v", r.Data["accounts"], r.Errors)
+	}
+	var c struct {
+		Status  string
+		Account *struct{ Name string }
+	}
+	gql(t, s, tok, `query($id: ID!) { consent(id: $id) { status account { name document email } } }`, map[string]any{"id": consentID}).decode(t, "consent", &c)
+	if c.Status != "AUTHORISED" || c.Account != nil {
+		t.Errorf("consent without accounts:read shows its account: %+v", c)
+	}
+	var list struct {
+		Nodes []struct{ Account *struct{ Name string } }
+	}
+	gql(t, s, tok, `{ consents { nodes { account { name document email } } } }`, nil).decode(t, "consents", &list)
+	for _, n := range list.Nodes {
+		if len(list.Nodes) != 1 || n.Account != nil {
+			t.Errorf("consents without accounts:read show an account: %+v", list)
+		}
+	}
+}
+
+// TestEnumeratingAccountCodesRevealsNoOne: an unrelated tenant walks 1,000 account codes around
+// three customers' (approved, disabled, blocked) with createInternalTransfer from its own empty
+// account. A code that cannot receive answers exactly as a code nobody has (same code, same
+// message), so existence and KYC state stay hidden; the one that can receive gives a payment
+// whose beneficiary shows only masked (Stone's "Maria S****", the CPF's middle digits) while
+// the transfer has not run; the full name and document appear in no answer. Once a transfer
+// FINISHES its payer sees who it paid; a tenant that may read the target sees it all along.
+func TestEnumeratingAccountCodesRevealsNoOne(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	owner, attacker, op := tenantToken(t, s), tenant2Token(t, s), operatorToken(t, s)
+	cpfs := vectors(t)["cpf"].Valid
+	type customer struct{ name, doc, decision, code, number string }
+	customers := []*customer{
+		{name: "Maria Silva Santos", doc: cpfs[2].Raw, decision: ""},
+		{name: "Joana Desativada Lima", doc: cpfs[3].Raw, decision: "DISABLE"},
+		{name: "Carlos Bloqueado Reis", doc: cpfs[4].Raw, decision: "BLOCK"},
+	}
+	for _, c := range customers {
+		a := create(t, s, owner, map[string]any{"name": c.name, "email": "c@example.com", "document": c.doc}).Account
+		p, _ := review(t, s, op, a.ID, "APPROVE")
+		if p.Account == nil || p.Account.BankAccount == nil {
+			t.Fatalf("approve %s: %+v", c.name, p)
+		}
+		c.code = p.Account.BankAccount.AccountCode
+		if c.decision != "" {
+			if p, _ := review(t, s, op, a.ID, c.decision); p.Account == nil {
+				t.Fatalf("%s %s: %+v", c.decision, c.name, p)
+			}
+		}
+		var doc struct{ Document string }
+		gql(t, s, op, `query($id: ID!) { account(id: $id) { document } }`, map[string]any{"id": a.ID}).decode(t, "account", &doc)
+		c.number = doc.Document
+	}
+	payer := approvedAccount(t, s, attacker, cpfs[5].Raw)
+	var own struct{ BankAccount struct{ AccountCode string } }
+	gql(t, s, attacker, `query($id: ID!) { account(id: $id) { bankAccount { accountCode } } }`, map[string]any{"id": payer}).decode(t, "account", &own)
+
+	// 1,000 codes: the three customers' and their neighbours, as a walk over codes would go.
+	taken := map[string]bool{own.BankAccount.AccountCode: true}
+	codes := []string{}
+	for _, c := range customers {
+		taken[c.code] = true
+		codes = append(codes, c.code)
+	}
+	for d := int64(1); len(codes) < 1000; d++ {
+		for _, c := range customers {
+			n, _ := strconv.ParseInt(c.code[:len(c.code)-1], 10, 64)
+			for _, m := range []int64{n - d, n + d} {
+				if code := accounts.AccountCode(m); !taken[code] && len(codes) < 1000 {
+					taken[code] = true
+					codes = append(codes, code)
+				}
+			}
+		}
+	}
+	const transfer = `mutation($a: ID!, $code: String!, $key: String!) { createInternalTransfer(input: {accountId: $a, targetAccountCode: $code, amount: "1.00", idempotencyKey: $key}) {
+		payment { id status target { name document accountCode } } userErrors { field code message } } }`
+	var missing string // the answer for a code nobody has
+	answers := map[string]string{}
+	for i, code := range codes {
+		r := gql(t, s, attacker, transfer, map[string]any{"a": payer, "code": code, "key": fmt.Sprintf("enum-%d", i)})
+		if len(r.Errors) > 0 {
+			t.Fatalf("code %s: %+v", code, r.Errors)
+		}
+		body := string(r.Data["createInternalTransfer"])
+		for _, c := range customers {
+			if strings.Contains(body, c.name) || strings.Contains(body, c.number) || strings.Contains(body, strings.Fields(c.name)[1]) {
+				t.Fatalf("code %s reveals %s: %s", code, c.name, body)
+			}
+		}
+		answers[code] = body
+		if i >= len(customers) && missing == "" {
+			missing = body
+		}
+	}
+	if !strings.Contains(missing, `"code":"NOT_FOUND"`) {
+		t.Fatalf("a code nobody has: %s", missing)
+	}
+	for code, body := range answers {
+		if code != customers[0].code && body != missing {
+			t.Errorf("code %s answers differently from a code nobody has:\n%s\n%s", code, body, missing)
+		}
+	}
+	var created paymentPayload
+	var masked struct {
+		Payment struct {
+			ID     string
+			Target struct{ Name, Document, AccountCode string }
+		}
+	}
+	if err := json.Unmarshal([]byte(answers[customers[0].code]), &masked); err != nil || json.Unmarshal([]byte(answers[customers[0].code]), &created) != nil || created.Payment == nil {
+		t.Fatalf("transfer to the approved customer: %s", answers[customers[0].code])
+	}
+	number := customers[0].number
+	if tg := masked.Payment.Target; tg.Name != "Maria S****" || tg.Document != "***."+number[3:6]+"."+number[6:9]+"-**" || tg.AccountCode != customers[0].code {
+		t.Fatalf("beneficiary before the transfer ran: %+v", tg)
+	}
+
+	const read = `query($id: ID!) { payment(id: $id) { status target { name document } } }`
+	t.Run("StillMaskedWhenItFails", func(t *testing.T) {
+		waitStatus(t, s, attacker, masked.Payment.ID, "FAILED") // the payer's account is empty
+		if r := gql(t, s, attacker, read, map[string]any{"id": masked.Payment.ID}); strings.Contains(string(r.Data["payment"]), "Maria Silva") {
+			t.Fatalf("a failed transfer reveals its beneficiary: %s", r.Data["payment"])
+		}
+	})
+	t.Run("WhoMayReadTheTargetSeesIt", func(t *testing.T) {
+		r := gql(t, s, op, read, map[string]any{"id": masked.Payment.ID})
+		if !strings.Contains(string(r.Data["payment"]), `"name":"Maria Silva Santos","document":"`+number+`"`) {
+			t.Fatalf("the operator reads %s", r.Data["payment"])
+		}
+	})
+	t.Run("ShownOnceFinished", func(t *testing.T) {
+		deposit(t, s, attacker, payer, "10.00", "enum-funds")
+		r := gql(t, s, attacker, transfer, map[string]any{"a": payer, "code": customers[0].code, "key": "enum-paid"})
+		var p struct{ Payment struct{ ID string } }
+		r.decode(t, "createInternalTransfer", &p)
+		waitStatus(t, s, attacker, p.Payment.ID, "FINISHED")
+		if r := gql(t, s, attacker, read, map[string]any{"id": p.Payment.ID}); !strings.Contains(string(r.Data["payment"]), `"name":"Maria Silva Santos","document":"`+number+`"`) {
+			t.Fatalf("a finished transfer's payer reads %s", r.Data["payment"])
 		}
 	})
 }

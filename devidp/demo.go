@@ -24,6 +24,9 @@ const (
 	DemoHolderRedirectURI = "http://localhost:3000/holder/callback"
 	DemoAudience          = "ponte"
 
+	// A tenant Ponte registers without accounts:read: it reads payments, never accounts.
+	DemoNoAccountsReadClientID = "demo-erp-noread"
+
 	// A second person, holder of no seeded account: the "someone else logs in" case.
 	DemoOtherUsername = "other"
 	DemoOtherPassword = "other"
@@ -52,9 +55,9 @@ func DemoHolderScopes() []string {
 // signing private_key_jwt client assertions in tests and docs.
 func DemoERPPrivateKeyPEM() []byte { return slices.Clone(demoERPPrivateKeyPEM) }
 
-// Demo returns the development configuration: three confidential tenants
-// (demo-erp, demo-erp-2, demo-operator), the public holder app and the
-// holder. issuer is e.g. "http://localhost:8080/idp".
+// Demo returns the development configuration: three confidential clients
+// (demo-erp, demo-erp-2, demo-operator), the public holder app, a fourth
+// tenant client (demo-erp-noread) and the holder. issuer is e.g. "http://localhost:8080/idp".
 func Demo(issuer string) Config {
 	return Config{
 		Issuer:   issuer,
@@ -86,6 +89,14 @@ func Demo(issuer string) Config {
 				Public:       true,
 				RedirectURIs: []string{DemoHolderRedirectURI},
 				Scopes:       append([]string{"openid", "profile", "email"}, DemoHolderScopes()...),
+			},
+			{
+				// Its token may carry every tenant scope; Ponte registers it without
+				// accounts:read (devseed), so its effective scopes lack it.
+				ID:     DemoNoAccountsReadClientID,
+				Name:   "Demo ERP without accounts:read",
+				Secret: DemoNoAccountsReadClientID + "-secret",
+				Scopes: DemoTenantScopes(),
 			},
 		},
 		Users: []User{{

@@ -26,6 +26,20 @@ import (
 var Tenants = []models.Tenant{
 	{ClientID: "demo-erp", Name: "Demo ERP", AllowedScopes: auth.TenantScopes, RedirectURIs: []string{"http://localhost:3000/consent/callback"}},
 	{ClientID: "demo-erp-2", Name: "Second Demo ERP", AllowedScopes: auth.TenantScopes, RedirectURIs: []string{"http://localhost:3001/consent/callback"}},
+	// Registered without accounts:read: it may open accounts and move and read payments, but
+	// never read an account, by any path (the authorization matrix calls it).
+	{ClientID: devidp.DemoNoAccountsReadClientID, Name: "Demo ERP without accounts:read", AllowedScopes: withoutScope(auth.TenantScopes, auth.ScopeAccountsRead),
+		RedirectURIs: []string{"http://localhost:3002/consent/callback"}},
+}
+
+func withoutScope(scopes []string, drop string) []string {
+	var out []string
+	for _, s := range scopes {
+		if s != drop {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Holder describes the demo holder's account: operated by no tenant, KYC-approved.

@@ -22,6 +22,9 @@ type AccountResolver interface {
 	Statement(ctx context.Context, obj *model.Account, first *int, after *string, from *time.Time, to *time.Time, direction *model.EntryDirection) (*model.StatementConnection, error)
 	Payments(ctx context.Context, obj *model.Account, first *int, after *string, status []model.PaymentStatus) (*model.PaymentConnection, error)
 }
+type CreateAccountPayloadResolver interface {
+	Account(ctx context.Context, obj *model.CreateAccountPayload) (*model.Account, error)
+}
 type LimitsResolver interface {
 	DailyUsed(ctx context.Context, objs []*model.Limits) ([]*money.Money, error)
 	MonthlyUsed(ctx context.Context, objs []*model.Limits) ([]*money.Money, error)
@@ -45,6 +48,9 @@ type MutationResolver interface {
 	DeleteWebhookEndpoint(ctx context.Context, input model.WebhookEndpointInput) (*model.DeleteWebhookEndpointPayload, error)
 	RotateWebhookSecret(ctx context.Context, input model.WebhookEndpointInput) (*model.RotateWebhookSecretPayload, error)
 	RedeliverWebhook(ctx context.Context, input model.RedeliverWebhookInput) (*model.RedeliverWebhookPayload, error)
+}
+type ReviewKycPayloadResolver interface {
+	Account(ctx context.Context, obj *model.ReviewKycPayload) (*model.Account, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1127,7 +1133,7 @@ func (ec *executionContext) _CreateAccountPayload_account(ctx context.Context, f
 			return ec.fieldContext_CreateAccountPayload_account(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Account, nil
+			return ec.Resolvers.CreateAccountPayload().Account(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
@@ -1141,8 +1147,8 @@ func (ec *executionContext) fieldContext_CreateAccountPayload_account(_ context.
 	fc = &graphql.FieldContext{
 		Object:     "CreateAccountPayload",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Account(ctx, field)
 		},
@@ -2249,7 +2255,7 @@ func (ec *executionContext) _ReviewKycPayload_account(ctx context.Context, field
 			return ec.fieldContext_ReviewKycPayload_account(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Account, nil
+			return ec.Resolvers.ReviewKycPayload().Account(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
@@ -2263,8 +2269,8 @@ func (ec *executionContext) fieldContext_ReviewKycPayload_account(_ context.Cont
 	fc = &graphql.FieldContext{
 		Object:     "ReviewKycPayload",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Account(ctx, field)
 		},
@@ -2769,14 +2775,15 @@ func (ec *executionContext) _CreateAccountPayload(ctx context.Context, sel ast.S
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CreateAccountPayload")
 		case "account":
-			out.Values[i] = ec._CreateAccountPayload_account(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CreateAccountPayload_account(ctx, field, obj)
+				})
 		case "userErrors":
 			out.Values[i] = ec._CreateAccountPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -3067,14 +3074,15 @@ func (ec *executionContext) _ReviewKycPayload(ctx context.Context, sel ast.Selec
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ReviewKycPayload")
 		case "account":
-			out.Values[i] = ec._ReviewKycPayload_account(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReviewKycPayload_account(ctx, field, obj)
+				})
 		case "userErrors":
 			out.Values[i] = ec._ReviewKycPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -17,6 +17,13 @@ import (
 
 // region    ************************** generated!.gotpl **************************
 
+type SandboxDepositPayloadResolver interface {
+	Account(ctx context.Context, obj *model.SandboxDepositPayload) (*model.Account, error)
+}
+type SetAccountLimitPlanPayloadResolver interface {
+	Account(ctx context.Context, obj *model.SetAccountLimitPlanPayload) (*model.Account, error)
+}
+
 // endregion ************************** generated!.gotpl **************************
 
 // region    ***************************** args.gotpl *****************************
@@ -483,7 +490,7 @@ func (ec *executionContext) _SandboxDepositPayload_account(ctx context.Context, 
 			return ec.fieldContext_SandboxDepositPayload_account(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Account, nil
+			return ec.Resolvers.SandboxDepositPayload().Account(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
@@ -497,8 +504,8 @@ func (ec *executionContext) fieldContext_SandboxDepositPayload_account(_ context
 	fc = &graphql.FieldContext{
 		Object:     "SandboxDepositPayload",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Account(ctx, field)
 		},
@@ -547,7 +554,7 @@ func (ec *executionContext) _SetAccountLimitPlanPayload_account(ctx context.Cont
 			return ec.fieldContext_SetAccountLimitPlanPayload_account(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Account, nil
+			return ec.Resolvers.SetAccountLimitPlanPayload().Account(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
@@ -561,8 +568,8 @@ func (ec *executionContext) fieldContext_SetAccountLimitPlanPayload_account(_ co
 	fc = &graphql.FieldContext{
 		Object:     "SetAccountLimitPlanPayload",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Account(ctx, field)
 		},
@@ -1432,17 +1439,18 @@ func (ec *executionContext) _SandboxDepositPayload(ctx context.Context, sel ast.
 		case "entry":
 			out.Values[i] = ec._SandboxDepositPayload_entry(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "account":
-			out.Values[i] = ec._SandboxDepositPayload_account(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SandboxDepositPayload_account(ctx, field, obj)
+				})
 		case "userErrors":
 			out.Values[i] = ec._SandboxDepositPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -1473,14 +1481,15 @@ func (ec *executionContext) _SetAccountLimitPlanPayload(ctx context.Context, sel
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("SetAccountLimitPlanPayload")
 		case "account":
-			out.Values[i] = ec._SetAccountLimitPlanPayload_account(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SetAccountLimitPlanPayload_account(ctx, field, obj)
+				})
 		case "userErrors":
 			out.Values[i] = ec._SetAccountLimitPlanPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -18,7 +18,8 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type PaymentResolver interface {
-	Account(ctx context.Context, obj *model.Payment) (*model.Account, error)
+	Account(ctx context.Context, objs []*model.Payment) ([]*model.Account, error)
+	Target(ctx context.Context, objs []*model.Payment) ([]*model.PaymentTarget, error)
 
 	Receipt(ctx context.Context, obj *model.Payment) (*model.Receipt, error)
 }
@@ -880,7 +881,7 @@ func (ec *executionContext) _Payment_account(ctx context.Context, field graphql.
 			return ec.fieldContext_Payment_account(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Payment().Account(ctx, obj)
+			return ec.resolveBatch_Payment_account(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
@@ -902,6 +903,29 @@ func (ec *executionContext) fieldContext_Payment_account(_ context.Context, fiel
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Payment_account(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (any, error) {
+	resolver := ec.Resolvers.Payment()
+	if batch, ok := graphql.BatchParentsFor[*model.Payment](ctx, "Payment"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Account(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Account](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Payment.account",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Account(ctx, []*model.Payment{obj})
+	return graphql.ResolveBatchSingleResult[*model.Account](
+		ctx,
+		results,
+		err,
+		"Payment.account",
+	)
+}
 
 func (ec *executionContext) _Payment_target(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -912,7 +936,7 @@ func (ec *executionContext) _Payment_target(ctx context.Context, field graphql.C
 			return ec.fieldContext_Payment_target(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Target, nil
+			return ec.resolveBatch_Payment_target(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PaymentTarget) graphql.Marshaler {
@@ -926,13 +950,36 @@ func (ec *executionContext) fieldContext_Payment_target(_ context.Context, field
 	fc = &graphql.FieldContext{
 		Object:     "Payment",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PaymentTarget(ctx, field)
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Payment_target(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (any, error) {
+	resolver := ec.Resolvers.Payment()
+	if batch, ok := graphql.BatchParentsFor[*model.Payment](ctx, "Payment"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Target(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.PaymentTarget](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Payment.target",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Target(ctx, []*model.Payment{obj})
+	return graphql.ResolveBatchSingleResult[*model.PaymentTarget](
+		ctx,
+		results,
+		err,
+		"Payment.target",
+	)
 }
 
 func (ec *executionContext) _Payment_description(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
@@ -3022,10 +3069,11 @@ func (ec *executionContext) _Payment(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Payment_account(ctx, field, obj)
 				})
 		case "target":
-			out.Values[i] = ec._Payment_target(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Payment_target(ctx, field, obj)
+				})
 		case "description":
 			out.Values[i] = ec._Payment_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -3628,6 +3676,7 @@ func (ec *executionContext) unmarshalNPayBarcodeInput2githubᚗcomᚋponteᚑbff
 }
 
 func (ec *executionContext) marshalNPayment2ᚕᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPaymentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Payment) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Payment", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

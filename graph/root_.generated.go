@@ -26,10 +26,14 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Account() AccountResolver
 	Consent() ConsentResolver
+	CreateAccountPayload() CreateAccountPayloadResolver
 	Limits() LimitsResolver
 	Mutation() MutationResolver
 	Payment() PaymentResolver
 	Query() QueryResolver
+	ReviewKycPayload() ReviewKycPayloadResolver
+	SandboxDepositPayload() SandboxDepositPayloadResolver
+	SetAccountLimitPlanPayload() SetAccountLimitPlanPayloadResolver
 	Subscription() SubscriptionResolver
 	WebhookDelivery() WebhookDeliveryResolver
 }

@@ -58,6 +58,7 @@ func (LedgerEntry) TableName() string { return "ledger_entries" }
 // LedgerIdempotencyKey records that a tenant's key produced one ledger transaction.
 type LedgerIdempotencyKey struct {
 	ID            uuid.UUID  `gorm:"type:uuid;primaryKey;default:gen_random_uuid()"`
+	Space         string     `gorm:"column:space;default:caller"` // caller: a key a caller gave; operation: Ponte's own for an operation it executes
 	TenantID      *uuid.UUID `gorm:"column:tenant_id;type:uuid"`
 	Key           string     `gorm:"column:key"`
 	RequestHash   []byte     `gorm:"column:request_hash"`

@@ -20,6 +20,11 @@ import (
 	"github.com/ponte-bff/ponte/paging"
 )
 
+// Account is the resolver for the account field.
+func (r *createAccountPayloadResolver) Account(ctx context.Context, obj *model.CreateAccountPayload) (*model.Account, error) {
+	return r.readableAccount(ctx, obj.Account)
+}
+
 // DailyUsed is the batch resolver for the dailyUsed field.
 func (r *limitsResolver) DailyUsed(ctx context.Context, objs []*model.Limits) ([]*money.Money, error) {
 	return r.usage(ctx, objs, func(u ledger.Usage) money.Cents { return u.DailyUsed })
@@ -112,8 +117,18 @@ func (r *queryResolver) Account(ctx context.Context, id string) (*model.Account,
 	return accountOut(acc), nil
 }
 
+// Account is the resolver for the account field.
+func (r *reviewKycPayloadResolver) Account(ctx context.Context, obj *model.ReviewKycPayload) (*model.Account, error) {
+	return r.readableAccount(ctx, obj.Account)
+}
+
 // Account returns graph.AccountResolver implementation.
 func (r *Resolver) Account() graph.AccountResolver { return &accountResolver{r} }
+
+// CreateAccountPayload returns graph.CreateAccountPayloadResolver implementation.
+func (r *Resolver) CreateAccountPayload() graph.CreateAccountPayloadResolver {
+	return &createAccountPayloadResolver{r}
+}
 
 // Limits returns graph.LimitsResolver implementation.
 func (r *Resolver) Limits() graph.LimitsResolver { return &limitsResolver{r} }
@@ -121,8 +136,15 @@ func (r *Resolver) Limits() graph.LimitsResolver { return &limitsResolver{r} }
 // Mutation returns graph.MutationResolver implementation.
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
 
+// ReviewKycPayload returns graph.ReviewKycPayloadResolver implementation.
+func (r *Resolver) ReviewKycPayload() graph.ReviewKycPayloadResolver {
+	return &reviewKycPayloadResolver{r}
+}
+
 type (
-	accountResolver  struct{ *Resolver }
-	limitsResolver   struct{ *Resolver }
-	mutationResolver struct{ *Resolver }
+	accountResolver              struct{ *Resolver }
+	createAccountPayloadResolver struct{ *Resolver }
+	limitsResolver               struct{ *Resolver }
+	mutationResolver             struct{ *Resolver }
+	reviewKycPayloadResolver     struct{ *Resolver }
 )

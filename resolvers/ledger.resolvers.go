@@ -16,6 +16,7 @@ import (
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/globalid"
+	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/graph/model"
 	"github.com/ponte-bff/ponte/money"
 	"github.com/ponte-bff/ponte/paging"
@@ -166,3 +167,28 @@ func (r *queryResolver) LimitPlans(ctx context.Context) ([]*model.LimitPlan, err
 	}
 	return out, nil
 }
+
+// Account is the resolver for the account field.
+func (r *sandboxDepositPayloadResolver) Account(ctx context.Context, obj *model.SandboxDepositPayload) (*model.Account, error) {
+	return r.readableAccount(ctx, obj.Account)
+}
+
+// Account is the resolver for the account field.
+func (r *setAccountLimitPlanPayloadResolver) Account(ctx context.Context, obj *model.SetAccountLimitPlanPayload) (*model.Account, error) {
+	return r.readableAccount(ctx, obj.Account)
+}
+
+// SandboxDepositPayload returns graph.SandboxDepositPayloadResolver implementation.
+func (r *Resolver) SandboxDepositPayload() graph.SandboxDepositPayloadResolver {
+	return &sandboxDepositPayloadResolver{r}
+}
+
+// SetAccountLimitPlanPayload returns graph.SetAccountLimitPlanPayloadResolver implementation.
+func (r *Resolver) SetAccountLimitPlanPayload() graph.SetAccountLimitPlanPayloadResolver {
+	return &setAccountLimitPlanPayloadResolver{r}
+}
+
+type (
+	sandboxDepositPayloadResolver      struct{ *Resolver }
+	setAccountLimitPlanPayloadResolver struct{ *Resolver }
+)

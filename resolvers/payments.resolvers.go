@@ -137,13 +137,46 @@ func (r *mutationResolver) SandboxRefundPayment(ctx context.Context, input model
 	return &model.CancelPaymentPayload{Payment: paymentOut(p), UserErrors: []*model.UserError{}}, nil
 }
 
-// Account is the resolver for the account field.
-func (r *paymentResolver) Account(ctx context.Context, obj *model.Payment) (*model.Account, error) {
-	acc, err := r.AccountService.Get(ctx, obj.AccountID)
-	if err != nil {
-		return nil, err
+// Account is the batch resolver for the account field.
+func (r *paymentResolver) Account(ctx context.Context, objs []*model.Payment) ([]*model.Account, error) {
+	ids := make([]uuid.UUID, len(objs))
+	for i, obj := range objs {
+		ids[i] = obj.AccountID
 	}
-	return accountOut(acc), nil
+	return r.readableAccounts(ctx, ids)
+}
+
+// Target is the batch resolver for the target field.
+func (r *paymentResolver) Target(ctx context.Context, objs []*model.Payment) ([]*model.PaymentTarget, error) {
+	// Who a transfer pays shows masked until it has FINISHED (payments.HidesBeneficiary), unless
+	// the caller may read the receiving account: one authorization for a page of payments.
+	var hidden []int
+	var receivers []uuid.UUID
+	for i, obj := range objs {
+		if payments.HidesBeneficiary(payments.Status(obj.Status), obj.StoredTarget) {
+			hidden, receivers = append(hidden, i), append(receivers, *obj.StoredTarget.AccountID)
+		}
+	}
+	shown := make([]payments.Target, len(objs))
+	for i, obj := range objs {
+		shown[i] = obj.StoredTarget
+	}
+	if len(hidden) > 0 {
+		refusals, err := r.Authz.Accounts(ctx, auth.ActionReadAccount, receivers)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range hidden {
+			if refusals[j] != nil {
+				shown[i] = payments.MaskBeneficiary(shown[i])
+			}
+		}
+	}
+	out := make([]*model.PaymentTarget, len(objs))
+	for i := range shown {
+		out[i] = targetOut(shown[i])
+	}
+	return out, nil
 }
 
 // Receipt is the resolver for the receipt field.

@@ -17,8 +17,16 @@ func paymentOut(p *models.Payment) *model.Payment {
 		Amount: ptr(money.BRL(money.Cents(p.AmountCents))), Fee: ptr(money.BRL(money.Cents(p.FeeCents))),
 		Description: p.Description, ScheduledFor: p.ScheduledFor, RunsOn: p.RunOn, CreatedAt: p.CreatedAt,
 		UpdatedAt: p.UpdatedAt, FinishedAt: p.FinishedAt, FailureReason: p.FailureReason, AccountID: p.AccountID, PaymentID: p.ID,
+		StoredTarget: p.Target,
 	}
-	t := p.Target
+	if p.ApprovalStatus != nil && p.ApprovalExpiresAt != nil {
+		out.Approval = &model.Approval{Status: model.ApprovalStatus(*p.ApprovalStatus), DecidedAt: p.ApprovalDecidedAt,
+			DecidedBy: p.ApprovalDecidedBy, ExpiresAt: *p.ApprovalExpiresAt}
+	}
+	return out
+}
+
+func targetOut(t models.PaymentTarget) *model.PaymentTarget {
 	pt := &model.PaymentTarget{Name: nonEmpty(t.Name), Document: nonEmpty(t.Document), BranchCode: nonEmpty(t.BranchCode),
 		AccountCode: nonEmpty(t.AccountCode), Barcode: nonEmpty(t.Barcode), TypedLine: nonEmpty(t.TypedLine), Segment: nonEmpty(t.Segment)}
 	if t.AccountType != "" {
@@ -30,12 +38,7 @@ func paymentOut(p *models.Payment) *model.Payment {
 	if d, err := brazil.ParseDate(t.DueDate); err == nil && t.DueDate != "" {
 		pt.DueDate = ptr(d.Time())
 	}
-	out.Target = pt
-	if p.ApprovalStatus != nil && p.ApprovalExpiresAt != nil {
-		out.Approval = &model.Approval{Status: model.ApprovalStatus(*p.ApprovalStatus), DecidedAt: p.ApprovalDecidedAt,
-			DecidedBy: p.ApprovalDecidedBy, ExpiresAt: *p.ApprovalExpiresAt}
-	}
-	return out
+	return pt
 }
 
 // dateIn turns a GraphQL Date into the banking calendar's day.

@@ -2,6 +2,8 @@ package accounts_test
 
 import (
 	"context"
+	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -270,3 +272,45 @@ func TestAccountCodeCheckDigit(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestAccountCodesAreRandomNotSequential: new codes are drawn at random over seven-digit numbers
+// with their check digit, so a code says nothing about its neighbours; a code another account
+// holds is drawn again.
+func TestAccountCodesAreRandomNotSequential(t *testing.T) {
+	svc, _ := newService(t, "standard")
+	ctx := context.Background()
+	docs := []string{"52998224725", "39053344705", "24843803480", "23858488135", "11144477735", "11222333000181", "12ABC34501DE35", "45723174000110"}
+	var numbers []int
+	for _, doc := range docs {
+		acc, err := svc.Review(ctx, create(t, svc, doc).ID, accounts.DecisionApprove, nil, "op")
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := acc.BankAccount.AccountCode
+		n, err := strconv.Atoi(code[:len(code)-1])
+		if len(code) != 8 || err != nil || !accounts.ValidAccountCode(code) {
+			t.Fatalf("code %q: want seven digits and a check digit", code)
+		}
+		numbers = append(numbers, n)
+	}
+	slices.Sort(numbers)
+	for i := 1; i < len(numbers); i++ {
+		if numbers[i]-numbers[i-1] <= 1 {
+			t.Fatalf("neighbouring account numbers %v: codes look sequential", numbers)
+		}
+	}
+
+	t.Run("ACollisionIsDrawnAgain", func(t *testing.T) {
+		taken := numbers[0]
+		draws := []int64{int64(taken), int64(taken), 8_765_432}
+		svc.SetNumberSourceForTest(func() (int64, error) {
+			n := draws[0]
+			draws = draws[1:]
+			return n, nil
+		})
+		acc, err := svc.Review(ctx, create(t, svc, "71428793860").ID, accounts.DecisionApprove, nil, "op")
+		if err != nil || acc.BankAccount.AccountCode != accounts.AccountCode(8_765_432) || len(draws) != 0 {
+			t.Fatalf("after two taken draws: %+v %v (draws left %v)", acc.BankAccount, err, draws)
+		}
+	})
+}

@@ -62,3 +62,17 @@ func (s *Service) List(ctx context.Context, visible func(*gorm.DB) *gorm.DB, p p
 
 // CursorOf is the keyset cursor just after a.
 func CursorOf(a *models.Account) paging.Cursor { return paging.Cursor{At: a.CreatedAt, ID: a.ID} }
+
+// GetMany returns the accounts of ids that exist, with their payment accounts and limit plans,
+// by id, in one query per table.
+func (s *Service) GetMany(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*models.Account, error) {
+	var rows []*models.Account
+	if err := s.db.WithContext(ctx).Preload("BankAccount").Preload("LimitPlan").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]*models.Account, len(rows))
+	for _, a := range rows {
+		out[a.ID] = a
+	}
+	return out, nil
+}

@@ -94,22 +94,30 @@ func invalidTransition(acc *models.Account, d Decision) error {
 	return apperr.Field(apperr.InvalidState, []string{"decision"}, "cannot %s an account that is %s", strings.ToLower(string(d)), StatusOf(acc))
 }
 
-// openBankAccount creates the payment account: the next account number plus its check digit.
+// openBankAccount creates the payment account: a random account number (randomAccountNumber)
+// plus its check digit, drawn again when another account has the code.
 func (s *Service) openBankAccount(tx *gorm.DB, acc *models.Account) error {
-	var number int64
-	if err := tx.Raw("SELECT nextval('bank_account_number_seq')").Scan(&number).Error; err != nil {
-		return fmt.Errorf("next account number: %w", err)
+	const attempts = 16
+	for range attempts {
+		number, err := s.number()
+		if err != nil {
+			return fmt.Errorf("account number: %w", err)
+		}
+		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "account_code"}}, DoNothing: true}).Create(&models.BankAccount{
+			AccountID:       acc.ID,
+			BranchCode:      s.cfg.BranchCode,
+			AccountCode:     AccountCode(number),
+			AccountType:     acc.RequestedAccountType,
+			InstitutionName: s.cfg.Institution.Name,
+			InstitutionISPB: s.cfg.Institution.ISPB,
+			InstitutionCode: s.cfg.Institution.Code,
+			CreatedAt:       s.now(),
+		})
+		if res.Error != nil || res.RowsAffected == 1 {
+			return res.Error
+		}
 	}
-	return tx.Create(&models.BankAccount{
-		AccountID:       acc.ID,
-		BranchCode:      s.cfg.BranchCode,
-		AccountCode:     AccountCode(number),
-		AccountType:     acc.RequestedAccountType,
-		InstitutionName: s.cfg.Institution.Name,
-		InstitutionISPB: s.cfg.Institution.ISPB,
-		InstitutionCode: s.cfg.Institution.Code,
-		CreatedAt:       s.now(),
-	}).Error
+	return fmt.Errorf("account number: %d draws all taken", attempts)
 }
 
 func (s *Service) defaultPlan(tx *gorm.DB) (*uuid.UUID, error) {

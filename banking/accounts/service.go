@@ -30,9 +30,10 @@ type Config struct {
 
 // Service opens and reviews accounts.
 type Service struct {
-	db  *gorm.DB
-	cfg Config
-	now func() time.Time
+	db     *gorm.DB
+	cfg    Config
+	now    func() time.Time
+	number func() (int64, error) // draws new account numbers: randomAccountNumber
 }
 
 // New returns a Service. It fails when the configured default plan does not exist, so a typo in
@@ -55,7 +56,7 @@ func New(ctx context.Context, db *gorm.DB, cfg Config) (*Service, error) {
 		}
 	}
 	// Microseconds: what PostgreSQL keeps, so cursors built from memory match the rows.
-	return &Service{db: db, cfg: cfg, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}, nil
+	return &Service{db: db, cfg: cfg, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }, number: randomAccountNumber}, nil
 }
 
 // SetClock replaces the clock, for tests.

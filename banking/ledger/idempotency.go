@@ -11,7 +11,28 @@ import (
 	"github.com/ponte-bff/ponte/models"
 )
 
-// claimKey claims (tenant, key) for the transaction txnID about to be written in tx. It returns
+// keySpace is where a movement's idempotency key lives. A caller's key (a tenant's, or an
+// operator's, the sandbox's or the seeds' with no tenant) and the key of an operation Ponte
+// executes ("payment:<id>", "refund:<id>") are in different spaces, so no key a caller gives can
+// take an operation's: the space follows from the movement (does it execute an operation?),
+// never from the key's text.
+type keySpace string
+
+const (
+	callerKeys    keySpace = "caller"
+	operationKeys keySpace = "operation"
+)
+
+// keySpace is the space of m's key: an operation's when m executes one (OperationID, which only
+// the packages that own operations set), a caller's otherwise.
+func (m *Movement) keySpace() keySpace {
+	if m.OperationID != nil {
+		return operationKeys
+	}
+	return callerKeys
+}
+
+// claimKey claims (space, tenant, key) for the transaction txnID about to be written in tx. It returns
 // nil when the key is new. When an earlier movement holds it, it returns that movement's
 // transaction (same request) or IDEMPOTENCY_KEY_REUSED (different request).
 //
@@ -20,11 +41,11 @@ import (
 // first lock a movement takes, the duplicate waits holding nothing, so it cannot deadlock. Under
 // PostTx the caller may already hold its own row (a payment's); the duplicates of its keys come
 // from that same object, so they queue on its row before they reach the key.
-func claimKey(tx *gorm.DB, tenant *uuid.UUID, key string, hash []byte, txnID uuid.UUID) (*uuid.UUID, error) {
+func claimKey(tx *gorm.DB, space keySpace, tenant *uuid.UUID, key string, hash []byte, txnID uuid.UUID) (*uuid.UUID, error) {
 	var claimed []uuid.UUID
-	err := tx.Raw(`INSERT INTO ledger_idempotency_keys (tenant_id, key, request_hash, transaction_id)
-		VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id, key) DO NOTHING RETURNING transaction_id`,
-		tenant, key, hash, txnID).Scan(&claimed).Error
+	err := tx.Raw(`INSERT INTO ledger_idempotency_keys (space, tenant_id, key, request_hash, transaction_id)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (space, tenant_id, key) DO NOTHING RETURNING transaction_id`,
+		string(space), tenant, key, hash, txnID).Scan(&claimed).Error
 	if err != nil {
 		return nil, fmt.Errorf("ledger: claim idempotency key: %w", err)
 	}
@@ -35,7 +56,7 @@ func claimKey(tx *gorm.DB, tenant *uuid.UUID, key string, hash []byte, txnID uui
 		RequestHash   []byte
 		TransactionID uuid.UUID
 	}
-	q := tx.Model(&models.LedgerIdempotencyKey{}).Select("request_hash, transaction_id").Where("key = ?", key)
+	q := tx.Model(&models.LedgerIdempotencyKey{}).Select("request_hash, transaction_id").Where("space = ? AND key = ?", string(space), key)
 	if tenant == nil { // IS NULL, not "= NULL", and spelled so the unique index serves it
 		q = q.Where("tenant_id IS NULL")
 	} else {

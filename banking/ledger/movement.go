@@ -29,8 +29,10 @@ type Movement struct {
 	IdempotencyKey string     // 1 to 72 characters
 	Kind           Kind       // statement kind of the postings that name none
 	Description    string     // up to 200 characters; postings may override it
-	OperationID    *uuid.UUID // the object this movement executes (a payment), if another package owns one
-	Postings       []Posting
+	// OperationID is the object this movement executes (a payment), if another package owns one.
+	// Its key then lives in the operations' key space, apart from every key a caller gives.
+	OperationID *uuid.UUID
+	Postings    []Posting
 }
 
 // Posting is one line of a movement: an amount on one ledger account.

@@ -72,7 +72,7 @@ func (s *Service) PostTx(ctx context.Context, tx *gorm.DB, m Movement) (*Transac
 // balances, the limits and the rows.
 func (s *Service) postIn(tx *gorm.DB, m *Movement, parties map[uuid.UUID]*party) (*Transaction, error) {
 	txnID := uuid.Must(uuid.NewV7())
-	prior, err := claimKey(tx, m.TenantID, m.IdempotencyKey, m.requestHash(), txnID)
+	prior, err := claimKey(tx, m.keySpace(), m.TenantID, m.IdempotencyKey, m.requestHash(), txnID)
 	if err != nil {
 		return nil, err
 	}

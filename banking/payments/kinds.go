@@ -23,27 +23,38 @@ type InternalTransferInput struct {
 	TargetAccountCode string
 }
 
-// CreateInternalTransfer creates an internal transfer (instant, any day).
-// Errors: field errors (INVALID, REQUIRED), NOT_FOUND (target), ACCOUNT_NOT_APPROVED,
+// errNoReceiver is the one refusal of a target account code that names no account able to
+// receive: missing, never approved, disabled or blocked alike, in the same words whatever the
+// code, so that refusals tell a tenant nothing about other customers' accounts.
+func errNoReceiver() *apperr.Error {
+	return apperr.Field(apperr.NotFound, []string{"targetAccountCode"}, "no Ponte account that can receive transfers has this code")
+}
+
+// CreateInternalTransfer creates an internal transfer (instant, any day). The target's holder
+// is stored in full; HidesBeneficiary says who may see it before the transfer has run.
+// Errors: field errors (INVALID, REQUIRED), NOT_FOUND (a target that cannot receive, whether
+// it exists or not: errNoReceiver), ACCOUNT_NOT_APPROVED (the paying account),
 // IDEMPOTENCY_KEY_REUSED, OUTSIDE_WINDOW.
 func (s *Service) CreateInternalTransfer(ctx context.Context, o auth.Grant, in InternalTransferInput) (*models.Payment, error) {
 	var errs apperr.List
 	validateCommon(&in.Common, KindInternalTransfer, &errs)
 	code := strings.TrimSpace(strings.ReplaceAll(in.TargetAccountCode, "-", ""))
 	var target Target
-	if code == "" {
+	switch {
+	case code == "":
 		errs = append(errs, apperr.Field(apperr.Required, []string{"targetAccountCode"}, "targetAccountCode is required"))
-	} else {
+	case !accounts.ValidAccountCode(code): // the code alone: says nothing about any account
+		errs = append(errs, apperr.Field(apperr.Invalid, []string{"targetAccountCode"}, "targetAccountCode must be digits ending in their check digit"))
+	default:
+		// One query whatever the answer, and one refusal for every account that cannot receive.
 		acc, err := accounts.FindByAccountCode(s.db.WithContext(ctx), code)
 		switch {
-		case apperr.CodeOf(err) == apperr.NotFound:
-			errs = append(errs, apperr.Field(apperr.NotFound, []string{"targetAccountCode"}, "no Ponte account with code %s", code))
-		case err != nil:
+		case err != nil && apperr.CodeOf(err) != apperr.NotFound:
 			return nil, err
-		case acc.ID == in.AccountID:
+		case err == nil && acc.ID == in.AccountID: // the caller's own paying account: nothing to hide
 			errs = append(errs, apperr.Field(apperr.Invalid, []string{"targetAccountCode"}, "the target is the paying account itself"))
-		case acc.Status != "APPROVED":
-			errs = append(errs, apperr.Field(apperr.AccountNotApproved, []string{"targetAccountCode"}, "the target account cannot receive money"))
+		case err != nil, acc.Status != "APPROVED", acc.BankAccount == nil:
+			errs = append(errs, errNoReceiver())
 		default:
 			ba := acc.BankAccount
 			target = Target{AccountID: &acc.ID, Name: acc.Name, Document: acc.Document, DocumentType: acc.DocumentType,

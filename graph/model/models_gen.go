@@ -190,7 +190,7 @@ type CreateAccountPayload struct {
 
 type CreateInternalTransferInput struct {
 	AccountID string `json:"accountId"`
-	// The credited Ponte account's code, with its check digit.
+	// The credited Ponte account's code, with its check digit. A code no account can receive on (none has it, or it is not approved, disabled or blocked) is NOT_FOUND, in the same words for all.
 	TargetAccountCode string      `json:"targetAccountCode"`
 	Amount            money.Cents `json:"amount"`
 	Description       *string     `json:"description,omitempty"`
@@ -327,7 +327,9 @@ type PaymentStatusEvent struct {
 
 // Who or what a payment pays.
 type PaymentTarget struct {
-	Name        *string          `json:"name,omitempty"`
+	// The beneficiary. For a transfer to another Ponte account, masked as Stone shows it (Maria S****) until the transfer has FINISHED, unless the caller may read that account.
+	Name *string `json:"name,omitempty"`
+	// CPF or CNPJ. For a transfer to another Ponte account, masked (***.533.447-**, **.ABC.345/01DE-**) until it has FINISHED, unless the caller may read that account.
 	Document    *string          `json:"document,omitempty"`
 	Institution *Institution     `json:"institution,omitempty"`
 	BranchCode  *string          `json:"branchCode,omitempty"`
