@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -298,5 +299,73 @@ func TestBadRequestsNeverGet500(t *testing.T) {
 				t.Fatalf("neither data nor a coded error: %s", body)
 			}
 		})
+	}
+}
+
+// nestedFragmentQuery is the probe's denial of service: n fragments that each spread the next
+// twice, about 1 KB at 25 levels, selecting viewer 2^n times once expanded.
+func nestedFragmentQuery(n int) string {
+	var b strings.Builder
+	b.WriteString("query { ...F0 }\n")
+	for i := range n {
+		fmt.Fprintf(&b, "fragment F%d on Query { ...F%d ...F%d }\n", i, i+1, i+1)
+	}
+	fmt.Fprintf(&b, "fragment F%d on Query { viewer { kind } }\n", n)
+	return b.String()
+}
+
+// TestNestedFragmentsAreRefusedBeforeAnyWalk: the nested-fragment query is refused for size
+// before validation, complexity or depth walk its expansion, while an ordinary request made at
+// the same time answers normally. The refusal took ~22 s at 25 levels and doubled per level; the
+// elapsed times are logged (run with -v), and only bounded far above them so the test cannot be
+// flaky on a loaded machine; the guard's own work bound is asserted in apiguard.
+func TestNestedFragmentsAreRefusedBeforeAnyWalk(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tok := tenantToken(t, s)
+	for _, n := range []int{25, 30} {
+		normal := make(chan gqlResponse, 1)
+		go func() { normal <- gql(t, s, tok, `{ viewer { kind clientId } }`, nil) }()
+		start := time.Now()
+		r := gql(t, s, tok, nestedFragmentQuery(n), nil)
+		elapsed := time.Since(start)
+		if r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+			t.Fatalf("%d levels: HTTP %d %+v", n, r.Status, r.Errors)
+		}
+		t.Logf("%d levels (%d bytes): refused in %s", n, len(nestedFragmentQuery(n)), elapsed)
+		if elapsed > 5*time.Second {
+			t.Errorf("%d levels: refused after %s", n, elapsed)
+		}
+		if ok := <-normal; len(ok.Errors) > 0 || !strings.Contains(string(ok.Data["viewer"]), `"TENANT"`) {
+			t.Fatalf("the ordinary request beside it: %+v %s", ok.Errors, ok.Data["viewer"])
+		}
+	}
+	// Anonymous too: the IDE's introspection check reads fragments once.
+	q := strings.Replace(nestedFragmentQuery(40), "viewer { kind }", "__typename", 1)
+	if r := gql(t, s, "", q, nil); r.Status >= 500 || r.code() == "" {
+		t.Fatalf("anonymous nested introspection: HTTP %d %+v", r.Status, r.Errors)
+	}
+}
+
+// TestSubscriptionOverPlainPOSTIsRefused: POST and GET answer once, so a subscription sent over
+// them would wait for its first event; it is refused at once with a coded error.
+func TestSubscriptionOverPlainPOSTIsRefused(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tok := tenantToken(t, s)
+	r := gql(t, s, tok, `subscription { paymentStatusChanged { status } }`, nil)
+	if r.code() != "SUBSCRIPTION_REQUIRES_STREAM" || r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("POST: HTTP %d %+v", r.Status, r.Errors)
+	}
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/graphql?query="+url.QueryEscape("subscription { paymentStatusChanged { status } }"), nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode >= 500 || !strings.Contains(string(body), `"code"`) {
+		t.Fatalf("GET: HTTP %d %s", resp.StatusCode, body)
 	}
 }
