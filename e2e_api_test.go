@@ -2,12 +2,14 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +17,10 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+
+	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/internal/browsertest"
+	"github.com/ponte-bff/ponte/internal/nulinputs"
 )
 
 // TestGraphiQLRunsAQueryAgainstTheRunningServer loads the IDE from the real server in headless
@@ -300,6 +305,92 @@ func TestBadRequestsNeverGet500(t *testing.T) {
 			}
 		})
 	}
+
+	// A NUL character in any string input, which PostgreSQL refuses in text: every argument and
+	// input field of type String of every root field (generated from the schema, so a new one is
+	// covered), and the string arguments of nested fields. Mutations with userErrors answer a
+	// userError INVALID at the input's path; other fields BAD_USER_INPUT with that path.
+	nul := nulinputs.Cases(graph.NewExecutableSchema(graph.Config{}).Schema())
+	nul = append(nul,
+		nulinputs.Case{Name: "Account.statement(after)", Operation: "query", Path: []string{"after"},
+			Query: `query($a: String) { accounts(first: 1) { nodes { statement(after: $a) { pageInfo { hasNextPage } } } } }`, Variables: map[string]any{"a": nulinputs.NUL}},
+		nulinputs.Case{Name: "Account.payments(after)", Operation: "query", Path: []string{"after"},
+			Query: `query($a: String) { accounts(first: 1) { nodes { payments(after: $a) { pageInfo { hasNextPage } } } } }`, Variables: map[string]any{"a": nulinputs.NUL}},
+		nulinputs.Case{Name: "literal", Operation: "mutation", Field: "createLimitPlan", UserErrors: true, Path: []string{"input", "name"},
+			Query: `mutation { createLimitPlan(input: {name: "a\u0000b", daily: "1.00", monthly: "2.00"}) { userErrors { field code message } } }`},
+	)
+	operator := operatorToken(t, s) // reads every account: the nested fields resolve
+	for _, c := range nul {
+		t.Run("NUL/"+c.Name, func(t *testing.T) {
+			var r gqlResponse
+			switch {
+			case c.Operation == "subscription":
+				r = firstSSEResponse(t, s, tok, c.Query, c.Variables)
+			case strings.HasPrefix(c.Name, "Account."):
+				r = gql(t, s, operator, c.Query, c.Variables)
+			default:
+				r = gql(t, s, tok, c.Query, c.Variables)
+			}
+			if r.Status >= 500 || r.code() == "INTERNAL" {
+				t.Fatalf("HTTP %d %+v", r.Status, r.Errors)
+			}
+			if c.UserErrors {
+				var payload struct {
+					UserErrors []struct {
+						Field []string
+						Code  string
+					}
+				}
+				r.decode(t, c.Field, &payload)
+				if len(payload.UserErrors) != 1 || payload.UserErrors[0].Code != "INVALID" || !slices.Equal(payload.UserErrors[0].Field, c.Path) {
+					t.Fatalf("userErrors %+v, want INVALID at %v", payload.UserErrors, c.Path)
+				}
+				return
+			}
+			if len(r.Errors) == 0 {
+				t.Fatalf("no error: %s", r.Data)
+			}
+			field, _ := json.Marshal(r.Errors[0].Extensions["field"])
+			want, _ := json.Marshal(c.Path)
+			if r.code() != "BAD_USER_INPUT" || string(field) != string(want) {
+				t.Fatalf("%+v, want BAD_USER_INPUT at %s", r.Errors, want)
+			}
+		})
+	}
+}
+
+// firstSSEResponse posts a subscription over SSE and returns its first response.
+func firstSSEResponse(t *testing.T, s *testServer, token, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out := gqlResponse{Status: resp.StatusCode}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if data, ok := strings.CutPrefix(sc.Text(), "data:"); ok {
+			var parsed struct {
+				Data   map[string]json.RawMessage `json:"data"`
+				Errors []gqlError                 `json:"errors"`
+			}
+			if err := json.Unmarshal([]byte(data), &parsed); err != nil {
+				t.Fatalf("SSE data is not JSON: %s", data)
+			}
+			out.Data, out.Errors = parsed.Data, parsed.Errors
+			return out
+		}
+	}
+	t.Fatalf("no SSE data (HTTP %d): %v", resp.StatusCode, sc.Err())
+	return out
 }
 
 // nestedFragmentQuery is the probe's denial of service: n fragments that each spread the next

@@ -73,6 +73,7 @@ func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *sl
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
 	srv.Use(apiguard.DepthLimit{Max: cfg.MaxDepth})
 	srv.Use(apiguard.StopWhenCancelled{})
+	srv.AroundFields(resolvers.RefuseNUL)
 	srv.SetErrorPresenter(resolvers.PresentError(log))
 	srv.SetRecoverFunc(resolvers.Recover(log))
 
