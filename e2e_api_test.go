@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +23,7 @@ import (
 	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/internal/browsertest"
 	"github.com/ponte-bff/ponte/internal/nulinputs"
+	"github.com/ponte-bff/ponte/internal/testdb"
 )
 
 // TestGraphiQLRunsAQueryAgainstTheRunningServer loads the IDE from the real server in headless
@@ -459,4 +462,106 @@ func TestSubscriptionOverPlainPOSTIsRefused(t *testing.T) {
 	if resp.StatusCode >= 500 || !strings.Contains(string(body), `"code"`) {
 		t.Fatalf("GET: HTTP %d %s", resp.StatusCode, body)
 	}
+}
+
+// dbProxy forwards TCP connections to PostgreSQL until cut, which closes its listener and every
+// connection: the database becomes unreachable for the server behind it.
+type dbProxy struct {
+	ln    net.Listener
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func newDBProxy(t *testing.T, target string) *dbProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &dbProxy{ln: ln}
+	t.Cleanup(p.cut)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, up)
+			p.mu.Unlock()
+			go func() { _, _ = io.Copy(up, c); up.Close() }()
+			go func() { _, _ = io.Copy(c, up); c.Close() }()
+		}
+	}()
+	return p
+}
+
+func (p *dbProxy) cut() {
+	p.ln.Close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// TestDatabaseOutageSaysDatabaseUnavailable: with PostgreSQL unreachable, GraphQL answers
+// SERVICE_UNAVAILABLE "database unavailable" (not "the identity provider cannot be reached"),
+// for a tenant whose token needs its registration read and for a resolver's own query, and the
+// anonymous /readyz says the same; neither names the database's user, name or host.
+func TestDatabaseOutageSaysDatabaseUnavailable(t *testing.T) {
+	t.Parallel()
+	dsn, err := url.Parse(testdb.New(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newDBProxy(t, dsn.Host)
+	dbName := strings.TrimPrefix(dsn.Path, "/")
+	dsn.Host = proxy.ln.Addr().String()
+	s := startServer(t, map[string]string{"DATABASE_URL": dsn.String(), "PONTE_SWEEP_INTERVAL": "0s"})
+	tenant, operator := tenantToken(t, s), operatorToken(t, s)
+	if r := gql(t, s, tenant, `{ viewer { kind } }`, nil); len(r.Errors) > 0 {
+		t.Fatalf("before the outage: %+v", r.Errors)
+	}
+
+	proxy.cut()
+	leaks := []string{"user=", dbName, dsn.Host, "postgres", "127.0.0.1", "SQLSTATE", "identity provider"}
+	noLeak := func(what, body string) {
+		t.Helper()
+		for _, l := range leaks {
+			if strings.Contains(body, l) {
+				t.Errorf("%s shows %q: %s", what, l, body)
+			}
+		}
+	}
+	// Twice: first on the pool's broken connections, then on connections that cannot be opened.
+	for round := range 2 {
+		for _, c := range []struct{ name, token, query string }{
+			{"TenantAuthentication", tenant, `{ viewer { kind } }`},
+			{"Resolver", operator, `{ accounts(first: 1) { totalCount } }`},
+		} {
+			r := gql(t, s, c.token, c.query, nil)
+			if r.code() != "SERVICE_UNAVAILABLE" || !strings.Contains(r.Errors[0].Message, "database unavailable") {
+				t.Fatalf("%s, round %d: HTTP %d %+v", c.name, round, r.Status, r.Errors)
+			}
+			raw, _ := json.Marshal(r.Errors)
+			noLeak(c.name, string(raw))
+		}
+	}
+	resp, err := http.Get(s.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "database unavailable") {
+		t.Fatalf("/readyz: HTTP %d %s", resp.StatusCode, body)
+	}
+	noLeak("/readyz", string(body))
 }
