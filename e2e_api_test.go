@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"slices"
 	"strings"
@@ -564,4 +567,83 @@ func TestDatabaseOutageSaysDatabaseUnavailable(t *testing.T) {
 		t.Fatalf("/readyz: HTTP %d %s", resp.StatusCode, body)
 	}
 	noLeak("/readyz", string(body))
+}
+
+// TestIDTokenIsRefusedAtTheAPI: an ID token whose audience is the API's (here Ponte's own login
+// client, "ponte", is also the API audience) passes signature, issuer, audience and expiry; it is
+// refused as UNAUTHENTICATED all the same, while the access token of the same login works.
+func TestIDTokenIsRefusedAtTheAPI(t *testing.T) {
+	t.Parallel()
+	const secret = "test-login-client-secret"
+	s := startServer(t, map[string]string{"OIDC_CLIENT_SECRET": secret})
+	tokens := holderLogin(t, s, "ponte", secret, s.URL+"/consents/callback")
+	if tokens.IDToken == "" {
+		t.Fatal("the login returned no ID token")
+	}
+	if r := gql(t, s, tokens.AccessToken, `{ viewer { kind } }`, nil); len(r.Errors) > 0 || !strings.Contains(string(r.Data["viewer"]), "HOLDER") {
+		t.Fatalf("access token: HTTP %d %+v %s", r.Status, r.Errors, r.Data["viewer"])
+	}
+	r := gql(t, s, tokens.IDToken, `{ viewer { kind } }`, nil)
+	if r.Status != http.StatusUnauthorized || r.code() != "UNAUTHENTICATED" {
+		t.Fatalf("ID token: HTTP %d %+v %s", r.Status, r.Errors, r.Data)
+	}
+	// And on a WebSocket: refused at connection_init.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn := dialGraphQLWS(t, ctx, s, tokens.IDToken)
+	var msg wsMessage
+	if err := wsjson.Read(ctx, conn, &msg); websocket.CloseStatus(err) != 4403 {
+		t.Fatalf("WebSocket with an ID token: %+v %v", msg, err)
+	}
+}
+
+// holderLogin logs the demo holder in at the development provider through client (a confidential
+// client when secret is set) with PKCE and a nonce, and exchanges the code for its tokens.
+func holderLogin(t *testing.T, s *testServer, client, secret, redirect string) tokenResponse {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
+		if strings.HasPrefix(req.URL.String(), redirect) {
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}}
+	verifier := randomString(t)
+	sum := sha256.Sum256([]byte(verifier))
+	q := url.Values{
+		"response_type": {"code"}, "client_id": {client}, "redirect_uri": {redirect},
+		"scope": {"openid profile email"}, "state": {randomString(t)}, "nonce": {randomString(t)},
+		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"},
+	}
+	resp, err := browser.Get(s.Issuer + "/authorize?" + q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	action, hidden := loginForm(t, resp.Request.URL, string(page))
+	form := url.Values{"username": {"holder"}, "password": {"holder"}}
+	for k, v := range hidden {
+		form.Set(k, v)
+	}
+	resp, err = browser.PostForm(action, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, err := resp.Location()
+	if err != nil || !strings.HasPrefix(loc.String(), redirect) {
+		t.Fatalf("login did not redirect to %s: HTTP %d %v", redirect, resp.StatusCode, loc)
+	}
+	exchange := url.Values{
+		"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")}, "redirect_uri": {redirect}, "code_verifier": {verifier},
+	}
+	if secret == "" {
+		exchange.Set("client_id", client)
+	}
+	status, tr := postToken(t, s, exchange, map[bool]string{true: client}[secret != ""], secret)
+	if status != http.StatusOK || tr.AccessToken == "" {
+		t.Fatalf("code exchange: HTTP %d %+v", status, tr)
+	}
+	return tr
 }

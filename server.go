@@ -146,7 +146,7 @@ func newIdentity(cfg config, port int, publicURL string, log *slog.Logger) (iden
 	}
 	issuer := fmt.Sprintf("http://localhost:%d/idp", port)
 	dev, rp, err := devidp.Development(issuer, devidp.Client{
-		ID: cfg.OIDCClientID, Name: "Ponte", RedirectURIs: []string{publicURL + loginCallbackPath},
+		ID: cfg.OIDCClientID, Secret: cfg.OIDCSecret, Name: "Ponte", RedirectURIs: []string{publicURL + loginCallbackPath},
 		Scopes: []string{"openid", "profile", "email"},
 	}, cfg.DevTokenTTL, log.With("component", "devidp"))
 	if err != nil {

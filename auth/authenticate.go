@@ -99,6 +99,9 @@ func (a *Authenticator) Authenticate(ctx context.Context, raw string) (*Caller, 
 	if err := tok.Claims(&all); err != nil {
 		return nil, &apperr.Error{Code: apperr.Unauthenticated, Message: "malformed access token claims", Err: err}
 	}
+	if isIDToken(raw, all) {
+		return nil, apperr.E(apperr.Unauthenticated, "this is an ID token, not an access token: call the API with the access token")
+	}
 	c := &Caller{Issuer: tok.Issuer, Subject: tok.Subject, ClientID: std.ClientID, Expiry: tok.Expiry}
 	if c.ClientID == "" {
 		c.ClientID = std.Azp
