@@ -257,3 +257,43 @@ fragment TypeRef on __Type {
   kind name
   ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
 }`
+
+// FuzzMeasureAnyDocument measures any document that parses (unknown and duplicate fragments,
+// cycles, several operations) and checks the same bound: the selections written, plus the limit.
+func FuzzMeasureAnyDocument(f *testing.F) {
+	f.Add(nestedFragments(25))
+	f.Add(introspectionQuery)
+	f.Add(`query A { ...X } query B { ...X ...Y } fragment X on Query { viewer { kind ...Z } } fragment Y on Query { ...X ...X }`)
+	f.Add(`{ ...A } fragment A on Query { ...A } fragment A on Query { viewer { kind } }`)
+	f.Add(`{ a: viewer { kind } b: viewer { ... on Viewer { kind kind } } }`)
+	f.Fuzz(func(t *testing.T, q string) {
+		doc, err := parser.ParseQuery(&ast.Source{Input: q})
+		if err != nil {
+			return
+		}
+		written := 0
+		var count func(ast.SelectionSet)
+		count = func(set ast.SelectionSet) {
+			for _, sel := range set {
+				written++
+				switch s := sel.(type) {
+				case *ast.Field:
+					count(s.SelectionSet)
+				case *ast.InlineFragment:
+					count(s.SelectionSet)
+				}
+			}
+		}
+		for _, op := range doc.Operations {
+			count(op.SelectionSet)
+		}
+		for _, fr := range doc.Fragments {
+			count(fr.SelectionSet)
+		}
+		const maxNodes = 100
+		shape, _ := apiguard.Measure(context.Background(), doc, maxNodes, 5)
+		if bound := written + maxNodes + 1; shape.Work > bound {
+			t.Fatalf("visited %d selections; bound %d\n%s", shape.Work, bound, q)
+		}
+	})
+}
