@@ -1,6 +1,7 @@
 package database
 
 import (
+	"context"
 	"database/sql/driver"
 	"errors"
 	"io"
@@ -21,6 +22,9 @@ func Unavailable(err error) bool {
 	var connect *pgconn.ConnectError
 	if errors.As(err, &connect) {
 		return true
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false // the request ended or ran out of time: not the database's doing
 	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
