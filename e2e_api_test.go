@@ -2,19 +2,31 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+
+	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/internal/browsertest"
+	"github.com/ponte-bff/ponte/internal/nulinputs"
+	"github.com/ponte-bff/ponte/internal/testdb"
 )
 
 // TestGraphiQLRunsAQueryAgainstTheRunningServer loads the IDE from the real server in headless
@@ -299,4 +311,346 @@ func TestBadRequestsNeverGet500(t *testing.T) {
 			}
 		})
 	}
+
+	// A NUL character in any string input, which PostgreSQL refuses in text: every argument and
+	// input field of type String of every root field (generated from the schema, so a new one is
+	// covered), and the string arguments of nested fields. Mutations with userErrors answer a
+	// userError INVALID at the input's path; other fields BAD_USER_INPUT with that path.
+	nul := nulinputs.Cases(graph.NewExecutableSchema(graph.Config{}).Schema())
+	nul = append(nul,
+		nulinputs.Case{Name: "Account.statement(after)", Operation: "query", Path: []string{"after"},
+			Query: `query($a: String) { accounts(first: 1) { nodes { statement(after: $a) { pageInfo { hasNextPage } } } } }`, Variables: map[string]any{"a": nulinputs.NUL}},
+		nulinputs.Case{Name: "Account.payments(after)", Operation: "query", Path: []string{"after"},
+			Query: `query($a: String) { accounts(first: 1) { nodes { payments(after: $a) { pageInfo { hasNextPage } } } } }`, Variables: map[string]any{"a": nulinputs.NUL}},
+		nulinputs.Case{Name: "literal", Operation: "mutation", Field: "createLimitPlan", UserErrors: true, Path: []string{"input", "name"},
+			Query: `mutation { createLimitPlan(input: {name: "a\u0000b", daily: "1.00", monthly: "2.00"}) { userErrors { field code message } } }`},
+	)
+	operator := operatorToken(t, s) // reads every account: the nested fields resolve
+	for _, c := range nul {
+		t.Run("NUL/"+c.Name, func(t *testing.T) {
+			var r gqlResponse
+			switch {
+			case c.Operation == "subscription":
+				r = firstSSEResponse(t, s, tok, c.Query, c.Variables)
+			case strings.HasPrefix(c.Name, "Account."):
+				r = gql(t, s, operator, c.Query, c.Variables)
+			default:
+				r = gql(t, s, tok, c.Query, c.Variables)
+			}
+			if r.Status >= 500 || r.code() == "INTERNAL" {
+				t.Fatalf("HTTP %d %+v", r.Status, r.Errors)
+			}
+			if c.UserErrors {
+				var payload struct {
+					UserErrors []struct {
+						Field []string
+						Code  string
+					}
+				}
+				r.decode(t, c.Field, &payload)
+				if len(payload.UserErrors) != 1 || payload.UserErrors[0].Code != "INVALID" || !slices.Equal(payload.UserErrors[0].Field, c.Path) {
+					t.Fatalf("userErrors %+v, want INVALID at %v", payload.UserErrors, c.Path)
+				}
+				return
+			}
+			if len(r.Errors) == 0 {
+				t.Fatalf("no error: %s", r.Data)
+			}
+			field, _ := json.Marshal(r.Errors[0].Extensions["field"])
+			want, _ := json.Marshal(c.Path)
+			if r.code() != "BAD_USER_INPUT" || string(field) != string(want) {
+				t.Fatalf("%+v, want BAD_USER_INPUT at %s", r.Errors, want)
+			}
+		})
+	}
+}
+
+// firstSSEResponse posts a subscription over SSE and returns its first response.
+func firstSSEResponse(t *testing.T, s *testServer, token, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out := gqlResponse{Status: resp.StatusCode}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if data, ok := strings.CutPrefix(sc.Text(), "data:"); ok {
+			var parsed struct {
+				Data   map[string]json.RawMessage `json:"data"`
+				Errors []gqlError                 `json:"errors"`
+			}
+			if err := json.Unmarshal([]byte(data), &parsed); err != nil {
+				t.Fatalf("SSE data is not JSON: %s", data)
+			}
+			out.Data, out.Errors = parsed.Data, parsed.Errors
+			return out
+		}
+	}
+	t.Fatalf("no SSE data (HTTP %d): %v", resp.StatusCode, sc.Err())
+	return out
+}
+
+// nestedFragmentQuery is the probe's denial of service: n fragments that each spread the next
+// twice, about 1 KB at 25 levels, selecting viewer 2^n times once expanded.
+func nestedFragmentQuery(n int) string {
+	var b strings.Builder
+	b.WriteString("query { ...F0 }\n")
+	for i := range n {
+		fmt.Fprintf(&b, "fragment F%d on Query { ...F%d ...F%d }\n", i, i+1, i+1)
+	}
+	fmt.Fprintf(&b, "fragment F%d on Query { viewer { kind } }\n", n)
+	return b.String()
+}
+
+// TestNestedFragmentsAreRefusedBeforeAnyWalk: the nested-fragment query is refused for size
+// before validation, complexity or depth walk its expansion, while an ordinary request made at
+// the same time answers normally. The refusal took ~22 s at 25 levels and doubled per level; the
+// elapsed times are logged (run with -v), and only bounded far above them so the test cannot be
+// flaky on a loaded machine; the guard's own work bound is asserted in apiguard.
+func TestNestedFragmentsAreRefusedBeforeAnyWalk(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tok := tenantToken(t, s)
+	for _, n := range []int{25, 30} {
+		normal := make(chan gqlResponse, 1)
+		go func() { normal <- gql(t, s, tok, `{ viewer { kind clientId } }`, nil) }()
+		start := time.Now()
+		r := gql(t, s, tok, nestedFragmentQuery(n), nil)
+		elapsed := time.Since(start)
+		if r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+			t.Fatalf("%d levels: HTTP %d %+v", n, r.Status, r.Errors)
+		}
+		t.Logf("%d levels (%d bytes): refused in %s", n, len(nestedFragmentQuery(n)), elapsed)
+		if elapsed > 5*time.Second {
+			t.Errorf("%d levels: refused after %s", n, elapsed)
+		}
+		if ok := <-normal; len(ok.Errors) > 0 || !strings.Contains(string(ok.Data["viewer"]), `"TENANT"`) {
+			t.Fatalf("the ordinary request beside it: %+v %s", ok.Errors, ok.Data["viewer"])
+		}
+	}
+	// Anonymous too, where the IDE may read the schema without a token: 9 fragments that each
+	// spread the next 10 times (10^9 once expanded) of __typename only. The check that lets it in
+	// without a token reads each fragment once, then the size limit refuses it.
+	var b strings.Builder
+	b.WriteString("query { ...F0 }\n")
+	for i := range 9 {
+		fmt.Fprintf(&b, "fragment F%d on Query {%s }\n", i, strings.Repeat(fmt.Sprintf(" ...F%d", i+1), 10))
+	}
+	b.WriteString("fragment F9 on Query { __typename }\n")
+	if r := gql(t, s, "", b.String(), nil); r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Fatalf("anonymous nested introspection: HTTP %d %+v", r.Status, r.Errors)
+	}
+}
+
+// TestSubscriptionOverPlainPOSTIsRefused: POST and GET answer once, so a subscription sent over
+// them would wait for its first event; it is refused at once with a coded error.
+func TestSubscriptionOverPlainPOSTIsRefused(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tok := tenantToken(t, s)
+	r := gql(t, s, tok, `subscription { paymentStatusChanged { status } }`, nil)
+	if r.code() != "SUBSCRIPTION_REQUIRES_STREAM" || r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("POST: HTTP %d %+v", r.Status, r.Errors)
+	}
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/graphql?query="+url.QueryEscape("subscription { paymentStatusChanged { status } }"), nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode >= 500 || !strings.Contains(string(body), `"code"`) {
+		t.Fatalf("GET: HTTP %d %s", resp.StatusCode, body)
+	}
+}
+
+// dbProxy forwards TCP connections to PostgreSQL until cut, which closes its listener and every
+// connection: the database becomes unreachable for the server behind it.
+type dbProxy struct {
+	ln    net.Listener
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func newDBProxy(t *testing.T, target string) *dbProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &dbProxy{ln: ln}
+	t.Cleanup(p.cut)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, up)
+			p.mu.Unlock()
+			go func() { _, _ = io.Copy(up, c); up.Close() }()
+			go func() { _, _ = io.Copy(c, up); c.Close() }()
+		}
+	}()
+	return p
+}
+
+func (p *dbProxy) cut() {
+	p.ln.Close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// TestDatabaseOutageSaysDatabaseUnavailable: with PostgreSQL unreachable, GraphQL answers
+// SERVICE_UNAVAILABLE "database unavailable" (not "the identity provider cannot be reached"),
+// for a tenant whose token needs its registration read and for a resolver's own query, and the
+// anonymous /readyz says the same; neither names the database's user, name or host.
+func TestDatabaseOutageSaysDatabaseUnavailable(t *testing.T) {
+	t.Parallel()
+	dsn, err := url.Parse(testdb.New(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newDBProxy(t, dsn.Host)
+	dbName := strings.TrimPrefix(dsn.Path, "/")
+	dsn.Host = proxy.ln.Addr().String()
+	s := startServer(t, map[string]string{"DATABASE_URL": dsn.String(), "PONTE_SWEEP_INTERVAL": "0s"})
+	tenant, operator := tenantToken(t, s), operatorToken(t, s)
+	if r := gql(t, s, tenant, `{ viewer { kind } }`, nil); len(r.Errors) > 0 {
+		t.Fatalf("before the outage: %+v", r.Errors)
+	}
+
+	proxy.cut()
+	leaks := []string{"user=", dbName, dsn.Host, "postgres", "127.0.0.1", "SQLSTATE", "identity provider"}
+	noLeak := func(what, body string) {
+		t.Helper()
+		for _, l := range leaks {
+			if strings.Contains(body, l) {
+				t.Errorf("%s shows %q: %s", what, l, body)
+			}
+		}
+	}
+	// Twice: first on the pool's broken connections, then on connections that cannot be opened.
+	for round := range 2 {
+		for _, c := range []struct{ name, token, query string }{
+			{"TenantAuthentication", tenant, `{ viewer { kind } }`},
+			{"Resolver", operator, `{ accounts(first: 1) { totalCount } }`},
+		} {
+			r := gql(t, s, c.token, c.query, nil)
+			if r.code() != "SERVICE_UNAVAILABLE" || !strings.Contains(r.Errors[0].Message, "database unavailable") {
+				t.Fatalf("%s, round %d: HTTP %d %+v", c.name, round, r.Status, r.Errors)
+			}
+			raw, _ := json.Marshal(r.Errors)
+			noLeak(c.name, string(raw))
+		}
+	}
+	resp, err := http.Get(s.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "database unavailable") {
+		t.Fatalf("/readyz: HTTP %d %s", resp.StatusCode, body)
+	}
+	noLeak("/readyz", string(body))
+}
+
+// TestIDTokenIsRefusedAtTheAPI: an ID token whose audience is the API's (here Ponte's own login
+// client, "ponte", is also the API audience) passes signature, issuer, audience and expiry; it is
+// refused as UNAUTHENTICATED all the same, while the access token of the same login works.
+func TestIDTokenIsRefusedAtTheAPI(t *testing.T) {
+	t.Parallel()
+	const secret = "test-login-client-secret"
+	s := startServer(t, map[string]string{"OIDC_CLIENT_SECRET": secret})
+	tokens := holderLogin(t, s, "ponte", secret, s.URL+"/consents/callback")
+	if tokens.IDToken == "" {
+		t.Fatal("the login returned no ID token")
+	}
+	if r := gql(t, s, tokens.AccessToken, `{ viewer { kind } }`, nil); len(r.Errors) > 0 || !strings.Contains(string(r.Data["viewer"]), "HOLDER") {
+		t.Fatalf("access token: HTTP %d %+v %s", r.Status, r.Errors, r.Data["viewer"])
+	}
+	r := gql(t, s, tokens.IDToken, `{ viewer { kind } }`, nil)
+	if r.Status != http.StatusUnauthorized || r.code() != "UNAUTHENTICATED" {
+		t.Fatalf("ID token: HTTP %d %+v %s", r.Status, r.Errors, r.Data)
+	}
+	// And on a WebSocket: refused at connection_init.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn := dialGraphQLWS(t, ctx, s, tokens.IDToken)
+	var msg wsMessage
+	if err := wsjson.Read(ctx, conn, &msg); websocket.CloseStatus(err) != 4403 {
+		t.Fatalf("WebSocket with an ID token: %+v %v", msg, err)
+	}
+}
+
+// holderLogin logs the demo holder in at the development provider through client (a confidential
+// client when secret is set) with PKCE and a nonce, and exchanges the code for its tokens.
+func holderLogin(t *testing.T, s *testServer, client, secret, redirect string) tokenResponse {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
+		if strings.HasPrefix(req.URL.String(), redirect) {
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}}
+	verifier := randomString(t)
+	sum := sha256.Sum256([]byte(verifier))
+	q := url.Values{
+		"response_type": {"code"}, "client_id": {client}, "redirect_uri": {redirect},
+		"scope": {"openid profile email"}, "state": {randomString(t)}, "nonce": {randomString(t)},
+		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"},
+	}
+	resp, err := browser.Get(s.Issuer + "/authorize?" + q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	action, hidden := loginForm(t, resp.Request.URL, string(page))
+	form := url.Values{"username": {"holder"}, "password": {"holder"}}
+	for k, v := range hidden {
+		form.Set(k, v)
+	}
+	resp, err = browser.PostForm(action, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, err := resp.Location()
+	if err != nil || !strings.HasPrefix(loc.String(), redirect) {
+		t.Fatalf("login did not redirect to %s: HTTP %d %v", redirect, resp.StatusCode, loc)
+	}
+	exchange := url.Values{
+		"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")}, "redirect_uri": {redirect}, "code_verifier": {verifier},
+	}
+	if secret == "" {
+		exchange.Set("client_id", client)
+	}
+	status, tr := postToken(t, s, exchange, map[bool]string{true: client}[secret != ""], secret)
+	if status != http.StatusOK || tr.AccessToken == "" {
+		t.Fatalf("code exchange: HTTP %d %+v", status, tr)
+	}
+	return tr
 }

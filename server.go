@@ -146,7 +146,7 @@ func newIdentity(cfg config, port int, publicURL string, log *slog.Logger) (iden
 	}
 	issuer := fmt.Sprintf("http://localhost:%d/idp", port)
 	dev, rp, err := devidp.Development(issuer, devidp.Client{
-		ID: cfg.OIDCClientID, Name: "Ponte", RedirectURIs: []string{publicURL + loginCallbackPath},
+		ID: cfg.OIDCClientID, Secret: cfg.OIDCSecret, Name: "Ponte", RedirectURIs: []string{publicURL + loginCallbackPath},
 		Scopes: []string{"openid", "profile", "email"},
 	}, cfg.DevTokenTTL, log.With("component", "devidp"))
 	if err != nil {
@@ -256,12 +256,15 @@ func routes(cfg config, id identity, a *app, log *slog.Logger) http.Handler {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
-		err := a.pool.Ping(ctx)
-		if err == nil {
-			err = a.authn.Ready(ctx)
+		// Anonymous: the causes name hosts, users and databases, so they go to the logs only.
+		if err := a.pool.Ping(ctx); err != nil {
+			log.Warn("not ready: database", "err", err)
+			http.Error(w, "not ready: database unavailable", http.StatusServiceUnavailable)
+			return
 		}
-		if err != nil {
-			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+		if err := a.authn.Ready(ctx); err != nil {
+			log.Warn("not ready: identity provider", "err", err)
+			http.Error(w, "not ready: identity provider unavailable", http.StatusServiceUnavailable)
 			return
 		}
 		_, _ = io.WriteString(w, "ready\n")

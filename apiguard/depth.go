@@ -29,12 +29,17 @@ func (d DepthLimit) Validate(graphql.ExecutableSchema) error {
 	return nil
 }
 
-// MutateOperationContext measures the operation before it runs.
-func (d DepthLimit) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+// MutateOperationContext measures the operation before it runs. Each fragment's depth is
+// measured once, so a fragment spread at many places costs its size once, not once per spread.
+func (d DepthLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil {
 		return nil
 	}
-	if depth := selectionDepth(oc.Operation.SelectionSet, oc.Doc.Fragments, 0, map[string]bool{}); depth > d.Max {
+	if ctx.Err() != nil {
+		return coded("REQUEST_CANCELLED", "the request ended before its operation was measured")
+	}
+	m := depths{frags: oc.Doc.Fragments, memo: map[string]int{}, visiting: map[string]bool{}}
+	if depth := m.set(oc.Operation.SelectionSet); depth > d.Max {
 		return &gqlerror.Error{
 			Message:    fmt.Sprintf("operation is %d levels deep; the limit is %d", depth, d.Max),
 			Extensions: map[string]any{"code": "DEPTH_LIMIT_EXCEEDED"},
@@ -43,8 +48,16 @@ func (d DepthLimit) MutateOperationContext(_ context.Context, oc *graphql.Operat
 	return nil
 }
 
-func selectionDepth(set ast.SelectionSet, frags ast.FragmentDefinitionList, level int, visiting map[string]bool) int {
-	deepest := level
+// depths measures how deep selection sets nest, each fragment once.
+type depths struct {
+	frags    ast.FragmentDefinitionList
+	memo     map[string]int // depth of each fragment's selection set
+	visiting map[string]bool
+}
+
+// set is how many field levels set holds below itself.
+func (m depths) set(set ast.SelectionSet) int {
+	deepest := 0
 	for _, sel := range set {
 		var d int
 		switch s := sel.(type) {
@@ -52,26 +65,31 @@ func selectionDepth(set ast.SelectionSet, frags ast.FragmentDefinitionList, leve
 			if s.Name == "__schema" || s.Name == "__type" {
 				continue
 			}
-			if len(s.SelectionSet) == 0 {
-				d = level + 1
-			} else {
-				d = selectionDepth(s.SelectionSet, frags, level+1, visiting)
-			}
+			d = 1 + m.set(s.SelectionSet)
 		case *ast.InlineFragment:
-			d = selectionDepth(s.SelectionSet, frags, level, visiting)
+			d = m.set(s.SelectionSet)
 		case *ast.FragmentSpread:
-			if visiting[s.Name] { // cycles are a validation error elsewhere; never loop here
-				continue
-			}
-			f := frags.ForName(s.Name)
-			if f == nil {
-				continue
-			}
-			visiting[s.Name] = true
-			d = selectionDepth(f.SelectionSet, frags, level, visiting)
-			delete(visiting, s.Name)
+			d = m.fragment(s.Name)
 		}
 		deepest = max(deepest, d)
 	}
 	return deepest
+}
+
+func (m depths) fragment(name string) int {
+	if d, ok := m.memo[name]; ok {
+		return d
+	}
+	if m.visiting[name] { // cycles are a validation error elsewhere; never loop here
+		return 0
+	}
+	f := m.frags.ForName(name)
+	if f == nil {
+		return 0
+	}
+	m.visiting[name] = true
+	d := m.set(f.SelectionSet)
+	delete(m.visiting, name)
+	m.memo[name] = d
+	return d
 }

@@ -39,8 +39,9 @@ func IsIntrospectionOnly(limit int64) func(*http.Request) bool {
 		if err != nil || len(doc.Operations) == 0 {
 			return false
 		}
+		m := metaOnly{frags: doc.Fragments, memo: map[string]bool{}}
 		for _, op := range doc.Operations {
-			if op.Operation != ast.Query || !onlyMeta(op.SelectionSet, doc.Fragments, 0) {
+			if op.Operation != ast.Query || !m.set(op.SelectionSet, 0) {
 				return false
 			}
 		}
@@ -48,7 +49,15 @@ func IsIntrospectionOnly(limit int64) func(*http.Request) bool {
 	}
 }
 
-func onlyMeta(set ast.SelectionSet, frags ast.FragmentDefinitionList, depth int) bool {
+// metaOnly decides whether selection sets read only the schema, each fragment once: this runs
+// before authentication, so a chain of fragments that spread the next many times must not cost
+// more than its length.
+type metaOnly struct {
+	frags ast.FragmentDefinitionList
+	memo  map[string]bool
+}
+
+func (m metaOnly) set(set ast.SelectionSet, depth int) bool {
 	if depth > 10 {
 		return false
 	}
@@ -59,12 +68,18 @@ func onlyMeta(set ast.SelectionSet, frags ast.FragmentDefinitionList, depth int)
 				return false
 			}
 		case *ast.InlineFragment:
-			if !onlyMeta(s.SelectionSet, frags, depth+1) {
+			if !m.set(s.SelectionSet, depth+1) {
 				return false
 			}
 		case *ast.FragmentSpread:
-			f := frags.ForName(s.Name)
-			if f == nil || !onlyMeta(f.SelectionSet, frags, depth+1) {
+			ok, seen := m.memo[s.Name]
+			if !seen {
+				m.memo[s.Name] = false // while it is being read: a cycle is not introspection
+				f := m.frags.ForName(s.Name)
+				ok = f != nil && m.set(f.SelectionSet, depth+1)
+				m.memo[s.Name] = ok
+			}
+			if !ok {
 				return false
 			}
 		}

@@ -18,6 +18,7 @@ const (
 	Unauthenticated   Code = "UNAUTHENTICATED"
 	Forbidden         Code = "FORBIDDEN"
 	BadInput          Code = "BAD_USER_INPUT"
+	Unavailable       Code = "SERVICE_UNAVAILABLE" // a dependency (database, identity provider) is down: retry later
 	Invalid           Code = "INVALID"
 	Required          Code = "REQUIRED"
 	InvalidDocument   Code = "INVALID_DOCUMENT"

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/database"
 	"github.com/ponte-bff/ponte/models"
 )
 
@@ -79,11 +80,12 @@ type tokenClaims struct {
 
 // Authenticate verifies raw (signature, issuer, audience, expiry, algorithm) and resolves the
 // caller. Errors: UNAUTHENTICATED for a bad token; FORBIDDEN for a valid token of an unknown or
-// disabled tenant; INTERNAL when the issuer cannot be reached.
+// disabled tenant; SERVICE_UNAVAILABLE when the issuer or the database cannot be reached (the
+// cause, with its addresses, is in the error for logs only).
 func (a *Authenticator) Authenticate(ctx context.Context, raw string) (*Caller, error) {
 	v, err := a.getVerifier(ctx)
 	if err != nil {
-		return nil, err
+		return nil, &apperr.Error{Code: apperr.Unavailable, Message: "the identity provider cannot be reached; try again", Err: err}
 	}
 	tok, err := v.Verify(ctx, raw)
 	if err != nil {
@@ -96,6 +98,9 @@ func (a *Authenticator) Authenticate(ctx context.Context, raw string) (*Caller, 
 	}
 	if err := tok.Claims(&all); err != nil {
 		return nil, &apperr.Error{Code: apperr.Unauthenticated, Message: "malformed access token claims", Err: err}
+	}
+	if isIDToken(raw, all) {
+		return nil, apperr.E(apperr.Unauthenticated, "this is an ID token, not an access token: call the API with the access token")
 	}
 	c := &Caller{Issuer: tok.Issuer, Subject: tok.Subject, ClientID: std.ClientID, Expiry: tok.Expiry}
 	if c.ClientID == "" {
@@ -128,6 +133,9 @@ func (a *Authenticator) tenant(ctx context.Context, clientID string) (*models.Te
 	err := a.db.WithContext(ctx).Where("client_id = ?", clientID).Take(&t).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && t.DisabledAt != nil) {
 		return nil, apperr.E(apperr.Forbidden, "client %q is not an enabled Ponte tenant", clientID)
+	}
+	if database.Unavailable(err) {
+		return nil, &apperr.Error{Code: apperr.Unavailable, Message: "database unavailable; try again", Err: err}
 	}
 	if err != nil {
 		return nil, err

@@ -35,10 +35,13 @@ func (a *Authenticator) Middleware(log *slog.Logger, allowAnonymous func(*http.R
 				switch apperr.CodeOf(err) {
 				case apperr.Forbidden:
 					status = http.StatusForbidden
-				case apperr.Internal:
+				case apperr.Unavailable: // the cause names hosts and users: logs only
 					log.Error("authenticate", "err", err)
 					status = http.StatusServiceUnavailable
-					err = apperr.E(apperr.Internal, "the identity provider cannot be reached; try again")
+				case apperr.Internal:
+					log.Error("authenticate", "err", err)
+					status = http.StatusInternalServerError
+					err = apperr.E(apperr.Internal, "internal error")
 				}
 				WriteError(w, status, err)
 				return

@@ -32,7 +32,11 @@ func (a *Authenticator) WebsocketInit(ctx context.Context, p transport.InitPaylo
 }
 
 func refuse(ctx context.Context, err error) (context.Context, *transport.InitPayload, error) {
-	ctx = transport.WithWebsocketCloseCode(ctx, 4403)
+	code := 4403
+	if apperr.CodeOf(err) == apperr.Unavailable {
+		code = 1013 // Try Again Later: the database or the issuer is down, the token may be fine
+	}
+	ctx = transport.WithWebsocketCloseCode(ctx, code)
 	ctx = transport.AppendCloseReason(ctx, string(apperr.CodeOf(err)))
 	return ctx, nil, err
 }

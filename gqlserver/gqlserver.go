@@ -36,6 +36,13 @@ type Config struct {
 	Introspection bool
 }
 
+// Limits of an operation's expanded size (apiguard.SizeLimit): at these, gqlgen's validation of
+// the worst operation takes tens of milliseconds.
+const (
+	minExpandedSelections = 2000
+	maxRepeatedField      = 24 // fields at one response path; real queries repeat a field a few times
+)
+
 // New returns the endpoint over res, authenticating every request (and every WebSocket's
 // connection_init) with authn.
 func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *slog.Logger) http.Handler {
@@ -52,14 +59,21 @@ func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *sl
 		}}},
 	})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(oneShot{transport.GET{}})
+	srv.AddTransport(oneShot{transport.POST{}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	// Before anything walks the document (validation, complexity, depth): its expanded size,
+	// measured once per fragment. Every field costs at least 1 in complexity, so an operation of
+	// more fields than MaxComplexity is refused by complexity anyway; the floor leaves room for
+	// the IDE's introspection query, whose fields complexity does not count.
+	srv.Use(apiguard.NewSizeLimit(max(cfg.MaxComplexity, minExpandedSelections), maxRepeatedField))
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
 	srv.Use(apiguard.DepthLimit{Max: cfg.MaxDepth})
+	srv.Use(apiguard.StopWhenCancelled{})
+	srv.AroundFields(resolvers.RefuseNUL)
 	srv.SetErrorPresenter(resolvers.PresentError(log))
 	srv.SetRecoverFunc(resolvers.Recover(log))
 

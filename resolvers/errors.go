@@ -9,6 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/database"
 	"github.com/ponte-bff/ponte/graph/model"
 )
 
@@ -42,10 +43,17 @@ func userErrors(err error, prefix ...string) ([]*model.UserError, error) {
 }
 
 // PresentError is the one error presenter: Ponte's coded errors keep their code and message,
-// GraphQL's own errors (parse, validation, complexity) pass through, and anything else is logged
-// and shown only as "internal error", so no SQL or stack detail leaks to a client.
+// GraphQL's own errors (parse, validation, complexity) pass through, a database that cannot be
+// reached is SERVICE_UNAVAILABLE "database unavailable" (its cause logged), and anything else is
+// logged and shown only as "internal error", so no SQL or stack detail leaks to a client.
 func PresentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
+		if apperr.CodeOf(err) == apperr.Internal && database.Unavailable(err) {
+			err = &apperr.Error{Code: apperr.Unavailable, Message: "database unavailable; try again", Err: err}
+		}
+		if e, ok := apperr.As(err); ok && e.Code == apperr.Unavailable {
+			log.ErrorContext(ctx, "unavailable", "err", err) // the cause names hosts and users: logs only
+		}
 		if e, ok := apperr.As(err); ok && e.Code != apperr.Internal {
 			gerr := graphql.DefaultErrorPresenter(ctx, err)
 			gerr.Message = e.Message

@@ -1,0 +1,31 @@
+package apiguard
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// StopWhenCancelled resolves no further field once the request's context has ended (the client
+// hung up, the server is shutting down): nobody would read the answer.
+type StopWhenCancelled struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.FieldInterceptor
+} = StopWhenCancelled{}
+
+// ExtensionName names the extension for gqlgen.
+func (StopWhenCancelled) ExtensionName() string { return "StopWhenCancelled" }
+
+// Validate is called once when the handler is built.
+func (StopWhenCancelled) Validate(graphql.ExecutableSchema) error { return nil }
+
+// InterceptField skips the field's resolver when ctx has ended.
+func (StopWhenCancelled) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	if ctx.Err() != nil {
+		return nil, &gqlerror.Error{Message: "the request ended", Extensions: map[string]any{"code": "REQUEST_CANCELLED"}}
+	}
+	return next(ctx)
+}
