@@ -195,6 +195,7 @@ func newApp(ctx context.Context, cfg config, id identity, publicURL string, pool
 	if clock != nil {
 		a.payments.SetClock(clock)
 	}
+	a.consents.OnEnd(a.payments.StopForEndedConsent) // a consent's end stops its cash-out in the same transaction
 	a.authz = auth.NewAuthorizer(db, a.payments)
 	a.webhooks = webhooks.New(db, a.queue.InsertTx, cfg.webhooks(log.With("component", "webhooks")))
 	return a, a.registerJobs(cfg)
