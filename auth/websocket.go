@@ -28,7 +28,11 @@ func (a *Authenticator) WebsocketInit(ctx context.Context, p transport.InitPaylo
 	if err != nil {
 		return refuse(ctx, err)
 	}
-	return expireAt(WithCaller(ctx, c), c.Expiry), nil, nil
+	ctx = WithCaller(ctx, c)
+	if st := streamOf(ctx); st != nil {
+		ctx, _ = st.run(ctx, c.Expiry) // closed with 4401 when the token expires
+	}
+	return ctx, nil, nil
 }
 
 func refuse(ctx context.Context, err error) (context.Context, *transport.InitPayload, error) {
