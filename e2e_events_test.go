@@ -477,6 +477,23 @@ func openWSStream(t *testing.T, ctx context.Context, s *testServer, token, query
 			t.Fatalf("before the first event: %s %s %v", msg.Type, msg.Payload, err)
 		}
 	}
+	return watchWS(ctx, conn)
+}
+
+// openIdleSocket opens an acknowledged WebSocket with no subscription on it, watched as
+// openWSStream's.
+func openIdleSocket(t *testing.T, ctx context.Context, s *testServer, token string) *wsStream {
+	t.Helper()
+	conn := dialGraphQLWS(t, ctx, s, token)
+	var msg wsMessage
+	if err := wsjson.Read(ctx, conn, &msg); err != nil || msg.Type != "connection_ack" {
+		t.Fatalf("ack: %+v %v", msg, err)
+	}
+	return watchWS(ctx, conn)
+}
+
+// watchWS reads a socket until it closes or its subscription "1" gets an error.
+func watchWS(ctx context.Context, conn *websocket.Conn) *wsStream {
 	w := &wsStream{conn: conn, end: make(chan streamEnd, 1)}
 	go func() {
 		for {
@@ -607,6 +624,7 @@ func TestStreamsEndWhenTheTenantIsDisabled(t *testing.T) {
 	ws := openWSStream(t, ctx, s, tok, consentStreamQuery, map[string]any{})
 	sse := openSSEStream(t, ctx, s, tok, consentStreamQuery, map[string]any{})
 	untouched := openWSStream(t, ctx, s, other, consentStreamQuery, map[string]any{})
+	idle := openIdleSocket(t, ctx, s, tok) // queries and mutations could still go through it
 
 	// Disabling a tenant is done in SQL; the log records it and every replica hears of it.
 	if err := s.db.Exec("UPDATE tenants SET disabled_at = now() WHERE client_id = 'demo-erp'").Error; err != nil {
@@ -615,6 +633,7 @@ func TestStreamsEndWhenTheTenantIsDisabled(t *testing.T) {
 	disabled := time.Now()
 	checkEnd(t, "the WebSocket", ended(t, ctx, "the WebSocket", ws.end), disabled, auth.CloseForbidden, "")
 	checkEnd(t, "the SSE stream", ended(t, ctx, "the SSE stream", sse.end), disabled, -1, "FORBIDDEN")
+	checkEnd(t, "the socket with no subscription", ended(t, ctx, "the socket with no subscription", idle.end), disabled, auth.CloseForbidden, "")
 	select {
 	case e := <-untouched.end:
 		t.Fatalf("another tenant's stream ended too: %+v", e)

@@ -184,6 +184,7 @@ func newApp(ctx context.Context, cfg config, id identity, publicURL string, pool
 	}
 	issuer := auth.NewIssuer(id.issuer, 5*time.Second)
 	a.authn = auth.NewAuthenticator(issuer, cfg.auth(), db)
+	a.authn.WatchTenants(a.hub.WatchTenant) // a disabled tenant's sockets close at once
 	a.login = consent.NewLogin(issuer, consent.LoginConfig{
 		ClientID: cfg.OIDCClientID, ClientSecret: id.secret, RedirectURL: publicURL + loginCallbackPath, DocumentClaim: cfg.DocumentClaim,
 	})

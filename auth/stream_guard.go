@@ -53,7 +53,12 @@ func (z *Authorizer) GuardStream(ctx context.Context, a Action, accounts []uuid.
 		return nil, err
 	}
 	g := &StreamGuard{z: z, caller: c, action: a, accounts: accounts}
-	if _, _, err := g.judge(ctx); err != nil {
+	if _, wide, err := g.judge(ctx); err != nil {
+		if e, ok := apperr.As(err); ok && wide { // the connection itself is no longer allowed
+			if s := streamOf(ctx); s != nil {
+				s.end(e)
+			}
+		}
 		return nil, err
 	}
 	return g, nil

@@ -5,8 +5,10 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/google/uuid"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/models"
 )
 
 // WebsocketInit authenticates a GraphQL WebSocket from its connection_init payload
@@ -31,8 +33,31 @@ func (a *Authenticator) WebsocketInit(ctx context.Context, p transport.InitPaylo
 	ctx = WithCaller(ctx, c)
 	if st := streamOf(ctx); st != nil {
 		ctx, _ = st.run(ctx, c.Expiry) // closed with 4401 when the token expires
+		if c.Kind == KindTenant && a.watchTenant != nil { // and with 4403 when the tenant is disabled
+			context.AfterFunc(ctx, a.watchTenant(c.Tenant.ID, func(e *models.Event) {
+				if e.Topic == models.EventTopicTenant {
+					go a.endIfDisabled(ctx, st, c.Tenant.ID)
+				}
+			}))
+		}
 	}
 	return ctx, nil, nil
+}
+
+// TenantWatch calls f at once with the events about a tenant (events.Hub.WatchTenant) until stop.
+type TenantWatch func(tenant uuid.UUID, f func(*models.Event)) (stop func())
+
+// WatchTenants lets the authenticator hear of changes to tenants as they commit, so that a
+// disabled tenant's open WebSockets close with 4403 even with no subscription on them (queries
+// and mutations over a socket are not authenticated again). Call it before serving.
+func (a *Authenticator) WatchTenants(w TenantWatch) { a.watchTenant = w }
+
+// endIfDisabled ends the stream when the tenant is no longer enabled.
+func (a *Authenticator) endIfDisabled(ctx context.Context, st *stream, tenant uuid.UUID) {
+	enabled, err := EnabledTenants(ctx, a.db, []uuid.UUID{tenant})
+	if err == nil && !enabled[tenant] {
+		st.end(errTenantDisabled)
+	}
 }
 
 func refuse(ctx context.Context, err error) (context.Context, *transport.InitPayload, error) {
