@@ -32,8 +32,9 @@ func (a *Authenticator) WebsocketInit(ctx context.Context, p transport.InitPaylo
 	}
 	ctx = WithCaller(ctx, c)
 	if st := streamOf(ctx); st != nil {
-		ctx, _ = st.run(ctx, c.Expiry)                    // closed with 4401 when the token expires
-		if c.Kind == KindTenant && a.watchTenant != nil { // and with 4403 when the tenant is disabled
+		// Closed with 4401 when the token expires, and with 4403 when the tenant is disabled.
+		ctx, _ = st.run(ctx, c.Expiry)
+		if c.Kind == KindTenant && a.watchTenant != nil {
 			context.AfterFunc(ctx, a.watchTenant(c.Tenant.ID, func(e *models.Event) {
 				if e.Topic == models.EventTopicTenant {
 					go a.endIfDisabled(ctx, st, c.Tenant.ID)
