@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -40,8 +41,9 @@ type StreamGuard struct {
 
 	ctx    context.Context
 	cancel context.CancelFunc
-	mu     sync.Mutex // serializes judging
-	timer  *time.Timer
+	timer  *time.Timer // set by Watch, before anything can Notice
+	mu     sync.Mutex  // serializes judging
+	dirty  atomic.Bool // a Notice came while judging: judge again at once
 }
 
 // GuardStream authorizes a subscription of the caller of ctx, about action on each of accounts
@@ -68,15 +70,9 @@ func (z *Authorizer) GuardStream(ctx context.Context, a Action, accounts []uuid.
 // guard ends the subscription (or ctx ends).
 func (g *StreamGuard) Watch(ctx context.Context) context.Context {
 	g.ctx, g.cancel = context.WithCancel(ctx)
-	g.mu.Lock()
 	g.timer = time.AfterFunc(time.Hour, g.tick)
-	g.mu.Unlock()
 	g.tick() // judged now: it sets the timer to the next time it must
-	context.AfterFunc(g.ctx, func() {
-		g.mu.Lock()
-		g.timer.Stop()
-		g.mu.Unlock()
-	})
+	context.AfterFunc(g.ctx, func() { g.timer.Stop() })
 	return g.ctx
 }
 
@@ -93,12 +89,11 @@ func (g *StreamGuard) TenantID() *uuid.UUID {
 // again at once.
 func (g *StreamGuard) Notice(e *models.Event) {
 	if g == nil || g.caller.Kind != KindTenant || e.TenantID == nil || *e.TenantID != g.caller.Tenant.ID ||
-		e.Topic == models.EventTopicPayment {
-		return
+		e.Topic == models.EventTopicPayment || (e.Topic == models.EventTopicConsent && len(g.accounts) == 0) {
+		return // a consent matters only to a stream about accounts
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.timer != nil && g.ctx.Err() == nil {
+	if g.timer != nil && g.ctx.Err() == nil { // never waits for a judgement under way
+		g.dirty.Store(true)
 		g.timer.Reset(0)
 	}
 }
@@ -110,6 +105,7 @@ func (g *StreamGuard) tick() {
 	if g.ctx.Err() != nil {
 		return
 	}
+	g.dirty.Store(false)
 	next, wide, err := g.judge(g.ctx)
 	if err != nil {
 		e, refused := apperr.As(err)
@@ -122,7 +118,12 @@ func (g *StreamGuard) tick() {
 		}
 		next = g.z.now().Add(guardRetry) // could not judge: try again soon, keep the stream meanwhile
 	}
-	g.timer.Reset(time.Until(next))
+	if g.dirty.Load() { // what changed meanwhile may not have been read
+		next = time.Time{}
+	}
+	if g.ctx.Err() == nil {
+		g.timer.Reset(time.Until(next))
+	}
 }
 
 // end ends the subscription because of err: the whole connection when wide, else this one only.
