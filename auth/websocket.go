@@ -62,7 +62,7 @@ func (a *Authenticator) endIfDisabled(ctx context.Context, st *stream, tenant uu
 }
 
 func refuse(ctx context.Context, err error) (context.Context, *transport.InitPayload, error) {
-	ctx = transport.WithWebsocketCloseCode(ctx, 4403)
+	ctx = transport.WithWebsocketCloseCode(ctx, CloseForbidden)
 	ctx = transport.AppendCloseReason(ctx, string(apperr.CodeOf(err)))
 	return ctx, nil, err
 }
