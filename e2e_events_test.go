@@ -675,7 +675,9 @@ func TestStreamsEndWhenTheConsentIsRevoked(t *testing.T) {
 	ws := openWSStream(t, ctx, s, erp2, paymentStreamQuery, map[string]any{"a": holders})
 	sse := openSSEStream(t, ctx, s, erp2, paymentStreamQuery, map[string]any{"a": holders})
 
-	revoke(t, s, erp2, consent)
+	// Revoked through another replica: the streams' own hears of it through PostgreSQL.
+	b := startServer(t, map[string]string{"DATABASE_URL": s.DSN, "OIDC_ISSUER": s.Issuer, "OIDC_CLIENT_SECRET": "unused-here"})
+	revoke(t, b, erp2, consent)
 	revoked := time.Now()
 	checkEnd(t, "the WebSocket subscription", ended(t, ctx, "the WebSocket subscription", ws.end), revoked, -1, "FORBIDDEN")
 	checkEnd(t, "the SSE stream", ended(t, ctx, "the SSE stream", sse.end), revoked, -1, "FORBIDDEN")
