@@ -453,3 +453,82 @@ func TestConsentStatusChangedSubscription(t *testing.T) {
 		}
 	}
 }
+
+// TestNothingOfARevokedConsentsAccountReachesTheTenant: once the consent is revoked, the cash-out
+// the tenant created through it is cancelled in the same transaction (the holder can no longer
+// approve it), and the tenant's webhook hears the revocation but nothing more of the account.
+func TestNothingOfARevokedConsentsAccountReachesTheTenant(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, map[string]string{"PONTE_WEBHOOK_BACKOFF": "100ms"})
+	erp2 := tenant2Token(t, s)
+	holders := demoAccountID(t, s)
+	recv := &erpReceiver{}
+	srv := httptest.NewServer(recv)
+	defer srv.Close()
+	var created struct{ Secret string }
+	gql(t, s, erp2, `mutation($url: String!) { createWebhookEndpoint(input: {url: $url}) { secret } }`,
+		map[string]any{"url": srv.URL + "/hooks"}).decode(t, "createWebhookEndpoint", &created)
+	recv.mu.Lock()
+	recv.secret = created.Secret
+	recv.mu.Unlock()
+	received := func(name string) int {
+		recv.mu.Lock()
+		defer recv.mu.Unlock()
+		n := 0
+		for _, typ := range recv.types {
+			if typ == name {
+				n++
+			}
+		}
+		return n
+	}
+	waitReceived := func(name string, n int) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for received(name) < n {
+			if time.Now().After(deadline) {
+				recv.mu.Lock()
+				defer recv.mu.Unlock()
+				t.Fatalf("%s never arrived %d times; received %v", name, n, recv.types)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+
+	consent := grantConsent(t, s, erp2, "http://localhost:3001/consent/callback", holders, "payments:initiate", "payments:read")
+	pending := createPayments(t, s, erp2, holders, "", "revoked")[1:] // a TED and a barcode payment, CREATED
+	waitReceived("cash_out_external_transfer_created", 1)
+	waitReceived("cash_out_payment_created", 1)
+
+	revoke(t, s, erp2, consent)
+	holder := holderTokens(t, s).AccessToken
+	var ids []string
+	for _, p := range pending {
+		if got := paymentStatus(t, s, holder, p.ID); got.Status != "CANCELLED" {
+			t.Errorf("payment %s is %s after the revocation, want CANCELLED", p.Kind, got.Status)
+		}
+		ids = append(ids, p.ID)
+	}
+	var decided struct {
+		Payments   []struct{ Status string }
+		UserErrors []userError
+	}
+	gql(t, s, holder, `mutation($ids: [ID!]!) { approvePayments(input: {paymentIds: $ids}) { payments { status } userErrors { field code message } } }`,
+		map[string]any{"ids": ids}).decode(t, "approvePayments", &decided)
+	if len(decided.UserErrors) != 2 {
+		t.Fatalf("the holder approved payments of a revoked consent: %+v", decided)
+	}
+
+	// A later event of the tenant is dispatched after the cancellations: once it arrived, they
+	// were withheld, not late.
+	requestConsent(t, s, erp2, map[string]any{"accountId": holders, "scopes": []string{"ACCOUNTS_READ"}, "redirectUri": "http://localhost:3001/consent/callback"})
+	waitReceived("consent_awaiting_authorisation", 2)
+	if received("consent_revoked") != 1 {
+		t.Error("the tenant did not hear of the revocation")
+	}
+	for _, name := range []string{"cash_out_external_transfer_cancelled", "cash_out_payment_cancelled"} {
+		if n := received(name); n != 0 {
+			t.Errorf("the tenant received %s after its consent was revoked", name)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -17,6 +18,8 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+	"github.com/ponte-bff/ponte/auth"
+	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/webhooks"
 )
 
@@ -431,4 +434,275 @@ func TestSignedWebhooksOverGraphQL(t *testing.T) {
 	if r := gql(t, s, tok2, `mutation($id: ID!) { rotateWebhookSecret(input: {endpointId: $id}) { secret } }`, map[string]any{"id": created.Endpoint.ID}); r.code() != "FORBIDDEN" {
 		t.Fatalf("another tenant rotated the secret: %+v", r.Errors)
 	}
+}
+
+// A live stream ends within a second of its caller losing the right to it, over both transports
+// alike: the token expires (WebSocket closed with 4401, SSE ended with an UNAUTHENTICATED error),
+// the tenant is disabled (4403, FORBIDDEN), or the consent the stream is about is revoked or expires
+// (that subscription ends with a FORBIDDEN error; the socket stays open for the others).
+
+// streamEndBound is how soon after its cause a stream must end.
+const streamEndBound = time.Second
+
+// streamEnd is how a stream ended, as its client saw it.
+type streamEnd struct {
+	at    time.Time
+	code  websocket.StatusCode // a WebSocket's close code; -1 when it stayed open
+	error string               // the last error's extensions.code, if any
+}
+
+// wsStream is one subscription over graphql-transport-ws, live: it received its first event.
+type wsStream struct {
+	conn *websocket.Conn
+	end  chan streamEnd
+}
+
+// openWSStream subscribes over WebSocket and waits for the first event (a replay from the start
+// of the log, after: the zero cursor), which proves the subscription runs; then it watches for
+// the stream's end: the socket's close, or an error message for the subscription.
+func openWSStream(t *testing.T, ctx context.Context, s *testServer, token, query string, vars map[string]any) *wsStream {
+	t.Helper()
+	conn := dialGraphQLWS(t, ctx, s, token)
+	var msg wsMessage
+	if err := wsjson.Read(ctx, conn, &msg); err != nil || msg.Type != "connection_ack" {
+		t.Fatalf("ack: %+v %v", msg, err)
+	}
+	vars["after"] = events.Cursor{}.String()
+	q, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err := wsjson.Write(ctx, conn, wsMessage{ID: "1", Type: "subscribe", Payload: q}); err != nil {
+		t.Fatal(err)
+	}
+	for msg.Type != "next" {
+		if err := wsjson.Read(ctx, conn, &msg); err != nil || (msg.Type != "next" && msg.Type != "ping" && msg.Type != "pong") {
+			t.Fatalf("before the first event: %s %s %v", msg.Type, msg.Payload, err)
+		}
+	}
+	return watchWS(ctx, conn)
+}
+
+// openIdleSocket opens an acknowledged WebSocket with no subscription on it, watched as
+// openWSStream's.
+func openIdleSocket(t *testing.T, ctx context.Context, s *testServer, token string) *wsStream {
+	t.Helper()
+	conn := dialGraphQLWS(t, ctx, s, token)
+	var msg wsMessage
+	if err := wsjson.Read(ctx, conn, &msg); err != nil || msg.Type != "connection_ack" {
+		t.Fatalf("ack: %+v %v", msg, err)
+	}
+	return watchWS(ctx, conn)
+}
+
+// watchWS reads a socket until it closes or its subscription "1" gets an error.
+func watchWS(ctx context.Context, conn *websocket.Conn) *wsStream {
+	w := &wsStream{conn: conn, end: make(chan streamEnd, 1)}
+	go func() {
+		for {
+			var msg wsMessage
+			err := wsjson.Read(ctx, conn, &msg)
+			if err != nil {
+				w.end <- streamEnd{at: time.Now(), code: websocket.CloseStatus(err)}
+				return
+			}
+			if msg.Type == "error" && msg.ID == "1" {
+				var errs []gqlError
+				_ = json.Unmarshal(msg.Payload, &errs)
+				end := streamEnd{at: time.Now(), code: -1}
+				if len(errs) > 0 {
+					end.error, _ = errs[0].Extensions["code"].(string)
+				}
+				w.end <- end
+				return
+			}
+		}
+	}()
+	return w
+}
+
+// sseStream is one subscription over Server-Sent Events, live: it received its first event.
+type sseStream struct {
+	end chan streamEnd
+}
+
+// openSSEStream is openWSStream over SSE: it watches for the response's end and remembers the
+// last error event before it.
+func openSSEStream(t *testing.T, ctx context.Context, s *testServer, token, query string, vars map[string]any) *sseStream {
+	t.Helper()
+	vars["after"] = events.Cursor{}.String()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/graphql", strings.NewReader(string(body)))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() && !strings.HasPrefix(sc.Text(), "data:") {
+	}
+	if !strings.Contains(sc.Text(), `"data"`) {
+		t.Fatalf("first SSE event %q (%v)", sc.Text(), sc.Err())
+	}
+	st := &sseStream{end: make(chan streamEnd, 1)}
+	go func() {
+		end := streamEnd{code: -1}
+		for sc.Scan() {
+			if line, ok := strings.CutPrefix(sc.Text(), "data:"); ok {
+				var r gqlResponse
+				if json.Unmarshal([]byte(line), &r) == nil && len(r.Errors) > 0 {
+					end.error = r.code()
+				}
+			}
+		}
+		end.at = time.Now()
+		st.end <- end
+	}()
+	return st
+}
+
+// ended waits for a stream's end (at most until ctx ends).
+func ended(t *testing.T, ctx context.Context, what string, c chan streamEnd) streamEnd {
+	t.Helper()
+	select {
+	case e := <-c:
+		return e
+	case <-ctx.Done():
+		t.Fatalf("%s never ended", what)
+		return streamEnd{}
+	}
+}
+
+// checkEnd asserts a stream ended as want, within streamEndBound of cause.
+func checkEnd(t *testing.T, what string, got streamEnd, cause time.Time, code websocket.StatusCode, errCode string) {
+	t.Helper()
+	if got.code != code || (errCode != "" && got.error != errCode) {
+		t.Errorf("%s ended with close code %d and error %q, want %d and %q", what, got.code, got.error, code, errCode)
+	}
+	if d := got.at.Sub(cause); d > streamEndBound {
+		t.Errorf("%s ended %s after its cause, want within %s", what, d, streamEndBound)
+	}
+}
+
+const consentStreamQuery = `subscription($after: String) { consentStatusChanged(after: $after) { status cursor } }`
+
+// tokenExpiry reads a JWT's exp.
+func tokenExpiry(t *testing.T, token string) time.Time {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	var claims struct{ Exp int64 }
+	if err != nil || json.Unmarshal(raw, &claims) != nil || claims.Exp == 0 {
+		t.Fatalf("token without exp: %v", err)
+	}
+	return time.Unix(claims.Exp, 0)
+}
+
+func TestStreamsEndWhenTheTokenExpires(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, map[string]string{"PONTE_DEV_TOKEN_TTL": "4s"})
+	requestConsent(t, s, tenantToken(t, s), map[string]any{"accountId": demoAccountID(t, s), "scopes": []string{"ACCOUNTS_READ"}}) // an event to replay
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	tok := tenantToken(t, s)
+	ws := openWSStream(t, ctx, s, tok, consentStreamQuery, map[string]any{})
+	sse := openSSEStream(t, ctx, s, tok, consentStreamQuery, map[string]any{})
+	exp := tokenExpiry(t, tok)
+	checkEnd(t, "the WebSocket", ended(t, ctx, "the WebSocket", ws.end), exp, auth.CloseTokenExpired, "")
+	checkEnd(t, "the SSE stream", ended(t, ctx, "the SSE stream", sse.end), exp, -1, "UNAUTHENTICATED")
+}
+
+func TestStreamsEndWhenTheTenantIsDisabled(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tok, other := tenantToken(t, s), tenant2Token(t, s)
+	holders := demoAccountID(t, s)
+	requestConsent(t, s, tok, map[string]any{"accountId": holders, "scopes": []string{"ACCOUNTS_READ"}})
+	requestConsent(t, s, other, map[string]any{"accountId": holders, "scopes": []string{"ACCOUNTS_READ"}, "redirectUri": "http://localhost:3001/consent/callback"})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ws := openWSStream(t, ctx, s, tok, consentStreamQuery, map[string]any{})
+	sse := openSSEStream(t, ctx, s, tok, consentStreamQuery, map[string]any{})
+	untouched := openWSStream(t, ctx, s, other, consentStreamQuery, map[string]any{})
+	idle := openIdleSocket(t, ctx, s, tok) // queries and mutations could still go through it
+
+	// Disabling a tenant is done in SQL; the log records it and every replica hears of it.
+	if err := s.db.Exec("UPDATE tenants SET disabled_at = now() WHERE client_id = 'demo-erp'").Error; err != nil {
+		t.Fatal(err)
+	}
+	disabled := time.Now()
+	checkEnd(t, "the WebSocket", ended(t, ctx, "the WebSocket", ws.end), disabled, auth.CloseForbidden, "")
+	checkEnd(t, "the SSE stream", ended(t, ctx, "the SSE stream", sse.end), disabled, -1, "FORBIDDEN")
+	checkEnd(t, "the socket with no subscription", ended(t, ctx, "the socket with no subscription", idle.end), disabled, auth.CloseForbidden, "")
+	select {
+	case e := <-untouched.end:
+		t.Fatalf("another tenant's stream ended too: %+v", e)
+	default:
+	}
+	if r := gql(t, s, tenant2Token(t, s), `{ viewer { kind } }`, nil); len(r.Errors) > 0 {
+		t.Fatalf("the other tenant: %+v", r.Errors)
+	}
+}
+
+const paymentStreamQuery = `subscription($a: ID, $after: String) { paymentStatusChanged(accountId: $a, after: $after) { status cursor } }`
+
+// stillOpen asserts a socket whose subscription ended still answers.
+func stillOpen(t *testing.T, ctx context.Context, w *wsStream) {
+	t.Helper()
+	if err := wsjson.Write(ctx, w.conn, wsMessage{Type: "ping"}); err != nil {
+		t.Fatalf("the socket closed with its subscription: %v", err)
+	}
+	for {
+		var msg wsMessage
+		if err := wsjson.Read(ctx, w.conn, &msg); err != nil {
+			t.Fatalf("the socket closed with its subscription: %v", err)
+		}
+		if msg.Type == "pong" {
+			return
+		}
+	}
+}
+
+func TestStreamsEndWhenTheConsentIsRevoked(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	erp2 := tenant2Token(t, s)
+	holders := demoAccountID(t, s)
+	consent := grantConsent(t, s, erp2, "http://localhost:3001/consent/callback", holders, "payments:initiate", "payments:read")
+	createPayments(t, s, erp2, holders, "", "before") // events to replay
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ws := openWSStream(t, ctx, s, erp2, paymentStreamQuery, map[string]any{"a": holders})
+	sse := openSSEStream(t, ctx, s, erp2, paymentStreamQuery, map[string]any{"a": holders})
+
+	// Revoked through another replica: the streams' own hears of it through PostgreSQL.
+	b := startServer(t, map[string]string{"DATABASE_URL": s.DSN, "OIDC_ISSUER": s.Issuer, "OIDC_CLIENT_SECRET": "unused-here"})
+	revoke(t, b, erp2, consent)
+	revoked := time.Now()
+	checkEnd(t, "the WebSocket subscription", ended(t, ctx, "the WebSocket subscription", ws.end), revoked, -1, "FORBIDDEN")
+	checkEnd(t, "the SSE stream", ended(t, ctx, "the SSE stream", sse.end), revoked, -1, "FORBIDDEN")
+	stillOpen(t, ctx, ws)
+}
+
+func TestStreamsEndWhenTheConsentExpires(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	erp2 := tenant2Token(t, s)
+	holders := demoAccountID(t, s)
+	grantConsent(t, s, erp2, "http://localhost:3001/consent/callback", holders, "payments:initiate", "payments:read")
+	createPayments(t, s, erp2, holders, "", "before")
+	// A grant lasts hours at least; bring its end close (nothing announces this change: the
+	// streams judge again at the end they read when they open).
+	var expires time.Time
+	if err := s.db.Raw(`UPDATE consents SET expires_at = now() + interval '4 seconds'
+		WHERE tenant_id = (SELECT id FROM tenants WHERE client_id = 'demo-erp-2') AND status = 'AUTHORISED' RETURNING expires_at`).Scan(&expires).Error; err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ws := openWSStream(t, ctx, s, erp2, paymentStreamQuery, map[string]any{"a": holders})
+	sse := openSSEStream(t, ctx, s, erp2, paymentStreamQuery, map[string]any{"a": holders})
+	checkEnd(t, "the WebSocket subscription", ended(t, ctx, "the WebSocket subscription", ws.end), expires, -1, "FORBIDDEN")
+	checkEnd(t, "the SSE stream", ended(t, ctx, "the SSE stream", sse.end), expires, -1, "FORBIDDEN")
+	stillOpen(t, ctx, ws)
 }

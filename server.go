@@ -184,6 +184,7 @@ func newApp(ctx context.Context, cfg config, id identity, publicURL string, pool
 	}
 	issuer := auth.NewIssuer(id.issuer, 5*time.Second)
 	a.authn = auth.NewAuthenticator(issuer, cfg.auth(), db)
+	a.authn.WatchTenants(a.hub.WatchTenant) // a disabled tenant's sockets close at once
 	a.login = consent.NewLogin(issuer, consent.LoginConfig{
 		ClientID: cfg.OIDCClientID, ClientSecret: id.secret, RedirectURL: publicURL + loginCallbackPath, DocumentClaim: cfg.DocumentClaim,
 	})
@@ -195,6 +196,7 @@ func newApp(ctx context.Context, cfg config, id identity, publicURL string, pool
 	if clock != nil {
 		a.payments.SetClock(clock)
 	}
+	a.consents.OnEnd(a.payments.StopForEndedConsent) // a consent's end stops its cash-out in the same transaction
 	a.authz = auth.NewAuthorizer(db, a.payments)
 	a.webhooks = webhooks.New(db, a.queue.InsertTx, cfg.webhooks(log.With("component", "webhooks")))
 	return a, a.registerJobs(cfg)

@@ -32,6 +32,8 @@ type Authenticator struct {
 
 	mu       sync.Mutex
 	verifier *oidc.IDTokenVerifier // set once discovery succeeds
+
+	watchTenant TenantWatch // WatchTenants: a disabled tenant's open sockets close at once
 }
 
 // NewAuthenticator returns an Authenticator for tokens of issuer.

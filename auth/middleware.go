@@ -17,7 +17,7 @@ func (a *Authenticator) Middleware(log *slog.Logger, allowAnonymous func(*http.R
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if isWebsocketUpgrade(r) {
-				next.ServeHTTP(w, withSocketClose(r))
+				next.ServeHTTP(w, withSocket(r))
 				return
 			}
 			raw, ok := bearer(r.Header.Get("Authorization"))
@@ -46,7 +46,12 @@ func (a *Authenticator) Middleware(log *slog.Logger, allowAnonymous func(*http.R
 				WriteError(w, status, err)
 				return
 			}
-			next.ServeHTTP(w, r.WithContext(WithCaller(r.Context(), c)))
+			r = r.WithContext(WithCaller(r.Context(), c))
+			if isEventStream(r) { // ends when the token expires (and when a stream guard ends it)
+				serveEventStream(next, w, r, c.Expiry)
+				return
+			}
+			next.ServeHTTP(w, r)
 		})
 	}
 }

@@ -3,46 +3,38 @@ package auth
 import (
 	"context"
 	"net/http"
-	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 )
 
-// CloseTokenExpired is the close code of a socket whose access token expired (graphql-transport-ws
-// uses 4401 for "Unauthorized"): the client gets a new token and reconnects.
-const CloseTokenExpired = 4401
-
-// socketCloseKey carries, from the HTTP upgrade to the socket, the close code to use instead of
-// gqlgen's "normal closure" when Ponte ends the connection itself.
-type socketCloseKey struct{}
-
 // ExpiringSockets wraps gqlgen's WebSocket implementation so that a socket Ponte closes because
-// its token expired says so with 4401, instead of the 1000 gqlgen always sends when the
-// connection's context ends (a client would take 1000 as "done" and not re-authenticate).
+// its token expired says so with 4401, and one whose caller lost the right to it (a disabled
+// tenant) with 4403, instead of the 1000 gqlgen always sends when the connection's context ends
+// (a client would take 1000 as "done" and not re-authenticate).
 type ExpiringSockets struct {
 	Inner transport.WebsocketImplementation
 }
 
 // Accept upgrades the connection.
 func (s ExpiringSockets) Accept(w http.ResponseWriter, r *http.Request, opts transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
-	code, _ := r.Context().Value(socketCloseKey{}).(*atomic.Int32)
+	st := streamOf(r.Context())
 	conn, err := s.Inner.Accept(w, r, opts)
-	if err != nil || code == nil {
+	if err != nil || st == nil {
 		return conn, err
 	}
-	return &closingConn{WebsocketConn: conn, code: code}, nil
+	return &closingConn{WebsocketConn: conn, s: st}, nil
 }
 
-// closingConn replaces a normal close by the code set on the connection, if any.
+// closingConn replaces a normal close by the code of why Ponte ended the connection, if it did.
 type closingConn struct {
 	transport.WebsocketConn
-	code *atomic.Int32
+	s *stream
 }
 
 func (c *closingConn) WriteClose(code int, message string) error {
-	if override := c.code.Load(); override != 0 && code == transport.WebsocketCloseNormalClosure {
-		return c.WebsocketConn.WriteClose(int(override), "access token expired")
+	if why := c.s.reason(); why != nil && code == transport.WebsocketCloseNormalClosure {
+		code, message = closeCode(why)
 	}
 	return c.WebsocketConn.WriteClose(code, message)
 }
@@ -62,22 +54,8 @@ func (c *closingConn) SetReadDeadline(t time.Time) error {
 	return nil
 }
 
-// withSocketClose prepares an upgrade request to carry a close code.
-func withSocketClose(r *http.Request) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), socketCloseKey{}, new(atomic.Int32)))
-}
-
-// expireAt ends the socket's context when its token expires, closing it with 4401.
-func expireAt(ctx context.Context, at time.Time) context.Context {
-	code, _ := ctx.Value(socketCloseKey{}).(*atomic.Int32)
-	if at.IsZero() || code == nil {
-		return ctx
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	timer := time.AfterFunc(time.Until(at), func() {
-		code.Store(CloseTokenExpired)
-		cancel()
-	})
-	context.AfterFunc(ctx, func() { timer.Stop() }) // a socket closed earlier leaves no timer behind
-	return ctx
+// withSocket prepares an upgrade request to become a stream Ponte can end (WebsocketInit gives it
+// its context once the token is known).
+func withSocket(r *http.Request) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), streamKey{}, &stream{}))
 }

@@ -5,8 +5,10 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/google/uuid"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/models"
 )
 
 // WebsocketInit authenticates a GraphQL WebSocket from its connection_init payload
@@ -28,11 +30,39 @@ func (a *Authenticator) WebsocketInit(ctx context.Context, p transport.InitPaylo
 	if err != nil {
 		return refuse(ctx, err)
 	}
-	return expireAt(WithCaller(ctx, c), c.Expiry), nil, nil
+	ctx = WithCaller(ctx, c)
+	if st := streamOf(ctx); st != nil {
+		// Closed with 4401 when the token expires, and with 4403 when the tenant is disabled.
+		ctx, _ = st.run(ctx, c.Expiry)
+		if c.Kind == KindTenant && a.watchTenant != nil {
+			context.AfterFunc(ctx, a.watchTenant(c.Tenant.ID, func(e *models.Event) {
+				if e.Topic == models.EventTopicTenant {
+					go a.endIfDisabled(ctx, st, c.Tenant.ID)
+				}
+			}))
+		}
+	}
+	return ctx, nil, nil
+}
+
+// TenantWatch calls f at once with the events about a tenant (events.Hub.WatchTenant) until stop.
+type TenantWatch func(tenant uuid.UUID, f func(*models.Event)) (stop func())
+
+// WatchTenants lets the authenticator hear of changes to tenants as they commit, so that a
+// disabled tenant's open WebSockets close with 4403 even with no subscription on them (queries
+// and mutations over a socket are not authenticated again). Call it before serving.
+func (a *Authenticator) WatchTenants(w TenantWatch) { a.watchTenant = w }
+
+// endIfDisabled ends the stream when the tenant is no longer enabled.
+func (a *Authenticator) endIfDisabled(ctx context.Context, st *stream, tenant uuid.UUID) {
+	enabled, err := EnabledTenants(ctx, a.db, []uuid.UUID{tenant})
+	if err == nil && !enabled[tenant] {
+		st.end(errTenantDisabled)
+	}
 }
 
 func refuse(ctx context.Context, err error) (context.Context, *transport.InitPayload, error) {
-	code := 4403
+	code := CloseForbidden
 	if apperr.CodeOf(err) == apperr.Unavailable {
 		code = 1013 // Try Again Later: the database or the issuer is down, the token may be fine
 	}

@@ -2,7 +2,8 @@
 // scopes; the holder logs in at the OpenID Provider (authorization code, PKCE S256, state bound
 // to a cookie, nonce checked) and approves or rejects on Ponte's own page; the grant then lasts
 // until it expires or is revoked. Every transition is appended to the event log (package events)
-// in the same transaction, with who made it, why and the request behind it.
+// in the same transaction, with who made it, why and the request behind it; when a grant ends
+// (revoked, expired) the end hooks (OnEnd) stop what it allowed in that transaction too.
 //
 // The same login serves the holder's other pages: "my consents" (revoke) and the approval page,
 // where the holder approves or rejects the cash-out tenants created on their accounts.

@@ -30,7 +30,8 @@ func canMove(from, to Status) bool {
 }
 
 // transition moves c to `to` inside tx, recording the change in the event log (who, why, the
-// request behind it), where subscriptions and webhooks read it. The caller has locked c's row and set any other columns.
+// request behind it), where subscriptions and webhooks read it, and, when a grant ends, running
+// the end hooks (OnEnd) in tx. The caller has locked c's row and set any other columns.
 func (s *Service) transition(ctx context.Context, tx *gorm.DB, c *models.Consent, to Status, actor string, reason *string) error {
 	from := Status(c.Status)
 	if !canMove(from, to) {
@@ -42,7 +43,17 @@ func (s *Service) transition(ctx context.Context, tx *gorm.DB, c *models.Consent
 		return err
 	}
 	fromStr := string(from)
-	return logEvent(ctx, tx, c, &fromStr, to, actor, reason, now)
+	if err := logEvent(ctx, tx, c, &fromStr, to, actor, reason, now); err != nil {
+		return err
+	}
+	if from == StatusAuthorised && c.AccountID != nil { // a grant ends: REVOKED or EXPIRED
+		for _, h := range s.onEnd {
+			if err := h(ctx, tx, c.TenantID, *c.AccountID, string(to)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // ExpireDue moves consents past their deadline to EXPIRED: links not used in time and grants

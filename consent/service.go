@@ -1,8 +1,10 @@
 package consent
 
 import (
+	"context"
 	"time"
 
+	"github.com/google/uuid"
 	"gorm.io/gorm"
 )
 
@@ -27,10 +29,20 @@ type Config struct {
 
 // Service keeps consents and their history.
 type Service struct {
-	db  *gorm.DB
-	cfg Config
-	now func() time.Time
+	db    *gorm.DB
+	cfg   Config
+	now   func() time.Time
+	onEnd []EndHook
 }
+
+// EndHook runs inside the transaction that ends a granted consent (REVOKED or EXPIRED, the status
+// given), once the change is written: what the grant allowed stops with it, or, if the hook fails,
+// the consent does not end either. The payments domain stops the tenant's cash-out there
+// (payments.Service.StopForEndedConsent) without this package importing it.
+type EndHook func(ctx context.Context, tx *gorm.DB, tenantID, accountID uuid.UUID, status string) error
+
+// OnEnd adds h to what runs when a granted consent ends. Call it before serving.
+func (s *Service) OnEnd(h EndHook) { s.onEnd = append(s.onEnd, h) }
 
 // New returns a Service.
 func New(db *gorm.DB, cfg Config) *Service {

@@ -20,6 +20,7 @@ type Topic = models.EventTopic
 const (
 	TopicPayment = models.EventTopicPayment
 	TopicConsent = models.EventTopicConsent
+	TopicTenant  = models.EventTopicTenant
 )
 
 // Event is one row of the log (models.Event): what changed, who changed it, why, and the request

@@ -3,9 +3,12 @@ package events
 import (
 	"context"
 	"log/slog"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"gorm.io/gorm"
 )
@@ -16,16 +19,18 @@ const Channel = "ponte_events"
 // Hub fans the event log out to this replica's subscribers. One dedicated connection LISTENs
 // (reconnecting with backoff); a notification, or a poll every second as a safety net, makes the
 // hub read the new commit-safe events and publish them. Publishing never blocks: a subscriber
-// whose buffer is full is dropped (its channel closed) and resumes with its cursor.
+// whose buffer is full is dropped (its channel closed) and resumes with its cursor. Watchers of a
+// tenant (WatchTenant) hear of its consents' and its own changes straight from the notification.
 type Hub struct {
 	db   *gorm.DB
 	pool *pgxpool.Pool
 	log  *slog.Logger
 
-	mu   sync.Mutex
-	subs map[*Subscription]struct{}
-	head Cursor
-	wake chan struct{}
+	mu       sync.Mutex
+	subs     map[*Subscription]struct{}
+	watchers map[uuid.UUID]map[*func(*Event)]struct{} // by tenant: WatchTenant
+	head     Cursor
+	wake     chan struct{}
 }
 
 // Subscription receives the events published after it was made.
@@ -38,7 +43,8 @@ type Subscription struct {
 
 // NewHub returns a hub reading db and listening through pool.
 func NewHub(db *gorm.DB, pool *pgxpool.Pool, log *slog.Logger) *Hub {
-	return &Hub{db: db, pool: pool, log: log, subs: map[*Subscription]struct{}{}, wake: make(chan struct{}, 1)}
+	return &Hub{db: db, pool: pool, log: log, subs: map[*Subscription]struct{}{}, watchers: map[uuid.UUID]map[*func(*Event)]struct{}{},
+		wake: make(chan struct{}, 1)}
 }
 
 // Subscribe starts receiving events. Close it when done.
@@ -165,11 +171,58 @@ func (h *Hub) listenOnce(ctx context.Context) error {
 	}
 	h.poke() // catch up on what happened while not listening
 	for {
-		if _, err := conn.Conn().WaitForNotification(ctx); err != nil {
+		n, err := conn.Conn().WaitForNotification(ctx)
+		if err != nil {
 			conn.Conn().Close(context.Background()) // never return a broken LISTEN connection to the pool
 			return err
 		}
 		h.poke()
+		h.announce(n.Payload)
+	}
+}
+
+// WatchTenant calls f with every event about tenant that is not a payment's (one of its consents
+// changed, the tenant was disabled or enabled) as soon as its NOTIFY arrives: at once and out of
+// the log's commit-safe order, which a long transaction anywhere on the server may hold back.
+// The event carries only its ID, Topic and TenantID. Stream guards re-judge their caller on it;
+// what must be read in order reads the log. stop ends the watch.
+func (h *Hub) WatchTenant(tenant uuid.UUID, f func(*Event)) (stop func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.watchers[tenant] == nil {
+		h.watchers[tenant] = map[*func(*Event)]struct{}{}
+	}
+	h.watchers[tenant][&f] = struct{}{}
+	return func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		delete(h.watchers[tenant], &f)
+		if len(h.watchers[tenant]) == 0 {
+			delete(h.watchers, tenant)
+		}
+	}
+}
+
+// announce tells the watchers of a notification's tenant of its event. The payload is
+// "id:topic:tenant" (migration 00031); anything else is only a wake-up call.
+func (h *Hub) announce(payload string) {
+	parts := strings.Split(payload, ":")
+	if len(parts) != 3 || Topic(parts[1]) == TopicPayment {
+		return
+	}
+	id, err1 := strconv.ParseInt(parts[0], 10, 64)
+	tenant, err2 := uuid.Parse(parts[2])
+	if err1 != nil || err2 != nil {
+		return
+	}
+	h.mu.Lock()
+	var fs []func(*Event)
+	for f := range h.watchers[tenant] {
+		fs = append(fs, *f)
+	}
+	h.mu.Unlock()
+	for _, f := range fs {
+		f(&Event{ID: id, Topic: Topic(parts[1]), TenantID: &tenant})
 	}
 }
 

@@ -12,6 +12,7 @@ type EventTopic string
 const (
 	EventTopicPayment EventTopic = "payment"
 	EventTopicConsent EventTopic = "consent"
+	EventTopicTenant  EventTopic = "tenant" // a tenant disabled or enabled again (written by a trigger on tenants)
 )
 
 // Event is one row of the append-only event log: a status change of a payment or a consent, who

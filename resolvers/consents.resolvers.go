@@ -142,7 +142,12 @@ func (r *subscriptionResolver) ConsentStatusChanged(ctx context.Context, consent
 		}
 		only = &key
 	}
-	return stream(ctx, r.Hub, after, func(e *events.Event) (*model.ConsentStatusEvent, bool) {
+	// A consent's stream tells of its end, so it outlives the grant; not the token or the tenant.
+	guard, err := r.Authz.GuardStream(ctx, auth.ActionReadAccount, nil)
+	if err != nil {
+		return nil, err
+	}
+	return stream(ctx, r.Hub, guard, after, func(e *events.Event) (*model.ConsentStatusEvent, bool) {
 		if e.Topic != events.TopicConsent || e.ConsentID == nil || (only != nil && *e.ConsentID != *only) {
 			return nil, false
 		}

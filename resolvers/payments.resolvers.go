@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -322,14 +323,25 @@ func (r *subscriptionResolver) PaymentStatusChanged(ctx context.Context, account
 		account = &key
 	}
 	only := map[uuid.UUID]bool{}
+	var about []uuid.UUID // the accounts the stream is about: it ends when the caller loses one
+	if account != nil {
+		about = append(about, *account)
+	}
 	for i, gid := range paymentIds {
 		p, err := r.paymentFor(ctx, gid, auth.ActionReadPayments, "paymentIds", fmt.Sprint(i))
 		if err != nil {
 			return nil, err
 		}
 		only[p.ID] = true
+		if !slices.Contains(about, p.AccountID) {
+			about = append(about, p.AccountID)
+		}
 	}
-	return stream(ctx, r.Hub, after, func(e *events.Event) (*model.PaymentStatusEvent, bool) {
+	guard, err := r.Authz.GuardStream(ctx, auth.ActionReadPayments, about)
+	if err != nil {
+		return nil, err
+	}
+	return stream(ctx, r.Hub, guard, after, func(e *events.Event) (*model.PaymentStatusEvent, bool) {
 		if e.Topic != events.TopicPayment || e.PaymentID == nil || e.AccountID == nil ||
 			(account != nil && *e.AccountID != *account) || (len(only) > 0 && !only[*e.PaymentID]) {
 			return nil, false

@@ -35,7 +35,7 @@ func TestThousandSubscriptionsLeaveNothingBehind(t *testing.T) {
 	for i := range cancels {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancels[i] = cancel
-		if _, err := stream(ctx, hub, nil, func(*events.Event) (*struct{}, bool) { return &struct{}{}, true }); err != nil {
+		if _, err := stream(ctx, hub, nil, nil, func(*events.Event) (*struct{}, bool) { return &struct{}{}, true }); err != nil {
 			t.Fatal(err)
 		}
 	}

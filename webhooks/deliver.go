@@ -149,6 +149,15 @@ func (s *Service) attempt(ctx context.Context, args DeliverArgs, attempt, maxAtt
 	if ev == nil { // the log is append-only and the delivery references it: never happens
 		return fmt.Errorf("webhooks: delivery %s: event %d is not in the log", args.DeliveryID, t.EventID)
 	}
+	if ofAccount(ev) { // a retry or a redelivery after the tenant lost the account sends nothing
+		held, err := withheld(ctx, s.db, []events.Event{*ev}, nil, s.now())
+		if err != nil {
+			return err
+		}
+		if held[ev.ID] {
+			return s.record(ctx, args, outcome{at: s.now(), err: errAccountUnreachable, final: true, noAttempt: true})
+		}
+	}
 	body, err := PayloadOf(ev)
 	if err != nil {
 		return err
@@ -173,6 +182,10 @@ func (s *Service) attempt(ctx context.Context, args DeliverArgs, attempt, maxAtt
 	}
 	return fmt.Errorf("webhooks: delivery %s attempt %d: %s", args.DeliveryID, attempt, out.err)
 }
+
+// errAccountUnreachable is the last error of a delivery not sent because its tenant no longer
+// reaches the event's account (its consent ended).
+const errAccountUnreachable = "the tenant no longer reaches the event's account"
 
 // outcome is one attempt's result.
 type outcome struct {

@@ -3,6 +3,7 @@ package webhooks
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -44,6 +45,8 @@ func (w *dispatchWorker) Work(ctx context.Context, _ *river.Job[DispatchArgs]) e
 // made. Each batch is one transaction that locks the cursor row, reads the next commit-safe events
 // (events.ReadAfter), inserts for each event one webhook_deliveries row and one delivery job per
 // live endpoint of the event's tenant whose filter takes it, and moves the cursor past the batch.
+// An event of an account the tenant no longer reaches (withheld) and a log entry that is no
+// webhook event (a tenant's own status change) become no delivery.
 // If another dispatcher holds the cursor, Dispatch returns at once: that one takes the events.
 //
 // Safe to call at any time from any replica (the periodic job calls it every second); the server
@@ -94,11 +97,15 @@ func (s *Service) dispatchBatch(ctx context.Context) (made int, more bool, err e
 			return err
 		}
 		now := s.now()
+		held, err := withheld(ctx, tx, evs, func(t uuid.UUID) bool { return len(endpoints[t]) > 0 }, now)
+		if err != nil {
+			return err
+		}
 		var tenants, endpointIDs, names models.Array[string]
 		var eventIDs models.Array[int64]
 		for i := range evs {
 			e := &evs[i]
-			if e.TenantID == nil {
+			if e.TenantID == nil || !IsEventName(e.Name) || held[e.ID] {
 				continue
 			}
 			for _, ep := range endpoints[*e.TenantID] {
@@ -184,4 +191,36 @@ func liveEndpoints(ctx context.Context, tx *gorm.DB, evs []events.Event) (map[uu
 		}
 	}
 	return out, nil
+}
+
+// withheld returns the ids of the events of evs that their tenant may no longer hear of: an event
+// of an account's payments whose tenant (one interested, or any when interested is nil) neither owns
+// the account nor holds a live consent on it any more (auth.TenantReaches, at now). So nothing of an account reaches a
+// tenant once its consent is revoked or expired, not even the events the revocation itself
+// causes. A consent's own events always reach its tenant: they tell it the consent ended.
+func withheld(ctx context.Context, db *gorm.DB, evs []events.Event, interested func(tenant uuid.UUID) bool, now time.Time) (map[int64]bool, error) {
+	byTenant := map[uuid.UUID][]uuid.UUID{}
+	for i := range evs {
+		if e := &evs[i]; ofAccount(e) && (interested == nil || interested(*e.TenantID)) && !slices.Contains(byTenant[*e.TenantID], *e.AccountID) {
+			byTenant[*e.TenantID] = append(byTenant[*e.TenantID], *e.AccountID)
+		}
+	}
+	out := map[int64]bool{}
+	for tenant, accounts := range byTenant {
+		reached, err := auth.TenantReaches(ctx, db, tenant, "", accounts, now)
+		if err != nil {
+			return nil, err
+		}
+		for i := range evs {
+			if e := &evs[i]; ofAccount(e) && *e.TenantID == tenant && !reached[*e.AccountID] {
+				out[e.ID] = true
+			}
+		}
+	}
+	return out, nil
+}
+
+// ofAccount reports whether e tells its tenant of an account's payments.
+func ofAccount(e *events.Event) bool {
+	return e.Topic == events.TopicPayment && e.TenantID != nil && e.AccountID != nil
 }

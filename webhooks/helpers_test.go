@@ -3,8 +3,10 @@ package webhooks_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -113,10 +115,11 @@ func (e *env) tenant(name string) uuid.UUID {
 	return row.ID
 }
 
-// paymentEvent records a payment's transition for tenant in its own transaction.
+// paymentEvent records a payment's transition for tenant in its own transaction, on an account
+// the tenant owns (the dispatcher tells a tenant only of accounts it reaches).
 func (e *env) paymentEvent(tenant uuid.UUID, name, from, to string) *events.Event {
 	e.t.Helper()
-	account, payment := uuid.New(), uuid.New()
+	account, payment := e.ownedAccount(tenant), uuid.New()
 	ev := &events.Event{Name: name, Topic: events.TopicPayment, TenantID: &tenant, AccountID: &account, PaymentID: &payment,
 		ToStatus: to, Actor: "system", OccurredAt: time.Now().UTC().Truncate(time.Microsecond)}
 	if from != "" {
@@ -124,6 +127,18 @@ func (e *env) paymentEvent(tenant uuid.UUID, name, from, to string) *events.Even
 	}
 	e.record(ev)
 	return ev
+}
+
+// ownedAccount opens an account that tenant owns and returns its id.
+func (e *env) ownedAccount(tenant uuid.UUID) uuid.UUID {
+	e.t.Helper()
+	var row struct{ ID uuid.UUID }
+	doc := fmt.Sprintf("%011d", rand.Int64N(1e11))
+	if err := e.db.Raw(`INSERT INTO accounts (owner_tenant_id, name, email, document, document_type, status)
+		VALUES (?, 'Conta', 'conta@example.com', ?, 'CPF', 'APPROVED') RETURNING id`, tenant, doc).Scan(&row).Error; err != nil {
+		e.t.Fatal(err)
+	}
+	return row.ID
 }
 
 // consentEvent records a consent's transition for tenant.

@@ -17,7 +17,8 @@ import (
 // Approve records the holder's approval of CREATED payments, all or none: each becomes APPROVED
 // and runs now, or SCHEDULED / DELAYED_TO_NEXT_BUSINESS_DAY for its day. by is "holder:<sub>";
 // the authorizer (auth.Authorizer.DecidePayments) has allowed the holder every payment.
-// Errors: one field error per refused payment (NOT_FOUND, INVALID_STATE), at index i of ids.
+// Errors: one field error per refused payment (NOT_FOUND, INVALID_STATE; CONSENT_REQUIRED when the
+// consent the tenant created it through has ended), at index i of ids.
 func (s *Service) Approve(ctx context.Context, by string, ids []uuid.UUID) ([]*models.Payment, error) {
 	return s.Decide(ctx, by, ids, nil, nil)
 }
@@ -52,6 +53,15 @@ func (s *Service) Decide(ctx context.Context, by string, approve, reject []uuid.
 			if Status(p.Status) != StatusCreated || p.ApprovalExpiresAt == nil || !now.Before(*p.ApprovalExpiresAt) {
 				errs = append(errs, apperr.Field(apperr.InvalidState, []string{"paymentIds", fmt.Sprint(i)}, "payment is %s: only a CREATED payment awaiting approval can be decided", p.Status))
 				continue
+			}
+			if approving { // the holder cannot approve what the tenant may no longer initiate
+				if holds, err := s.basisHolds(ctx, tx, p); err != nil || !holds {
+					if err != nil {
+						return err
+					}
+					errs = append(errs, apperr.Field(apperr.ConsentRequired, []string{"paymentIds", fmt.Sprint(i)}, "the consent this payment was created through has ended"))
+					continue
+				}
 			}
 			decision := "REJECTED"
 			if approving {

@@ -31,7 +31,8 @@ var failureReasons = map[apperr.Code]string{
 // Stone's reason when the ledger refuses, the refused posting writing nothing. A crash before the
 // commit leaves nothing behind; a posting committed by an older, two-transaction execution is
 // replayed, not paid twice. A payment that is not waiting to run is left alone, so running
-// Execute twice is harmless.
+// Execute twice is harmless. A payment made through a consent that has ended since never posts:
+// it becomes FAILED (consent_ended).
 func (s *Service) Execute(ctx context.Context, id uuid.UUID) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		p, err := lockPayment(tx, id)
@@ -40,6 +41,13 @@ func (s *Service) Execute(ctx context.Context, id uuid.UUID) error {
 		}
 		if err != nil || !runnable(Status(p.Status)) {
 			return err // cancelled or finished meanwhile
+		}
+		// A cash-out made through consent never posts once the consent has ended.
+		if holds, err := s.basisHolds(ctx, tx, p); err != nil || !holds {
+			if err != nil {
+				return err
+			}
+			return s.stop(ctx, tx, p, ReasonConsentEnded)
 		}
 		if brazil.DateOf(p.RunOn).After(clockDate(s.now())) {
 			return ErrNotDue
