@@ -204,7 +204,7 @@ func (h *Hub) WatchTenant(tenant uuid.UUID, f func(*Event)) (stop func()) {
 }
 
 // announce tells the watchers of a notification's tenant of its event. The payload is
-// "id:topic:tenant" (migration 00031); anything else is only a wake-up call.
+// "id:topic:tenant" (migration 00011); anything else is only a wake-up call.
 func (h *Hub) announce(payload string) {
 	parts := strings.Split(payload, ":")
 	if len(parts) != 3 || Topic(parts[1]) == TopicPayment {
