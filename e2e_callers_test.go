@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/devidp"
+	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/graph"
 )
@@ -184,8 +184,9 @@ var accountOps = []accountOp{
 	{"paymentStatusChangedAccount", "payments:read", `subscription($id: ID!) { paymentStatusChanged(accountId: $id, after: "` + logStart + `") { payment { account { name document email } } } }`, "paymentStatusChanged", false},
 }
 
-// logStart is an event cursor before every event: a subscription given it replays the log.
-var logStart = base64.RawURLEncoding.EncodeToString([]byte("e1:0:0"))
+// logStart is the cursor before every event: a stream that starts from it replays what happened
+// before its subscription was registered, so a test never waits for the registration.
+var logStart = events.Cursor{}.String()
 
 // opNeeds are all the scopes each operation of accountOps needs on the tenant's own account
 // (in its token, as its registration allows): TestAuthorizationMatrixNarrowedTokens proves each

@@ -401,14 +401,16 @@ func TestConsentStatusChangedSubscription(t *testing.T) {
 		if err := wsjson.Read(ctx, conn, &ack); err != nil || ack.Type != "connection_ack" {
 			t.Fatalf("ack: %+v %v", ack, err)
 		}
-		q, _ := json.Marshal(map[string]string{"query": `subscription { consentStatusChanged { consent { id } previousStatus status } }`})
+		// From the start of the log: the replay covers whatever happens before the subscription
+		// is registered, so no event is missed however slowly the server gets to it.
+		q, _ := json.Marshal(map[string]any{"query": `subscription($after: String) { consentStatusChanged(after: $after) { consent { id } previousStatus status } }`,
+			"variables": map[string]any{"after": logStart}})
 		if err := wsjson.Write(ctx, conn, wsMessage{ID: "1", Type: "subscribe", Payload: q}); err != nil {
 			t.Fatal(err)
 		}
 		return conn
 	}
 	mine, others := subscribe(tok), subscribe(tenant2Token(t, s))
-	time.Sleep(200 * time.Millisecond) // let both subscriptions register before the events
 
 	p := requestConsent(t, s, tok, map[string]any{"accountId": demoAccountID(t, s), "scopes": []string{"ACCOUNTS_READ"}})
 	b := newHolderBrowser(t)

