@@ -215,3 +215,18 @@ func pidListening(port int) int {
 	}
 	return 0
 }
+
+// loadAverage is the host's one-minute load average (0 when unreadable): on a shared machine it
+// says how much else ran during a window.
+func loadAverage() float64 {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(raw))
+	if len(f) == 0 {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(f[0], 64)
+	return v
+}

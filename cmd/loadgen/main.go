@@ -145,6 +145,7 @@ type result struct {
 	Exec      *execution `json:"execution,omitempty"` // nil for reads
 	RSSMaxKiB int64      `json:"rss_max_kib"`
 	HWMKiB    int64      `json:"hwm_kib"`
+	LoadAvg   float64    `json:"loadavg_1m"` // the host's, at the window's end: other work sharing the machine
 	LedgerOK  bool       `json:"ledger_ok"`
 	Ledger    string     `json:"ledger"`
 }
@@ -253,8 +254,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 					return err
 				}
 				results = append(results, r)
-				logf("%s c=%d pair %d: accepted %.0f/s, done %.0f/s, errors %d%s", w, clients, pair,
-					rate(r.Load.OK, r.Load.Window), r.rate(), r.Load.Errors, firstErr(r.Load))
+				done := "FINISHED"
+				if r.Exec == nil {
+					done = "pages"
+				}
+				logf("%s c=%d pair %d: accepted %.0f/s, %s %.0f/s, errors %d%s", w, clients, pair,
+					rate(r.Load.OK, r.Load.Window), done, r.rate(), r.Load.Errors, firstErr(r.Load))
 				if !r.LedgerOK {
 					return &ledgerMismatch{after: fmt.Sprintf("%s at %d clients", w, clients), report: r.Ledger}
 				}
@@ -297,6 +302,7 @@ func measure(ctx context.Context, cfg config, e *env, m *meter, op func(context.
 	}()
 	var start, t0, t1 time.Time
 	r.Load, start, t0, t1 = closedLoop(r.Clients, cfg.warmup, cfg.window, uint64(time.Now().UnixNano()), op)
+	r.LoadAvg = loadAverage()
 	if r.Workload != "W6" {
 		drained, err := m.waitDrained(ctx, start, cfg.drain)
 		if err != nil {
@@ -348,8 +354,8 @@ func printTable(w io.Writer, cfg config, results []result) {
 		return
 	}
 	fmt.Fprintf(w, "\nloadgen: %d accounts, warm-up %s, window %s, %s\n", cfg.accounts, cfg.warmup, cfg.window, cfg.url)
-	fmt.Fprintln(w, "| workload | clients | raw /s | accepted /s | FINISHED /s | ratio | errors | mutation p50/p95/p99 ms | created → FINISHED p50/p95/p99 ms | backlog at end | drain | RSS max MiB | ledger |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| workload | clients | raw /s | accepted /s | FINISHED /s | ratio | errors | mutation p50/p95/p99 ms | created → FINISHED p50/p95/p99 ms | backlog at end | drain | RSS max MiB | load avg | ledger |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range results {
 		raw, ratio := "—", "—"
 		if r.Raw != nil {
@@ -382,8 +388,8 @@ func printTable(w io.Writer, cfg config, results []result) {
 		if r.RSSMaxKiB > 0 {
 			rss = fmt.Sprintf("%.0f", float64(r.RSSMaxKiB)/1024)
 		}
-		fmt.Fprintf(w, "| %s | %d | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.Workload, r.Clients, raw,
-			rate(r.Load.OK, r.Load.Window), fin, ratio, errs, triple(r.Load.Latency), c2f, backlog, drain, rss, ledger)
+		fmt.Fprintf(w, "| %s | %d | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %s |\n", r.Workload, r.Clients, raw,
+			rate(r.Load.OK, r.Load.Window), fin, ratio, errs, triple(r.Load.Latency), c2f, backlog, drain, rss, r.LoadAvg, ledger)
 	}
 	type cell struct {
 		w string
