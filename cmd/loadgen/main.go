@@ -219,15 +219,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	var results []result
-	defer func() {
-		printTable(stdout, cfg, results)
-		if cfg.jsonPath != "" {
-			raw, _ := json.MarshalIndent(map[string]any{"note": cfg.note, "config": cfgJSON(cfg), "results": results}, "", "  ")
-			if err := os.WriteFile(cfg.jsonPath, raw, 0o644); err != nil {
-				logf("write %s: %v", cfg.jsonPath, err)
-			}
+	save := func() { // after every run: a long run stopped midway keeps what it measured
+		if cfg.jsonPath == "" {
+			return
 		}
-	}()
+		raw, _ := json.MarshalIndent(map[string]any{"note": cfg.note, "config": cfgJSON(cfg), "results": results}, "", "  ")
+		if err := os.WriteFile(cfg.jsonPath, raw, 0o644); err != nil {
+			logf("write %s: %v", cfg.jsonPath, err)
+		}
+	}
+	defer func() { printTable(stdout, cfg, results) }()
 	seq := 0
 	for _, w := range cfg.workloads {
 		op, err := e.op(w)
@@ -254,6 +255,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 					return err
 				}
 				results = append(results, r)
+				save()
 				done := "FINISHED"
 				if r.Exec == nil {
 					done = "pages"
