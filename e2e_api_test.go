@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -363,40 +362,6 @@ func TestBadRequestsNeverGet500(t *testing.T) {
 			}
 		})
 	}
-}
-
-// firstSSEResponse posts a subscription over SSE and returns its first response.
-func firstSSEResponse(t *testing.T, s *testServer, token, query string, vars map[string]any) gqlResponse {
-	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "text/event-stream")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out := gqlResponse{Status: resp.StatusCode}
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		if data, ok := strings.CutPrefix(sc.Text(), "data:"); ok {
-			var parsed struct {
-				Data   map[string]json.RawMessage `json:"data"`
-				Errors []gqlError                 `json:"errors"`
-			}
-			if err := json.Unmarshal([]byte(data), &parsed); err != nil {
-				t.Fatalf("SSE data is not JSON: %s", data)
-			}
-			out.Data, out.Errors = parsed.Data, parsed.Errors
-			return out
-		}
-	}
-	t.Fatalf("no SSE data (HTTP %d): %v", resp.StatusCode, sc.Err())
-	return out
 }
 
 // nestedFragmentQuery is the probe's denial of service: n fragments that each spread the next

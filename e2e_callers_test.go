@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -225,7 +223,7 @@ func allowedTo(t *testing.T, s *testServer, token string, op accountOp, target s
 	var r gqlResponse
 	vars := map[string]any{"id": target, "key": "matrix-" + target} // key: one idempotency key per account
 	if strings.HasPrefix(op.query, "subscription") {
-		r = firstEventOverSSE(t, s, token, op.query, vars)
+		r = firstSSEResponse(t, s, token, op.query, vars)
 	} else {
 		r = gql(t, s, token, op.query, vars)
 	}
@@ -506,47 +504,6 @@ func TestTenantNeverReachesAnotherTenantsAccount(t *testing.T) {
 			t.Errorf("accounts without accounts:read: %+v", r.Errors)
 		}
 	})
-}
-
-// firstEventOverSSE subscribes over SSE and returns the stream's first response (an event, or
-// the refusal), as gql returns a query's.
-func firstEventOverSSE(t *testing.T, s *testServer, token, query string, vars map[string]any) gqlResponse {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/graphql", strings.NewReader(string(body)))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "text/event-stream")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out := gqlResponse{Status: resp.StatusCode}
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		line, ok := strings.CutPrefix(sc.Text(), "data:")
-		if !ok && strings.HasPrefix(sc.Text(), "{") { // refused before the stream began: plain JSON
-			line, ok = sc.Text(), true
-		}
-		if !ok {
-			continue
-		}
-		var parsed struct {
-			Data   map[string]json.RawMessage `json:"data"`
-			Errors []gqlError                 `json:"errors"`
-		}
-		if err := json.Unmarshal([]byte(line), &parsed); err != nil {
-			t.Fatalf("SSE response is not JSON: %s", line)
-		}
-		out.Data, out.Errors = parsed.Data, parsed.Errors
-		return out
-	}
-	t.Fatalf("subscription ended without a response (HTTP %d): %v", resp.StatusCode, sc.Err())
-	return out
 }
 
 // scopedToken is a client-credentials token that asks for scopes only.

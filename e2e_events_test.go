@@ -164,17 +164,7 @@ func TestSSESubscriberSeesAnotherReplicasPayments(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	body, _ := json.Marshal(map[string]any{"query": `subscription($a: ID, $after: String) { paymentStatusChanged(accountId: $a, after: $after) { status } }`,
-		"variables": map[string]any{"a": own, "after": logStart}})
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, a.URL+"/graphql", strings.NewReader(string(body)))
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "text/event-stream")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	resp := postSSE(t, ctx, a, tok, `subscription($a: ID, $after: String) { paymentStatusChanged(accountId: $a, after: $after) { status } }`, map[string]any{"a": own, "after": logStart})
 	start := time.Now()
 	gql(t, b, tok, `mutation($a: ID!, $code: String!) { createInternalTransfer(input: {accountId: $a, targetAccountCode: $code, amount: "1.00", idempotencyKey: "sse-b"}) { `+paymentFields+` } }`,
 		map[string]any{"a": own, "code": target.BankAccount.AccountCode})
@@ -300,17 +290,7 @@ func TestSubscriptionOverSSE(t *testing.T) {
 	acc := approvedAccount(t, s, tok, vectors(t)["cnpj_alphanumeric"].Valid[1].Raw)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	body, _ := json.Marshal(map[string]any{"query": `subscription($a: ID, $after: String) { paymentStatusChanged(accountId: $a, after: $after) { status } }`,
-		"variables": map[string]any{"a": acc, "after": logStart}})
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/graphql", strings.NewReader(string(body)))
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "text/event-stream")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	resp := postSSE(t, ctx, s, tok, `subscription($a: ID, $after: String) { paymentStatusChanged(accountId: $a, after: $after) { status } }`, map[string]any{"a": acc, "after": logStart})
 	// A deposit is not a payment; a failed transfer is: no funds, so APPROVED then FAILED.
 	other := approvedAccount(t, s, tok, vectors(t)["cnpj_alphanumeric"].Valid[2].Raw)
 	var target struct{ BankAccount struct{ AccountCode string } }
@@ -533,16 +513,7 @@ type sseStream struct {
 func openSSEStream(t *testing.T, ctx context.Context, s *testServer, token, query string, vars map[string]any) *sseStream {
 	t.Helper()
 	vars["after"] = logStart
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/graphql", strings.NewReader(string(body)))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "text/event-stream")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { resp.Body.Close() })
+	resp := postSSE(t, ctx, s, token, query, vars)
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() && !strings.HasPrefix(sc.Text(), "data:") {
 	}

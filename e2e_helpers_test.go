@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -25,12 +26,13 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 	"github.com/google/uuid"
+	"gorm.io/gorm"
+
 	"github.com/ponte-bff/ponte/brazil"
 	"github.com/ponte-bff/ponte/database"
 	"github.com/ponte-bff/ponte/devidp"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/internal/testdb"
-	"gorm.io/gorm"
 )
 
 type testServer struct {
@@ -542,4 +544,53 @@ func parsePKCS8(p []byte) (any, error) {
 		return nil, errors.New("no PEM block")
 	}
 	return x509.ParsePKCS8PrivateKey(block.Bytes)
+}
+
+// postSSE sends a GraphQL operation over Server-Sent Events (POST, Accept: text/event-stream) and
+// returns the open response, closed when t ends.
+func postSSE(t *testing.T, ctx context.Context, s *testServer, token, query string, vars map[string]any) *http.Response {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+// firstSSEResponse subscribes over SSE and returns the stream's first response (an event, or
+// the refusal), as gql returns a query's.
+func firstSSEResponse(t *testing.T, s *testServer, token, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	resp := postSSE(t, ctx, s, token, query, vars)
+	out := gqlResponse{Status: resp.StatusCode}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line, ok := strings.CutPrefix(sc.Text(), "data:")
+		if !ok && strings.HasPrefix(sc.Text(), "{") { // refused before the stream began: plain JSON
+			line, ok = sc.Text(), true
+		}
+		if !ok {
+			continue
+		}
+		var parsed struct {
+			Data   map[string]json.RawMessage `json:"data"`
+			Errors []gqlError                 `json:"errors"`
+		}
+		if err := json.Unmarshal([]byte(line), &parsed); err != nil {
+			t.Fatalf("SSE response is not JSON: %s", line)
+		}
+		out.Data, out.Errors = parsed.Data, parsed.Errors
+		return out
+	}
+	t.Fatalf("subscription ended without a response (HTTP %d): %v", resp.StatusCode, sc.Err())
+	return out
 }

@@ -21,13 +21,14 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"gorm.io/gorm"
+
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/database"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/internal/browsertest"
 	"github.com/ponte-bff/ponte/internal/testdb"
 	"github.com/ponte-bff/ponte/money"
-	"gorm.io/gorm"
 )
 
 const paymentFields = `payment { id kind status amount { amount } fee { amount } approval { status } failureReason }
