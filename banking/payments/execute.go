@@ -51,7 +51,9 @@ func failureReason(err error) (reason string, business bool) {
 // commit leaves nothing behind; a posting committed by an older, two-transaction execution is
 // replayed, not paid twice. A payment that is not waiting to run is left alone, so running
 // Execute twice is harmless. A payment made through a consent that has ended since never posts:
-// it becomes FAILED (consent_ended).
+// it becomes FAILED (consent_ended). An internal transfer finds who receives it here, in the same
+// transaction (transfer): nobody able to receive fails it with invalid_target_account, but only
+// after the payer's own reasons.
 func (s *Service) Execute(ctx context.Context, id uuid.UUID) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		p, err := lockPayment(tx, id)
@@ -100,13 +102,13 @@ func runnable(s Status) bool {
 // the bank's settlement account (money leaving the institution) for a TED or a barcode payment;
 // the fee, if any, to fee income. A refused movement writes nothing and leaves tx usable.
 func (s *Service) post(ctx context.Context, tx *gorm.DB, p *models.Payment) (*ledger.Transaction, error) {
+	if Kind(p.Kind) == KindInternalTransfer {
+		return s.transfer(ctx, tx, p)
+	}
 	key := "payment:" + p.ID.String()
 	amount, fee := money.Cents(p.AmountCents), money.Cents(p.FeeCents)
 	desc := describe(p)
 	t := p.Target
-	if Kind(p.Kind) == KindInternalTransfer {
-		return s.transfer(ctx, tx, p)
-	}
 	kind := ledger.KindExternal
 	if Kind(p.Kind) != KindTED {
 		kind = ledger.KindPayment
