@@ -696,12 +696,14 @@ func TestAuthorizationMatrixTenantWithoutAccountsRead(t *testing.T) {
 }
 
 // TestEnumeratingAccountCodesRevealsNoOne: an unrelated tenant walks 1,000 account codes around
-// three customers' (approved, disabled, blocked) with createInternalTransfer from its own empty
-// account. A code that cannot receive answers exactly as a code nobody has (same code, same
-// message), so existence and KYC state stay hidden; the one that can receive gives a payment
-// whose beneficiary shows only masked (Stone's "Maria S****", the CPF's middle digits) while
-// the transfer has not run; the full name and document appear in no answer. Once a transfer
-// FINISHES its payer sees who it paid; a tenant that may read the target sees it all along.
+// four customers' (two approved, one disabled, one blocked) with createInternalTransfer from its
+// own empty account. Every well-formed code gives the same answer, byte for byte but for the
+// payment's id, its times and the code itself: a payment whose target shows the code alone (no
+// name, no document, no institution) while it has not run. Executed, every one of them fails with
+// the same reason (insufficient_balance: the payer's own refusal comes before the target's), so
+// neither existence nor KYC state shows. Once the payer has the money, a code nobody can receive
+// on fails with invalid_target_account and moves nothing; a transfer that FINISHES names whom it
+// paid to its payer; a caller who may read the target sees it all along.
 func TestEnumeratingAccountCodesRevealsNoOne(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, nil)
@@ -712,6 +714,7 @@ func TestEnumeratingAccountCodesRevealsNoOne(t *testing.T) {
 		{name: "Maria Silva Santos", doc: cpfs[2].Raw, decision: ""},
 		{name: "Joana Desativada Lima", doc: cpfs[3].Raw, decision: "DISABLE"},
 		{name: "Carlos Bloqueado Reis", doc: cpfs[4].Raw, decision: "BLOCK"},
+		{name: "Pedro Aprovado Costa", doc: cpfs[6].Raw, decision: ""},
 	}
 	for _, c := range customers {
 		a := create(t, s, owner, map[string]any{"name": c.name, "email": "c@example.com", "document": c.doc}).Account
@@ -733,7 +736,7 @@ func TestEnumeratingAccountCodesRevealsNoOne(t *testing.T) {
 	var own struct{ BankAccount struct{ AccountCode string } }
 	gql(t, s, attacker, `query($id: ID!) { account(id: $id) { bankAccount { accountCode } } }`, map[string]any{"id": payer}).decode(t, "account", &own)
 
-	// 1,000 codes: the three customers' and their neighbours, as a walk over codes would go.
+	// 1,000 codes: the four customers' and their neighbours, as a walk over codes would go.
 	taken := map[string]bool{own.BankAccount.AccountCode: true}
 	codes := []string{}
 	for _, c := range customers {
@@ -751,70 +754,127 @@ func TestEnumeratingAccountCodesRevealsNoOne(t *testing.T) {
 			}
 		}
 	}
+	const shape = `id kind status amount { amount } fee { amount } description scheduledFor runsOn createdAt updatedAt finishedAt
+		approval { status } failureReason target { name document institution { name ispb code } branchCode accountCode accountType }`
 	const transfer = `mutation($a: ID!, $code: String!, $key: String!) { createInternalTransfer(input: {accountId: $a, targetAccountCode: $code, amount: "1.00", idempotencyKey: $key}) {
-		payment { id status target { name document accountCode } } userErrors { field code message } } }`
-	var missing string // the answer for a code nobody has
-	answers := map[string]string{}
+		payment { ` + shape + ` } userErrors { field code message } } }`
+	revealsNoOne := func(t *testing.T, what, body string) {
+		t.Helper()
+		for _, c := range customers {
+			if strings.Contains(body, c.name) || strings.Contains(body, c.number) || strings.Contains(body, strings.Fields(c.name)[1]) {
+				t.Fatalf("%s reveals %s: %s", what, c.name, body)
+			}
+		}
+	}
+	// sameness is an answer with what differs by nature left out: the payment's id and times,
+	// and the code the caller gave.
+	sameness := func(t *testing.T, code string, payment json.RawMessage) string {
+		t.Helper()
+		var p map[string]any
+		if err := json.Unmarshal(payment, &p); err != nil || p == nil {
+			t.Fatalf("code %s: %s", code, payment)
+		}
+		delete(p, "id")
+		delete(p, "createdAt")
+		delete(p, "updatedAt")
+		if tg, ok := p["target"].(map[string]any); !ok || tg["accountCode"] != code {
+			t.Fatalf("code %s: the target is not the code given: %s", code, payment)
+		} else {
+			tg["accountCode"] = "<code>"
+		}
+		b, _ := json.Marshal(p)
+		return string(b)
+	}
+	ids := map[string]string{} // code → payment id
+	var first string
 	for i, code := range codes {
 		r := gql(t, s, attacker, transfer, map[string]any{"a": payer, "code": code, "key": fmt.Sprintf("enum-%d", i)})
 		if len(r.Errors) > 0 {
 			t.Fatalf("code %s: %+v", code, r.Errors)
 		}
 		body := string(r.Data["createInternalTransfer"])
-		for _, c := range customers {
-			if strings.Contains(body, c.name) || strings.Contains(body, c.number) || strings.Contains(body, strings.Fields(c.name)[1]) {
-				t.Fatalf("code %s reveals %s: %s", code, c.name, body)
-			}
+		revealsNoOne(t, "code "+code, body)
+		var created struct {
+			Payment    json.RawMessage
+			UserErrors []userError
 		}
-		answers[code] = body
-		if i >= len(customers) && missing == "" {
-			missing = body
+		if err := json.Unmarshal(r.Data["createInternalTransfer"], &created); err != nil || len(created.UserErrors) > 0 {
+			t.Fatalf("code %s: %s", code, body)
 		}
-	}
-	if !strings.Contains(missing, `"code":"NOT_FOUND"`) {
-		t.Fatalf("a code nobody has: %s", missing)
-	}
-	for code, body := range answers {
-		if code != customers[0].code && body != missing {
-			t.Errorf("code %s answers differently from a code nobody has:\n%s\n%s", code, body, missing)
+		var id struct{ ID string }
+		if err := json.Unmarshal(created.Payment, &id); err != nil || id.ID == "" {
+			t.Fatalf("code %s: %s", code, body)
 		}
-	}
-	var created paymentPayload
-	var masked struct {
-		Payment struct {
-			ID     string
-			Target struct{ Name, Document, AccountCode string }
+		ids[code] = id.ID
+		if got := sameness(t, code, created.Payment); first == "" {
+			first = got
+		} else if got != first {
+			t.Fatalf("code %s answers differently from code %s:\n%s\n%s", code, codes[0], got, first)
 		}
 	}
-	if err := json.Unmarshal([]byte(answers[customers[0].code]), &masked); err != nil || json.Unmarshal([]byte(answers[customers[0].code]), &created) != nil || created.Payment == nil {
-		t.Fatalf("transfer to the approved customer: %s", answers[customers[0].code])
-	}
-	number := customers[0].number
-	if tg := masked.Payment.Target; tg.Name != "Maria S****" || tg.Document != "***."+number[3:6]+"."+number[6:9]+"-**" || tg.AccountCode != customers[0].code {
-		t.Fatalf("beneficiary before the transfer ran: %+v", tg)
+	if !strings.Contains(first, `"name":null`) || !strings.Contains(first, `"document":null`) || !strings.Contains(first, `"institution":null`) {
+		t.Fatalf("the target before the transfer ran: %s", first)
 	}
 
-	const read = `query($id: ID!) { payment(id: $id) { status target { name document } } }`
-	t.Run("StillMaskedWhenItFails", func(t *testing.T) {
-		waitStatus(t, s, attacker, masked.Payment.ID, "FAILED") // the payer's account is empty
-		if r := gql(t, s, attacker, read, map[string]any{"id": masked.Payment.ID}); strings.Contains(string(r.Data["payment"]), "Maria Silva") {
-			t.Fatalf("a failed transfer reveals its beneficiary: %s", r.Data["payment"])
+	// Executed from an empty account, every transfer fails for the payer's reason, whatever its code.
+	const read = `query($id: ID!) { payment(id: $id) { ` + shape + ` } }`
+	ran := func(t *testing.T, id, want string) json.RawMessage {
+		t.Helper()
+		got := gql(t, s, attacker, read, map[string]any{"id": id}).Data["payment"]
+		if !strings.Contains(string(got), `"status":"`+want+`"`) { // execution is a background job
+			waitStatus(t, s, attacker, id, want)
+			got = gql(t, s, attacker, read, map[string]any{"id": id}).Data["payment"]
 		}
-	})
+		return got
+	}
+	first = ""
+	for _, code := range codes {
+		got := ran(t, ids[code], "FAILED")
+		revealsNoOne(t, "the failed transfer to "+code, string(got))
+		if got := sameness(t, code, got); first == "" {
+			first = got
+		} else if got != first {
+			t.Fatalf("the transfer to %s failed differently from the one to %s:\n%s\n%s", code, codes[0], got, first)
+		}
+	}
+	if !strings.Contains(first, `"failureReason":"insufficient_balance"`) || !strings.Contains(first, `"name":null`) {
+		t.Fatalf("a transfer from an empty account: %s", first)
+	}
+
+	maria := customers[0]
 	t.Run("WhoMayReadTheTargetSeesIt", func(t *testing.T) {
-		r := gql(t, s, op, read, map[string]any{"id": masked.Payment.ID})
-		if !strings.Contains(string(r.Data["payment"]), `"name":"Maria Silva Santos","document":"`+number+`"`) {
+		r := gql(t, s, op, read, map[string]any{"id": ids[maria.code]})
+		if !strings.Contains(string(r.Data["payment"]), `"name":"Maria Silva Santos","document":"`+maria.number+`"`) {
 			t.Fatalf("the operator reads %s", r.Data["payment"])
 		}
 	})
+	deposit(t, s, attacker, payer, "10.00", "enum-funds")
+	t.Run("NobodyToReceiveFailsOnceThePayerCouldPay", func(t *testing.T) {
+		type available struct {
+			Balance struct{ Available struct{ Amount string } }
+		}
+		var before, after available
+		const balance = `query($id: ID!) { account(id: $id) { balance { available { amount } } } }`
+		gql(t, s, attacker, balance, map[string]any{"id": payer}).decode(t, "account", &before)
+		for i, code := range []string{codes[len(codes)-1], customers[1].code, customers[2].code} {
+			r := gql(t, s, attacker, transfer, map[string]any{"a": payer, "code": code, "key": fmt.Sprint("enum-none-", i)})
+			var p struct{ Payment struct{ ID string } }
+			r.decode(t, "createInternalTransfer", &p)
+			if got := ran(t, p.Payment.ID, "FAILED"); !strings.Contains(string(got), `"failureReason":"invalid_target_account"`) {
+				t.Fatalf("to %s: %s", code, got)
+			}
+		}
+		gql(t, s, attacker, balance, map[string]any{"id": payer}).decode(t, "account", &after)
+		if after != before {
+			t.Fatalf("failed transfers moved money: %+v → %+v", before, after)
+		}
+	})
 	t.Run("ShownOnceFinished", func(t *testing.T) {
-		deposit(t, s, attacker, payer, "10.00", "enum-funds")
-		r := gql(t, s, attacker, transfer, map[string]any{"a": payer, "code": customers[0].code, "key": "enum-paid"})
+		r := gql(t, s, attacker, transfer, map[string]any{"a": payer, "code": maria.code, "key": "enum-paid"})
 		var p struct{ Payment struct{ ID string } }
 		r.decode(t, "createInternalTransfer", &p)
-		waitStatus(t, s, attacker, p.Payment.ID, "FINISHED")
-		if r := gql(t, s, attacker, read, map[string]any{"id": p.Payment.ID}); !strings.Contains(string(r.Data["payment"]), `"name":"Maria Silva Santos","document":"`+number+`"`) {
-			t.Fatalf("a finished transfer's payer reads %s", r.Data["payment"])
+		if got := ran(t, p.Payment.ID, "FINISHED"); !strings.Contains(string(got), `"name":"Maria Silva Santos","document":"`+maria.number+`"`) {
+			t.Fatalf("a finished transfer's payer reads %s", got)
 		}
 	})
 }

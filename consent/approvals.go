@@ -99,6 +99,8 @@ func rowOf(pay *models.Payment, accounts map[uuid.UUID]models.Account) approvalR
 		if row.Beneficiary == "" {
 			row.Beneficiary = t.BankName + t.Segment
 		}
+	case t.AccountCode != "" && t.BranchCode == "": // a transfer to a code that named no account able to receive
+		row.Detail = "c/c " + t.AccountCode
 	case t.AccountCode != "":
 		row.Detail = strings.TrimSpace(t.BankName + " · ag. " + t.BranchCode + " c/c " + t.AccountCode)
 	}

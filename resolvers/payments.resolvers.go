@@ -149,18 +149,23 @@ func (r *paymentResolver) Account(ctx context.Context, objs []*model.Payment) ([
 
 // Target is the batch resolver for the target field.
 func (r *paymentResolver) Target(ctx context.Context, objs []*model.Payment) ([]*model.PaymentTarget, error) {
-	// Who a transfer pays shows masked until it has FINISHED (payments.HidesBeneficiary), unless
-	// the caller may read the receiving account: one authorization for a page of payments.
+	// Who a transfer pays shows only as its account code until it has FINISHED
+	// (payments.HidesBeneficiary), unless the caller may read the receiving account: one
+	// authorization for a page of payments. A code that named no account able to receive when the
+	// transfer was created has nobody to show.
 	var hidden []int
 	var receivers []uuid.UUID
-	for i, obj := range objs {
-		if payments.HidesBeneficiary(payments.Status(obj.Status), obj.StoredTarget) {
-			hidden, receivers = append(hidden, i), append(receivers, *obj.StoredTarget.AccountID)
-		}
-	}
 	shown := make([]payments.Target, len(objs))
 	for i, obj := range objs {
 		shown[i] = obj.StoredTarget
+		if !payments.HidesBeneficiary(payments.Kind(obj.Kind), payments.Status(obj.Status)) {
+			continue
+		}
+		if id := obj.StoredTarget.AccountID; id != nil {
+			hidden, receivers = append(hidden, i), append(receivers, *id)
+		} else {
+			shown[i] = payments.WithoutBeneficiary(shown[i])
+		}
 	}
 	if len(hidden) > 0 {
 		refusals, err := r.Authz.Accounts(ctx, auth.ActionReadAccount, receivers)
@@ -169,7 +174,7 @@ func (r *paymentResolver) Target(ctx context.Context, objs []*model.Payment) ([]
 		}
 		for j, i := range hidden {
 			if refusals[j] != nil {
-				shown[i] = payments.MaskBeneficiary(shown[i])
+				shown[i] = payments.WithoutBeneficiary(shown[i])
 			}
 		}
 	}

@@ -26,13 +26,34 @@ var failureReasons = map[apperr.Code]string{
 	apperr.NotFound:           "account_restriction",
 }
 
+// ReasonInvalidTargetAccount is the failure reason of an internal transfer whose beneficiary
+// account cannot receive transfers when it runs: nobody has its code, or its account is not
+// approved, disabled or blocked. It is given only when the payer could have paid, so a payer
+// without the money gets insufficient_balance whatever the code (cannotReceive).
+const ReasonInvalidTargetAccount = "invalid_target_account"
+
+// errCannotReceive is the refusal behind ReasonInvalidTargetAccount.
+var errCannotReceive = errors.New("payments: the beneficiary account cannot receive transfers")
+
+// failureReason is Stone's reason for a refused execution; business is false for a technical
+// failure, which the job retries.
+func failureReason(err error) (reason string, business bool) {
+	if errors.Is(err, errCannotReceive) {
+		return ReasonInvalidTargetAccount, true
+	}
+	reason, business = failureReasons[apperr.CodeOf(err)]
+	return reason, business
+}
+
 // Execute runs a due payment in one transaction: it locks the payment, posts its movement to the
 // ledger (under the payment's own idempotency key) and moves it to FINISHED, or to FAILED with
 // Stone's reason when the ledger refuses, the refused posting writing nothing. A crash before the
 // commit leaves nothing behind; a posting committed by an older, two-transaction execution is
 // replayed, not paid twice. A payment that is not waiting to run is left alone, so running
 // Execute twice is harmless. A payment made through a consent that has ended since never posts:
-// it becomes FAILED (consent_ended).
+// it becomes FAILED (consent_ended). An internal transfer finds who receives it here, in the same
+// transaction (transfer): nobody able to receive fails it with invalid_target_account, but only
+// after the payer's own reasons.
 func (s *Service) Execute(ctx context.Context, id uuid.UUID) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		p, err := lockPayment(tx, id)
@@ -54,7 +75,7 @@ func (s *Service) Execute(ctx context.Context, id uuid.UUID) error {
 		}
 		txn, err := s.post(ctx, tx, p)
 		if err != nil {
-			reason, business := failureReasons[apperr.CodeOf(err)]
+			reason, business := failureReason(err)
 			if !business {
 				return err // a technical failure: the job retries
 			}
@@ -81,14 +102,13 @@ func runnable(s Status) bool {
 // the bank's settlement account (money leaving the institution) for a TED or a barcode payment;
 // the fee, if any, to fee income. A refused movement writes nothing and leaves tx usable.
 func (s *Service) post(ctx context.Context, tx *gorm.DB, p *models.Payment) (*ledger.Transaction, error) {
+	if Kind(p.Kind) == KindInternalTransfer {
+		return s.transfer(ctx, tx, p)
+	}
 	key := "payment:" + p.ID.String()
 	amount, fee := money.Cents(p.AmountCents), money.Cents(p.FeeCents)
 	desc := describe(p)
 	t := p.Target
-	if Kind(p.Kind) == KindInternalTransfer {
-		return s.ledger.TransferTx(ctx, tx, ledger.TransferInput{IdempotencyKey: key, From: p.AccountID, To: *t.AccountID,
-			Amount: amount, Fee: fee, Description: desc, OperationID: &p.ID})
-	}
 	kind := ledger.KindExternal
 	if Kind(p.Kind) != KindTED {
 		kind = ledger.KindPayment
@@ -103,6 +123,47 @@ func (s *Service) post(ctx context.Context, tx *gorm.DB, p *models.Payment) (*le
 			ledger.Posting{System: ledger.FeeIncome, Amount: fee, Kind: ledger.KindFee})
 	}
 	return s.ledger.PostTx(ctx, tx, ledger.Movement{IdempotencyKey: key, Kind: kind, Description: desc, OperationID: &p.ID, Postings: postings})
+}
+
+// transfer posts an internal transfer in tx to its target: the account stored at creation, or the
+// one its code names now when it named none that could receive then (an account approved since
+// gets the money, and the payment keeps its whole target from then on). A target that cannot
+// receive, missing or refused by the ledger as unable to move money, fails it through
+// cannotReceive.
+func (s *Service) transfer(ctx context.Context, tx *gorm.DB, p *models.Payment) (*ledger.Transaction, error) {
+	stored := p.Target
+	if stored.AccountID == nil {
+		acc, err := receiverByCode(tx, stored.AccountCode)
+		switch {
+		case err != nil:
+			return nil, err
+		case acc == nil || acc.ID == p.AccountID:
+			return nil, s.cannotReceive(ctx, tx, p)
+		}
+		p.Target = targetOf(acc)
+	}
+	txn, err := s.ledger.TransferTx(ctx, tx, ledger.TransferInput{IdempotencyKey: "payment:" + p.ID.String(), From: p.AccountID,
+		To: *p.Target.AccountID, Amount: money.Cents(p.AmountCents), Fee: money.Cents(p.FeeCents), Description: describe(p), OperationID: &p.ID})
+	if c := apperr.CodeOf(err); c == apperr.NotFound || c == apperr.AccountNotApproved {
+		err = s.cannotReceive(ctx, tx, p) // the payer's refusal, if it is the payer, comes first there
+	}
+	if err != nil {
+		p.Target = stored // a failed transfer keeps the target as it was created
+		return nil, err
+	}
+	return txn, nil
+}
+
+// cannotReceive is the refusal of an internal transfer that cannot be posted to its target: the
+// payer's own refusal first (account_restriction, insufficient_balance, limit_exceeded, in the
+// ledger's order), as a posting to a target that can receive would give it, so that a transfer
+// from an account without the money fails the same whatever its code names; errCannotReceive
+// only when the payer could have paid.
+func (s *Service) cannotReceive(ctx context.Context, tx *gorm.DB, p *models.Payment) error {
+	if err := s.ledger.CheckCashOutTx(ctx, tx, p.AccountID, money.Cents(p.AmountCents), money.Cents(p.FeeCents)); err != nil {
+		return err
+	}
+	return errCannotReceive
 }
 
 // counterparty is the statement's counterparty of a payment leaving Ponte: its target.

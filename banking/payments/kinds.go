@@ -23,43 +23,35 @@ type InternalTransferInput struct {
 	TargetAccountCode string
 }
 
-// errNoReceiver is the one refusal of a target account code that names no account able to
-// receive: missing, never approved, disabled or blocked alike, in the same words whatever the
-// code, so that refusals tell a tenant nothing about other customers' accounts.
-func errNoReceiver() *apperr.Error {
-	return apperr.Field(apperr.NotFound, []string{"targetAccountCode"}, "no Ponte account that can receive transfers has this code")
-}
-
-// CreateInternalTransfer creates an internal transfer (instant, any day). The target's holder
-// is stored in full; HidesBeneficiary says who may see it before the transfer has run.
-// Errors: field errors (INVALID, REQUIRED), NOT_FOUND (a target that cannot receive, whether
-// it exists or not: errNoReceiver), ACCOUNT_NOT_APPROVED (the paying account),
-// IDEMPOTENCY_KEY_REUSED, OUTSIDE_WINDOW.
+// CreateInternalTransfer creates an internal transfer (instant, any day) to any well-formed
+// account code, the same way whether the code names an account that can receive, one that cannot
+// (never approved, disabled, blocked) or none: who holds a code, and whether anyone does, is
+// learnt when the transfer runs (Execute), which fails it with invalid_target_account, after the
+// payer's own reasons, when nobody can receive. The target is stored whole when the code names an
+// account that can receive now, as the code alone otherwise; HidesBeneficiary says who may see it
+// before the transfer has run.
+// Errors: field errors (INVALID, REQUIRED; INVALID when the target is the paying account itself),
+// ACCOUNT_NOT_APPROVED (the paying account), IDEMPOTENCY_KEY_REUSED, OUTSIDE_WINDOW.
 func (s *Service) CreateInternalTransfer(ctx context.Context, o auth.Grant, in InternalTransferInput) (*models.Payment, error) {
 	var errs apperr.List
 	validateCommon(&in.Common, KindInternalTransfer, &errs)
 	code := strings.TrimSpace(strings.ReplaceAll(in.TargetAccountCode, "-", ""))
-	var target Target
+	target := Target{AccountCode: code}
 	switch {
 	case code == "":
 		errs = append(errs, apperr.Field(apperr.Required, []string{"targetAccountCode"}, "targetAccountCode is required"))
 	case !accounts.ValidAccountCode(code): // the code alone: says nothing about any account
 		errs = append(errs, apperr.Field(apperr.Invalid, []string{"targetAccountCode"}, "targetAccountCode must be digits ending in their check digit"))
 	default:
-		// One query whatever the answer, and one refusal for every account that cannot receive.
-		acc, err := accounts.FindByAccountCode(s.db.WithContext(ctx), code)
+		// One query whatever the answer, and one outcome for every code but the payer's own.
+		acc, err := receiverByCode(s.db.WithContext(ctx), code)
 		switch {
-		case err != nil && apperr.CodeOf(err) != apperr.NotFound:
+		case err != nil:
 			return nil, err
-		case err == nil && acc.ID == in.AccountID: // the caller's own paying account: nothing to hide
+		case acc != nil && acc.ID == in.AccountID: // the caller's own paying account: nothing to hide
 			errs = append(errs, apperr.Field(apperr.Invalid, []string{"targetAccountCode"}, "the target is the paying account itself"))
-		case err != nil, acc.Status != "APPROVED", acc.BankAccount == nil:
-			errs = append(errs, errNoReceiver())
-		default:
-			ba := acc.BankAccount
-			target = Target{AccountID: &acc.ID, Name: acc.Name, Document: acc.Document, DocumentType: acc.DocumentType,
-				ISPB: ba.InstitutionISPB, BankCode: ba.InstitutionCode, BankName: ba.InstitutionName, BranchCode: ba.BranchCode,
-				AccountCode: ba.AccountCode, AccountType: ba.AccountType}
+		case acc != nil:
+			target = targetOf(acc)
 		}
 	}
 	if err := errs.OrNil(); err != nil {

@@ -59,6 +59,7 @@ func (q *queue) drain() []uuid.UUID {
 
 type env struct {
 	db       *gorm.DB
+	accs     *accounts.Service
 	svc      *payments.Service
 	led      *ledger.Service
 	q        *queue
@@ -79,7 +80,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{db: db, led: led, q: &queue{}, now: at(2026, 11, 23, 10, 0)}
+	e := &env{db: db, accs: accs, led: led, q: &queue{}, now: at(2026, 11, 23, 10, 0)}
 	open := func(doc string) *models.Account {
 		a, err := accs.Create(ctx, nil, accounts.CreateInput{Name: "Conta " + doc[:3], Email: "c@example.com", Document: doc})
 		if err != nil {

@@ -190,7 +190,7 @@ type CreateAccountPayload struct {
 
 type CreateInternalTransferInput struct {
 	AccountID string `json:"accountId"`
-	// The credited Ponte account's code, with its check digit. A code no account can receive on (none has it, or it is not approved, disabled or blocked) is NOT_FOUND, in the same words for all.
+	// The credited Ponte account's code, with its check digit (INVALID without it). Any such code gives the same payment whether an account has it or not: who can receive on it is checked when the transfer runs, which fails it with invalid_target_account when nobody can.
 	TargetAccountCode string      `json:"targetAccountCode"`
 	Amount            money.Cents `json:"amount"`
 	Description       *string     `json:"description,omitempty"`
@@ -327,13 +327,17 @@ type PaymentStatusEvent struct {
 
 // Who or what a payment pays.
 type PaymentTarget struct {
-	// The beneficiary. For a transfer to another Ponte account, masked as Stone shows it (Maria S****) until the transfer has FINISHED, unless the caller may read that account.
+	// The beneficiary. For a transfer to another Ponte account: null until the transfer has FINISHED (or REFUNDED), unless the caller may read that account; then in full, as the receipt shows it.
 	Name *string `json:"name,omitempty"`
-	// CPF or CNPJ. For a transfer to another Ponte account, masked (***.533.447-**, **.ABC.345/01DE-**) until it has FINISHED, unless the caller may read that account.
-	Document    *string          `json:"document,omitempty"`
-	Institution *Institution     `json:"institution,omitempty"`
-	BranchCode  *string          `json:"branchCode,omitempty"`
-	AccountCode *string          `json:"accountCode,omitempty"`
+	// CPF or CNPJ. For a transfer to another Ponte account: null until the transfer has FINISHED (or REFUNDED), unless the caller may read that account; then in full.
+	Document *string `json:"document,omitempty"`
+	// For a transfer to another Ponte account, null until it has FINISHED unless the caller may read that account (as name).
+	Institution *Institution `json:"institution,omitempty"`
+	// For a transfer to another Ponte account, null until it has FINISHED unless the caller may read that account (as name).
+	BranchCode *string `json:"branchCode,omitempty"`
+	// For a transfer to another Ponte account, the code as given: always shown.
+	AccountCode *string `json:"accountCode,omitempty"`
+	// For a transfer to another Ponte account, null until it has FINISHED unless the caller may read that account (as name).
 	AccountType *BankAccountType `json:"accountType,omitempty"`
 	// Barcode payments: the 44-digit barcode.
 	Barcode *string `json:"barcode,omitempty"`

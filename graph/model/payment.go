@@ -28,8 +28,9 @@ type Payment struct {
 
 	AccountID uuid.UUID `json:"-"`
 	PaymentID uuid.UUID `json:"-"`
-	// StoredTarget is the target as stored, for the `target` field resolver, which masks the
-	// beneficiary of a transfer for a caller who may not read the receiving account.
+	// StoredTarget is the target as stored, for the `target` field resolver, which hides the
+	// beneficiary of a transfer (payments.WithoutBeneficiary) for a caller who may not read the
+	// receiving account.
 	StoredTarget models.PaymentTarget `json:"-"`
 }
 
