@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -25,7 +26,10 @@ type config struct {
 	DatabaseURL     string
 	DBMaxOpen       int // the one pool's size: gorm, River and the event hub share it
 	DBConnLifetime  time.Duration
-	OIDCIssuer      string // "" in development: serve the embedded development provider
+	PaymentWorkers  int           // payment jobs run at once by this replica, each holding one connection
+	JobFetch        time.Duration // shortest time between two fetches of one job queue (River's FetchCooldown)
+	JobPoll         time.Duration // how often a queue looks for jobs when no insert notification came
+	OIDCIssuer      string        // "" in development: serve the embedded development provider
 	OIDCAudience    string
 	OIDCClientID    string // Ponte's own client, for holders' logins on its pages
 	OIDCSecret      string
@@ -64,6 +68,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		DatabaseURL:     e.str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ponte?sslmode=disable"),
 		DBMaxOpen:       e.int("DB_MAX_OPEN_CONNS", 30),
 		DBConnLifetime:  e.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
+		JobFetch:        e.duration("PONTE_JOB_FETCH_COOLDOWN", 5*time.Millisecond),
+		JobPoll:         e.duration("PONTE_JOB_POLL_INTERVAL", time.Second),
 		OIDCIssuer:      strings.TrimSuffix(e.str("OIDC_ISSUER", ""), "/"),
 		OIDCAudience:    e.str("OIDC_AUDIENCE", "ponte"),
 		OIDCClientID:    e.str("OIDC_CLIENT_ID", "ponte"),
@@ -95,8 +101,22 @@ func loadConfig(getenv func(string) string) (config, error) {
 		defaultHost = "localhost"
 	}
 	c.Host = e.str("HOST", defaultHost)
+	// Every payment worker holds a connection of the one pool while it runs: by default half the
+	// pool, the other half left to requests, the other queues and the two LISTEN connections (the
+	// event hub's and River's).
+	pool := c.DBMaxOpen
+	if pool == 0 {
+		pool = max(4, runtime.NumCPU()) // pgxpool's own default
+	}
+	c.PaymentWorkers = e.int("PONTE_PAYMENT_WORKERS", max(1, pool/2))
 	if e.err != nil {
 		return c, e.err
+	}
+	if e.str("PONTE_PAYMENT_WORKERS", "") != "" && (c.PaymentWorkers < 1 || c.PaymentWorkers > pool-2) {
+		return c, fmt.Errorf("PONTE_PAYMENT_WORKERS must be 1 to DB_MAX_OPEN_CONNS−2 (%d): each worker holds a connection of the pool, and the event hub and the job queue each keep one to LISTEN", pool-2)
+	}
+	if c.JobFetch < time.Millisecond || c.JobPoll < c.JobFetch {
+		return c, fmt.Errorf("PONTE_JOB_FETCH_COOLDOWN must be at least 1ms and PONTE_JOB_POLL_INTERVAL at least as long")
 	}
 	switch c.Env {
 	case envDevelopment, envSandbox:
@@ -144,11 +164,13 @@ func (c config) graphql() gqlserver.Config {
 }
 
 // jobs: a payment job takes milliseconds. A replica killed mid-job leaves it "running": the leader
-// gives it to another replica once RescueAfter has passed, so keep both short.
+// gives it to another replica once RescueAfter has passed, so keep both short. A queue runs at most
+// its workers' count of jobs per fetch cooldown, hence the short cooldown.
 func (c config) jobs(log *slog.Logger) jobs.Config {
 	return jobs.Config{
-		Queues:     map[string]int{jobs.QueueDefault: 5, "payments": 10, webhooks.Queue: 10},
+		Queues:     map[string]int{jobs.QueueDefault: 5, "payments": c.PaymentWorkers, webhooks.Queue: 10},
 		JobTimeout: 15 * time.Second, RescueAfter: 16 * time.Second,
+		FetchCooldown: c.JobFetch, PollInterval: c.JobPoll,
 		Logger: log,
 	}
 }

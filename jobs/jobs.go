@@ -24,6 +24,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -63,6 +64,11 @@ type Config struct {
 	// PollInterval is how often a replica looks for jobs when no insert notification arrives.
 	// Default 1s.
 	PollInterval time.Duration
+	// FetchCooldown is the shortest time between two fetches of one queue. A queue runs at most
+	// its workers' count of jobs per cooldown when jobs arrive one by one (10 workers and River's
+	// default 100 ms cap it at 100 jobs/s), so a queue of short jobs wants it short. Default:
+	// River's 100 ms, and never longer than PollInterval.
+	FetchCooldown time.Duration
 	// CancelWait is how long Stop waits, once its context is done, for the jobs whose contexts it
 	// cancelled to return. Default 5s.
 	CancelWait time.Duration
@@ -134,7 +140,8 @@ func New(ctx context.Context, pool *pgxpool.Pool, sqlDB *sql.DB, cfg Config) (*J
 		PeriodicJobs:         cfg.PeriodicJobs,
 		FetchPollInterval:    cfg.PollInterval,
 	}
-	if cfg.PollInterval > 0 && cfg.PollInterval < river.FetchCooldownDefault {
+	workerCfg.FetchCooldown = cfg.FetchCooldown
+	if cfg.PollInterval > 0 && cmp.Or(cfg.FetchCooldown, river.FetchCooldownDefault) > cfg.PollInterval {
 		workerCfg.FetchCooldown = cfg.PollInterval // River requires cooldown <= poll interval
 	}
 	if cfg.Backoff != nil {
@@ -145,12 +152,14 @@ func New(ctx context.Context, pool *pgxpool.Pool, sqlDB *sql.DB, cfg Config) (*J
 		return nil, fmt.Errorf("jobs: worker client: %w", err)
 	}
 	// The inserter shares the registry, so inserting a kind nobody works fails at once, and the
-	// attempts default, which River applies when the job is inserted.
+	// attempts default, which River applies when the job is inserted; and the cooldown, which
+	// spaces its insert notifications (at most one per queue per cooldown).
 	inserter, err := river.NewClient(riverdatabasesql.New(sqlDB), &river.Config{
-		ID:          cfg.ID,
-		Logger:      cfg.Logger,
-		Workers:     workers,
-		MaxAttempts: cfg.MaxAttempts,
+		ID:            cfg.ID,
+		Logger:        cfg.Logger,
+		Workers:       workers,
+		MaxAttempts:   cfg.MaxAttempts,
+		FetchCooldown: workerCfg.FetchCooldown,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: insert client: %w", err)
