@@ -59,7 +59,7 @@ func (s *Service) stop(ctx context.Context, tx *gorm.DB, p *models.Payment, reas
 		return s.move(ctx, tx, p, StatusCancelled, "system", &reason)
 	}
 	p.FailureReason = &reason
-	return s.move(ctx, tx, p, StatusFailed, "system", &reason)
+	return s.move(ctx, tx, p, StatusFailed, "system", &reason, "failure_reason")
 }
 
 // basisHolds reports whether the payment may still go on: one a tenant created through consent

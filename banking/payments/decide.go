@@ -14,6 +14,9 @@ import (
 	"github.com/ponte-bff/ponte/models"
 )
 
+// decidedColumns are the columns a holder's decision sets, besides the status.
+var decidedColumns = []string{"approval_status", "approval_decided_at", "approval_decided_by"}
+
 // Approve records the holder's approval of CREATED payments, all or none: each becomes APPROVED
 // and runs now, or SCHEDULED / DELAYED_TO_NEXT_BUSINESS_DAY for its day. by is "holder:<sub>";
 // the authorizer (auth.Authorizer.DecidePayments) has allowed the holder every payment.
@@ -69,7 +72,7 @@ func (s *Service) Decide(ctx context.Context, by string, approve, reject []uuid.
 			}
 			p.ApprovalStatus, p.ApprovalDecidedAt, p.ApprovalDecidedBy = &decision, &now, &by
 			if !approving {
-				if err := s.move(ctx, tx, p, StatusRejected, by, reason); err != nil {
+				if err := s.move(ctx, tx, p, StatusRejected, by, reason, decidedColumns...); err != nil {
 					return err
 				}
 				continue
@@ -102,12 +105,12 @@ func (s *Service) approveOne(ctx context.Context, tx *gorm.DB, p *models.Payment
 	if err != nil {
 		return err
 	}
-	if err := s.move(ctx, tx, p, StatusApproved, by, nil); err != nil {
+	if err := s.move(ctx, tx, p, StatusApproved, by, nil, decidedColumns...); err != nil {
 		return err
 	}
 	p.RunOn = plan.Date.Time()
 	if plan.Status != StatusApproved {
-		if err := s.move(ctx, tx, p, plan.Status, "system", nil); err != nil {
+		if err := s.move(ctx, tx, p, plan.Status, "system", nil, "run_on"); err != nil {
 			return err
 		}
 	}
@@ -146,7 +149,7 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 		reason := "not approved in time"
 		for i := range due {
 			due[i].ApprovalStatus = &expired
-			if err := s.move(ctx, tx, &due[i], StatusExpired, "system", &reason); err != nil {
+			if err := s.move(ctx, tx, &due[i], StatusExpired, "system", &reason, "approval_status"); err != nil {
 				return err
 			}
 		}

@@ -2,6 +2,7 @@ package payments
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"gorm.io/gorm"
@@ -36,15 +37,21 @@ func EventName(k Kind, to Status) string {
 // move changes p's status in tx, recording the event and keeping the account's scheduled
 // balance in step; the caller holds p's row lock. It is the one place a stored payment's status
 // changes, and it enforces the status machine: a move the machine does not allow is an internal
-// error (a bug in the caller) and writes nothing.
-func (s *Service) move(ctx context.Context, tx *gorm.DB, p *models.Payment, to Status, actor string, reason *string) error {
+// error (a bug in the caller) and writes nothing. It writes status and updated_at, and of the
+// other columns only those named in changed: the ones the caller set on p for this move (a
+// column set on p and not named is not stored).
+func (s *Service) move(ctx context.Context, tx *gorm.DB, p *models.Payment, to Status, actor string, reason *string, changed ...string) error {
 	from := Status(p.Status)
 	if !CanMove(from, to) {
 		return apperr.E(apperr.Internal, "payment %s cannot move from %s to %s", p.ID, from, to)
 	}
 	p.Status, p.UpdatedAt = string(to), s.now()
-	if err := tx.Save(p).Error; err != nil {
-		return err
+	res := tx.Model(p).Select(append([]string{"status", "updated_at"}, changed...)).Updates(p)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("payments: move %s to %s updated %d rows", p.ID, to, res.RowsAffected)
 	}
 	if err := s.reserve(ctx, tx, p, from, to); err != nil {
 		return err

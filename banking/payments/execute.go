@@ -73,6 +73,7 @@ func (s *Service) Execute(ctx context.Context, id uuid.UUID) error {
 		if brazil.DateOf(p.RunOn).After(clockDate(s.now())) {
 			return ErrNotDue
 		}
+		unresolved := p.Target.AccountID == nil // an internal transfer's target is found now (transfer)
 		txn, err := s.post(ctx, tx, p)
 		if err != nil {
 			reason, business := failureReason(err)
@@ -80,11 +81,15 @@ func (s *Service) Execute(ctx context.Context, id uuid.UUID) error {
 				return err // a technical failure: the job retries
 			}
 			p.FailureReason = &reason
-			return s.move(ctx, tx, p, StatusFailed, "system", &reason)
+			return s.move(ctx, tx, p, StatusFailed, "system", &reason, "failure_reason")
 		}
 		now := s.now()
 		p.LedgerTransactionID, p.FinishedAt = &txn.ID, &now
-		if err := s.move(ctx, tx, p, StatusFinished, "system", nil); err != nil {
+		changed := []string{"ledger_transaction_id", "finished_at"}
+		if unresolved && p.Target.AccountID != nil {
+			changed = append(changed, "target")
+		}
+		if err := s.move(ctx, tx, p, StatusFinished, "system", nil, changed...); err != nil {
 			return err
 		}
 		if s.rail != nil && sentThroughRail(Kind(p.Kind)) {

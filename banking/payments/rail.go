@@ -107,7 +107,7 @@ func (s *Service) Refund(ctx context.Context, id uuid.UUID, by, reason string) (
 			return err
 		}
 		p.FailureReason = &reason
-		return s.move(ctx, tx, p, StatusRefunded, by, &reason)
+		return s.move(ctx, tx, p, StatusRefunded, by, &reason, "failure_reason")
 	})
 	if err != nil {
 		return nil, err
