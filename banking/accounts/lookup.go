@@ -51,14 +51,22 @@ func FindByAccountCode(db *gorm.DB, code string) (*models.Account, error) {
 // CheckCanPay reports whether an account may move money out: APPROVED, with a payment account
 // and a limit plan. Errors (field accountId): NOT_FOUND, ACCOUNT_NOT_APPROVED.
 func CheckCanPay(db *gorm.DB, id uuid.UUID) error {
-	acc, err := Find(db, id)
-	if apperr.CodeOf(err) == apperr.NotFound {
+	// One query: the account's status and plan, and whether it has its payment account.
+	var rows []struct {
+		Status         string
+		LimitPlanID    *uuid.UUID
+		HasBankAccount bool
+	}
+	err := db.Raw(`SELECT a.status, a.limit_plan_id, EXISTS (SELECT 1 FROM bank_accounts b WHERE b.account_id = a.id) AS has_bank_account
+		FROM accounts a WHERE a.id = ?`, id).Scan(&rows).Error
+	switch {
+	case err != nil:
+		return err
+	case len(rows) == 0:
 		return apperr.Field(apperr.NotFound, []string{"accountId"}, "no account with this id")
 	}
-	if err != nil {
-		return err
-	}
-	if StatusOf(acc) != StatusApproved || acc.BankAccount == nil {
+	r := rows[0]
+	if StatusOf(&models.Account{Status: r.Status, LimitPlanID: r.LimitPlanID}) != StatusApproved || !r.HasBankAccount {
 		return apperr.Field(apperr.AccountNotApproved, []string{"accountId"}, "the account cannot move money: it is not approved with a limit plan")
 	}
 	return nil
