@@ -64,7 +64,12 @@ func (r *entryRow) entry() (Entry, error) {
 
 // queryEntries runs entrySelect with the conditions in where and returns its entries.
 func queryEntries(db *gorm.DB, where string, args ...any) ([]Entry, error) {
-	rows, err := db.Raw(entrySelect+where, args...).Rows()
+	return scanEntries(db, entrySelect+where, args...)
+}
+
+// scanEntries runs a query whose columns are those of entrySelect and returns its entries.
+func scanEntries(db *gorm.DB, query string, args ...any) ([]Entry, error) {
+	rows, err := db.Raw(query, args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("ledger: read entries: %w", err)
 	}

@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,30 +65,67 @@ func EntryCursor(e Entry) paging.Cursor { return paging.Cursor{At: e.OccurredAt,
 //
 // Errors: NOT_FOUND; INVALID for a filter whose To is before its From.
 func (s *Service) Statement(ctx context.Context, accountID uuid.UUID, f StatementFilter, p paging.Page) (*StatementPage, error) {
-	cond, args, err := f.where()
+	pages, err := s.Statements(ctx, []uuid.UUID{accountID}, f, p)
 	if err != nil {
 		return nil, err
 	}
-	db := s.db.WithContext(ctx)
-	la, err := ledgerAccountOf(db, accountID)
-	if err != nil || la == nil {
-		return &StatementPage{}, err
+	return pages[accountID], nil
+}
+
+// Statements is Statement for many accounts at once (the statements of a page of accounts), with
+// the same filter and page for each: one query, a LATERAL walk of the index
+// ledger_entries_statement per account, however many accounts; and one more, only when some
+// page is empty, to tell an account without movements from one that does not exist. Every id
+// gets a page. Errors: as Statement, NOT_FOUND when any account does not exist.
+func (s *Service) Statements(ctx context.Context, accountIDs []uuid.UUID, f StatementFilter, p paging.Page) (map[uuid.UUID]*StatementPage, error) {
+	cond, args, err := f.where()
+	if err != nil {
+		return nil, err
 	}
 	if p.After != nil {
 		cond += " AND (e.occurred_at, e.id) < (?, ?)"
 		args = append(args, p.After.At, p.After.ID)
 	}
-	args = append([]any{*la}, args...)
-	args = append(args, p.First+1)
-	entries, err := queryEntries(db, " WHERE e.ledger_account_id = ?"+cond+" ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?", args...)
+	db := s.db.WithContext(ctx)
+	args = append(args, p.First+1, accountIDs, accounts.IDs(db))
+	// entrySelect inside the LATERAL, on each ledger account of the ids that is visible
+	// (accounts.IDs); ORDER BY and LIMIT walk ledger_entries_statement backwards and stop.
+	entries, err := scanEntries(db, `SELECT x.* FROM ledger_accounts lx CROSS JOIN LATERAL (`+entrySelect+
+		` WHERE e.ledger_account_id = lx.id`+cond+` ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?) x
+		WHERE lx.account_id IN ? AND lx.account_id IN (?) ORDER BY x.account_id, x.occurred_at DESC, x.id DESC`, args...)
 	if err != nil {
 		return nil, err
 	}
-	page := &StatementPage{Entries: entries}
-	if len(entries) > p.First {
-		page.Entries, page.HasNext = entries[:p.First], true
+	pages := make(map[uuid.UUID]*StatementPage, len(accountIDs))
+	for _, e := range entries {
+		pg := pages[*e.AccountID]
+		if pg == nil {
+			pg = &StatementPage{}
+			pages[*e.AccountID] = pg
+		}
+		if len(pg.Entries) == p.First {
+			pg.HasNext = true
+			continue
+		}
+		pg.Entries = append(pg.Entries, e)
 	}
-	return page, nil
+	var empty []uuid.UUID
+	for _, id := range accountIDs {
+		if pages[id] == nil {
+			pages[id] = &StatementPage{}
+			empty = append(empty, id)
+		}
+	}
+	if len(empty) > 0 {
+		var found []uuid.UUID
+		if err := db.Raw("SELECT id FROM (?) a WHERE id IN ?", accounts.IDs(db), empty).Scan(&found).Error; err != nil {
+			return nil, fmt.Errorf("ledger: find accounts: %w", err)
+		}
+		if slices.ContainsFunc(empty, func(id uuid.UUID) bool { return !slices.Contains(found, id) }) {
+			return nil, apperr.Field(apperr.NotFound, []string{"accountId"}, "no account with this id")
+		}
+	}
+	return pages, nil
 }
 
 // ledgerAccountOf returns the ledger account of a customer account: nil before its first
