@@ -19,8 +19,8 @@ import (
 
 type AccountResolver interface {
 	Balance(ctx context.Context, objs []*model.Account) ([]*model.Balance, error)
-	Statement(ctx context.Context, obj *model.Account, first *int, after *string, from *time.Time, to *time.Time, direction *model.EntryDirection) (*model.StatementConnection, error)
-	Payments(ctx context.Context, obj *model.Account, first *int, after *string, status []model.PaymentStatus) (*model.PaymentConnection, error)
+	Statement(ctx context.Context, objs []*model.Account, first *int, after *string, from *time.Time, to *time.Time, direction *model.EntryDirection) ([]*model.StatementConnection, error)
+	Payments(ctx context.Context, objs []*model.Account, first *int, after *string, status []model.PaymentStatus) ([]*model.PaymentConnection, error)
 }
 type CreateAccountPayloadResolver interface {
 	Account(ctx context.Context, obj *model.CreateAccountPayload) (*model.Account, error)
@@ -747,8 +747,7 @@ func (ec *executionContext) _Account_statement(ctx context.Context, field graphq
 			return ec.fieldContext_Account_statement(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Account().Statement(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["direction"].(*model.EntryDirection))
+			return ec.resolveBatch_Account_statement(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
@@ -781,6 +780,30 @@ func (ec *executionContext) fieldContext_Account_statement(ctx context.Context, 
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Account_statement(ctx context.Context, field graphql.CollectedField, obj *model.Account) (any, error) {
+	resolver := ec.Resolvers.Account()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*model.Account](ctx, "Account"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Statement(ctx, batch.Parents, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["direction"].(*model.EntryDirection))
+		})
+		return graphql.ResolveBatchGroupResult[*model.StatementConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Account.statement",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Statement(ctx, []*model.Account{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["direction"].(*model.EntryDirection))
+	return graphql.ResolveBatchSingleResult[*model.StatementConnection](
+		ctx,
+		results,
+		err,
+		"Account.statement",
+	)
+}
 
 func (ec *executionContext) _Account_payments(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -791,8 +814,7 @@ func (ec *executionContext) _Account_payments(ctx context.Context, field graphql
 			return ec.fieldContext_Account_payments(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Account().Payments(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].([]model.PaymentStatus))
+			return ec.resolveBatch_Account_payments(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PaymentConnection) graphql.Marshaler {
@@ -824,6 +846,30 @@ func (ec *executionContext) fieldContext_Account_payments(ctx context.Context, f
 		return fc, err
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Account_payments(ctx context.Context, field graphql.CollectedField, obj *model.Account) (any, error) {
+	resolver := ec.Resolvers.Account()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*model.Account](ctx, "Account"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Payments(ctx, batch.Parents, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].([]model.PaymentStatus))
+		})
+		return graphql.ResolveBatchGroupResult[*model.PaymentConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Account.payments",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Payments(ctx, []*model.Account{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].([]model.PaymentStatus))
+	return graphql.ResolveBatchSingleResult[*model.PaymentConnection](
+		ctx,
+		results,
+		err,
+		"Account.payments",
+	)
 }
 
 func (ec *executionContext) _AccountConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AccountConnection) (ret graphql.Marshaler) {

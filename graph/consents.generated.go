@@ -17,7 +17,7 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type ConsentResolver interface {
-	Account(ctx context.Context, obj *model.Consent) (*model.Account, error)
+	Account(ctx context.Context, objs []*model.Consent) ([]*model.Account, error)
 }
 type SubscriptionResolver interface {
 	ConsentStatusChanged(ctx context.Context, consentID *string, after *string) (<-chan *model.ConsentStatusEvent, error)
@@ -162,7 +162,7 @@ func (ec *executionContext) _Consent_account(ctx context.Context, field graphql.
 			return ec.fieldContext_Consent_account(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Consent().Account(ctx, obj)
+			return ec.resolveBatch_Consent_account(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
@@ -183,6 +183,29 @@ func (ec *executionContext) fieldContext_Consent_account(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Consent_account(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (any, error) {
+	resolver := ec.Resolvers.Consent()
+	if batch, ok := graphql.BatchParentsFor[*model.Consent](ctx, "Consent"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Account(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Account](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Consent.account",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Account(ctx, []*model.Consent{obj})
+	return graphql.ResolveBatchSingleResult[*model.Account](
+		ctx,
+		results,
+		err,
+		"Consent.account",
+	)
 }
 
 func (ec *executionContext) _Consent_tenant(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
@@ -1417,6 +1440,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNConsent2ᚕᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐConsentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Consent) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Consent", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

@@ -17,7 +17,7 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type WebhookDeliveryResolver interface {
-	Endpoint(ctx context.Context, obj *model.WebhookDelivery) (*model.WebhookEndpoint, error)
+	Endpoint(ctx context.Context, objs []*model.WebhookDelivery) ([]*model.WebhookEndpoint, error)
 	AttemptLog(ctx context.Context, obj *model.WebhookDelivery) ([]*model.WebhookAttempt, error)
 }
 
@@ -676,7 +676,7 @@ func (ec *executionContext) _WebhookDelivery_endpoint(ctx context.Context, field
 			return ec.fieldContext_WebhookDelivery_endpoint(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.WebhookDelivery().Endpoint(ctx, obj)
+			return ec.resolveBatch_WebhookDelivery_endpoint(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookEndpoint) graphql.Marshaler {
@@ -697,6 +697,29 @@ func (ec *executionContext) fieldContext_WebhookDelivery_endpoint(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_WebhookDelivery_endpoint(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (any, error) {
+	resolver := ec.Resolvers.WebhookDelivery()
+	if batch, ok := graphql.BatchParentsFor[*model.WebhookDelivery](ctx, "WebhookDelivery"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Endpoint(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.WebhookEndpoint](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"WebhookDelivery.endpoint",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Endpoint(ctx, []*model.WebhookDelivery{obj})
+	return graphql.ResolveBatchSingleResult[*model.WebhookEndpoint](
+		ctx,
+		results,
+		err,
+		"WebhookDelivery.endpoint",
+	)
 }
 
 func (ec *executionContext) _WebhookDelivery_attemptLog(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
@@ -1659,6 +1682,7 @@ func (ec *executionContext) marshalNWebhookAttempt2ᚖgithubᚗcomᚋponteᚑbff
 }
 
 func (ec *executionContext) marshalNWebhookDelivery2ᚕᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐWebhookDeliveryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.WebhookDelivery) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "WebhookDelivery", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

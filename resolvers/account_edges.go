@@ -2,11 +2,13 @@ package resolvers
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/google/uuid"
 
+	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/graph/model"
@@ -67,4 +69,69 @@ func (r *Resolver) readableAccount(ctx context.Context, acc *model.Account) (*mo
 		return nil, err
 	}
 	return acc, nil
+}
+
+// authorizeAccounts decodes the ids of a page of accounts and authorizes action a on all of them
+// at once: ids in the order of objs, the distinct ones allowed, and one refusal (nil where
+// allowed) per id.
+func (r *Resolver) authorizeAccounts(ctx context.Context, a auth.Action, objs []*model.Account) (ids, allowed []uuid.UUID, refusals []error, err error) {
+	ids = make([]uuid.UUID, len(objs))
+	for i, obj := range objs {
+		if ids[i], err = decodeID(obj.ID, globalid.Account); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if refusals, err = r.Authz.Accounts(ctx, a, ids); err != nil {
+		return nil, nil, nil, err
+	}
+	for i, id := range ids {
+		if refusals[i] == nil && !slices.Contains(allowed, id) {
+			allowed = append(allowed, id)
+		}
+	}
+	return ids, allowed, refusals, nil
+}
+
+// batchErrors is the error of a batch resolver for per-parent refusals: nil when there is none.
+func batchErrors(refusals []error) error {
+	if !slices.ContainsFunc(refusals, func(e error) bool { return e != nil }) {
+		return nil
+	}
+	return graphql.BatchErrorList(refusals)
+}
+
+// accountsShownBy is Consent.account for a page of consents: each consent's account while the
+// caller may read it, null otherwise (after revocation the consent remains visible to its tenant
+// but the account does not), authorized and read at once.
+func (r *Resolver) accountsShownBy(ctx context.Context, objs []*model.Consent) ([]*model.Account, error) {
+	var ids []uuid.UUID
+	var at []int
+	for i, obj := range objs {
+		if obj.AccountID != nil {
+			ids, at = append(ids, *obj.AccountID), append(at, i)
+		}
+	}
+	out := make([]*model.Account, len(objs))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	accs, err := r.readableAccounts(ctx, ids)
+	var errs graphql.BatchErrorList
+	if err != nil && !errors.As(err, &errs) {
+		return nil, err
+	}
+	// The account shows only while the caller may read it: after revocation, the consent
+	// remains visible to its tenant but the account does not.
+	failed := make(graphql.BatchErrorList, len(objs))
+	var failure bool
+	for k, i := range at {
+		out[i] = accs[k]
+		if errs != nil && errs[k] != nil && apperr.CodeOf(errs[k]) != apperr.Forbidden {
+			failed[i], failure = errs[k], true
+		}
+	}
+	if failure {
+		return out, failed
+	}
+	return out, nil
 }

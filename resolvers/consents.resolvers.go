@@ -20,24 +20,9 @@ import (
 	"github.com/ponte-bff/ponte/paging"
 )
 
-// Account is the resolver for the account field.
-func (r *consentResolver) Account(ctx context.Context, obj *model.Consent) (*model.Account, error) {
-	if obj.AccountID == nil {
-		return nil, nil
-	}
-	// The account shows only while the caller may read it: after revocation, the consent
-	// remains visible to its tenant but the account does not.
-	if _, err := r.Authz.Account(ctx, auth.ActionReadAccount, *obj.AccountID); err != nil {
-		if apperr.CodeOf(err) == apperr.Forbidden {
-			return nil, nil
-		}
-		return nil, err
-	}
-	acc, err := r.AccountService.Get(ctx, *obj.AccountID)
-	if err != nil {
-		return nil, err
-	}
-	return accountOut(acc), nil
+// Account is the batch resolver for the account field.
+func (r *consentResolver) Account(ctx context.Context, objs []*model.Consent) ([]*model.Account, error) {
+	return r.accountsShownBy(ctx, objs)
 }
 
 // RequestConsent is the resolver for the requestConsent field.

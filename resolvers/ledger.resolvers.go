@@ -55,13 +55,10 @@ func (r *accountResolver) Balance(ctx context.Context, objs []*model.Account) ([
 	return out, nil
 }
 
-// Statement is the resolver for the statement field.
-func (r *accountResolver) Statement(ctx context.Context, obj *model.Account, first *int, after *string, from *time.Time, to *time.Time, direction *model.EntryDirection) (*model.StatementConnection, error) {
-	id, err := decodeID(obj.ID, globalid.Account)
+// Statement is the batch resolver for the statement field.
+func (r *accountResolver) Statement(ctx context.Context, objs []*model.Account, first *int, after *string, from *time.Time, to *time.Time, direction *model.EntryDirection) ([]*model.StatementConnection, error) {
+	ids, allowed, refusals, err := r.authorizeAccounts(ctx, auth.ActionReadStatement, objs)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := r.Authz.Account(ctx, auth.ActionReadStatement, id); err != nil {
 		return nil, err
 	}
 	p, err := paging.Parse(first, after)
@@ -73,16 +70,25 @@ func (r *accountResolver) Statement(ctx context.Context, obj *model.Account, fir
 		d := ledger.Direction(*direction)
 		f.Direction = &d
 	}
-	page, err := r.Ledger.Statement(ctx, id, f, p)
-	if err != nil {
-		return nil, asBadInput(err)
+	pages := map[uuid.UUID]*ledger.StatementPage{}
+	if len(allowed) > 0 {
+		if pages, err = r.Ledger.Statements(ctx, allowed, f, p); err != nil {
+			return nil, asBadInput(err)
+		}
 	}
-	conn := &model.StatementConnection{}
-	conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Entries, func(e ledger.Entry) *model.StatementEntry { return entryOut(&e) }, ledger.EntryCursor,
-		func(c string, n *model.StatementEntry) *model.StatementEdge {
-			return &model.StatementEdge{Cursor: c, Node: n}
-		}, page.HasNext, p)
-	return conn, nil
+	out := make([]*model.StatementConnection, len(ids))
+	for i, id := range ids {
+		if refusals[i] != nil {
+			continue
+		}
+		page, conn := pages[id], &model.StatementConnection{}
+		conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Entries, func(e ledger.Entry) *model.StatementEntry { return entryOut(&e) }, ledger.EntryCursor,
+			func(c string, n *model.StatementEntry) *model.StatementEdge {
+				return &model.StatementEdge{Cursor: c, Node: n}
+			}, page.HasNext, p)
+		out[i] = conn
+	}
+	return out, batchErrors(refusals)
 }
 
 // SandboxDeposit is the resolver for the sandboxDeposit field.

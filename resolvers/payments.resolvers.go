@@ -26,13 +26,10 @@ import (
 	"github.com/ponte-bff/ponte/paging"
 )
 
-// Payments is the resolver for the payments field.
-func (r *accountResolver) Payments(ctx context.Context, obj *model.Account, first *int, after *string, status []model.PaymentStatus) (*model.PaymentConnection, error) {
-	id, err := decodeID(obj.ID, globalid.Account)
+// Payments is the batch resolver for the payments field.
+func (r *accountResolver) Payments(ctx context.Context, objs []*model.Account, first *int, after *string, status []model.PaymentStatus) ([]*model.PaymentConnection, error) {
+	ids, allowed, refusals, err := r.authorizeAccounts(ctx, auth.ActionReadPayments, objs)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := r.Authz.Account(ctx, auth.ActionReadPayments, id); err != nil {
 		return nil, err
 	}
 	p, err := paging.Parse(first, after)
@@ -43,14 +40,23 @@ func (r *accountResolver) Payments(ctx context.Context, obj *model.Account, firs
 	for i, st := range status {
 		statuses[i] = payments.Status(st)
 	}
-	page, err := r.PaymentService.List(ctx, id, statuses, p)
-	if err != nil {
-		return nil, err
+	pages := map[uuid.UUID]*payments.Page{}
+	if len(allowed) > 0 {
+		if pages, err = r.PaymentService.ListMany(ctx, allowed, statuses, p); err != nil {
+			return nil, err
+		}
 	}
-	conn := &model.PaymentConnection{}
-	conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Payments, paymentOut, payments.CursorOf,
-		func(c string, n *model.Payment) *model.PaymentEdge { return &model.PaymentEdge{Cursor: c, Node: n} }, page.HasNext, p)
-	return conn, nil
+	out := make([]*model.PaymentConnection, len(ids))
+	for i, id := range ids {
+		if refusals[i] != nil {
+			continue
+		}
+		page, conn := pages[id], &model.PaymentConnection{}
+		conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Payments, paymentOut, payments.CursorOf,
+			func(c string, n *model.Payment) *model.PaymentEdge { return &model.PaymentEdge{Cursor: c, Node: n} }, page.HasNext, p)
+		out[i] = conn
+	}
+	return out, batchErrors(refusals)
 }
 
 // CreateInternalTransfer is the resolver for the createInternalTransfer field.

@@ -8,6 +8,7 @@ package resolvers
 import (
 	"context"
 
+	"github.com/google/uuid"
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/globalid"
@@ -159,20 +160,27 @@ func (r *queryResolver) WebhookDeliveries(ctx context.Context, first *int, after
 	return conn, nil
 }
 
-// Endpoint is the resolver for the endpoint field.
-func (r *webhookDeliveryResolver) Endpoint(ctx context.Context, obj *model.WebhookDelivery) (*model.WebhookEndpoint, error) {
+// Endpoint is the batch resolver for the endpoint field.
+func (r *webhookDeliveryResolver) Endpoint(ctx context.Context, objs []*model.WebhookDelivery) ([]*model.WebhookEndpoint, error) {
 	c, err := r.Authz.Require(ctx, auth.ActionManageWebhooks)
 	if err != nil {
 		return nil, err
 	}
-	ep, err := r.Webhooks.Endpoint(ctx, c.Tenant.ID, obj.EndpointID)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, nil // deleted since
+	ids := make([]uuid.UUID, len(objs))
+	for i, obj := range objs {
+		ids[i] = obj.EndpointID
 	}
+	eps, err := r.Webhooks.Endpoints(ctx, c.Tenant.ID, ids)
 	if err != nil {
 		return nil, err
 	}
-	return endpointOut(ep), nil
+	out := make([]*model.WebhookEndpoint, len(objs))
+	for i, id := range ids {
+		if ep := eps[id]; ep != nil { // nil: deleted since
+			out[i] = endpointOut(ep)
+		}
+	}
+	return out, nil
 }
 
 // AttemptLog is the resolver for the attemptLog field.
