@@ -49,6 +49,7 @@ func (r *Resolver) readableAccounts(ctx context.Context, ids []uuid.UUID) ([]*mo
 		}
 		out[i] = accountOut(acc)
 	}
+	sharePageUsage(out)
 	if refused {
 		return out, errs
 	}

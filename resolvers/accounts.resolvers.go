@@ -98,6 +98,7 @@ func (r *queryResolver) Accounts(ctx context.Context, first *int, after *string)
 	conn := &model.AccountConnection{TotalCount: int(page.Total)}
 	conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Accounts, accountOut, accounts.CursorOf,
 		func(c string, n *model.Account) *model.AccountEdge { return &model.AccountEdge{Cursor: c, Node: n} }, page.HasNext, p)
+	sharePageUsage(conn.Nodes)
 	return conn, nil
 }
 

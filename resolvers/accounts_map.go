@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"sync"
 
 	"github.com/google/uuid"
 
@@ -53,20 +54,55 @@ func tenantOut(t *models.Tenant) *model.Tenant {
 
 func ptr[T any](v T) *T { return &v }
 
+// pageUsage is the limit usage of a page of accounts, read in one query when the first dailyUsed
+// or monthlyUsed of the page asks for it. A page's Limits are one object under each account, not
+// a list, so gqlgen's batch resolvers see them one at a time; without it a page of N accounts
+// would read its usage 2×N times.
+type pageUsage struct {
+	ids    []uuid.UUID
+	once   sync.Once
+	usages map[uuid.UUID]ledger.Usage
+	err    error
+}
+
+// sharePageUsage makes the Limits of a page of accounts read their usage together.
+func sharePageUsage(nodes []*model.Account) {
+	u := &pageUsage{}
+	for _, n := range nodes {
+		if n != nil && n.Limits != nil {
+			u.ids = append(u.ids, n.Limits.AccountID)
+			n.Limits.Page = u
+		}
+	}
+}
+
 // usage reads the limit usage of a page of accounts at once (their Limits were authorized with
 // the accounts) and picks one figure of each.
 func (r *limitsResolver) usage(ctx context.Context, objs []*model.Limits, pick func(ledger.Usage) money.Cents) ([]*money.Money, error) {
-	ids := make([]uuid.UUID, len(objs))
+	var alone []uuid.UUID
+	for _, o := range objs {
+		if _, ok := o.Page.(*pageUsage); !ok {
+			alone = append(alone, o.AccountID)
+		}
+	}
+	var usages map[uuid.UUID]ledger.Usage
+	if len(alone) > 0 {
+		var err error
+		if usages, err = r.Ledger.LimitUsages(ctx, alone); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]*money.Money, len(objs))
 	for i, o := range objs {
-		ids[i] = o.AccountID
-	}
-	usages, err := r.Ledger.LimitUsages(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*money.Money, len(ids))
-	for i, id := range ids {
-		out[i] = ptr(money.BRL(pick(usages[id])))
+		u := usages[o.AccountID]
+		if page, ok := o.Page.(*pageUsage); ok {
+			page.once.Do(func() { page.usages, page.err = r.Ledger.LimitUsages(ctx, page.ids) })
+			if page.err != nil {
+				return nil, page.err
+			}
+			u = page.usages[o.AccountID]
+		}
+		out[i] = ptr(money.BRL(pick(u)))
 	}
 	return out, nil
 }

@@ -14,4 +14,7 @@ type Limits struct {
 	Monthly *money.Money `json:"monthly"`
 
 	AccountID uuid.UUID `json:"-"`
+	// Page is set by the resolvers on the Limits of one page of accounts: what they share (their
+	// usage, read once for the whole page). Nil for an account read alone.
+	Page any `json:"-"`
 }
