@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/devseed"
+	"github.com/ponte-bff/ponte/internal/testdb"
+)
+
+// countedOperation is the operation name whose SQL statements a queryCounter counts.
+const countedOperation = "QueryCount"
+
+// queryCounter counts the SQL statements gorm runs for GraphQL operations named countedOperation,
+// and no others: the requests that set up the data, the authentication before the operation
+// starts and any background work are left out.
+type queryCounter struct{ n atomic.Int64 }
+
+func (c *queryCounter) register(t testing.TB, db *gorm.DB) {
+	t.Helper()
+	count := func(tx *gorm.DB) {
+		ctx := tx.Statement.Context
+		if ctx == nil || !graphql.HasOperationContext(ctx) {
+			return
+		}
+		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Name == countedOperation {
+			c.n.Add(1)
+		}
+	}
+	cb := db.Callback()
+	for name, err := range map[string]error{
+		"query":  cb.Query().Before("gorm:query").Register("test:count_query", count),
+		"row":    cb.Row().Before("gorm:row").Register("test:count_row", count),
+		"raw":    cb.Raw().Before("gorm:raw").Register("test:count_raw", count),
+		"create": cb.Create().Before("gorm:create").Register("test:count_create", count),
+		"update": cb.Update().Before("gorm:update").Register("test:count_update", count),
+		"delete": cb.Delete().Before("gorm:delete").Register("test:count_delete", count),
+	} {
+		if err != nil {
+			t.Fatalf("register %s callback: %v", name, err)
+		}
+	}
+}
+
+// startCountingServer is startServer with a queryCounter on the server's own database handle.
+// The job queue is not started: the test reads only.
+func startCountingServer(t *testing.T) (*testServer, *queryCounter) {
+	t.Helper()
+	dsn := testdb.New(t)
+	vars := map[string]string{"DATABASE_URL": dsn, "DB_MAX_OPEN_CONNS": "5", "SHUTDOWN_TIMEOUT": "2s"}
+	cfg, err := loadConfig(func(k string) string { return vars[k] })
+	if err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	publicURL := cfg.publicURL(port)
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx, cancel := context.WithCancel(context.Background())
+	pool, db, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	counter := &queryCounter{}
+	counter.register(t, db)
+	id, err := newIdentity(cfg, port, publicURL, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(ctx, cfg, id, publicURL, pool, db, nil, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := devseed.Seed(ctx, db, a.accounts, a.ledger, devseed.DemoHolder()); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- listen(ctx, ln, routes(cfg, id, a, log), cfg.ShutdownTimeout, log) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("server stopped with error: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("server did not shut down within 10s")
+		}
+		closeDatabase(pool, db)
+	})
+	s := &testServer{URL: fmt.Sprintf("http://localhost:%d", port), Issuer: fmt.Sprintf("http://localhost:%d/idp", port), DSN: dsn}
+	waitHealthy(t, s.URL, done)
+	return s, counter
+}
+
+// TestAccountsPageQueryCountDoesNotGrowWithThePage: a page of 20 accounts with their balances,
+// limits, statements and payments costs the same number of SQL statements as a page of one.
+// An edge resolved one account at a time makes the page of 20 cost more and fails it.
+func TestAccountsPageQueryCountDoesNotGrowWithThePage(t *testing.T) {
+	t.Parallel()
+	s, counter := startCountingServer(t)
+	tok := tenantToken(t, s)
+	for i := 0; i < 20; i++ {
+		approvedAccount(t, s, tok, cpfFor(i))
+	}
+	// Every account on the pages has a movement: a statement page is the same work for each.
+	var all struct{ Nodes []struct{ ID string } }
+	gql(t, s, tok, `{ accounts(first: 50) { nodes { id } } }`, nil).decode(t, "accounts", &all)
+	if len(all.Nodes) < 20 {
+		t.Fatalf("%d accounts, want at least 20", len(all.Nodes))
+	}
+	for i, n := range all.Nodes {
+		deposit(t, s, tok, n.ID, "10.00", fmt.Sprintf("qc-%d", i))
+	}
+
+	const q = `query ` + countedOperation + `($n: Int!) { accounts(first: $n) { nodes {
+		balance { available { amount } }
+		limits { daily { amount } dailyUsed { amount } monthlyUsed { amount } }
+		statement(first: 5) { nodes { amount { amount } } }
+		payments(first: 5) { nodes { id status } }
+	} } }`
+	queries := func(n int) int64 {
+		t.Helper()
+		counter.n.Store(0)
+		r := gql(t, s, tok, q, map[string]any{"n": n})
+		if len(r.Errors) > 0 {
+			t.Fatalf("accounts(first: %d): %+v", n, r.Errors)
+		}
+		var page struct {
+			Nodes []struct {
+				Statement struct{ Nodes []struct{ Amount struct{ Amount string } } }
+			}
+		}
+		r.decode(t, "accounts", &page)
+		if len(page.Nodes) != n {
+			t.Fatalf("accounts(first: %d): %d nodes", n, len(page.Nodes))
+		}
+		for _, a := range page.Nodes {
+			if len(a.Statement.Nodes) == 0 {
+				t.Fatalf("accounts(first: %d): an account without its statement entry", n)
+			}
+		}
+		return counter.n.Load()
+	}
+	one, twenty := queries(1), queries(20)
+	t.Logf("SQL statements: page of 1 account %d, page of 20 accounts %d", one, twenty)
+	if one == 0 {
+		t.Fatal("no SQL statement counted: the counter does not see the operation")
+	}
+	if twenty != one {
+		t.Errorf("a page of 20 accounts costs %d SQL statements, a page of 1 costs %d: some edge is resolved per account", twenty, one)
+	}
+}
