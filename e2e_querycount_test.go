@@ -140,7 +140,9 @@ func TestAccountsPageQueryCountDoesNotGrowWithThePage(t *testing.T) {
 		}
 		var page struct {
 			Nodes []struct {
-				Statement struct{ Nodes []struct{ Amount struct{ Amount string } } }
+				Statement struct {
+					Nodes []struct{ Amount struct{ Amount string } }
+				}
 			}
 		}
 		r.decode(t, "accounts", &page)
