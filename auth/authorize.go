@@ -151,15 +151,7 @@ func (z *Authorizer) Accounts(ctx context.Context, a Action, ids []uuid.UUID) ([
 	if err != nil {
 		return nil, err
 	}
-	var accs []models.Account
-	if err := z.db.WithContext(ctx).Select("id", "owner_tenant_id").Where("id IN ?", ids).Find(&accs).Error; err != nil {
-		return nil, err
-	}
-	byID := make(map[uuid.UUID]*models.Account, len(accs))
-	for i := range accs {
-		byID[accs[i].ID] = &accs[i]
-	}
-	granted, held, err := z.batchFacts(ctx, c, ids)
+	byID, granted, held, err := z.accountFacts(ctx, c, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -175,6 +167,54 @@ func (z *Authorizer) Accounts(ctx context.Context, a Action, ids []uuid.UUID) ([
 		}
 	}
 	return out, nil
+}
+
+// accountFacts reads the facts Accounts judges ids on: each account's owner (missing ones left
+// out), the tenant's consent scopes and what the holder holds. Within a read-only operation
+// (WithReadMemo) each account's facts are read once and kept for the operation's other fields.
+func (z *Authorizer) accountFacts(ctx context.Context, c *Caller, ids []uuid.UUID) (map[uuid.UUID]*models.Account, map[uuid.UUID][]string, map[uuid.UUID]bool, error) {
+	m := memoFrom(ctx)
+	need := ids
+	if m != nil {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		need = nil
+		for _, id := range ids {
+			if !m.known[id] && !slices.Contains(need, id) {
+				need = append(need, id)
+			}
+		}
+	}
+	byID := make(map[uuid.UUID]*models.Account, len(need))
+	granted, held := map[uuid.UUID][]string{}, map[uuid.UUID]bool{}
+	if len(need) > 0 {
+		var accs []models.Account
+		if err := z.db.WithContext(ctx).Select("id", "owner_tenant_id").Where("id IN ?", need).Find(&accs).Error; err != nil {
+			return nil, nil, nil, err
+		}
+		for i := range accs {
+			byID[accs[i].ID] = &accs[i]
+		}
+		var err error
+		if granted, held, err = z.batchFacts(ctx, c, need); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if m == nil {
+		return byID, granted, held, nil
+	}
+	for _, id := range need {
+		m.known[id], m.accs[id], m.granted[id], m.held[id] = true, byID[id], granted[id], held[id]
+	}
+	// Copies for ids: the memo's maps change under its lock while the caller reads these.
+	accs, scopes, holds := make(map[uuid.UUID]*models.Account, len(ids)), make(map[uuid.UUID][]string, len(ids)), make(map[uuid.UUID]bool, len(ids))
+	for _, id := range ids {
+		if m.accs[id] != nil {
+			accs[id] = m.accs[id]
+		}
+		scopes[id], holds[id] = m.granted[id], m.held[id]
+	}
+	return accs, scopes, holds, nil
 }
 
 // batchFacts reads, for many accounts at once, the facts the rule judges on: the scopes of the

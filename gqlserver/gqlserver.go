@@ -8,10 +8,12 @@
 package gqlserver
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -74,6 +76,7 @@ func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *sl
 	srv.Use(apiguard.DepthLimit{Max: cfg.MaxDepth})
 	srv.Use(apiguard.StopWhenCancelled{})
 	srv.AroundFields(resolvers.RefuseNUL)
+	srv.AroundOperations(readMemo)
 	srv.SetErrorPresenter(resolvers.PresentError(log))
 	srv.SetRecoverFunc(resolvers.Recover(log))
 
@@ -82,4 +85,13 @@ func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *sl
 		anonymous = apiguard.IsIntrospectionOnly(cfg.MaxBodyBytes)
 	}
 	return apiguard.MaxBody(cfg.MaxBodyBytes)(authn.Middleware(log, anonymous)(srv))
+}
+
+// readMemo gives a query operation (not a mutation, not a subscription) the authorizer's memo:
+// the fields of a page of accounts authorize each account once (auth.WithReadMemo).
+func readMemo(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Query {
+		ctx = auth.WithReadMemo(ctx)
+	}
+	return next(ctx)
 }
