@@ -3,14 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"slices"
 	"strings"
@@ -567,55 +564,4 @@ func TestIDTokenIsRefusedAtTheAPI(t *testing.T) {
 	if err := wsjson.Read(ctx, conn, &msg); websocket.CloseStatus(err) != 4403 {
 		t.Fatalf("WebSocket with an ID token: %+v %v", msg, err)
 	}
-}
-
-// holderLogin logs the demo holder in at the development provider through client (a confidential
-// client when secret is set) with PKCE and a nonce, and exchanges the code for its tokens.
-func holderLogin(t *testing.T, s *testServer, client, secret, redirect string) tokenResponse {
-	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	browser := &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
-		if strings.HasPrefix(req.URL.String(), redirect) {
-			return http.ErrUseLastResponse
-		}
-		return nil
-	}}
-	verifier := randomString(t)
-	sum := sha256.Sum256([]byte(verifier))
-	q := url.Values{
-		"response_type": {"code"}, "client_id": {client}, "redirect_uri": {redirect},
-		"scope": {"openid profile email"}, "state": {randomString(t)}, "nonce": {randomString(t)},
-		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"},
-	}
-	resp, err := browser.Get(s.Issuer + "/authorize?" + q.Encode())
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	action, hidden := loginForm(t, resp.Request.URL, string(page))
-	form := url.Values{"username": {"holder"}, "password": {"holder"}}
-	for k, v := range hidden {
-		form.Set(k, v)
-	}
-	resp, err = browser.PostForm(action, form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc, err := resp.Location()
-	if err != nil || !strings.HasPrefix(loc.String(), redirect) {
-		t.Fatalf("login did not redirect to %s: HTTP %d %v", redirect, resp.StatusCode, loc)
-	}
-	exchange := url.Values{
-		"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")}, "redirect_uri": {redirect}, "code_verifier": {verifier},
-	}
-	if secret == "" {
-		exchange.Set("client_id", client)
-	}
-	status, tr := postToken(t, s, exchange, map[bool]string{true: client}[secret != ""], secret)
-	if status != http.StatusOK || tr.AccessToken == "" {
-		t.Fatalf("code exchange: HTTP %d %+v", status, tr)
-	}
-	return tr
 }

@@ -168,17 +168,7 @@ func TestSSESubscriberSeesAnotherReplicasPayments(t *testing.T) {
 	start := time.Now()
 	gql(t, b, tok, `mutation($a: ID!, $code: String!) { createInternalTransfer(input: {accountId: $a, targetAccountCode: $code, amount: "1.00", idempotencyKey: "sse-b"}) { `+paymentFields+` } }`,
 		map[string]any{"a": own, "code": target.BankAccount.AccountCode})
-	sc := bufio.NewScanner(resp.Body)
-	var statuses []string
-	for len(statuses) < 2 && sc.Scan() {
-		if line := sc.Text(); strings.HasPrefix(line, "data:") {
-			var ev struct {
-				Data struct{ PaymentStatusChanged struct{ Status string } }
-			}
-			_ = json.Unmarshal([]byte(strings.TrimPrefix(line, "data:")), &ev)
-			statuses = append(statuses, ev.Data.PaymentStatusChanged.Status)
-		}
-	}
+	statuses, sc := paymentStatusesOverSSE(resp, 2)
 	if strings.Join(statuses, ",") != "APPROVED,FINISHED" {
 		t.Fatalf("SSE on A saw %v after %s (%v)", statuses, time.Since(start), sc.Err())
 	}
@@ -282,6 +272,23 @@ func TestGraphQLWSReferenceClientReceivesEvents(t *testing.T) {
 	}
 }
 
+// paymentStatusesOverSSE reads the statuses of the first n paymentStatusChanged events of an SSE
+// response (fewer if it ends), and the scanner, whose Err says why it ended.
+func paymentStatusesOverSSE(resp *http.Response, n int) ([]string, *bufio.Scanner) {
+	sc := bufio.NewScanner(resp.Body)
+	var statuses []string
+	for len(statuses) < n && sc.Scan() {
+		if line, ok := strings.CutPrefix(sc.Text(), "data:"); ok {
+			var ev struct {
+				Data struct{ PaymentStatusChanged struct{ Status string } }
+			}
+			_ = json.Unmarshal([]byte(line), &ev)
+			statuses = append(statuses, ev.Data.PaymentStatusChanged.Status)
+		}
+	}
+	return statuses, sc
+}
+
 // TestSubscriptionOverSSE: the same stream over Server-Sent Events (POST, Accept: text/event-stream).
 func TestSubscriptionOverSSE(t *testing.T) {
 	t.Parallel()
@@ -297,17 +304,7 @@ func TestSubscriptionOverSSE(t *testing.T) {
 	gql(t, s, tok, `query($id: ID!) { account(id: $id) { bankAccount { accountCode } } }`, map[string]any{"id": other}).decode(t, "account", &target)
 	gql(t, s, tok, `mutation($a: ID!, $code: String!) { createInternalTransfer(input: {accountId: $a, targetAccountCode: $code, amount: "1.00", idempotencyKey: "sse"}) { `+paymentFields+` } }`,
 		map[string]any{"a": acc, "code": target.BankAccount.AccountCode})
-	sc := bufio.NewScanner(resp.Body)
-	var statuses []string
-	for len(statuses) < 2 && sc.Scan() {
-		if line := sc.Text(); strings.HasPrefix(line, "data:") {
-			var ev struct {
-				Data struct{ PaymentStatusChanged struct{ Status string } }
-			}
-			_ = json.Unmarshal([]byte(strings.TrimPrefix(line, "data:")), &ev)
-			statuses = append(statuses, ev.Data.PaymentStatusChanged.Status)
-		}
-	}
+	statuses, sc := paymentStatusesOverSSE(resp, 2)
 	if strings.Join(statuses, ",") != "APPROVED,FAILED" {
 		t.Fatalf("SSE statuses %v (%v)", statuses, sc.Err())
 	}

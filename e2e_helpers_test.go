@@ -66,17 +66,7 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 	done := make(chan error, 1)
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	go func() { done <- serve(ctx, cfg, ln, log, clock) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("server stopped with error: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("server did not shut down within 10s")
-		}
-	})
+	stopOnCleanup(t, cancel, done)
 	port := ln.Addr().(*net.TCPAddr).Port
 	s := &testServer{URL: fmt.Sprintf("http://localhost:%d", port), Issuer: fmt.Sprintf("http://localhost:%d/idp", port), DSN: dsn}
 	waitHealthy(t, s.URL, done)
@@ -190,8 +180,14 @@ func clientAssertion(t testing.TB, audience string) string {
 // way a person would: follow the authorize URL, fill the login form, take the code, exchange it.
 func holderTokens(t testing.TB, s *testServer) tokenResponse {
 	t.Helper()
+	return holderLogin(t, s, "demo-holder-app", "", "http://localhost:3000/holder/callback")
+}
+
+// holderLogin logs the demo holder in at the development provider through client (a confidential
+// client when secret is set) with PKCE and a nonce, and exchanges the code for its tokens.
+func holderLogin(t testing.TB, s *testServer, client, secret, redirect string) tokenResponse {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	const redirect = "http://localhost:3000/holder/callback"
 	browser := &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
 		if strings.HasPrefix(req.URL.String(), redirect) {
 			return http.ErrUseLastResponse
@@ -202,7 +198,7 @@ func holderTokens(t testing.TB, s *testServer) tokenResponse {
 	sum := sha256.Sum256([]byte(verifier))
 	state := randomString(t)
 	q := url.Values{
-		"response_type": {"code"}, "client_id": {"demo-holder-app"}, "redirect_uri": {redirect},
+		"response_type": {"code"}, "client_id": {client}, "redirect_uri": {redirect},
 		"scope": {"openid profile email"}, "state": {state}, "nonce": {randomString(t)},
 		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"},
 	}
@@ -224,15 +220,18 @@ func holderTokens(t testing.TB, s *testServer) tokenResponse {
 	resp.Body.Close()
 	loc, err := resp.Location()
 	if err != nil || !strings.HasPrefix(loc.String(), redirect) {
-		t.Fatalf("login did not redirect to the app: HTTP %d %v", resp.StatusCode, loc)
+		t.Fatalf("login did not redirect to %s: HTTP %d %v", redirect, resp.StatusCode, loc)
 	}
 	if loc.Query().Get("state") != state {
 		t.Fatalf("state not echoed: %s", loc)
 	}
-	status, tr := postToken(t, s, url.Values{
-		"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")}, "redirect_uri": {redirect},
-		"client_id": {"demo-holder-app"}, "code_verifier": {verifier},
-	}, "", "")
+	exchange := url.Values{
+		"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")}, "redirect_uri": {redirect}, "code_verifier": {verifier},
+	}
+	if secret == "" {
+		exchange.Set("client_id", client)
+	}
+	status, tr := postToken(t, s, exchange, map[bool]string{true: client}[secret != ""], secret)
 	if status != http.StatusOK || tr.AccessToken == "" {
 		t.Fatalf("code exchange: HTTP %d %+v", status, tr)
 	}
@@ -593,4 +592,20 @@ func firstSSEResponse(t *testing.T, s *testServer, token, query string, vars map
 	}
 	t.Fatalf("subscription ended without a response (HTTP %d): %v", resp.StatusCode, sc.Err())
 	return out
+}
+
+// stopOnCleanup stops a server started in a test (cancel) when t ends and reports how it
+// stopped (done).
+func stopOnCleanup(t testing.TB, cancel context.CancelFunc, done <-chan error) {
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("server stopped with error: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("server did not shut down within 10s")
+		}
+	})
 }

@@ -7,7 +7,6 @@ import (
 	"net"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"gorm.io/gorm"
@@ -88,18 +87,8 @@ func startCountingServer(t *testing.T) (*testServer, *queryCounter) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- listen(ctx, ln, routes(cfg, id, a, log), cfg.ShutdownTimeout, log) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("server stopped with error: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("server did not shut down within 10s")
-		}
-		closeDatabase(pool, db)
-	})
+	t.Cleanup(func() { closeDatabase(pool, db) }) // runs after the server has stopped
+	stopOnCleanup(t, cancel, done)
 	s := &testServer{URL: fmt.Sprintf("http://localhost:%d", port), Issuer: fmt.Sprintf("http://localhost:%d/idp", port), DSN: dsn}
 	waitHealthy(t, s.URL, done)
 	return s, counter

@@ -3,19 +3,15 @@ package events_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"runtime"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/events"
-	"github.com/ponte-bff/ponte/internal/testdb"
 )
 
 // BenchmarkFanout measures commit-to-subscriber latency: one event is recorded (committed), the
@@ -28,17 +24,7 @@ func BenchmarkFanout(b *testing.B) {
 }
 
 func benchFanout(b *testing.B, n int) {
-	db, dsn := testdb.Open(b)
-	pool, err := pgxpool.New(context.Background(), dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer pool.Close()
-	hub := events.NewHub(db, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { hub.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	db, hub := runHub(b)
 	time.Sleep(200 * time.Millisecond)
 
 	var before, after runtime.MemStats

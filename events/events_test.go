@@ -15,6 +15,22 @@ import (
 	"github.com/ponte-bff/ponte/internal/testdb"
 )
 
+// runHub gives t a fresh database and a hub running on it, stopped when t ends.
+func runHub(t testing.TB) (*gorm.DB, *events.Hub) {
+	t.Helper()
+	db, dsn := testdb.Open(t)
+	pool, err := pgxpool.New(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := events.NewHub(db, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { hub.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done; pool.Close() })
+	return db, hub
+}
+
 func record(t *testing.T, db *gorm.DB, name string) {
 	t.Helper()
 	if err := db.Transaction(func(tx *gorm.DB) error {
@@ -73,17 +89,7 @@ func TestCursorRoundTrip(t *testing.T) {
 }
 
 func TestHubFansOutCommittedEvents(t *testing.T) {
-	db, dsn := testdb.Open(t)
-	pool, err := pgxpool.New(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	hub := events.NewHub(db, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { hub.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	db, hub := runHub(t)
 	time.Sleep(100 * time.Millisecond) // the hub reads its starting head
 	sub := hub.Subscribe()
 	name := uuid.NewString()

@@ -2,33 +2,19 @@ package events_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/ponte-bff/ponte/events"
-	"github.com/ponte-bff/ponte/internal/testdb"
 )
 
 func TestFollowReplaysAfterTheCursorThenGoesLiveWithoutRepeats(t *testing.T) {
-	db, dsn := testdb.Open(t)
-	pool, err := pgxpool.New(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	hub := events.NewHub(db, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	runCtx, stopHub := context.WithCancel(context.Background())
-	hubDone := make(chan struct{})
-	go func() { hub.Run(runCtx); close(hubDone) }()
-	defer func() { stopHub(); <-hubDone }()
+	db, hub := runHub(t)
 
 	record(t, db, "first")
 	record(t, db, "second")
 	var logged []events.Event
+	var err error
 	deadline := time.Now().Add(10 * time.Second) // another test's transaction may hold them back a moment
 	for len(logged) < 2 && time.Now().Before(deadline) {
 		if logged, err = events.ReadAfter(context.Background(), db, events.Cursor{}, 10); err != nil {

@@ -2,34 +2,20 @@ package events_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/events"
-	"github.com/ponte-bff/ponte/internal/testdb"
 )
 
 // TestATenantsWatchersHearOfItsConsentsAtOnce: a watcher hears of its tenant's consent and tenant
 // events straight from the notification, even while a running transaction holds the log's
 // commit-safe order back; never of payments or of other tenants.
 func TestATenantsWatchersHearOfItsConsentsAtOnce(t *testing.T) {
-	db, dsn := testdb.Open(t)
-	pool, err := pgxpool.New(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	hub := events.NewHub(db, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { hub.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	db, hub := runHub(t)
 
 	mine, theirs := uuid.New(), uuid.New()
 	heard := make(chan *events.Event, 10)
