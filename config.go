@@ -14,6 +14,7 @@ import (
 	"github.com/ponte-bff/ponte/gqlserver"
 	"github.com/ponte-bff/ponte/jobs"
 	"github.com/ponte-bff/ponte/money"
+	"github.com/ponte-bff/ponte/throttle"
 	"github.com/ponte-bff/ponte/webhooks"
 )
 
@@ -52,7 +53,18 @@ type config struct {
 	MaxBodyBytes    int64
 	AllowedOrigins  []string
 	ShutdownTimeout time.Duration
+	Throttle        throttle.Limits // a tenant's bucket unless its registration says otherwise; holders' and operators'
+	// ThrottleClock is the buckets' clock: nil, the system's. Tests set it; no variable does.
+	ThrottleClock func() time.Time
 }
+
+// Default buckets: in development and sandbox large enough that nobody trying Ponte out (or its
+// test suite) is ever throttled; in production room for the costliest operation
+// (GRAPHQL_MAX_COMPLEXITY's default) a few times over, restoring one such operation every 5 s.
+var (
+	devThrottle  = throttle.Limits{Capacity: throttle.MaxLimit, RestoreRate: throttle.MaxLimit}
+	prodThrottle = throttle.Limits{Capacity: 20_000, RestoreRate: 1_000}
+)
 
 const (
 	envDevelopment = "development"
@@ -112,6 +124,17 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if e.err != nil {
 		return c, e.err
 	}
+	def := devThrottle
+	if c.Env == envProduction {
+		def = prodThrottle
+	}
+	c.Throttle = throttle.Limits{Capacity: e.int("PONTE_THROTTLE_CAPACITY", def.Capacity), RestoreRate: e.int("PONTE_THROTTLE_RESTORE_RATE", def.RestoreRate)}
+	if e.err != nil {
+		return c, e.err
+	}
+	if c.Throttle.Capacity < 1 || c.Throttle.Capacity > throttle.MaxLimit || c.Throttle.RestoreRate < 1 || c.Throttle.RestoreRate > throttle.MaxLimit {
+		return c, fmt.Errorf("PONTE_THROTTLE_CAPACITY and PONTE_THROTTLE_RESTORE_RATE must be 1 to %d", throttle.MaxLimit)
+	}
 	if e.str("PONTE_PAYMENT_WORKERS", "") != "" && (c.PaymentWorkers < 1 || c.PaymentWorkers > pool-2) {
 		return c, fmt.Errorf("PONTE_PAYMENT_WORKERS must be 1 to DB_MAX_OPEN_CONNS−2 (%d): each worker holds a connection of the pool, and the event hub and the job queue each keep one to LISTEN", pool-2)
 	}
@@ -156,6 +179,11 @@ func (c config) accounts() accounts.Config {
 
 func (c config) auth() auth.Config {
 	return auth.Config{Audience: c.OIDCAudience, DocumentClaim: c.DocumentClaim, RolesClaim: c.RolesClaim, OperatorRole: c.OperatorRole}
+}
+
+// buckets are the callers' query-cost buckets of this replica.
+func (c config) buckets() *throttle.Buckets {
+	return &throttle.Buckets{Limiter: throttle.NewLimiter(c.ThrottleClock), Defaults: c.Throttle}
 }
 
 func (c config) graphql() gqlserver.Config {

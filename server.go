@@ -36,13 +36,21 @@ import (
 	"github.com/ponte-bff/ponte/jobs"
 	"github.com/ponte-bff/ponte/reqid"
 	"github.com/ponte-bff/ponte/resolvers"
+	"github.com/ponte-bff/ponte/tenants"
+	"github.com/ponte-bff/ponte/throttle"
 	"github.com/ponte-bff/ponte/webhooks"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Getenv, os.Stderr); err != nil {
+	do := run
+	if len(os.Args) > 1 { // a command (command.go): `ponte tenant add ...`
+		do = func(ctx context.Context, getenv func(string) string, stderr io.Writer) error {
+			return command(ctx, os.Args[1:], getenv, os.Stdout, stderr)
+		}
+	}
+	if err := do(ctx, os.Getenv, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "ponte:", err)
 		os.Exit(1)
 	}
@@ -167,13 +175,15 @@ type app struct {
 	login    *consent.Login
 	payments *payments.Service
 	webhooks *webhooks.Service
+	tenants  *tenants.Service
+	buckets  *throttle.Buckets
 	hub      *events.Hub
 	queue    *jobs.Jobs
 }
 
 // newApp builds the services on db and registers their background work on one job queue.
 func newApp(ctx context.Context, cfg config, id identity, publicURL string, pool *pgxpool.Pool, db *gorm.DB, clock func() time.Time, log *slog.Logger) (*app, error) {
-	a := &app{pool: pool, consents: consent.New(db, consent.Config{PublicURL: publicURL}),
+	a := &app{pool: pool, consents: consent.New(db, consent.Config{PublicURL: publicURL}), tenants: tenants.New(db), buckets: cfg.buckets(),
 		hub: events.NewHub(db, pool, log.With("component", "events"))}
 	var err error
 	if a.accounts, err = accounts.New(ctx, db, cfg.accounts()); err != nil {
@@ -230,7 +240,8 @@ func routes(cfg config, id identity, a *app, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	authenticated := a.authn.Middleware(log, nil)
 	res := &resolvers.Resolver{Authz: a.authz, AccountService: a.accounts, ConsentService: a.consents, Ledger: a.ledger,
-		Sandbox: cfg.Env != envProduction, PaymentService: a.payments, ReceiptKey: cfg.ReceiptKey, Hub: a.hub, Webhooks: a.webhooks}
+		Sandbox: cfg.Env != envProduction, PaymentService: a.payments, ReceiptKey: cfg.ReceiptKey, Hub: a.hub, Webhooks: a.webhooks,
+		TenantService: a.tenants, Buckets: a.buckets}
 	mux.Handle("/graphql", gqlserver.New(cfg.graphql(), res, a.authn, log))
 	// GET /payments/{id}/receipt.pdf
 	(&httpapi.Receipts{Authz: a.authz, Payments: a.payments, Key: cfg.ReceiptKey, Log: log}).Routes(mux, authenticated)

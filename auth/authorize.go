@@ -33,6 +33,7 @@ const (
 	ActionCancelPayment   Action = "payments.cancel"
 	ActionRefundPayment   Action = "payments.refund" // sandbox: an operator plays the receiving bank
 	ActionManageWebhooks  Action = "webhooks.manage"
+	ActionManageTenants   Action = "tenants.manage" // register, change, disable and list tenants: operators
 )
 
 // tenantScope is the scope a tenant needs for each action: in its token (as its registration
@@ -98,7 +99,7 @@ func (z *Authorizer) Require(ctx context.Context, a Action) (*Caller, error) {
 		if c.Kind == KindTenant {
 			return c, nil
 		}
-	case ActionReviewKYC, ActionManageLimits, ActionRefundPayment:
+	case ActionReviewKYC, ActionManageLimits, ActionRefundPayment, ActionManageTenants:
 		if c.Kind == KindOperator {
 			return c, nil
 		}

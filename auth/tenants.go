@@ -27,3 +27,17 @@ func EnabledTenants(ctx context.Context, db *gorm.DB, ids []uuid.UUID) (map[uuid
 	}
 	return out, nil
 }
+
+// TenantRegistration authorizes reading a tenant's registration (its scopes, redirect URIs,
+// enablement, throttle): an operator any, a tenant its own. It reads nothing: the caller is in ctx.
+// Errors: UNAUTHENTICATED, FORBIDDEN.
+func (z *Authorizer) TenantRegistration(ctx context.Context, tenantID uuid.UUID) error {
+	c, err := z.Caller(ctx)
+	if err != nil {
+		return err
+	}
+	if c.Kind == KindOperator || (c.Kind == KindTenant && c.Tenant.ID == tenantID) {
+		return nil
+	}
+	return errForbidden
+}

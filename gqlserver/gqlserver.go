@@ -1,6 +1,7 @@
 // Package gqlserver builds Ponte's one GraphQL endpoint: gqlgen's executor over the resolvers,
 // with its transports (HTTP POST and GET, WebSocket with graphql-transport-ws and the legacy
-// graphql-ws, SSE), its limits (complexity, depth, body size), the error presenter, panic recovery
+// graphql-ws, SSE), its limits (complexity, depth, body size, query cost against the caller's
+// bucket: HTTP 429 when it does not fit), the error presenter, panic recovery
 // and authentication of every request.
 //
 // It owns how the endpoint is assembled, nothing it serves: no resolver, no rule. The server
@@ -73,6 +74,9 @@ func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *sl
 	// the IDE's introspection query, whose fields complexity does not count.
 	srv.Use(apiguard.NewSizeLimit(max(cfg.MaxComplexity, minExpandedSelections), maxRepeatedField))
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
+	// After the complexity limit, whose computed complexity is the operation's requested cost:
+	// taken from the caller's bucket before it runs, reported in every response's extensions.
+	srv.Use(apiguard.Cost{Buckets: res.Buckets})
 	srv.Use(apiguard.DepthLimit{Max: cfg.MaxDepth})
 	srv.Use(apiguard.StopWhenCancelled{})
 	srv.AroundFields(resolvers.RefuseNUL)
@@ -84,7 +88,7 @@ func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *sl
 	if cfg.Introspection {
 		anonymous = apiguard.IsIntrospectionOnly(cfg.MaxBodyBytes)
 	}
-	return apiguard.MaxBody(cfg.MaxBodyBytes)(authn.Middleware(log, anonymous)(srv))
+	return apiguard.MaxBody(cfg.MaxBodyBytes)(authn.Middleware(log, anonymous)(apiguard.ThrottledStatus(srv)))
 }
 
 // readMemo gives a query operation (not a mutation, not a subscription) the authorizer's memo:

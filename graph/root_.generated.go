@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	SandboxDepositPayload() SandboxDepositPayloadResolver
 	SetAccountLimitPlanPayload() SetAccountLimitPlanPayloadResolver
 	Subscription() SubscriptionResolver
+	Tenant() TenantResolver
 	WebhookDelivery() WebhookDeliveryResolver
 }
 
@@ -197,6 +198,11 @@ type ComplexityRoot struct {
 		UserErrors        func(childComplexity int) int
 	}
 
+	DisableTenantPayload struct {
+		Tenant     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	Institution struct {
 		Code func(childComplexity int) int
 		Ispb func(childComplexity int) int
@@ -231,8 +237,10 @@ type ComplexityRoot struct {
 		CreateTedTransfer      func(childComplexity int, input model.CreateTedTransferInput) int
 		CreateWebhookEndpoint  func(childComplexity int, input model.CreateWebhookEndpointInput) int
 		DeleteWebhookEndpoint  func(childComplexity int, input model.WebhookEndpointInput) int
+		DisableTenant          func(childComplexity int, input model.DisableTenantInput) int
 		PayBarcode             func(childComplexity int, input model.PayBarcodeInput) int
 		RedeliverWebhook       func(childComplexity int, input model.RedeliverWebhookInput) int
+		RegisterTenant         func(childComplexity int, input model.RegisterTenantInput) int
 		RejectPayments         func(childComplexity int, input model.DecidePaymentsInput) int
 		RequestConsent         func(childComplexity int, input model.RequestConsentInput) int
 		ReviewKyc              func(childComplexity int, input model.ReviewKycInput) int
@@ -241,6 +249,7 @@ type ComplexityRoot struct {
 		SandboxDeposit         func(childComplexity int, input model.SandboxDepositInput) int
 		SandboxRefundPayment   func(childComplexity int, input model.SandboxRefundPaymentInput) int
 		SetAccountLimitPlan    func(childComplexity int, input model.SetAccountLimitPlanInput) int
+		UpdateTenant           func(childComplexity int, input model.UpdateTenantInput) int
 	}
 
 	NonBusinessDay struct {
@@ -325,11 +334,20 @@ type ComplexityRoot struct {
 		Payment            func(childComplexity int, id string) int
 		PaymentFees        func(childComplexity int) int
 		PendingApprovals   func(childComplexity int, accountID string) int
+		RateLimit          func(childComplexity int) int
 		SchedulingCalendar func(childComplexity int, kind model.PaymentKind, from time.Time, to time.Time) int
+		Tenant             func(childComplexity int, id string) int
+		Tenants            func(childComplexity int, first *int, after *string) int
 		Viewer             func(childComplexity int) int
 		WebhookDeliveries  func(childComplexity int, first *int, after *string, endpointID *string, status *model.WebhookDeliveryStatus, webhookID *string) int
 		WebhookEndpoints   func(childComplexity int) int
 		WebhookEventNames  func(childComplexity int) int
+	}
+
+	RateLimit struct {
+		CurrentlyAvailable func(childComplexity int) int
+		MaximumAvailable   func(childComplexity int) int
+		RestoreRate        func(childComplexity int) int
 	}
 
 	Receipt struct {
@@ -353,6 +371,11 @@ type ComplexityRoot struct {
 
 	RedeliverWebhookPayload struct {
 		Delivery   func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	RegisterTenantPayload struct {
+		Tenant     func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
 
@@ -425,9 +448,38 @@ type ComplexityRoot struct {
 	}
 
 	Tenant struct {
-		ClientID func(childComplexity int) int
-		ID       func(childComplexity int) int
-		Name     func(childComplexity int) int
+		AllowedScopes func(childComplexity int) int
+		ClientID      func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		DisabledAt    func(childComplexity int) int
+		Enabled       func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Name          func(childComplexity int) int
+		RedirectUris  func(childComplexity int) int
+		Throttle      func(childComplexity int) int
+	}
+
+	TenantConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TenantEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	TenantThrottle struct {
+		Capacity    func(childComplexity int) int
+		IsDefault   func(childComplexity int) int
+		RestoreRate func(childComplexity int) int
+	}
+
+	UpdateTenantPayload struct {
+		Tenant     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	UserError struct {
@@ -1102,6 +1154,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeleteWebhookEndpointPayload.UserErrors(childComplexity), true
 
+	case "DisableTenantPayload.tenant":
+		if e.ComplexityRoot.DisableTenantPayload.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisableTenantPayload.Tenant(childComplexity), true
+	case "DisableTenantPayload.userErrors":
+		if e.ComplexityRoot.DisableTenantPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisableTenantPayload.UserErrors(childComplexity), true
+
 	case "Institution.code":
 		if e.ComplexityRoot.Institution.Code == nil {
 			break
@@ -1272,6 +1337,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteWebhookEndpoint(childComplexity, args["input"].(model.WebhookEndpointInput)), true
+	case "Mutation.disableTenant":
+		if e.ComplexityRoot.Mutation.DisableTenant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disableTenant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisableTenant(childComplexity, args["input"].(model.DisableTenantInput)), true
 	case "Mutation.payBarcode":
 		if e.ComplexityRoot.Mutation.PayBarcode == nil {
 			break
@@ -1294,6 +1370,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RedeliverWebhook(childComplexity, args["input"].(model.RedeliverWebhookInput)), true
+	case "Mutation.registerTenant":
+		if e.ComplexityRoot.Mutation.RegisterTenant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerTenant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterTenant(childComplexity, args["input"].(model.RegisterTenantInput)), true
 	case "Mutation.rejectPayments":
 		if e.ComplexityRoot.Mutation.RejectPayments == nil {
 			break
@@ -1382,6 +1469,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetAccountLimitPlan(childComplexity, args["input"].(model.SetAccountLimitPlanInput)), true
+	case "Mutation.updateTenant":
+		if e.ComplexityRoot.Mutation.UpdateTenant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTenant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTenant(childComplexity, args["input"].(model.UpdateTenantInput)), true
 
 	case "NonBusinessDay.date":
 		if e.ComplexityRoot.NonBusinessDay.Date == nil {
@@ -1779,6 +1877,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PendingApprovals(childComplexity, args["accountId"].(string)), true
+	case "Query.rateLimit":
+		if e.ComplexityRoot.Query.RateLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.RateLimit(childComplexity), true
 	case "Query.schedulingCalendar":
 		if e.ComplexityRoot.Query.SchedulingCalendar == nil {
 			break
@@ -1790,6 +1894,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SchedulingCalendar(childComplexity, args["kind"].(model.PaymentKind), args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.tenant":
+		if e.ComplexityRoot.Query.Tenant == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tenant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Tenant(childComplexity, args["id"].(string)), true
+	case "Query.tenants":
+		if e.ComplexityRoot.Query.Tenants == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tenants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Tenants(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -1819,6 +1945,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WebhookEventNames(childComplexity), true
+
+	case "RateLimit.currentlyAvailable":
+		if e.ComplexityRoot.RateLimit.CurrentlyAvailable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.CurrentlyAvailable(childComplexity), true
+	case "RateLimit.maximumAvailable":
+		if e.ComplexityRoot.RateLimit.MaximumAvailable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.MaximumAvailable(childComplexity), true
+	case "RateLimit.restoreRate":
+		if e.ComplexityRoot.RateLimit.RestoreRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.RestoreRate(childComplexity), true
 
 	case "Receipt.amount":
 		if e.ComplexityRoot.Receipt.Amount == nil {
@@ -1912,6 +2057,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RedeliverWebhookPayload.UserErrors(childComplexity), true
+
+	case "RegisterTenantPayload.tenant":
+		if e.ComplexityRoot.RegisterTenantPayload.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterTenantPayload.Tenant(childComplexity), true
+	case "RegisterTenantPayload.userErrors":
+		if e.ComplexityRoot.RegisterTenantPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterTenantPayload.UserErrors(childComplexity), true
 
 	case "RequestConsentPayload.consent":
 		if e.ComplexityRoot.RequestConsentPayload.Consent == nil {
@@ -2144,12 +2302,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.PaymentStatusChanged(childComplexity, args["accountId"].(*string), args["paymentIds"].([]string), args["after"].(*string)), true
 
+	case "Tenant.allowedScopes":
+		if e.ComplexityRoot.Tenant.AllowedScopes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.AllowedScopes(childComplexity), true
 	case "Tenant.clientId":
 		if e.ComplexityRoot.Tenant.ClientID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Tenant.ClientID(childComplexity), true
+	case "Tenant.createdAt":
+		if e.ComplexityRoot.Tenant.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.CreatedAt(childComplexity), true
+	case "Tenant.disabledAt":
+		if e.ComplexityRoot.Tenant.DisabledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.DisabledAt(childComplexity), true
+	case "Tenant.enabled":
+		if e.ComplexityRoot.Tenant.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.Enabled(childComplexity), true
 	case "Tenant.id":
 		if e.ComplexityRoot.Tenant.ID == nil {
 			break
@@ -2162,6 +2344,88 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.Name(childComplexity), true
+	case "Tenant.redirectUris":
+		if e.ComplexityRoot.Tenant.RedirectUris == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.RedirectUris(childComplexity), true
+	case "Tenant.throttle":
+		if e.ComplexityRoot.Tenant.Throttle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.Throttle(childComplexity), true
+
+	case "TenantConnection.edges":
+		if e.ComplexityRoot.TenantConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantConnection.Edges(childComplexity), true
+	case "TenantConnection.nodes":
+		if e.ComplexityRoot.TenantConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantConnection.Nodes(childComplexity), true
+	case "TenantConnection.pageInfo":
+		if e.ComplexityRoot.TenantConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantConnection.PageInfo(childComplexity), true
+	case "TenantConnection.totalCount":
+		if e.ComplexityRoot.TenantConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantConnection.TotalCount(childComplexity), true
+
+	case "TenantEdge.cursor":
+		if e.ComplexityRoot.TenantEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantEdge.Cursor(childComplexity), true
+	case "TenantEdge.node":
+		if e.ComplexityRoot.TenantEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantEdge.Node(childComplexity), true
+
+	case "TenantThrottle.capacity":
+		if e.ComplexityRoot.TenantThrottle.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantThrottle.Capacity(childComplexity), true
+	case "TenantThrottle.isDefault":
+		if e.ComplexityRoot.TenantThrottle.IsDefault == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantThrottle.IsDefault(childComplexity), true
+	case "TenantThrottle.restoreRate":
+		if e.ComplexityRoot.TenantThrottle.RestoreRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantThrottle.RestoreRate(childComplexity), true
+
+	case "UpdateTenantPayload.tenant":
+		if e.ComplexityRoot.UpdateTenantPayload.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateTenantPayload.Tenant(childComplexity), true
+	case "UpdateTenantPayload.userErrors":
+		if e.ComplexityRoot.UpdateTenantPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateTenantPayload.UserErrors(childComplexity), true
 
 	case "UserError.code":
 		if e.ComplexityRoot.UserError.Code == nil {
@@ -2402,8 +2666,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateTedTransferInput", ec.unmarshalInputCreateTedTransferInput),
 			graphql.NewInputUnmarshaler("CreateWebhookEndpointInput", ec.unmarshalInputCreateWebhookEndpointInput),
 			graphql.NewInputUnmarshaler("DecidePaymentsInput", ec.unmarshalInputDecidePaymentsInput),
+			graphql.NewInputUnmarshaler("DisableTenantInput", ec.unmarshalInputDisableTenantInput),
 			graphql.NewInputUnmarshaler("PayBarcodeInput", ec.unmarshalInputPayBarcodeInput),
 			graphql.NewInputUnmarshaler("RedeliverWebhookInput", ec.unmarshalInputRedeliverWebhookInput),
+			graphql.NewInputUnmarshaler("RegisterTenantInput", ec.unmarshalInputRegisterTenantInput),
 			graphql.NewInputUnmarshaler("RepresentativeInput", ec.unmarshalInputRepresentativeInput),
 			graphql.NewInputUnmarshaler("RequestConsentInput", ec.unmarshalInputRequestConsentInput),
 			graphql.NewInputUnmarshaler("ReviewKycInput", ec.unmarshalInputReviewKycInput),
@@ -2412,6 +2678,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SandboxRefundPaymentInput", ec.unmarshalInputSandboxRefundPaymentInput),
 			graphql.NewInputUnmarshaler("SetAccountLimitPlanInput", ec.unmarshalInputSetAccountLimitPlanInput),
 			graphql.NewInputUnmarshaler("TedTargetInput", ec.unmarshalInputTedTargetInput),
+			graphql.NewInputUnmarshaler("UpdateTenantInput", ec.unmarshalInputUpdateTenantInput),
 			graphql.NewInputUnmarshaler("WebhookEndpointInput", ec.unmarshalInputWebhookEndpointInput),
 		)
 	}
@@ -2505,7 +2772,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/consents.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/schema.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
+//go:embed "schema/accounts.graphqls" "schema/admin.graphqls" "schema/consents.graphqls" "schema/cost.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/schema.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2518,7 +2785,9 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "schema/accounts.graphqls", Input: sourceData("schema/accounts.graphqls"), BuiltIn: false},
+	{Name: "schema/admin.graphqls", Input: sourceData("schema/admin.graphqls"), BuiltIn: false},
 	{Name: "schema/consents.graphqls", Input: sourceData("schema/consents.graphqls"), BuiltIn: false},
+	{Name: "schema/cost.graphqls", Input: sourceData("schema/cost.graphqls"), BuiltIn: false},
 	{Name: "schema/ledger.graphqls", Input: sourceData("schema/ledger.graphqls"), BuiltIn: false},
 	{Name: "schema/payments.graphqls", Input: sourceData("schema/payments.graphqls"), BuiltIn: false},
 	{Name: "schema/schema.graphqls", Input: sourceData("schema/schema.graphqls"), BuiltIn: false},
@@ -2841,6 +3110,16 @@ func (ec *executionContext) childFields_DeleteWebhookEndpointPayload(ctx context
 	return nil, fmt.Errorf("no field named %q was found under type DeleteWebhookEndpointPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_DisableTenantPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tenant":
+		return ec.fieldContext_DisableTenantPayload_tenant(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DisableTenantPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisableTenantPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Institution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -3031,6 +3310,18 @@ func (ec *executionContext) childFields_PaymentTarget(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type PaymentTarget", field.Name)
 }
 
+func (ec *executionContext) childFields_RateLimit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "maximumAvailable":
+		return ec.fieldContext_RateLimit_maximumAvailable(ctx, field)
+	case "currentlyAvailable":
+		return ec.fieldContext_RateLimit_currentlyAvailable(ctx, field)
+	case "restoreRate":
+		return ec.fieldContext_RateLimit_restoreRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RateLimit", field.Name)
+}
+
 func (ec *executionContext) childFields_Receipt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "authenticationCode":
@@ -3077,6 +3368,16 @@ func (ec *executionContext) childFields_RedeliverWebhookPayload(ctx context.Cont
 		return ec.fieldContext_RedeliverWebhookPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RedeliverWebhookPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RegisterTenantPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tenant":
+		return ec.fieldContext_RegisterTenantPayload_tenant(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RegisterTenantPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegisterTenantPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RequestConsentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3213,8 +3514,66 @@ func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphq
 		return ec.fieldContext_Tenant_name(ctx, field)
 	case "clientId":
 		return ec.fieldContext_Tenant_clientId(ctx, field)
+	case "allowedScopes":
+		return ec.fieldContext_Tenant_allowedScopes(ctx, field)
+	case "redirectUris":
+		return ec.fieldContext_Tenant_redirectUris(ctx, field)
+	case "enabled":
+		return ec.fieldContext_Tenant_enabled(ctx, field)
+	case "disabledAt":
+		return ec.fieldContext_Tenant_disabledAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Tenant_createdAt(ctx, field)
+	case "throttle":
+		return ec.fieldContext_Tenant_throttle(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Tenant", field.Name)
+}
+
+func (ec *executionContext) childFields_TenantConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TenantConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_TenantConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TenantConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TenantConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TenantConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TenantEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TenantEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TenantEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TenantEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TenantThrottle(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "capacity":
+		return ec.fieldContext_TenantThrottle_capacity(ctx, field)
+	case "restoreRate":
+		return ec.fieldContext_TenantThrottle_restoreRate(ctx, field)
+	case "isDefault":
+		return ec.fieldContext_TenantThrottle_isDefault(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TenantThrottle", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateTenantPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tenant":
+		return ec.fieldContext_UpdateTenantPayload_tenant(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UpdateTenantPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateTenantPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -14,8 +14,11 @@ type Tenant struct {
 	AllowedScopes Array[string] `gorm:"column:allowed_scopes;type:text[];default:'{}'"`
 	RedirectURIs  Array[string] `gorm:"column:redirect_uris;type:text[];default:'{}'"`
 	DisabledAt    *time.Time    `gorm:"column:disabled_at"`
-	CreatedAt     time.Time     `gorm:"column:created_at"`
-	UpdatedAt     time.Time     `gorm:"column:updated_at"`
+	// The tenant's leaky bucket of query cost (package throttle); nil: the server's default.
+	ThrottleCapacity    *int      `gorm:"column:throttle_capacity"`
+	ThrottleRestoreRate *int      `gorm:"column:throttle_restore_rate"` // cost points restored per second
+	CreatedAt           time.Time `gorm:"column:created_at"`
+	UpdatedAt           time.Time `gorm:"column:updated_at"`
 }
 
 // TableName is the tenants table.

@@ -49,7 +49,7 @@ func bankAccountOut(b *models.BankAccount) *model.BankAccount {
 }
 
 func tenantOut(t *models.Tenant) *model.Tenant {
-	return &model.Tenant{ID: globalid.Encode(globalid.Tenant, t.ID), Name: t.Name, ClientID: t.ClientID}
+	return &model.Tenant{ID: globalid.Encode(globalid.Tenant, t.ID), Name: t.Name, ClientID: t.ClientID, Row: t}
 }
 
 func ptr[T any](v T) *T { return &v }

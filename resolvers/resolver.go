@@ -13,6 +13,8 @@ import (
 	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/graph/model"
+	"github.com/ponte-bff/ponte/tenants"
+	"github.com/ponte-bff/ponte/throttle"
 	"github.com/ponte-bff/ponte/webhooks"
 )
 
@@ -27,9 +29,13 @@ type Resolver struct {
 	ReceiptKey     []byte      // signs receipts' authentication codes
 	Hub            *events.Hub // the event log fan-out, for subscriptions
 	Webhooks       *webhooks.Service
+	TenantService  *tenants.Service  // tenant administration (operators)
+	Buckets        *throttle.Buckets // the callers' query-cost buckets (rateLimit, Tenant.throttle)
 }
 
-// Config returns the gqlgen configuration: resolvers and complexity functions together.
+// Config returns the gqlgen configuration: resolvers and complexity functions together. Every
+// field that takes `first` costs its children times `first` (default 20, at most 100): the cost
+// each operation is charged (apiguard.Cost); TestEveryListCostsItsFirst keeps it so.
 func Config(r *Resolver) graph.Config {
 	cfg := graph.Config{Resolvers: r}
 	connection := func(childComplexity int, first *int, _ *string) int {
@@ -46,5 +52,15 @@ func Config(r *Resolver) graph.Config {
 	cfg.Complexity.Query.Consents = func(child int, first *int, after *string, _ []model.ConsentStatus) int {
 		return connection(child, first, after)
 	}
+	cfg.Complexity.Account.Payments = func(child int, first *int, after *string, _ []model.PaymentStatus) int {
+		return connection(child, first, after)
+	}
+	cfg.Complexity.Query.WebhookDeliveries = func(child int, first *int, after *string, _ *string, _ *model.WebhookDeliveryStatus, _ *string) int {
+		return connection(child, first, after)
+	}
+	cfg.Complexity.Query.Institutions = func(child int, _ string, first *int) int {
+		return connection(child, first, nil)
+	}
+	cfg.Complexity.Query.Tenants = connection
 	return cfg
 }

@@ -254,6 +254,22 @@ type DeleteWebhookEndpointPayload struct {
 	UserErrors        []*UserError `json:"userErrors"`
 }
 
+// Disables a tenant: its tokens are refused from its next request and its open subscriptions end (WebSocket close 4403).
+type DisableTenantInput struct {
+	// The tenant's global ID.
+	TenantID string `json:"tenantId"`
+	// Why, for the audit log.
+	Reason *string `json:"reason,omitempty"`
+}
+
+// What disableTenant did.
+type DisableTenantPayload struct {
+	// The tenant, now disabled; null when userErrors explain why not.
+	Tenant *Tenant `json:"tenant,omitempty"`
+	// Why the tenant could not be disabled (NOT_FOUND, INVALID_STATE when disabled already).
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 // A financial institution in the Brazilian payment system.
 type Institution struct {
 	Name string `json:"name"`
@@ -348,6 +364,20 @@ type PaymentTarget struct {
 	Segment *string `json:"segment,omitempty"`
 }
 
+// The caller's query-cost bucket (Shopify's leaky bucket): every operation costs points before it
+// runs (one per field, a list field times its `first`), and the bucket restores `restoreRate`
+// points a second up to `maximumAvailable`. An operation that does not fit is refused with HTTP
+// 429, `extensions.code = THROTTLED` and `Retry-After`. Every response carries the same numbers in
+// `extensions.cost.throttleStatus`.
+type RateLimit struct {
+	// The bucket's capacity: the costliest operation the caller can send.
+	MaximumAvailable int `json:"maximumAvailable"`
+	// Points available now, after this query's own cost was taken.
+	CurrentlyAvailable int `json:"currentlyAvailable"`
+	// Points restored per second.
+	RestoreRate int `json:"restoreRate"`
+}
+
 // The proof of a FINISHED payment. The PDF is at GET /payments/{id}/receipt.pdf with the same token.
 type Receipt struct {
 	// HMAC code that proves the receipt was issued by Ponte for this payment.
@@ -378,6 +408,30 @@ type RedeliverWebhookInput struct {
 type RedeliverWebhookPayload struct {
 	Delivery   *WebhookDelivery `json:"delivery,omitempty"`
 	UserErrors []*UserError     `json:"userErrors"`
+}
+
+// A new tenant: an OAuth client of the OpenID Provider that Ponte will accept as this ERP.
+type RegisterTenantInput struct {
+	// The OAuth client id its access tokens carry (client_id or azp), as registered at the OpenID Provider.
+	ClientID string `json:"clientId"`
+	// The ERP's name, shown to holders on the consent page.
+	Name string `json:"name"`
+	// Scopes the tenant's tokens may use, e.g. accounts:read, payments:initiate.
+	AllowedScopes []string `json:"allowedScopes"`
+	// Absolute http(s) URLs a consent journey may send the holder back to.
+	RedirectUris []string `json:"redirectUris"`
+	// Its bucket's capacity in cost points (1 to 1000000); omitted: the server's default.
+	ThrottleCapacity *int `json:"throttleCapacity,omitempty"`
+	// Points its bucket restores per second (1 to 1000000); omitted: the server's default.
+	ThrottleRestoreRate *int `json:"throttleRestoreRate,omitempty"`
+}
+
+// What registerTenant did.
+type RegisterTenantPayload struct {
+	// The new tenant; null when userErrors explain why not.
+	Tenant *Tenant `json:"tenant,omitempty"`
+	// Why the tenant could not be registered (an already registered clientId is INVALID on clientId).
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 // A person who may act for a company account.
@@ -517,15 +571,61 @@ type TedTargetInput struct {
 	Document string `json:"document"`
 }
 
-// An ERP or accounting platform registered with Ponte.
-type Tenant struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	ClientID string `json:"clientId"`
+// A page of tenants, in registration order.
+type TenantConnection struct {
+	// The page's tenants with their cursors.
+	Edges []*TenantEdge `json:"edges"`
+	// The page's tenants.
+	Nodes []*Tenant `json:"nodes"`
+	// Relay pagination state.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many tenants there are in all.
+	TotalCount int `json:"totalCount"`
 }
 
-func (Tenant) IsNode()            {}
-func (this Tenant) GetID() string { return this.ID }
+// One tenant in a TenantConnection.
+type TenantEdge struct {
+	// Opaque cursor of this tenant, for `after`.
+	Cursor string `json:"cursor"`
+	// The tenant.
+	Node *Tenant `json:"node"`
+}
+
+// How much query cost a tenant may spend: a leaky bucket of cost points (see `rateLimit`).
+type TenantThrottle struct {
+	// Most points the bucket holds: the costliest operation the tenant can ever send.
+	Capacity int `json:"capacity"`
+	// Points the bucket restores per second.
+	RestoreRate int `json:"restoreRate"`
+	// True when the tenant has no limits of its own and these are the server's defaults.
+	IsDefault bool `json:"isDefault"`
+}
+
+// Changes to a tenant; omitted fields stay as they are.
+type UpdateTenantInput struct {
+	// The tenant's global ID.
+	TenantID string `json:"tenantId"`
+	// A new name.
+	Name *string `json:"name,omitempty"`
+	// The scopes its tokens may use from now on (its tokens' next requests already follow them).
+	AllowedScopes []string `json:"allowedScopes,omitempty"`
+	// Its redirect URIs from now on.
+	RedirectUris []string `json:"redirectUris,omitempty"`
+	// Its bucket's capacity (1 to 1000000); 0: back to the server's default.
+	ThrottleCapacity *int `json:"throttleCapacity,omitempty"`
+	// Its bucket's restore rate per second (1 to 1000000); 0: back to the server's default.
+	ThrottleRestoreRate *int `json:"throttleRestoreRate,omitempty"`
+	// True enables a disabled tenant again; false disables it, as disableTenant does.
+	Enabled *bool `json:"enabled,omitempty"`
+}
+
+// What updateTenant did.
+type UpdateTenantPayload struct {
+	// The tenant as it is now; null when userErrors explain why not.
+	Tenant *Tenant `json:"tenant,omitempty"`
+	// Why the tenant could not be changed.
+	UserErrors []*UserError `json:"userErrors"`
+}
 
 // A business failure of a mutation: which input field, a stable code and a readable message.
 type UserError struct {
