@@ -45,6 +45,13 @@ type testServer struct {
 // startServer runs Ponte with the development defaults plus env, on a fresh database.
 func startServer(t testing.TB, env map[string]string) *testServer {
 	t.Helper()
+	return startConfiguredServer(t, env, nil)
+}
+
+// startConfiguredServer is startServer with configure (when not nil) changing the configuration
+// read from env before the server starts: what no variable sets, such as the throttle's clock.
+func startConfiguredServer(t testing.TB, env map[string]string, configure func(*config)) *testServer {
+	t.Helper()
 	dsn := testdb.New(t)
 	vars := map[string]string{"DATABASE_URL": dsn, "DB_MAX_OPEN_CONNS": "5", "SHUTDOWN_TIMEOUT": "2s"}
 	for k, v := range env {
@@ -53,6 +60,9 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 	cfg, err := loadConfig(func(k string) string { return vars[k] })
 	if err != nil {
 		t.Fatalf("config: %v", err)
+	}
+	if configure != nil {
+		configure(&cfg)
 	}
 	var clock func() time.Time // the payments' clock; nil: the system's
 	if vars[testClock] == businessHours {
