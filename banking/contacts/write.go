@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -43,8 +44,8 @@ func (s *Service) Create(ctx context.Context, by By, in CreateInput) (*models.Co
 	}
 	now := s.now()
 	c.AccountID, c.CreatedBy, c.CreatedAt, c.UpdatedAt = in.AccountID, by.Actor, now, now
-	for i := range c.BankAccounts {
-		c.BankAccounts[i].CreatedAt = now
+	for i := range c.BankAccounts { // one microsecond apart: listed (oldest first) in the order given
+		c.BankAccounts[i].CreatedAt = now.Add(time.Duration(i) * time.Microsecond)
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&c).Error; err != nil {
@@ -61,7 +62,7 @@ func (s *Service) Create(ctx context.Context, by By, in CreateInput) (*models.Co
 // UpdateInput changes a contact's own fields; nil leaves a field as it is, and a blank email or
 // mobile number removes it.
 type UpdateInput struct {
-	ContactID                         uuid.UUID
+	ContactID                           uuid.UUID
 	Name, Document, Email, MobileNumber *string
 }
 
