@@ -43,6 +43,12 @@ ALTER TABLE events DROP CONSTRAINT events_topic_check,
     ADD CONSTRAINT events_topic_check CHECK (topic IN ('payment', 'consent', 'tenant', 'contact'));
 
 -- +goose Down
+-- Contact events leave the log, with the webhook deliveries (and their attempts) sent for them.
+ALTER TABLE webhook_attempts DISABLE TRIGGER webhook_attempts_append_only;
+DELETE FROM webhook_attempts a USING webhook_deliveries d, events e
+    WHERE a.delivery_id = d.id AND d.event_id = e.id AND e.topic = 'contact';
+ALTER TABLE webhook_attempts ENABLE TRIGGER webhook_attempts_append_only;
+DELETE FROM webhook_deliveries d USING events e WHERE d.event_id = e.id AND e.topic = 'contact';
 ALTER TABLE events DISABLE TRIGGER events_append_only;
 DELETE FROM events WHERE topic = 'contact';
 ALTER TABLE events ENABLE TRIGGER events_append_only;
