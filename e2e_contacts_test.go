@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ponte-bff/ponte/banking/accounts"
 )
@@ -417,6 +419,54 @@ func TestContacts(t *testing.T) {
 			t.Fatalf("another tenant: %+v vs %+v", theirs.Errors, missing.Errors)
 		}
 	})
+}
+
+// TestContactWebhooks: an ERP's endpoint that filters on contact events receives them, signed.
+func TestContactWebhooks(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tok := tenantToken(t, s)
+	recv := &erpReceiver{}
+	srv := httptest.NewServer(recv)
+	defer srv.Close()
+	var created struct {
+		Secret     string
+		UserErrors []userError
+	}
+	gql(t, s, tok, `mutation($url: String!) { createWebhookEndpoint(input: {url: $url, events: ["contact_created", "contact_deleted"]}) { secret userErrors { code message } } }`,
+		map[string]any{"url": srv.URL + "/hooks"}).decode(t, "createWebhookEndpoint", &created)
+	if created.Secret == "" || len(created.UserErrors) > 0 {
+		t.Fatalf("%+v", created)
+	}
+	recv.mu.Lock()
+	recv.secret = created.Secret
+	recv.mu.Unlock()
+	acc := approvedAccount(t, s, tok, vectors(t)["cnpj_numeric"].Valid[4].Raw)
+	c := createContact(t, s, tok, map[string]any{"accountId": acc, "name": "Maria", "document": vectors(t)["cpf"].Valid[1].Raw})
+	contactMutation(t, s, tok, "updateContact", map[string]any{"contactId": c.ID, "name": "Maria Silva"}) // not in the filter
+	if p := contactMutation(t, s, tok, "deleteContact", map[string]any{"contactId": c.ID}); p.Contact == nil {
+		t.Fatalf("deleteContact: %+v", p.UserErrors)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		recv.mu.Lock()
+		got := slices.Clone(recv.types)
+		recv.mu.Unlock()
+		if len(got) >= 2 || time.Now().After(deadline) {
+			if !slices.Equal(got, []string{"contact_created", "contact_deleted"}) || recv.badSig != 0 {
+				t.Fatalf("received %v, %d bad signatures", got, recv.badSig)
+			}
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var deliveries struct {
+		Nodes []struct{ EventName, Status string }
+	}
+	gql(t, s, tok, `{ webhookDeliveries { nodes { eventName status } } }`, nil).decode(t, "webhookDeliveries", &deliveries)
+	if len(deliveries.Nodes) != 2 {
+		t.Fatalf("deliveries %+v", deliveries)
+	}
 }
 
 func mustJSON(t *testing.T, v any) string {
