@@ -48,5 +48,8 @@ func Config(r *Resolver) graph.Config {
 	cfg.Complexity.Query.Consents = func(child int, first *int, after *string, _ []model.ConsentStatus) int {
 		return connection(child, first, after)
 	}
+	cfg.Complexity.Account.Contacts = func(child int, first *int, after *string, _ *string) int {
+		return connection(child, first, after)
+	}
 	return cfg
 }
