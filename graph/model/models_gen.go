@@ -166,6 +166,7 @@ type ConsentStatusEvent struct {
 // A payee (favorecido) kept on an account: a person or company and the bank accounts it is paid at.
 // Read with the scope contacts:manage (CONTACTS_MANAGE), which reads and changes them alike; the holder and operators read them too.
 type Contact struct {
+	// The contact's global ID.
 	ID string `json:"id"`
 	// The payee's name, as a TED names its beneficiary (at most 100 characters).
 	Name string `json:"name"`
@@ -190,6 +191,7 @@ func (this Contact) GetID() string { return this.ID }
 
 // One bank account of a contact. Pass its id as contactBankAccountId to createTedTransfer (a bank account elsewhere) or createInternalTransfer (a Ponte account); the payment keeps a copy of the target as it was, whatever later happens to the contact.
 type ContactBankAccount struct {
+	// The bank account's global ID: pass it as contactBankAccountId.
 	ID string `json:"id"`
 	// The institution: an STR participant, or Stone (ISPB 16501555, code 197) for a Ponte payee.
 	Institution *Institution `json:"institution,omitempty"`
