@@ -9,9 +9,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/ponte-bff/ponte/banking/accounts"
@@ -180,6 +182,53 @@ var accountOps = []accountOp{
 	{"createTedTransferAccount", "payments:initiate", `mutation($id: ID!, $key: String!) { createTedTransfer(input: {accountId: $id, target: {bankCode: "341", branchCode: "1", accountCode: "2", name: "Fornecedor", document: "11222333000181"}, amount: "1.00", idempotencyKey: $key}) { payment { id account { name document email } } userErrors { code } } }`, "createTedTransfer", false},
 	{"sandboxDepositAccount", "accounts:read", `mutation($id: ID!) { sandboxDeposit(input: {accountId: $id, amount: "1.00", idempotencyKey: "matrix"}) { account { name document email } userErrors { code } } }`, "sandboxDeposit", false},
 	{"paymentStatusChangedAccount", "payments:read", `subscription($id: ID!) { paymentStatusChanged(accountId: $id, after: "` + logStart + `") { payment { account { name document email } } } }`, "paymentStatusChanged", false},
+	// Contacts: reading and changing them alike need contacts:manage (auth.ActionReadContacts).
+	// The operations on one contact or bank account take a fresh one on the account (contactOps).
+	{"contacts", "contacts:manage", `query($id: ID!) { account(id: $id) { contacts(first: 5) { nodes { id name document bankAccounts { accountCode } } } } }`, "account", false},
+	{"createContact", "contacts:manage", `mutation($id: ID!) { createContact(input: {accountId: $id, name: "Fornecedor", document: "11222333000181", bankAccounts: [{bankCode: "341", branchCode: "1", accountCode: "2"}]}) { contact { id name } userErrors { code } } }`, "createContact", false},
+	{"contact", "contacts:manage", `query($id: ID!) { contact(id: $id) { id name document bankAccounts { id accountCode } } }`, "contact", false},
+	{"contactNode", "contacts:manage", `query($id: ID!) { node(id: $id) { id ... on Contact { name document } } }`, "node", false},
+	{"contactBankAccountNode", "contacts:manage", `query($id: ID!) { node(id: $id) { id ... on ContactBankAccount { accountCode branchCode } } }`, "node", false},
+	{"updateContact", "contacts:manage", `mutation($id: ID!) { updateContact(input: {contactId: $id, name: "Fornecedor Renomeado"}) { contact { id name } userErrors { code } } }`, "updateContact", false},
+	{"addContactBankAccount", "contacts:manage", `mutation($id: ID!) { addContactBankAccount(input: {contactId: $id, bankAccount: {bankCode: "001", branchCode: "1234", accountCode: "99-1"}}) { contact { id } userErrors { code } } }`, "addContactBankAccount", false},
+	{"removeContactBankAccount", "contacts:manage", `mutation($id: ID!) { removeContactBankAccount(input: {contactBankAccountId: $id}) { contact { id } userErrors { code } } }`, "removeContactBankAccount", false},
+	{"deleteContact", "contacts:manage", `mutation($id: ID!) { deleteContact(input: {contactId: $id}) { contact { id name } userErrors { code } } }`, "deleteContact", false},
+}
+
+// contactOps are the operations of accountOps that name a contact ("contact") or a contact's
+// bank account ("bankAccount") instead of the account: allowedTo gives each call a fresh one on
+// the account, so that one deleted by an allowed call never makes a later call look refused.
+var contactOps = map[string]string{
+	"contact": "contact", "contactNode": "contact", "updateContact": "contact", "addContactBankAccount": "contact",
+	"deleteContact": "contact", "contactBankAccountNode": "bankAccount", "removeContactBankAccount": "bankAccount",
+}
+
+// freshContacts numbers the contacts freshContact makes, so each has its own document.
+var freshContacts atomic.Int64
+
+// freshContact stores a contact with one bank account on the account with global ID accountID
+// (in the database: the caller under test may not be allowed to create it) and returns the
+// global ID of the contact or, for what "bankAccount", of its bank account.
+func freshContact(t *testing.T, s *testServer, accountID, what string) string {
+	t.Helper()
+	key, ok := globalid.DecodeAs(accountID, globalid.Account)
+	if !ok {
+		t.Fatalf("freshContact: %q is not an account ID", accountID)
+	}
+	var c, b struct{ ID uuid.UUID }
+	doc := fmt.Sprintf("%011d", freshContacts.Add(1))
+	if err := s.db.Raw(`INSERT INTO contacts (account_id, name, document, document_type, created_by, created_at, updated_at)
+		VALUES (?, 'Contato Matriz', ?, 'CPF', 'test', now(), now()) RETURNING id`, key, doc).Scan(&c).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Raw(`INSERT INTO contact_bank_accounts (contact_id, ispb, bank_code, bank_name, branch_code, account_code, account_type, created_at)
+		VALUES (?, '60701190', '341', 'ITAÚ UNIBANCO S.A.', '0001', '12345', 'CC', now()) RETURNING id`, c.ID).Scan(&b).Error; err != nil {
+		t.Fatal(err)
+	}
+	if what == "bankAccount" {
+		return globalid.Encode(globalid.ContactBank, b.ID)
+	}
+	return globalid.Encode(globalid.Contact, c.ID)
 }
 
 // logStart is the cursor before every event: a stream that starts from it replays what happened
@@ -198,6 +247,9 @@ var opNeeds = map[string][]string{
 	"paymentAccount": {"payments:read", "accounts:read"}, "paymentNodeAccount": {"payments:read", "accounts:read"},
 	"accountPaymentsAccount": {"accounts:read", "payments:read"}, "createTedTransferAccount": {"payments:initiate", "accounts:read"},
 	"sandboxDepositAccount": {"accounts:read"}, "paymentStatusChangedAccount": {"payments:read", "accounts:read"},
+	"contacts": {"accounts:read", "contacts:manage"}, "createContact": {"contacts:manage"}, "contact": {"contacts:manage"},
+	"contactNode": {"contacts:manage"}, "contactBankAccountNode": {"contacts:manage"}, "updateContact": {"contacts:manage"},
+	"addContactBankAccount": {"contacts:manage"}, "removeContactBankAccount": {"contacts:manage"}, "deleteContact": {"contacts:manage"},
 }
 
 // accountEdges are the schema's fields that reach an Account (through its type, a list, a
@@ -217,10 +269,14 @@ var accountEdges = map[string][]string{
 }
 
 // allowedTo runs op and reports whether it was allowed (no FORBIDDEN), failing on anything else.
-// target is the account's ID, or for byPayment operations the payment's.
+// target is the account's ID, or for byPayment operations the payment's; for contactOps, a fresh
+// contact of the account stands in.
 func allowedTo(t *testing.T, s *testServer, token string, op accountOp, target string) bool {
 	t.Helper()
 	var r gqlResponse
+	if what, ok := contactOps[op.name]; ok {
+		target = freshContact(t, s, target, what)
+	}
 	vars := map[string]any{"id": target, "key": "matrix-" + target} // key: one idempotency key per account
 	if strings.HasPrefix(op.query, "subscription") {
 		r = firstSSEResponse(t, s, token, op.query, vars)
@@ -614,6 +670,9 @@ func TestAuthorizationMatrixNarrowedTokens(t *testing.T) {
 			rest := slices.DeleteFunc(slices.Clone(needs), func(s string) bool { return s == drop })
 			if len(rest) == 0 {
 				rest = []string{"contacts:manage"} // a token with no scope asks for all of them
+				if drop == "contacts:manage" {
+					rest = []string{"boletos:issue"}
+				}
 			}
 			if allowedTo(t, s, token(rest), op, target) {
 				t.Errorf("%s allowed without %s (token %v)", op.name, drop, rest)
@@ -659,7 +718,7 @@ func TestAuthorizationMatrixTenantWithoutAccountsRead(t *testing.T) {
 	ownPayment := createPayments(t, s, tok, own, "", "noread")[1].ID
 
 	holders := demoAccountID(t, s)
-	consentID := grantConsent(t, s, tok, "http://localhost:3002/consent/callback", holders, "payments:read", "payments:initiate", "balance:read", "statement:read")
+	consentID := grantConsent(t, s, tok, "http://localhost:3002/consent/callback", holders, "payments:read", "payments:initiate", "balance:read", "statement:read", "contacts:manage")
 	holdersPayment := createPayments(t, s, tok, holders, "", "noread-holder")[1].ID
 
 	for _, target := range []struct{ name, account, payment string }{{"own", own, ownPayment}, {"consented", holders, holdersPayment}} {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/banking/contacts"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/consent"
@@ -177,6 +178,7 @@ type app struct {
 	webhooks *webhooks.Service
 	tenants  *tenants.Service
 	buckets  *throttle.Buckets
+	contacts *contacts.Service
 	hub      *events.Hub
 	queue    *jobs.Jobs
 }
@@ -209,6 +211,7 @@ func newApp(ctx context.Context, cfg config, id identity, publicURL string, pool
 	a.consents.OnEnd(a.payments.StopForEndedConsent) // a consent's end stops its cash-out in the same transaction
 	a.authz = auth.NewAuthorizer(db, a.payments)
 	a.webhooks = webhooks.New(db, a.queue.InsertTx, cfg.webhooks(log.With("component", "webhooks")))
+	a.contacts = contacts.New(db)
 	return a, a.registerJobs(cfg)
 }
 
@@ -241,7 +244,8 @@ func routes(cfg config, id identity, a *app, log *slog.Logger) http.Handler {
 	authenticated := a.authn.Middleware(log, nil)
 	res := &resolvers.Resolver{Authz: a.authz, AccountService: a.accounts, ConsentService: a.consents, Ledger: a.ledger,
 		Sandbox: cfg.Env != envProduction, PaymentService: a.payments, ReceiptKey: cfg.ReceiptKey, Hub: a.hub, Webhooks: a.webhooks,
-		TenantService: a.tenants, Buckets: a.buckets}
+		TenantService: a.tenants, Buckets: a.buckets,
+		ContactService: a.contacts}
 	mux.Handle("/graphql", gqlserver.New(cfg.graphql(), res, a.authn, log))
 	// GET /payments/{id}/receipt.pdf
 	(&httpapi.Receipts{Authz: a.authz, Payments: a.payments, Key: cfg.ReceiptKey, Log: log}).Routes(mux, authenticated)

@@ -23,9 +23,11 @@ const (
 	Required          Code = "REQUIRED"
 	InvalidDocument   Code = "INVALID_DOCUMENT"
 	DuplicateDocument Code = "DUPLICATE_DOCUMENT"
-	DocumentBlocked   Code = "DOCUMENT_BLOCKED"
-	NotFound          Code = "NOT_FOUND"
-	InvalidState      Code = "INVALID_STATE"
+	// DuplicateBankAccount: a contact already has this bank account (issue 14).
+	DuplicateBankAccount Code = "DUPLICATE_BANK_ACCOUNT"
+	DocumentBlocked      Code = "DOCUMENT_BLOCKED"
+	NotFound             Code = "NOT_FOUND"
+	InvalidState         Code = "INVALID_STATE"
 
 	AccountNotApproved   Code = "ACCOUNT_NOT_APPROVED"
 	InsufficientFunds    Code = "INSUFFICIENT_FUNDS"

@@ -23,6 +23,7 @@ const (
 	ActionReadPayments    Action = "payments.read"
 	ActionInitiatePayment Action = "payments.initiate"
 	ActionIssueBoleto     Action = "boletos.issue"
+	ActionReadContacts    Action = "contacts.read"
 	ActionManageContacts  Action = "contacts.manage"
 	ActionCreateAccount   Action = "account.create"
 	ActionReviewKYC       Action = "kyc.review"
@@ -46,8 +47,14 @@ var tenantScope = map[Action]string{
 	ActionInitiatePayment: ScopePaymentsInitiate,
 	ActionIssueBoleto:     ScopeBoletosIssue,
 	ActionManageContacts:  ScopeContactsManage,
-	ActionCreateAccount:   ScopeAccountsCreate,
-	ActionRequestConsent:  ScopeConsentsRequest,
+	// Reading an account's contacts needs contacts:manage too, not accounts:read: a contact list
+	// is third parties' names, documents and bank accounts, which a consent to read the account
+	// (its holder's own data) never covered. Stone's contact:read and contact:write are one
+	// consent scope here, CONTACTS_MANAGE. The holder and an operator read them as they read the
+	// account (readOnly).
+	ActionReadContacts:   ScopeContactsManage,
+	ActionCreateAccount:  ScopeAccountsCreate,
+	ActionRequestConsent: ScopeConsentsRequest,
 	// Sandbox money may be put in any account the tenant can see.
 	ActionSandboxDeposit: ScopeAccountsRead,
 	// A tenant cancels what it may initiate.
@@ -55,7 +62,7 @@ var tenantScope = map[Action]string{
 }
 
 // readOnly are the account actions a holder and an operator may take by reading alone.
-var readOnly = []Action{ActionReadAccount, ActionReadBalance, ActionReadStatement, ActionReadPayments}
+var readOnly = []Action{ActionReadAccount, ActionReadBalance, ActionReadStatement, ActionReadPayments, ActionReadContacts}
 
 // Authorizer is the one place that decides whether a caller may do an action. Every resolver
 // and every holder page goes through it.

@@ -22,6 +22,8 @@ const (
 	Payment     Type = "Payment"
 	Webhook     Type = "WebhookEndpoint"
 	Delivery    Type = "WebhookDelivery"
+	Contact     Type = "Contact"
+	ContactBank Type = "ContactBankAccount"
 )
 
 // prefix versions the encoding so it can change without breaking stored IDs.

@@ -2287,7 +2287,7 @@ func (ec *executionContext) unmarshalInputCreateInternalTransferInput(ctx contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"accountId", "targetAccountCode", "amount", "description", "scheduledFor", "idempotencyKey"}
+	fieldsInOrder := [...]string{"accountId", "targetAccountCode", "amount", "description", "scheduledFor", "idempotencyKey", "contactBankAccountId", "saveAsContact", "contactName", "contactDocument"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -2303,7 +2303,7 @@ func (ec *executionContext) unmarshalInputCreateInternalTransferInput(ctx contex
 			it.AccountID = data
 		case "targetAccountCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetAccountCode"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -2336,6 +2336,34 @@ func (ec *executionContext) unmarshalInputCreateInternalTransferInput(ctx contex
 				return it, err
 			}
 			it.IdempotencyKey = data
+		case "contactBankAccountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactBankAccountId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactBankAccountID = data
+		case "saveAsContact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("saveAsContact"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SaveAsContact = data
+		case "contactName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactName = data
+		case "contactDocument":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactDocument"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactDocument = data
 		}
 	}
 	return it, nil
@@ -2364,7 +2392,7 @@ func (ec *executionContext) unmarshalInputCreateTedTransferInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"accountId", "target", "amount", "description", "scheduledFor", "idempotencyKey"}
+	fieldsInOrder := [...]string{"accountId", "target", "amount", "description", "scheduledFor", "idempotencyKey", "contactBankAccountId", "saveAsContact"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -2380,7 +2408,7 @@ func (ec *executionContext) unmarshalInputCreateTedTransferInput(ctx context.Con
 			it.AccountID = data
 		case "target":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("target"))
-			data, err := ec.unmarshalNTedTargetInput2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐTedTargetInput(ctx, v)
+			data, err := ec.unmarshalOTedTargetInput2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐTedTargetInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -2413,6 +2441,20 @@ func (ec *executionContext) unmarshalInputCreateTedTransferInput(ctx context.Con
 				return it, err
 			}
 			it.IdempotencyKey = data
+		case "contactBankAccountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactBankAccountId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactBankAccountID = data
+		case "saveAsContact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("saveAsContact"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SaveAsContact = data
 		}
 	}
 	return it, nil
@@ -3813,11 +3855,6 @@ func (ec *executionContext) marshalNSchedulingCalendar2ᚖgithubᚗcomᚋponte�
 	return ec._SchedulingCalendar(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNTedTargetInput2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐTedTargetInput(ctx context.Context, v any) (*model.TedTargetInput, error) {
-	res, err := ec.unmarshalInputTedTargetInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
 func (ec *executionContext) marshalOApproval2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐApproval(ctx context.Context, sel ast.SelectionSet, v *model.Approval) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -3905,6 +3942,14 @@ func (ec *executionContext) marshalOReceipt2ᚖgithubᚗcomᚋponteᚑbffᚋpont
 		return graphql.Null
 	}
 	return ec._Receipt(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTedTargetInput2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐTedTargetInput(ctx context.Context, v any) (*model.TedTargetInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTedTargetInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 // endregion ***************************** type.gotpl *****************************

@@ -46,6 +46,7 @@ type ComplexityRoot struct {
 	Account struct {
 		Balance      func(childComplexity int) int
 		BankAccount  func(childComplexity int) int
+		Contacts     func(childComplexity int, first *int, after *string, search *string) int
 		CreatedAt    func(childComplexity int) int
 		DateOfBirth  func(childComplexity int) int
 		Document     func(childComplexity int) int
@@ -157,6 +158,43 @@ type ComplexityRoot struct {
 		Status         func(childComplexity int) int
 	}
 
+	Contact struct {
+		BankAccounts func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Document     func(childComplexity int) int
+		DocumentType func(childComplexity int) int
+		Email        func(childComplexity int) int
+		ID           func(childComplexity int) int
+		MobileNumber func(childComplexity int) int
+		Name         func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+	}
+
+	ContactBankAccount struct {
+		AccountCode func(childComplexity int) int
+		AccountType func(childComplexity int) int
+		BranchCode  func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Institution func(childComplexity int) int
+		IsPonte     func(childComplexity int) int
+	}
+
+	ContactConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ContactEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ContactPayload struct {
+		Contact    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	Counterparty struct {
 		AccountCode  func(childComplexity int) int
 		AccountType  func(childComplexity int) int
@@ -229,27 +267,32 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ApprovePayments        func(childComplexity int, input model.DecidePaymentsInput) int
-		CancelPayment          func(childComplexity int, input model.CancelPaymentInput) int
-		CreateAccount          func(childComplexity int, input model.CreateAccountInput) int
-		CreateInternalTransfer func(childComplexity int, input model.CreateInternalTransferInput) int
-		CreateLimitPlan        func(childComplexity int, input model.CreateLimitPlanInput) int
-		CreateTedTransfer      func(childComplexity int, input model.CreateTedTransferInput) int
-		CreateWebhookEndpoint  func(childComplexity int, input model.CreateWebhookEndpointInput) int
-		DeleteWebhookEndpoint  func(childComplexity int, input model.WebhookEndpointInput) int
-		DisableTenant          func(childComplexity int, input model.DisableTenantInput) int
-		PayBarcode             func(childComplexity int, input model.PayBarcodeInput) int
-		RedeliverWebhook       func(childComplexity int, input model.RedeliverWebhookInput) int
-		RegisterTenant         func(childComplexity int, input model.RegisterTenantInput) int
-		RejectPayments         func(childComplexity int, input model.DecidePaymentsInput) int
-		RequestConsent         func(childComplexity int, input model.RequestConsentInput) int
-		ReviewKyc              func(childComplexity int, input model.ReviewKycInput) int
-		RevokeConsent          func(childComplexity int, input model.RevokeConsentInput) int
-		RotateWebhookSecret    func(childComplexity int, input model.WebhookEndpointInput) int
-		SandboxDeposit         func(childComplexity int, input model.SandboxDepositInput) int
-		SandboxRefundPayment   func(childComplexity int, input model.SandboxRefundPaymentInput) int
-		SetAccountLimitPlan    func(childComplexity int, input model.SetAccountLimitPlanInput) int
-		UpdateTenant           func(childComplexity int, input model.UpdateTenantInput) int
+		AddContactBankAccount    func(childComplexity int, input model.AddContactBankAccountInput) int
+		ApprovePayments          func(childComplexity int, input model.DecidePaymentsInput) int
+		CancelPayment            func(childComplexity int, input model.CancelPaymentInput) int
+		CreateAccount            func(childComplexity int, input model.CreateAccountInput) int
+		CreateContact            func(childComplexity int, input model.CreateContactInput) int
+		CreateInternalTransfer   func(childComplexity int, input model.CreateInternalTransferInput) int
+		CreateLimitPlan          func(childComplexity int, input model.CreateLimitPlanInput) int
+		CreateTedTransfer        func(childComplexity int, input model.CreateTedTransferInput) int
+		CreateWebhookEndpoint    func(childComplexity int, input model.CreateWebhookEndpointInput) int
+		DeleteContact            func(childComplexity int, input model.DeleteContactInput) int
+		DeleteWebhookEndpoint    func(childComplexity int, input model.WebhookEndpointInput) int
+		DisableTenant            func(childComplexity int, input model.DisableTenantInput) int
+		PayBarcode               func(childComplexity int, input model.PayBarcodeInput) int
+		RedeliverWebhook         func(childComplexity int, input model.RedeliverWebhookInput) int
+		RegisterTenant           func(childComplexity int, input model.RegisterTenantInput) int
+		RejectPayments           func(childComplexity int, input model.DecidePaymentsInput) int
+		RemoveContactBankAccount func(childComplexity int, input model.RemoveContactBankAccountInput) int
+		RequestConsent           func(childComplexity int, input model.RequestConsentInput) int
+		ReviewKyc                func(childComplexity int, input model.ReviewKycInput) int
+		RevokeConsent            func(childComplexity int, input model.RevokeConsentInput) int
+		RotateWebhookSecret      func(childComplexity int, input model.WebhookEndpointInput) int
+		SandboxDeposit           func(childComplexity int, input model.SandboxDepositInput) int
+		SandboxRefundPayment     func(childComplexity int, input model.SandboxRefundPaymentInput) int
+		SetAccountLimitPlan      func(childComplexity int, input model.SetAccountLimitPlanInput) int
+		UpdateContact            func(childComplexity int, input model.UpdateContactInput) int
+		UpdateTenant             func(childComplexity int, input model.UpdateTenantInput) int
 	}
 
 	NonBusinessDay struct {
@@ -327,6 +370,7 @@ type ComplexityRoot struct {
 		Accounts           func(childComplexity int, first *int, after *string) int
 		Consent            func(childComplexity int, id string) int
 		Consents           func(childComplexity int, first *int, after *string, status []model.ConsentStatus) int
+		Contact            func(childComplexity int, id string) int
 		DecodeBarcode      func(childComplexity int, code string, referenceDate *time.Time) int
 		Institutions       func(childComplexity int, search string, first *int) int
 		LimitPlans         func(childComplexity int) int
@@ -566,6 +610,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.BankAccount(childComplexity), true
+	case "Account.contacts":
+		if e.ComplexityRoot.Account.Contacts == nil {
+			break
+		}
+
+		args, err := ec.field_Account_contacts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.Contacts(childComplexity, args["first"].(*int), args["after"].(*string), args["search"].(*string)), true
 	case "Account.createdAt":
 		if e.ComplexityRoot.Account.CreatedAt == nil {
 			break
@@ -1027,6 +1082,143 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConsentStatusEvent.Status(childComplexity), true
 
+	case "Contact.bankAccounts":
+		if e.ComplexityRoot.Contact.BankAccounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.BankAccounts(childComplexity), true
+	case "Contact.createdAt":
+		if e.ComplexityRoot.Contact.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.CreatedAt(childComplexity), true
+	case "Contact.document":
+		if e.ComplexityRoot.Contact.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.Document(childComplexity), true
+	case "Contact.documentType":
+		if e.ComplexityRoot.Contact.DocumentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.DocumentType(childComplexity), true
+	case "Contact.email":
+		if e.ComplexityRoot.Contact.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.Email(childComplexity), true
+	case "Contact.id":
+		if e.ComplexityRoot.Contact.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.ID(childComplexity), true
+	case "Contact.mobileNumber":
+		if e.ComplexityRoot.Contact.MobileNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.MobileNumber(childComplexity), true
+	case "Contact.name":
+		if e.ComplexityRoot.Contact.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.Name(childComplexity), true
+	case "Contact.updatedAt":
+		if e.ComplexityRoot.Contact.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.UpdatedAt(childComplexity), true
+
+	case "ContactBankAccount.accountCode":
+		if e.ComplexityRoot.ContactBankAccount.AccountCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactBankAccount.AccountCode(childComplexity), true
+	case "ContactBankAccount.accountType":
+		if e.ComplexityRoot.ContactBankAccount.AccountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactBankAccount.AccountType(childComplexity), true
+	case "ContactBankAccount.branchCode":
+		if e.ComplexityRoot.ContactBankAccount.BranchCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactBankAccount.BranchCode(childComplexity), true
+	case "ContactBankAccount.id":
+		if e.ComplexityRoot.ContactBankAccount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactBankAccount.ID(childComplexity), true
+	case "ContactBankAccount.institution":
+		if e.ComplexityRoot.ContactBankAccount.Institution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactBankAccount.Institution(childComplexity), true
+	case "ContactBankAccount.isPonte":
+		if e.ComplexityRoot.ContactBankAccount.IsPonte == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactBankAccount.IsPonte(childComplexity), true
+
+	case "ContactConnection.edges":
+		if e.ComplexityRoot.ContactConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactConnection.Edges(childComplexity), true
+	case "ContactConnection.nodes":
+		if e.ComplexityRoot.ContactConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactConnection.Nodes(childComplexity), true
+	case "ContactConnection.pageInfo":
+		if e.ComplexityRoot.ContactConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactConnection.PageInfo(childComplexity), true
+
+	case "ContactEdge.cursor":
+		if e.ComplexityRoot.ContactEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEdge.Cursor(childComplexity), true
+	case "ContactEdge.node":
+		if e.ComplexityRoot.ContactEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEdge.Node(childComplexity), true
+
+	case "ContactPayload.contact":
+		if e.ComplexityRoot.ContactPayload.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPayload.Contact(childComplexity), true
+	case "ContactPayload.userErrors":
+		if e.ComplexityRoot.ContactPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactPayload.UserErrors(childComplexity), true
+
 	case "Counterparty.accountCode":
 		if e.ComplexityRoot.Counterparty.AccountCode == nil {
 			break
@@ -1249,6 +1441,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.Currency(childComplexity), true
 
+	case "Mutation.addContactBankAccount":
+		if e.ComplexityRoot.Mutation.AddContactBankAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addContactBankAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddContactBankAccount(childComplexity, args["input"].(model.AddContactBankAccountInput)), true
 	case "Mutation.approvePayments":
 		if e.ComplexityRoot.Mutation.ApprovePayments == nil {
 			break
@@ -1282,6 +1485,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["input"].(model.CreateAccountInput)), true
+	case "Mutation.createContact":
+		if e.ComplexityRoot.Mutation.CreateContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateContact(childComplexity, args["input"].(model.CreateContactInput)), true
 	case "Mutation.createInternalTransfer":
 		if e.ComplexityRoot.Mutation.CreateInternalTransfer == nil {
 			break
@@ -1326,6 +1540,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateWebhookEndpoint(childComplexity, args["input"].(model.CreateWebhookEndpointInput)), true
+	case "Mutation.deleteContact":
+		if e.ComplexityRoot.Mutation.DeleteContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteContact(childComplexity, args["input"].(model.DeleteContactInput)), true
 	case "Mutation.deleteWebhookEndpoint":
 		if e.ComplexityRoot.Mutation.DeleteWebhookEndpoint == nil {
 			break
@@ -1392,6 +1617,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RejectPayments(childComplexity, args["input"].(model.DecidePaymentsInput)), true
+	case "Mutation.removeContactBankAccount":
+		if e.ComplexityRoot.Mutation.RemoveContactBankAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeContactBankAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveContactBankAccount(childComplexity, args["input"].(model.RemoveContactBankAccountInput)), true
 	case "Mutation.requestConsent":
 		if e.ComplexityRoot.Mutation.RequestConsent == nil {
 			break
@@ -1469,6 +1705,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetAccountLimitPlan(childComplexity, args["input"].(model.SetAccountLimitPlanInput)), true
+	case "Mutation.updateContact":
+		if e.ComplexityRoot.Mutation.UpdateContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateContact(childComplexity, args["input"].(model.UpdateContactInput)), true
 	case "Mutation.updateTenant":
 		if e.ComplexityRoot.Mutation.UpdateTenant == nil {
 			break
@@ -1809,6 +2056,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Consents(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].([]model.ConsentStatus)), true
+	case "Query.contact":
+		if e.ComplexityRoot.Query.Contact == nil {
+			break
+		}
+
+		args, err := ec.field_Query_contact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Contact(childComplexity, args["id"].(string)), true
 	case "Query.decodeBarcode":
 		if e.ComplexityRoot.Query.DecodeBarcode == nil {
 			break
@@ -2659,17 +2917,22 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AddContactBankAccountInput", ec.unmarshalInputAddContactBankAccountInput),
 			graphql.NewInputUnmarshaler("CancelPaymentInput", ec.unmarshalInputCancelPaymentInput),
+			graphql.NewInputUnmarshaler("ContactBankAccountInput", ec.unmarshalInputContactBankAccountInput),
 			graphql.NewInputUnmarshaler("CreateAccountInput", ec.unmarshalInputCreateAccountInput),
+			graphql.NewInputUnmarshaler("CreateContactInput", ec.unmarshalInputCreateContactInput),
 			graphql.NewInputUnmarshaler("CreateInternalTransferInput", ec.unmarshalInputCreateInternalTransferInput),
 			graphql.NewInputUnmarshaler("CreateLimitPlanInput", ec.unmarshalInputCreateLimitPlanInput),
 			graphql.NewInputUnmarshaler("CreateTedTransferInput", ec.unmarshalInputCreateTedTransferInput),
 			graphql.NewInputUnmarshaler("CreateWebhookEndpointInput", ec.unmarshalInputCreateWebhookEndpointInput),
 			graphql.NewInputUnmarshaler("DecidePaymentsInput", ec.unmarshalInputDecidePaymentsInput),
+			graphql.NewInputUnmarshaler("DeleteContactInput", ec.unmarshalInputDeleteContactInput),
 			graphql.NewInputUnmarshaler("DisableTenantInput", ec.unmarshalInputDisableTenantInput),
 			graphql.NewInputUnmarshaler("PayBarcodeInput", ec.unmarshalInputPayBarcodeInput),
 			graphql.NewInputUnmarshaler("RedeliverWebhookInput", ec.unmarshalInputRedeliverWebhookInput),
 			graphql.NewInputUnmarshaler("RegisterTenantInput", ec.unmarshalInputRegisterTenantInput),
+			graphql.NewInputUnmarshaler("RemoveContactBankAccountInput", ec.unmarshalInputRemoveContactBankAccountInput),
 			graphql.NewInputUnmarshaler("RepresentativeInput", ec.unmarshalInputRepresentativeInput),
 			graphql.NewInputUnmarshaler("RequestConsentInput", ec.unmarshalInputRequestConsentInput),
 			graphql.NewInputUnmarshaler("ReviewKycInput", ec.unmarshalInputReviewKycInput),
@@ -2678,6 +2941,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SandboxRefundPaymentInput", ec.unmarshalInputSandboxRefundPaymentInput),
 			graphql.NewInputUnmarshaler("SetAccountLimitPlanInput", ec.unmarshalInputSetAccountLimitPlanInput),
 			graphql.NewInputUnmarshaler("TedTargetInput", ec.unmarshalInputTedTargetInput),
+			graphql.NewInputUnmarshaler("UpdateContactInput", ec.unmarshalInputUpdateContactInput),
 			graphql.NewInputUnmarshaler("UpdateTenantInput", ec.unmarshalInputUpdateTenantInput),
 			graphql.NewInputUnmarshaler("WebhookEndpointInput", ec.unmarshalInputWebhookEndpointInput),
 		)
@@ -2772,7 +3036,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/admin.graphqls" "schema/consents.graphqls" "schema/cost.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/schema.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
+//go:embed "schema/accounts.graphqls" "schema/admin.graphqls" "schema/consents.graphqls" "schema/contacts.graphqls" "schema/cost.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/schema.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2787,6 +3051,7 @@ var sources = []*ast.Source{
 	{Name: "schema/accounts.graphqls", Input: sourceData("schema/accounts.graphqls"), BuiltIn: false},
 	{Name: "schema/admin.graphqls", Input: sourceData("schema/admin.graphqls"), BuiltIn: false},
 	{Name: "schema/consents.graphqls", Input: sourceData("schema/consents.graphqls"), BuiltIn: false},
+	{Name: "schema/contacts.graphqls", Input: sourceData("schema/contacts.graphqls"), BuiltIn: false},
 	{Name: "schema/cost.graphqls", Input: sourceData("schema/cost.graphqls"), BuiltIn: false},
 	{Name: "schema/ledger.graphqls", Input: sourceData("schema/ledger.graphqls"), BuiltIn: false},
 	{Name: "schema/payments.graphqls", Input: sourceData("schema/payments.graphqls"), BuiltIn: false},
@@ -2826,6 +3091,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Account_updatedAt(ctx, field)
+	case "contacts":
+		return ec.fieldContext_Account_contacts(ctx, field)
 	case "balance":
 		return ec.fieldContext_Account_balance(ctx, field)
 	case "statement":
@@ -3026,6 +3293,80 @@ func (ec *executionContext) childFields_ConsentStatusEvent(ctx context.Context, 
 		return ec.fieldContext_ConsentStatusEvent_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConsentStatusEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Contact_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Contact_name(ctx, field)
+	case "document":
+		return ec.fieldContext_Contact_document(ctx, field)
+	case "documentType":
+		return ec.fieldContext_Contact_documentType(ctx, field)
+	case "email":
+		return ec.fieldContext_Contact_email(ctx, field)
+	case "mobileNumber":
+		return ec.fieldContext_Contact_mobileNumber(ctx, field)
+	case "bankAccounts":
+		return ec.fieldContext_Contact_bankAccounts(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Contact_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Contact_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Contact", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactBankAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ContactBankAccount_id(ctx, field)
+	case "institution":
+		return ec.fieldContext_ContactBankAccount_institution(ctx, field)
+	case "accountCode":
+		return ec.fieldContext_ContactBankAccount_accountCode(ctx, field)
+	case "branchCode":
+		return ec.fieldContext_ContactBankAccount_branchCode(ctx, field)
+	case "accountType":
+		return ec.fieldContext_ContactBankAccount_accountType(ctx, field)
+	case "isPonte":
+		return ec.fieldContext_ContactBankAccount_isPonte(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactBankAccount", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ContactConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ContactConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ContactConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ContactEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ContactEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contact":
+		return ec.fieldContext_ContactPayload_contact(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ContactPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Counterparty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

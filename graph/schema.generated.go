@@ -30,6 +30,7 @@ type QueryResolver interface {
 	Tenant(ctx context.Context, id string) (*model.Tenant, error)
 	Consents(ctx context.Context, first *int, after *string, status []model.ConsentStatus) (*model.ConsentConnection, error)
 	Consent(ctx context.Context, id string) (*model.Consent, error)
+	Contact(ctx context.Context, id string) (*model.Contact, error)
 	RateLimit(ctx context.Context) (*model.RateLimit, error)
 	LimitPlans(ctx context.Context) ([]*model.LimitPlan, error)
 	DecodeBarcode(ctx context.Context, code string, referenceDate *time.Time) (*model.BarcodeInfo, error)
@@ -138,6 +139,20 @@ func (ec *executionContext) field_Query_consents_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["status"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_contact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -821,6 +836,50 @@ func (ec *executionContext) fieldContext_Query_consent(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_contact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Contact(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_contact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_contact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_rateLimit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1428,6 +1487,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Payment(ctx, sel, obj)
+	case model.ContactBankAccount:
+		return ec._ContactBankAccount(ctx, sel, &obj)
+	case *model.ContactBankAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ContactBankAccount(ctx, sel, obj)
+	case model.Contact:
+		return ec._Contact(ctx, sel, &obj)
+	case *model.Contact:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Contact(ctx, sel, obj)
 	case model.Consent:
 		return ec._Consent(ctx, sel, &obj)
 	case *model.Consent:
@@ -1614,6 +1687,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_consent(ctx, field)
+				})
+		case "contact":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_contact(ctx, field)
 				})
 		case "rateLimit":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

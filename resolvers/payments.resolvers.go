@@ -62,24 +62,24 @@ func (r *accountResolver) Payments(ctx context.Context, objs []*model.Account, f
 // CreateInternalTransfer is the resolver for the createInternalTransfer field.
 func (r *mutationResolver) CreateInternalTransfer(ctx context.Context, input model.CreateInternalTransferInput) (*model.CreatePaymentPayload, error) {
 	return r.createPayment(ctx, input.AccountID, func(g auth.Grant, c payments.Common) (*models.Payment, error) {
-		return r.PaymentService.CreateInternalTransfer(ctx, g, payments.InternalTransferInput{Common: c, TargetAccountCode: input.TargetAccountCode})
+		code, save, err := r.internalTransferPayee(ctx, c.AccountID, input)
+		if err != nil {
+			return nil, err
+		}
+		p, err := r.PaymentService.CreateInternalTransfer(ctx, g, payments.InternalTransferInput{Common: c, TargetAccountCode: code})
+		return r.savePayee(ctx, save, p, err)
 	}, paymentCommon(input.Amount, input.Description, input.ScheduledFor, input.IdempotencyKey))
 }
 
 // CreateTedTransfer is the resolver for the createTedTransfer field.
 func (r *mutationResolver) CreateTedTransfer(ctx context.Context, input model.CreateTedTransferInput) (*model.CreatePaymentPayload, error) {
-	t := input.Target
-	target := payments.TEDTarget{AccountCode: t.AccountCode, Name: t.Name, Document: t.Document}
-	for dst, src := range map[*string]*string{&target.BankCode: t.BankCode, &target.ISPB: t.Ispb, &target.BranchCode: t.BranchCode} {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	if t.AccountType != nil {
-		target.AccountType = string(*t.AccountType)
-	}
 	return r.createPayment(ctx, input.AccountID, func(g auth.Grant, c payments.Common) (*models.Payment, error) {
-		return r.PaymentService.CreateTED(ctx, g, payments.TEDInput{Common: c, Target: target})
+		target, save, err := r.tedPayee(ctx, c.AccountID, input)
+		if err != nil {
+			return nil, err
+		}
+		p, err := r.PaymentService.CreateTED(ctx, g, payments.TEDInput{Common: c, Target: target})
+		return r.savePayee(ctx, save, p, err)
 	}, paymentCommon(input.Amount, input.Description, input.ScheduledFor, input.IdempotencyKey))
 }
 

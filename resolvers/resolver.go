@@ -7,6 +7,7 @@ import (
 
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/banking/contacts"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/consent"
@@ -31,6 +32,7 @@ type Resolver struct {
 	Webhooks       *webhooks.Service
 	TenantService  *tenants.Service  // tenant administration (operators)
 	Buckets        *throttle.Buckets // the callers' query-cost buckets (rateLimit, Tenant.throttle)
+	ContactService *contacts.Service
 }
 
 // Config returns the gqlgen configuration: resolvers and complexity functions together. Every
@@ -62,5 +64,8 @@ func Config(r *Resolver) graph.Config {
 		return connection(child, first, nil)
 	}
 	cfg.Complexity.Query.Tenants = connection
+	cfg.Complexity.Account.Contacts = func(child int, first *int, after *string, _ *string) int {
+		return connection(child, first, after)
+	}
 	return cfg
 }

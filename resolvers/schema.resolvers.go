@@ -66,6 +66,17 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 			return nil, err
 		}
 		return entryOut(e), nil
+	case globalid.Contact:
+		return r.Query().Contact(ctx, id)
+	case globalid.ContactBank:
+		ba, c, err := r.ContactService.GetBankAccount(ctx, key)
+		if err != nil {
+			return nil, r.Authz.Hide(ctx, err)
+		}
+		if _, err := r.Authz.Account(ctx, auth.ActionReadContacts, c.AccountID); err != nil {
+			return nil, err
+		}
+		return contactBankAccountOut(ba), nil
 	case globalid.Tenant:
 		t, err := r.Authz.Tenant(ctx, key)
 		if err != nil {

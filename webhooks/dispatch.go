@@ -194,7 +194,7 @@ func liveEndpoints(ctx context.Context, tx *gorm.DB, evs []events.Event) (map[uu
 }
 
 // withheld returns the ids of the events of evs that their tenant may no longer hear of: an event
-// of an account's payments whose tenant (one interested, or any when interested is nil) neither owns
+// of an account's payments or contacts whose tenant (one interested, or any when interested is nil) neither owns
 // the account nor holds a live consent on it any more (auth.TenantReaches, at now). So nothing of an account reaches a
 // tenant once its consent is revoked or expired, not even the events the revocation itself
 // causes. A consent's own events always reach its tenant: they tell it the consent ended.
@@ -220,7 +220,7 @@ func withheld(ctx context.Context, db *gorm.DB, evs []events.Event, interested f
 	return out, nil
 }
 
-// ofAccount reports whether e tells its tenant of an account's payments.
+// ofAccount reports whether e tells its tenant of an account's payments or contacts.
 func ofAccount(e *events.Event) bool {
-	return e.Topic == events.TopicPayment && e.TenantID != nil && e.AccountID != nil
+	return (e.Topic == events.TopicPayment || e.Topic == events.TopicContact) && e.TenantID != nil && e.AccountID != nil
 }

@@ -14,6 +14,8 @@ import (
 //     refunded. Stone names the creation event without a suffix; Ponte says _created.
 //   - consents: consent_<status>, status one of awaiting_authorisation, authorised, rejected,
 //     revoked, expired. Stone only has consent_requested; Ponte sends every transition.
+//   - contacts: contact_created, contact_updated (its fields or bank accounts changed),
+//     contact_deleted (banking/contacts).
 var eventNames = func() []string {
 	var out []string
 	for _, op := range []string{"internal_transfer", "external_transfer", "payment", "payroll"} {
@@ -25,6 +27,7 @@ var eventNames = func() []string {
 	for _, st := range []string{"awaiting_authorisation", "authorised", "rejected", "revoked", "expired"} {
 		out = append(out, "consent_"+st)
 	}
+	out = append(out, "contact_created", "contact_updated", "contact_deleted")
 	slices.Sort(out)
 	return out
 }()

@@ -133,3 +133,7 @@ func validEmail(s string) (string, error) {
 	}
 	return local + "@" + strings.ToLower(domain), nil
 }
+
+// ValidEmail is the rule for an email address anywhere in Ponte (a contact's too): a bare address
+// with a dotted domain, returned with the domain lower-cased. Errors: REQUIRED, INVALID at ["email"].
+func ValidEmail(s string) (string, error) { return validEmail(s) }

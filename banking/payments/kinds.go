@@ -3,7 +3,6 @@ package payments
 import (
 	"context"
 	"errors"
-	"regexp"
 	"strings"
 
 	"github.com/ponte-bff/ponte/apperr"
@@ -61,7 +60,7 @@ func (s *Service) CreateInternalTransfer(ctx context.Context, o auth.Grant, in I
 		hash: requestHash(KindInternalTransfer, in.Common, Target{AccountCode: code})})
 }
 
-// TEDTarget is a bank account at another institution.
+// TEDTarget is a bank account at another institution and its holder.
 type TEDTarget struct {
 	BankCode, ISPB          string // one of them; both must agree when both are given
 	BranchCode, AccountCode string
@@ -75,11 +74,6 @@ type TEDInput struct {
 	Target TEDTarget
 }
 
-var (
-	branchPattern  = regexp.MustCompile(`^[0-9]{1,4}$`)
-	accountPattern = regexp.MustCompile(`^[0-9]{1,13}(-?[0-9Xx])?$`)
-)
-
 // CreateTED creates a TED to another bank, run on business days inside the TED window.
 // Errors: field errors (INVALID, REQUIRED, INVALID_DOCUMENT), ACCOUNT_NOT_APPROVED,
 // IDEMPOTENCY_KEY_REUSED, OUTSIDE_WINDOW.
@@ -88,52 +82,16 @@ func (s *Service) CreateTED(ctx context.Context, o auth.Grant, in TEDInput) (*mo
 	validateCommon(&in.Common, KindTED, &errs)
 	t := in.Target
 	f := func(name string) []string { return []string{"target", name} }
-	var bank brazil.Bank
-	var ok bool
-	switch {
-	case t.ISPB != "":
-		bank, ok = brazil.BankByISPB(t.ISPB)
-		if ok && t.BankCode != "" && strings.TrimLeft(t.BankCode, "0") != strings.TrimLeft(bank.Code, "0") {
-			errs = append(errs, apperr.Field(apperr.Invalid, f("bankCode"), "bankCode %s is not the COMPE code of ISPB %s", t.BankCode, t.ISPB))
-		}
-	case t.BankCode != "":
-		bank, ok = brazil.BankByCode(t.BankCode)
-	default:
-		errs = append(errs, apperr.Field(apperr.Required, f("bankCode"), "give the bank's COMPE code or its ISPB"))
-	}
-	if (t.ISPB != "" || t.BankCode != "") && !ok {
-		errs = append(errs, apperr.Field(apperr.Invalid, f("bankCode"), "no STR participant with that code; see the institutions query"))
-	}
-	if ok && (bank.ISPB == stoneISPB || bank.Code == stoneCode) {
+	ba := CheckBankAccount(BankAccountInput{BankCode: t.BankCode, ISPB: t.ISPB, BranchCode: t.BranchCode, AccountCode: t.AccountCode, AccountType: t.AccountType}, f, &errs)
+	if IsStone(ba.Bank.Code, ba.Bank.ISPB) {
 		errs = append(errs, apperr.Field(apperr.Invalid, f("bankCode"), "the target is a Stone account: use createInternalTransfer"))
 	}
-	if !branchPattern.MatchString(strings.TrimSpace(t.BranchCode)) {
-		errs = append(errs, apperr.Field(apperr.Invalid, f("branchCode"), "branchCode must be 1 to 4 digits, without check digit"))
-	}
-	if !accountPattern.MatchString(strings.TrimSpace(t.AccountCode)) {
-		errs = append(errs, apperr.Field(apperr.Invalid, f("accountCode"), "accountCode must be digits with an optional check digit"))
-	}
-	accType := t.AccountType
-	switch accType {
-	case "":
-		accType = "CC"
-	case "CC", "CD", "CG", "CI", "PG", "PP":
-	default:
-		errs = append(errs, apperr.Field(apperr.Invalid, f("accountType"), "accountType must be one of CC, CD, CG, CI, PG, PP"))
-	}
-	name := strings.Join(strings.Fields(t.Name), " ")
-	if name == "" || len(name) > 100 {
-		errs = append(errs, apperr.Field(apperr.Required, f("name"), "the beneficiary's name is required (at most 100 characters)"))
-	}
-	doc, err := brazil.ParseDocument(t.Document, "")
-	if err != nil {
-		errs = append(errs, apperr.Field(apperr.InvalidDocument, f("document"), "%s", err.Error()))
-	}
+	name, doc := CheckBeneficiary(t.Name, t.Document, f, &errs)
 	if err := errs.OrNil(); err != nil {
 		return nil, err
 	}
-	target := Target{Name: name, Document: doc.Number, DocumentType: string(doc.Type), ISPB: bank.ISPB, BankCode: bank.Code,
-		BankName: bank.Name, BranchCode: strings.TrimSpace(t.BranchCode), AccountCode: strings.ToUpper(strings.TrimSpace(t.AccountCode)), AccountType: accType}
+	target := Target{Name: name, Document: doc.Number, DocumentType: string(doc.Type), ISPB: ba.Bank.ISPB, BankCode: ba.Bank.Code,
+		BankName: ba.Bank.Name, BranchCode: ba.BranchCode, AccountCode: ba.AccountCode, AccountType: ba.AccountType}
 	return s.create(ctx, o, draft{Common: in.Common, kind: KindTED, target: target, hash: requestHash(KindTED, in.Common, target)})
 }
 

@@ -36,6 +36,8 @@ type Account struct {
 	Limits      *Limits      `json:"limits"`
 	CreatedAt   time.Time    `json:"createdAt"`
 	UpdatedAt   time.Time    `json:"updatedAt"`
+	// The account's contacts, newest first. search finds them by a part of the name, the start of the document, a bank account's account code, or its institution (COMPE code, ISPB or a part of the name). Needs the scope contacts:manage. first is capped at 100.
+	Contacts *ContactConnection `json:"contacts"`
 	// Needs the scope balance:read.
 	Balance *Balance `json:"balance"`
 	// Newest first. from and to are São Paulo days, both included. Needs the scope statement:read.
@@ -57,6 +59,14 @@ type AccountConnection struct {
 type AccountEdge struct {
 	Cursor string   `json:"cursor"`
 	Node   *Account `json:"node"`
+}
+
+// A bank account to add to a contact.
+type AddContactBankAccountInput struct {
+	// The contact that gains the bank account.
+	ContactID string `json:"contactId"`
+	// The bank account; one the contact has already is refused (DUPLICATE_BANK_ACCOUNT).
+	BankAccount *ContactBankAccountInput `json:"bankAccount"`
 }
 
 type Approval struct {
@@ -153,6 +163,91 @@ type ConsentStatusEvent struct {
 	Cursor string `json:"cursor"`
 }
 
+// A payee (favorecido) kept on an account: a person or company and the bank accounts it is paid at.
+// Read with the scope contacts:manage (CONTACTS_MANAGE), which reads and changes them alike; the holder and operators read them too.
+type Contact struct {
+	// The contact's global ID.
+	ID string `json:"id"`
+	// The payee's name, as a TED names its beneficiary (at most 100 characters).
+	Name string `json:"name"`
+	// CPF (11 digits) or CNPJ (14 characters), without mask; one contact per document on an account.
+	Document string `json:"document"`
+	// CPF or CNPJ, as read from the document.
+	DocumentType DocumentType `json:"documentType"`
+	// Where to write to the payee, if known.
+	Email *string `json:"email,omitempty"`
+	// Mobile number in E.164 (+55...), if known.
+	MobileNumber *string `json:"mobileNumber,omitempty"`
+	// Where the payee is paid, oldest first: bank accounts elsewhere (paid by TED) and Ponte accounts (paid by internal transfer).
+	BankAccounts []*ContactBankAccount `json:"bankAccounts"`
+	// When the contact was created.
+	CreatedAt time.Time `json:"createdAt"`
+	// When the contact or its bank accounts last changed.
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+func (Contact) IsNode()            {}
+func (this Contact) GetID() string { return this.ID }
+
+// One bank account of a contact. Pass its id as contactBankAccountId to createTedTransfer (a bank account elsewhere) or createInternalTransfer (a Ponte account); the payment keeps a copy of the target as it was, whatever later happens to the contact.
+type ContactBankAccount struct {
+	// The bank account's global ID: pass it as contactBankAccountId.
+	ID string `json:"id"`
+	// The institution: an STR participant, or Stone (ISPB 16501555, code 197) for a Ponte payee.
+	Institution *Institution `json:"institution,omitempty"`
+	// The account number with its check digit, without hyphen. For a Ponte payee, the Ponte account code; Ponte never says whether an account has it.
+	AccountCode string `json:"accountCode"`
+	// The branch (agência), four digits; null for a Ponte payee.
+	BranchCode *string `json:"branchCode,omitempty"`
+	// The account's type; null for a Ponte payee.
+	AccountType *BankAccountType `json:"accountType,omitempty"`
+	// True for a Ponte payee (paid by createInternalTransfer), false for a bank account elsewhere (paid by createTedTransfer).
+	IsPonte bool `json:"isPonte"`
+}
+
+func (ContactBankAccount) IsNode()            {}
+func (this ContactBankAccount) GetID() string { return this.ID }
+
+// A contact's bank account as typed: elsewhere, with the rules of a TED target; or at Ponte, with bankCode "197" (or ispb 16501555, or no bank at all) and the account code alone.
+type ContactBankAccountInput struct {
+	// The bank's COMPE code ("197" for a Ponte payee); or give ispb.
+	BankCode *string `json:"bankCode,omitempty"`
+	// The bank's ISPB (8 digits), from the STR list (the institutions query).
+	Ispb *string `json:"ispb,omitempty"`
+	// The branch (agência), 1 to 4 digits without check digit; required elsewhere, left out for a Ponte payee.
+	BranchCode *string `json:"branchCode,omitempty"`
+	// The account number with its check digit (a hyphen may separate it); for a Ponte payee, the Ponte account code.
+	AccountCode string `json:"accountCode"`
+	// The account's type (default CC); left out for a Ponte payee.
+	AccountType *BankAccountType `json:"accountType,omitempty"`
+}
+
+// A page of an account's contacts, newest first.
+type ContactConnection struct {
+	// The contacts with their cursors.
+	Edges []*ContactEdge `json:"edges"`
+	// The contacts of this page.
+	Nodes []*Contact `json:"nodes"`
+	// Where this page is in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// An edge of a ContactConnection.
+type ContactEdge struct {
+	// Pass as after to read the contacts after this one.
+	Cursor string `json:"cursor"`
+	// The contact.
+	Node *Contact `json:"node"`
+}
+
+// The result of a contact mutation.
+type ContactPayload struct {
+	// The contact as it is now (deleteContact: as it was); null when the mutation failed.
+	Contact *Contact `json:"contact,omitempty"`
+	// Why the mutation failed, by input field.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 // Who is on the other side of a statement entry.
 type Counterparty struct {
 	Name *string `json:"name,omitempty"`
@@ -188,15 +283,39 @@ type CreateAccountPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A new contact of an account.
+type CreateContactInput struct {
+	// The account the contact belongs to.
+	AccountID string `json:"accountId"`
+	// The payee's name (at most 100 characters).
+	Name string `json:"name"`
+	// CPF or CNPJ, with or without mask; check digits are verified.
+	Document string `json:"document"`
+	// The payee's email, if known.
+	Email *string `json:"email,omitempty"`
+	// The payee's Brazilian mobile number, if known.
+	MobileNumber *string `json:"mobileNumber,omitempty"`
+	// Its bank accounts, each once.
+	BankAccounts []*ContactBankAccountInput `json:"bankAccounts,omitempty"`
+}
+
 type CreateInternalTransferInput struct {
 	AccountID string `json:"accountId"`
-	// The credited Ponte account's code, with its check digit (INVALID without it). Any such code gives the same payment whether an account has it or not: who can receive on it is checked when the transfer runs, which fails it with invalid_target_account when nobody can.
-	TargetAccountCode string      `json:"targetAccountCode"`
+	// The credited Ponte account's code, with its check digit (INVALID without it); or give contactBankAccountId. Any such code gives the same payment whether an account has it or not: who can receive on it is checked when the transfer runs, which fails it with invalid_target_account when nobody can.
+	TargetAccountCode *string     `json:"targetAccountCode,omitempty"`
 	Amount            money.Cents `json:"amount"`
 	Description       *string     `json:"description,omitempty"`
 	// A future São Paulo day; absent: now.
 	ScheduledFor   *time.Time `json:"scheduledFor,omitempty"`
 	IdempotencyKey string     `json:"idempotencyKey"`
+	// Pay this contact bank account (a Ponte payee of the paying account's contacts) instead of targetAccountCode: give exactly one of them. The payment keeps the code as it was.
+	ContactBankAccountID *string `json:"contactBankAccountId,omitempty"`
+	// Add the target to the paying account's contacts once the payment is created (needs contacts:manage too). Idempotent: a contact with the document gains the bank account unless it has it. With targetAccountCode, give contactName and contactDocument: Ponte never says who holds a code.
+	SaveAsContact *bool `json:"saveAsContact,omitempty"`
+	// With saveAsContact and targetAccountCode: the payee's name as the payer knows it.
+	ContactName *string `json:"contactName,omitempty"`
+	// With saveAsContact and targetAccountCode: the payee's CPF or CNPJ as the payer knows it.
+	ContactDocument *string `json:"contactDocument,omitempty"`
 }
 
 type CreateLimitPlanInput struct {
@@ -216,12 +335,17 @@ type CreatePaymentPayload struct {
 }
 
 type CreateTedTransferInput struct {
-	AccountID      string          `json:"accountId"`
-	Target         *TedTargetInput `json:"target"`
+	AccountID string `json:"accountId"`
+	// Who is paid; or give contactBankAccountId.
+	Target         *TedTargetInput `json:"target,omitempty"`
 	Amount         money.Cents     `json:"amount"`
 	Description    *string         `json:"description,omitempty"`
 	ScheduledFor   *time.Time      `json:"scheduledFor,omitempty"`
 	IdempotencyKey string          `json:"idempotencyKey"`
+	// Pay this contact bank account (a bank account elsewhere of the paying account's contacts) instead of target: give exactly one of them. The payment keeps a copy of the target as it was; later edits of the contact never change it.
+	ContactBankAccountID *string `json:"contactBankAccountId,omitempty"`
+	// Add the target (its holder and bank account) to the paying account's contacts once the payment is created (needs contacts:manage too). Idempotent: a contact with the document gains the bank account unless it has it.
+	SaveAsContact *bool `json:"saveAsContact,omitempty"`
 }
 
 type CreateWebhookEndpointInput struct {
@@ -247,6 +371,12 @@ type DecidePaymentsInput struct {
 type DecidePaymentsPayload struct {
 	Payments   []*Payment   `json:"payments"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+// Which contact to delete.
+type DeleteContactInput struct {
+	// The contact to delete, with its bank accounts. Payments made to it keep their targets.
+	ContactID string `json:"contactId"`
 }
 
 type DeleteWebhookEndpointPayload struct {
@@ -434,6 +564,12 @@ type RegisterTenantPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A bank account to remove from its contact.
+type RemoveContactBankAccountInput struct {
+	// The contact bank account to remove.
+	ContactBankAccountID string `json:"contactBankAccountId"`
+}
+
 // A person who may act for a company account.
 type RepresentativeInput struct {
 	Name string `json:"name"`
@@ -599,6 +735,20 @@ type TenantThrottle struct {
 	RestoreRate int `json:"restoreRate"`
 	// True when the tenant has no limits of its own and these are the server's defaults.
 	IsDefault bool `json:"isDefault"`
+}
+
+// Changes to a contact's own fields; a field left out stays as it is.
+type UpdateContactInput struct {
+	// The contact to change.
+	ContactID string `json:"contactId"`
+	// The new name.
+	Name *string `json:"name,omitempty"`
+	// The new CPF or CNPJ (no other contact of the account may have it).
+	Document *string `json:"document,omitempty"`
+	// The new email; an empty string removes it.
+	Email *string `json:"email,omitempty"`
+	// The new mobile number; an empty string removes it.
+	MobileNumber *string `json:"mobileNumber,omitempty"`
 }
 
 // Changes to a tenant; omitted fields stay as they are.
@@ -1349,6 +1499,8 @@ const (
 	UserErrorCodeInvalidState         UserErrorCode = "INVALID_STATE"
 	UserErrorCodeConsentRequired      UserErrorCode = "CONSENT_REQUIRED"
 	UserErrorCodeOutsideWindow        UserErrorCode = "OUTSIDE_WINDOW"
+	// The contact already has this bank account.
+	UserErrorCodeDuplicateBankAccount UserErrorCode = "DUPLICATE_BANK_ACCOUNT"
 )
 
 var AllUserErrorCode = []UserErrorCode{
@@ -1366,11 +1518,12 @@ var AllUserErrorCode = []UserErrorCode{
 	UserErrorCodeInvalidState,
 	UserErrorCodeConsentRequired,
 	UserErrorCodeOutsideWindow,
+	UserErrorCodeDuplicateBankAccount,
 }
 
 func (e UserErrorCode) IsValid() bool {
 	switch e {
-	case UserErrorCodeInvalid, UserErrorCodeRequired, UserErrorCodeInvalidDocument, UserErrorCodeDuplicateDocument, UserErrorCodeDocumentBlocked, UserErrorCodeNotFound, UserErrorCodeAccountNotApproved, UserErrorCodeInsufficientFunds, UserErrorCodeLimitExceeded, UserErrorCodeIdempotencyKeyReused, UserErrorCodeInvalidBarcode, UserErrorCodeInvalidState, UserErrorCodeConsentRequired, UserErrorCodeOutsideWindow:
+	case UserErrorCodeInvalid, UserErrorCodeRequired, UserErrorCodeInvalidDocument, UserErrorCodeDuplicateDocument, UserErrorCodeDocumentBlocked, UserErrorCodeNotFound, UserErrorCodeAccountNotApproved, UserErrorCodeInsufficientFunds, UserErrorCodeLimitExceeded, UserErrorCodeIdempotencyKeyReused, UserErrorCodeInvalidBarcode, UserErrorCodeInvalidState, UserErrorCodeConsentRequired, UserErrorCodeOutsideWindow, UserErrorCodeDuplicateBankAccount:
 		return true
 	}
 	return false
