@@ -42,7 +42,10 @@ type draft struct {
 // create stores a validated draft: idempotently under (tenant, key), CREATED with a pending
 // approval or already APPROVED/SCHEDULED/DELAYED, with its event and, when due, its execution.
 // o is the authorizer's grant: a cash-out on an account the tenant owns needs no approval; one it
-// reaches through consent waits for the holder.
+// reaches through consent waits for the holder. An instant payment (an internal transfer due now
+// that needs no approval) is executed in the same transaction: it is stored APPROVED with its
+// event, posted through the ledger and moved to FINISHED or FAILED with its own event, all in one
+// commit, and the answer (and every replay of its key) is that final payment.
 func (s *Service) create(ctx context.Context, o auth.Grant, d draft) (*models.Payment, error) {
 	now := s.now()
 	plan, err := s.cfg.Calendar.Plan(d.kind, now, d.ScheduledFor)
@@ -88,6 +91,9 @@ func (s *Service) create(ctx context.Context, o auth.Grant, d draft) (*models.Pa
 		}
 		if err := s.record(ctx, tx, p, "", Status(p.Status), o.Actor, nil); err != nil {
 			return err
+		}
+		if instant(p) { // posted here: FINISHED or FAILED in the answer, no job
+			return s.run(ctx, tx, p)
 		}
 		return s.scheduleIfDue(ctx, tx, p)
 	})
