@@ -5,13 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/auth"
@@ -73,18 +74,26 @@ func (s *Service) create(ctx context.Context, o auth.Grant, d draft) (*models.Pa
 		p.Status = string(plan.Status)
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if existing, err := findByKey(tx, o.TenantID, d.IdempotencyKey); err != nil || existing != nil {
-			if err == nil {
-				*p = *existing
-				err = sameRequest(existing, d.hash)
+		// The insert claims the key: a new payment costs no lookup first, and a concurrent request
+		// with the same key waits on it until this one commits, then finds this payment (a replay
+		// answers what was stored, even if the account has changed since).
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(p)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			existing, err := findByKey(tx, o.TenantID, d.IdempotencyKey)
+			if err == nil && existing == nil {
+				err = fmt.Errorf("payments: idempotency key %q conflicted but is not there", d.IdempotencyKey)
 			}
-			return err
+			if err != nil {
+				return err
+			}
+			*p = *existing
+			return sameRequest(existing, d.hash)
 		}
 		if err := accounts.CheckCanPay(tx, d.AccountID); err != nil {
-			return err
-		}
-		if err := tx.Create(p).Error; err != nil {
-			return err
+			return err // rolls the insert back
 		}
 		if err := s.reserve(ctx, tx, p, "", Status(p.Status)); err != nil {
 			return err
@@ -97,9 +106,6 @@ func (s *Service) create(ctx context.Context, o auth.Grant, d draft) (*models.Pa
 		}
 		return s.scheduleIfDue(ctx, tx, p)
 	})
-	if isUniqueViolation(err) { // a concurrent request with the same key won the insert
-		return s.create(ctx, o, d)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -177,11 +183,6 @@ func requestHash(kind Kind, c Common, target Target) []byte {
 	}{kind, c.AccountID, c.Amount, c.Description, c.ScheduledFor, target})
 	h := sha256.Sum256(b)
 	return h[:]
-}
-
-func isUniqueViolation(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "payments_idempotency"
 }
 
 // clockDate is today in São Paulo.
