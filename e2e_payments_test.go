@@ -184,7 +184,10 @@ func TestPaymentsWithHolderApproval(t *testing.T) {
 				t.Fatalf("own account payment waits for approval: %+v", p)
 			}
 		}
-		waitStatus(t, s, tok, mine[0].ID, "FINISHED")
+		// The internal transfer is instant: it ran in the mutation that created it.
+		if mine[0].Status != "FINISHED" || mine[0].FailureReason != nil {
+			t.Fatalf("own account internal transfer answered %+v, want FINISHED", mine[0])
+		}
 		waitStatus(t, s, tok, mine[2].ID, "FINISHED")
 	})
 
@@ -531,16 +534,17 @@ func TestApprovalPageInBrowser(t *testing.T) {
 const (
 	restartPayments  = 500
 	restartAccounts  = 4
-	restartFunds     = "1000.00" // each account's deposit
-	restartSmall     = "1.00"    // an ordinary transfer: always covered
-	restartOverdraft = "5000.00" // every tenth transfer: more than any account can ever hold here
+	restartSmall     = "1.00"     // an ordinary transfer: always covered
+	restartOverdraft = "90000.00" // every tenth transfer: more than the paying account ever holds here
 )
 
-// TestPaymentsSurviveSIGKILL creates 500 approved internal transfers on a tenant's own accounts
-// (Treasury: no approval, each runs as a River job at once), one in ten of them overdrawing, kills
-// the server with SIGKILL while the jobs run, restarts it on the same database and checks that
-// every payment reached FINISHED or FAILED exactly once, with exactly one ledger transaction for
-// each FINISHED one and none for a FAILED one, and that the ledger invariants hold.
+// TestPaymentsSurviveSIGKILL has a tenant create 500 internal transfers on the demo holder's
+// account through consent, one in ten of them overdrawing, to four accounts of its own; the
+// holder approves them all in one call, which makes each due as a job (an own account's transfer
+// would run in its creating transaction: nothing would be in flight). It kills the server with
+// SIGKILL while the jobs run, restarts it on the same database and checks that every payment
+// reached FINISHED or FAILED exactly once, with exactly one ledger transaction for each FINISHED
+// one and none for a FAILED one, and that the ledger invariants hold.
 func TestPaymentsSurviveSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the server binary twice")
@@ -563,21 +567,30 @@ func TestPaymentsSurviveSIGKILL(t *testing.T) {
 	tok := tenantToken(t, s)
 	t.Logf("built and started in %v", time.Since(began).Round(time.Millisecond))
 
-	// Four funded accounts of the tenant's own, in a ring: payment i goes from account i%4 to
-	// account (i+1)%4.
+	// The holder's account pays; four accounts of the tenant's own receive, payment i the
+	// account i%4.
+	payer := demoAccountID(t, s)
+	grantConsent(t, s, tok, "http://localhost:3000/consent/callback", payer, "payments:initiate", "balance:read")
+	const balanceQuery = `query($id: ID!) { account(id: $id) { balance { available { amount } } } }`
+	type balanceOut struct {
+		Balance struct{ Available struct{ Amount string } }
+	}
+	var funds balanceOut
+	gql(t, s, tok, balanceQuery, map[string]any{"id": payer}).decode(t, "account", &funds)
+	startFunds, err := money.Parse(funds.Balance.Available.Amount)
+	if over, _ := money.Parse(restartOverdraft); err != nil || startFunds >= over {
+		t.Fatalf("the holder's account holds %s (%v): the overdrafts must not be covered", funds.Balance.Available.Amount, err)
+	}
 	docs := vectors(t)["cnpj_numeric"].Valid
 	ids, codes := make([]string, restartAccounts), make([]string, restartAccounts)
 	for i := range ids {
 		ids[i] = approvedAccount(t, s, tok, docs[10+i].Raw)
-		if p := deposit(t, s, tok, ids[i], restartFunds, fmt.Sprintf("restart-funds-%d", i)); p.Entry == nil {
-			t.Fatalf("deposit: %+v", p.UserErrors)
-		}
 		var a struct{ BankAccount struct{ AccountCode string } }
 		gql(t, s, tok, `query($id: ID!) { account(id: $id) { bankAccount { accountCode } } }`, map[string]any{"id": ids[i]}).decode(t, "account", &a)
 		codes[i] = a.BankAccount.AccountCode
 	}
 
-	// All 500 at once, from a pool of concurrent clients.
+	// All 500 at once, from a pool of concurrent clients: CREATED, waiting for the holder.
 	created := make([]string, restartPayments) // payment GraphQL ids by index
 	client := &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 32}}
 	defer client.CloseIdleConnections()
@@ -593,7 +606,7 @@ func TestPaymentsSurviveSIGKILL(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range indexes {
-				id, err := createRestartPayment(client, s, tok, ids[i%restartAccounts], codes[(i+1)%restartAccounts], i)
+				id, err := createRestartPayment(client, s, tok, payer, codes[i%restartAccounts], i)
 				if err != nil {
 					errMu.Lock()
 					errs = append(errs, fmt.Sprintf("payment %d: %v", i, err))
@@ -614,7 +627,30 @@ func TestPaymentsSurviveSIGKILL(t *testing.T) {
 	}
 	createdIn := time.Since(createStart)
 
-	// Kill at once: the jobs of the last payments cannot have run yet.
+	// The holder approves all of them in one call: each becomes APPROVED and its job due.
+	var decided struct {
+		Payments   []struct{ Status string }
+		UserErrors []userError
+	}
+	gql(t, s, holderTokens(t, s).AccessToken, `mutation($ids: [ID!]!) { approvePayments(input: {paymentIds: $ids}) { payments { status } userErrors { field code message } } }`,
+		map[string]any{"ids": created}).decode(t, "approvePayments", &decided)
+	if len(decided.UserErrors) > 0 || len(decided.Payments) != restartPayments {
+		t.Fatalf("approve: %d payments, errors %+v", len(decided.Payments), decided.UserErrors)
+	}
+
+	// Kill as soon as the first of them has run: the jobs of most cannot have run yet.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(2 * time.Millisecond) {
+		var ran int64
+		if err := db.Raw(`SELECT count(*) FROM payments WHERE status IN ('FINISHED', 'FAILED')`).Scan(&ran).Error; err != nil {
+			t.Fatal(err)
+		}
+		if ran > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no approved payment ran within a minute: %v\n%s", statusCounts(t, db), first.logTail())
+		}
+	}
 	first.kill(t)
 	atKill := statusCounts(t, db)
 	var postedNotFinished int64 // killed between the ledger posting and the status change
@@ -630,7 +666,7 @@ func TestPaymentsSurviveSIGKILL(t *testing.T) {
 	}
 	for st := range atKill {
 		if st != "APPROVED" && st != "FINISHED" && st != "FAILED" {
-			t.Fatalf("a Treasury internal transfer is %s: %v", st, atKill)
+			t.Fatalf("an approved internal transfer is %s: %v", st, atKill)
 		}
 	}
 
@@ -713,8 +749,8 @@ func TestPaymentsSurviveSIGKILL(t *testing.T) {
 					problems = append(problems, fmt.Sprintf("failure reason %v, want insufficient_balance", r.FailureReason))
 				}
 			}
-			// Created APPROVED, then one final event: APPROVED → FINISHED or FAILED.
-			if r.FinalEvents != 1 || r.Events != 2 || r.LastTo != r.Status {
+			// Created CREATED, approved, then one final event: APPROVED → FINISHED or FAILED.
+			if r.FinalEvents != 1 || r.Events != 3 || r.LastTo != r.Status {
 				problems = append(problems, fmt.Sprintf("%d events, %d of them final, last to %s", r.Events, r.FinalEvents, r.LastTo))
 			}
 			if len(problems) > 0 {
@@ -750,27 +786,22 @@ func TestPaymentsSurviveSIGKILL(t *testing.T) {
 		if !report.OK() {
 			t.Fatalf("ledger check:\n%s", report.String())
 		}
-		// Each account: its deposit, plus the small transfers the ring brought in, less those it
-		// sent (the overdrafts failed and moved nothing), read over GraphQL from the restarted server.
-		funds, _ := money.Parse(restartFunds)
+		// The holder's account: what it held, less the small transfers (the overdrafts failed and
+		// moved nothing); each own account: the small transfers it received. Read over GraphQL
+		// from the restarted server.
 		small, _ := money.Parse(restartSmall)
-		want := make([]money.Cents, restartAccounts)
-		for k := range want {
-			want[k] = funds
-		}
+		want := map[string]money.Cents{payer: startFunds}
 		for i := range restartPayments {
 			if restartAmount(i) == restartSmall {
-				want[i%restartAccounts] -= small
-				want[(i+1)%restartAccounts] += small
+				want[payer] -= small
+				want[ids[i%restartAccounts]] += small
 			}
 		}
-		for k, id := range ids {
-			var b struct {
-				Balance struct{ Available struct{ Amount string } }
-			}
-			gql(t, s, tok, `query($id: ID!) { account(id: $id) { balance { available { amount } } } }`, map[string]any{"id": id}).decode(t, "account", &b)
-			if b.Balance.Available.Amount != want[k].String() {
-				t.Errorf("account %d: available %s, want %s", k, b.Balance.Available.Amount, want[k])
+		for id, w := range want {
+			var b balanceOut
+			gql(t, s, tok, balanceQuery, map[string]any{"id": id}).decode(t, "account", &b)
+			if b.Balance.Available.Amount != w.String() {
+				t.Errorf("account %s: available %s, want %s", id, b.Balance.Available.Amount, w)
 			}
 		}
 	})
@@ -826,9 +857,9 @@ func createRestartPayment(client *http.Client, s *testServer, token, accountID, 
 	if len(out.Errors) > 0 || p.Payment == nil {
 		return "", fmt.Errorf("HTTP %d: %s", resp.StatusCode, raw)
 	}
-	// Treasury: approved at once; it may even have run already.
-	if st := p.Payment.Status; st != "APPROVED" && st != "FINISHED" && st != "FAILED" {
-		return "", fmt.Errorf("created %s, want APPROVED", st)
+	// Through consent: it waits for the holder.
+	if st := p.Payment.Status; st != "CREATED" {
+		return "", fmt.Errorf("created %s, want CREATED", st)
 	}
 	return p.Payment.ID, nil
 }

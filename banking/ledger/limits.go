@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -53,34 +54,36 @@ func readUsage(db *gorm.DB, accountID uuid.UUID, at time.Time) (usage, error) {
 	return u, err
 }
 
-// consumeSQL adds a cash-out to its day and returns the day's and the month's usage with it.
-// The month's other days are read separately: a statement does not see its own upsert.
-const consumeSQL = `WITH day AS (
-	INSERT INTO limit_usage (account_id, day, used_cents) VALUES (?, ?::date, ?)
-	ON CONFLICT (account_id, day) DO UPDATE SET used_cents = limit_usage.used_cents + EXCLUDED.used_cents
-	RETURNING used_cents)
-SELECT (SELECT used_cents FROM day) AS daily,
-       (SELECT used_cents FROM day) + COALESCE((SELECT SUM(used_cents) FROM limit_usage
-           WHERE account_id = ? AND day >= ?::date AND day < ?::date), 0) AS monthly`
+// limitCheck is a movement's cash-outs, to be consumed against their accounts' daily and monthly
+// limits by the statement that writes the movement (posting.write): each cash-out is added to its
+// account's usage of the day, and the movement is written only when every account stays within
+// both limits. One statement while the ledger accounts are locked, so two cash-outs of one
+// account cannot both pass on the same remaining limit, and the lock is held one round trip less.
+// The day is the São Paulo day of the movement.
+type limitCheck struct {
+	day, month string // the movement's day, and the first day of its month
+	outs       []cashOut
+	parties    map[uuid.UUID]*party
+}
 
-// consumeLimits records each cash-out against its account's daily and monthly limits, and
-// refuses the movement if that goes beyond either; the refusal rolls the record back with
-// everything else. It runs while the account's ledger account is locked, so two cash-outs of
-// one account cannot both pass on the same remaining limit. The day is the São Paulo day of
-// the movement.
-//
-// Errors: LIMIT_EXCEEDED, also when the account has no limit plan (its limits are R$0.00).
-func consumeLimits(tx *gorm.DB, m *Movement, parties map[uuid.UUID]*party, at time.Time) error {
-	day, month := civilDay(at), monthStart(at)
-	for _, c := range cashOuts(m) {
-		p := parties[c.AccountID]
-		if p.DailyCents == nil || p.MonthlyCents == nil {
-			return apperr.Field(apperr.LimitExceeded, []string{"amount"}, "the account has no limit plan, so its limits are R$0.00")
+// limitsOf is m's limit check at its time at. Errors: LIMIT_EXCEEDED when a cash-out's account
+// has no limit plan (its limits are R$0.00), before anything is written.
+func limitsOf(m *Movement, parties map[uuid.UUID]*party, at time.Time) (limitCheck, error) {
+	l := limitCheck{day: civilDay(at), month: monthStart(at), outs: cashOuts(m), parties: parties}
+	for _, c := range l.outs {
+		if p := parties[c.AccountID]; p.DailyCents == nil || p.MonthlyCents == nil {
+			return l, apperr.Field(apperr.LimitExceeded, []string{"amount"}, "the account has no limit plan, so its limits are R$0.00")
 		}
-		var u usage
-		if err := tx.Raw(consumeSQL, c.AccountID, day, int64(c.Amount), c.AccountID, month, day).Scan(&u).Error; err != nil {
-			return fmt.Errorf("ledger: record limit usage: %w", err)
-		}
+	}
+	return l, nil
+}
+
+// refusal is LIMIT_EXCEEDED for the first cash-out, in posting order, whose account's usage with
+// it (used, from the writing statement) goes beyond its daily or its monthly limit; nil when none
+// does. A refused movement is rolled back whole, its usage with it.
+func (l limitCheck) refusal(used map[uuid.UUID]usage) error {
+	for _, c := range l.outs {
+		p, u := l.parties[c.AccountID], used[c.AccountID]
 		if u.Daily > *p.DailyCents {
 			return apperr.Field(apperr.LimitExceeded, []string{"amount"}, "the daily limit is %s and %s of it is left today",
 				money.Cents(*p.DailyCents), money.Cents(max(0, *p.DailyCents-(u.Daily-int64(c.Amount)))))
@@ -91,6 +94,53 @@ func consumeLimits(tx *gorm.DB, m *Movement, parties map[uuid.UUID]*party, at ti
 		}
 	}
 	return nil
+}
+
+// sql is the head of the writing statement: the CTEs that add each cash-out to its day (day),
+// read the usage with it (usage: the month's other days are read apart, a statement does not see
+// its own upsert) and say whether the movement may be written (ok: one row when every account
+// stays within its limits, none otherwise). Without cash-outs ok is always one row.
+func (l limitCheck) sql(q *strings.Builder, args []any) []any {
+	if len(l.outs) == 0 {
+		q.WriteString("WITH ok AS (SELECT 1 AS ok),\n")
+		return args
+	}
+	q.WriteString("WITH day AS (INSERT INTO limit_usage (account_id, day, used_cents) VALUES ")
+	for i, c := range l.outs {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?::uuid, ?::date, ?::bigint)")
+		args = append(args, c.AccountID, l.day, int64(c.Amount))
+	}
+	q.WriteString(` ON CONFLICT (account_id, day) DO UPDATE SET used_cents = limit_usage.used_cents + EXCLUDED.used_cents
+		RETURNING account_id, used_cents),
+	usage AS (SELECT d.account_id, d.used_cents AS daily, d.used_cents + COALESCE((SELECT SUM(u.used_cents) FROM limit_usage u
+			WHERE u.account_id = d.account_id AND u.day >= ?::date AND u.day < ?::date), 0) AS monthly,
+		p.daily_limit, p.monthly_limit
+		FROM day d JOIN (VALUES `)
+	args = append(args, l.month, l.day)
+	for i, c := range l.outs {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		p := l.parties[c.AccountID]
+		q.WriteString("(?::uuid, ?::bigint, ?::bigint)")
+		args = append(args, c.AccountID, *p.DailyCents, *p.MonthlyCents)
+	}
+	q.WriteString(`) AS p (account_id, daily_limit, monthly_limit) ON p.account_id = d.account_id),
+	ok AS (SELECT 1 AS ok WHERE NOT EXISTS (SELECT 1 FROM usage WHERE daily > daily_limit OR monthly > monthly_limit)),
+`)
+	return args
+}
+
+// usageSelect is the tail of the writing statement: what it wrote (updated: the balances set)
+// and each cash-out's usage with it.
+func (l limitCheck) usageSelect() string {
+	if len(l.outs) == 0 {
+		return "SELECT NULL::uuid AS account_id, 0::bigint AS daily, 0::bigint AS monthly, (SELECT count(*) FROM upd) AS updated"
+	}
+	return "SELECT u.account_id, u.daily, u.monthly, (SELECT count(*) FROM upd) AS updated FROM usage u"
 }
 
 // Usage is how much of its movement limits an account has used (GraphQL Limits.dailyUsed and

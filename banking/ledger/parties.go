@@ -32,7 +32,7 @@ type party struct {
 }
 
 // canMove reports whether the account may send or receive money: KYC approved, with a payment
-// account. A missing limit plan stops only cash-out (its limits are R$0.00, see consumeLimits):
+// account. A missing limit plan stops only cash-out (its limits are R$0.00, see limitsOf):
 // the account can still receive.
 func (p *party) canMove() bool {
 	return p.Status == string(accounts.StatusApproved) && p.BankAccountID != nil

@@ -95,10 +95,11 @@ func (s *Service) postIn(tx *gorm.DB, m *Movement, parties map[uuid.UUID]*party)
 	if err != nil {
 		return nil, err
 	}
-	if err := consumeLimits(tx, m, parties, at); err != nil {
+	lim, err := limitsOf(m, parties, at)
+	if err != nil {
 		return nil, err
 	}
-	if err := w.write(tx); err != nil {
+	if err := w.write(tx, lim); err != nil { // consumes the limits, and writes only within them
 		return nil, err
 	}
 	return w.out, nil

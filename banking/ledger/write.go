@@ -84,22 +84,25 @@ func (s *Service) apply(m *Movement, parties map[uuid.UUID]*party, locked map[uu
 	return w, nil
 }
 
-// write inserts the transaction and its entries and sets the new balances in one statement
-// (one round trip, while the ledger accounts are locked). Its foreign keys are checked at the end
-// of the statement, when the transaction row the entries point to exists.
-func (w *posting) write(tx *gorm.DB) error {
+// write consumes the movement's cash-out limits (lim) and, when they hold, inserts the transaction
+// and its entries and sets the new balances, in one statement (one round trip, while the ledger
+// accounts are locked). Its foreign keys are checked at the end of the statement, when the
+// transaction row the entries point to exists. Errors: LIMIT_EXCEEDED (nothing is written but the
+// usage, which the caller's rollback takes back with the rest).
+func (w *posting) write(tx *gorm.DB, lim limitCheck) error {
 	var q strings.Builder
 	t := w.txn
-	args := []any{t.ID, t.Kind, t.TenantID, t.OperationID, t.Description, t.OccurredAt}
-	q.WriteString(`WITH txn AS (INSERT INTO ledger_transactions (id, kind, tenant_id, operation_id, description, occurred_at)
-		VALUES (?, ?, ?::uuid, ?::uuid, ?, ?)),
+	args := lim.sql(&q, nil)
+	q.WriteString(`txn AS (INSERT INTO ledger_transactions (id, kind, tenant_id, operation_id, description, occurred_at)
+		SELECT ?::uuid, ?::text, ?::uuid, ?::uuid, ?::text, ?::timestamptz FROM ok),
 	entries AS (INSERT INTO ledger_entries (id, transaction_id, ledger_account_id, occurred_at, amount_cents,
-		balance_before_cents, balance_after_cents, kind, description, fee_cents, counterparty) VALUES `)
+		balance_before_cents, balance_after_cents, kind, description, fee_cents, counterparty) SELECT v.* FROM (VALUES `)
+	args = append(args, t.ID, t.Kind, t.TenantID, t.OperationID, t.Description, t.OccurredAt)
 	for i, e := range w.entries {
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString("(?::uuid, ?::uuid, ?::uuid, ?, ?::bigint, ?::bigint, ?::bigint, ?, ?, ?::bigint, ?::jsonb)")
+		q.WriteString("(?::uuid, ?::uuid, ?::uuid, ?::timestamptz, ?::bigint, ?::bigint, ?::bigint, ?::text, ?::text, ?::bigint, ?::jsonb)")
 		var cp any // a nil []byte would be sent as an empty string, not NULL
 		if e.Counterparty != nil {
 			cp = string(e.Counterparty)
@@ -107,8 +110,8 @@ func (w *posting) write(tx *gorm.DB) error {
 		args = append(args, e.ID, e.TransactionID, e.LedgerAccountID, e.OccurredAt, e.AmountCents,
 			e.BalanceBeforeCents, e.BalanceAfterCents, e.Kind, e.Description, e.FeeCents, cp)
 	}
-	q.WriteString(`)
-	UPDATE ledger_accounts la SET available_cents = v.available, last_entry_at = ? FROM (VALUES `)
+	q.WriteString(`) AS v CROSS JOIN ok),
+	upd AS (UPDATE ledger_accounts la SET available_cents = v.available, last_entry_at = ? FROM (VALUES `)
 	args = append(args, t.OccurredAt)
 	i := 0
 	for id, bal := range w.balances {
@@ -119,13 +122,30 @@ func (w *posting) write(tx *gorm.DB) error {
 		args = append(args, id, bal)
 		i++
 	}
-	q.WriteString(") AS v (id, available) WHERE la.id = v.id")
-	res := tx.Exec(q.String(), args...)
-	if res.Error != nil {
-		return fmt.Errorf("ledger: write movement: %w", res.Error)
+	q.WriteString(") AS v (id, available) CROSS JOIN ok WHERE la.id = v.id RETURNING la.id)\n")
+	q.WriteString(lim.usageSelect())
+	var rows []struct {
+		AccountID      *uuid.UUID
+		Daily, Monthly int64
+		Updated        int64
 	}
-	if int(res.RowsAffected) != len(w.balances) {
-		return fmt.Errorf("ledger: updated %d of %d balances", res.RowsAffected, len(w.balances))
+	if err := tx.Raw(q.String(), args...).Scan(&rows).Error; err != nil {
+		return fmt.Errorf("ledger: write movement: %w", err)
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("ledger: write movement: no answer")
+	}
+	used := make(map[uuid.UUID]usage, len(rows))
+	for _, r := range rows {
+		if r.AccountID != nil {
+			used[*r.AccountID] = usage{Daily: r.Daily, Monthly: r.Monthly}
+		}
+	}
+	if err := lim.refusal(used); err != nil {
+		return err
+	}
+	if int(rows[0].Updated) != len(w.balances) {
+		return fmt.Errorf("ledger: updated %d of %d balances", rows[0].Updated, len(w.balances))
 	}
 	return nil
 }

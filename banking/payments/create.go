@@ -5,13 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/auth"
@@ -42,7 +43,10 @@ type draft struct {
 // create stores a validated draft: idempotently under (tenant, key), CREATED with a pending
 // approval or already APPROVED/SCHEDULED/DELAYED, with its event and, when due, its execution.
 // o is the authorizer's grant: a cash-out on an account the tenant owns needs no approval; one it
-// reaches through consent waits for the holder.
+// reaches through consent waits for the holder. An instant payment (an internal transfer due now
+// that needs no approval) is executed in the same transaction: it is stored APPROVED with its
+// event, posted through the ledger and moved to FINISHED or FAILED with its own event, all in one
+// commit, and the answer (and every replay of its key) is that final payment.
 func (s *Service) create(ctx context.Context, o auth.Grant, d draft) (*models.Payment, error) {
 	now := s.now()
 	plan, err := s.cfg.Calendar.Plan(d.kind, now, d.ScheduledFor)
@@ -70,18 +74,26 @@ func (s *Service) create(ctx context.Context, o auth.Grant, d draft) (*models.Pa
 		p.Status = string(plan.Status)
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if existing, err := findByKey(tx, o.TenantID, d.IdempotencyKey); err != nil || existing != nil {
-			if err == nil {
-				*p = *existing
-				err = sameRequest(existing, d.hash)
+		// The insert claims the key: a new payment costs no lookup first, and a concurrent request
+		// with the same key waits on it until this one commits, then finds this payment (a replay
+		// answers what was stored, even if the account has changed since).
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(p)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			existing, err := findByKey(tx, o.TenantID, d.IdempotencyKey)
+			if err == nil && existing == nil {
+				err = fmt.Errorf("payments: idempotency key %q conflicted but is not there", d.IdempotencyKey)
 			}
-			return err
+			if err != nil {
+				return err
+			}
+			*p = *existing
+			return sameRequest(existing, d.hash)
 		}
 		if err := accounts.CheckCanPay(tx, d.AccountID); err != nil {
-			return err
-		}
-		if err := tx.Create(p).Error; err != nil {
-			return err
+			return err // rolls the insert back
 		}
 		if err := s.reserve(ctx, tx, p, "", Status(p.Status)); err != nil {
 			return err
@@ -89,11 +101,11 @@ func (s *Service) create(ctx context.Context, o auth.Grant, d draft) (*models.Pa
 		if err := s.record(ctx, tx, p, "", Status(p.Status), o.Actor, nil); err != nil {
 			return err
 		}
+		if instant(p) { // posted here: FINISHED or FAILED in the answer, no job
+			return s.run(ctx, tx, p)
+		}
 		return s.scheduleIfDue(ctx, tx, p)
 	})
-	if isUniqueViolation(err) { // a concurrent request with the same key won the insert
-		return s.create(ctx, o, d)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -171,11 +183,6 @@ func requestHash(kind Kind, c Common, target Target) []byte {
 	}{kind, c.AccountID, c.Amount, c.Description, c.ScheduledFor, target})
 	h := sha256.Sum256(b)
 	return h[:]
-}
-
-func isUniqueViolation(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "payments_idempotency"
 }
 
 // clockDate is today in São Paulo.

@@ -1,7 +1,8 @@
 // Package payments owns cash-out: internal transfers, TEDs and barcode payments (boletos and
 // arrecadação), their fees, their status machine (Stone's vocabulary), the holder's approval of
 // every cash-out on a third-party account, scheduling on the Brazilian banking calendar, and the
-// execution that posts to the ledger and finishes the payment in one transaction. A payment is
+// execution that posts to the ledger and finishes the payment in one transaction (for an instant
+// internal transfer, the transaction that creates it). A payment is
 // stored with its first status; every later change goes through one function (move) that
 // enforces the machine. Every status, the first included, appends an event to the one event log
 // (package events) in the same transaction, with actor, reason and request id.

@@ -73,30 +73,48 @@ func (s *Service) Execute(ctx context.Context, id uuid.UUID) error {
 		if brazil.DateOf(p.RunOn).After(clockDate(s.now())) {
 			return ErrNotDue
 		}
-		unresolved := p.Target.AccountID == nil // an internal transfer's target is found now (transfer)
-		txn, err := s.post(ctx, tx, p)
-		if err != nil {
-			reason, business := failureReason(err)
-			if !business {
-				return err // a technical failure: the job retries
-			}
-			p.FailureReason = &reason
-			return s.move(ctx, tx, p, StatusFailed, "system", &reason, "failure_reason")
-		}
-		now := s.now()
-		p.LedgerTransactionID, p.FinishedAt = &txn.ID, &now
-		changed := []string{"ledger_transaction_id", "finished_at"}
-		if unresolved && p.Target.AccountID != nil {
-			changed = append(changed, "target")
-		}
-		if err := s.move(ctx, tx, p, StatusFinished, "system", nil, changed...); err != nil {
-			return err
-		}
-		if s.rail != nil && sentThroughRail(Kind(p.Kind)) {
-			return s.runner.SettleTx(ctx, tx, p.ID, s.rail.Delay())
-		}
-		return nil
+		return s.run(ctx, tx, p)
 	})
+}
+
+// run posts a due payment p in tx, whose row the caller holds (locked, or inserted by tx itself),
+// and moves it to FINISHED, or to FAILED with Stone's reason when the ledger refuses, the refused
+// posting writing nothing. A technical failure is returned as it is: the caller's transaction
+// rolls back (a job retries it; a creation answers with the error). Execute runs it for a payment
+// that waited; create runs it in the creating transaction for an instant one (instant).
+func (s *Service) run(ctx context.Context, tx *gorm.DB, p *models.Payment) error {
+	unresolved := p.Target.AccountID == nil // an internal transfer's target is found now (transfer)
+	txn, err := s.post(ctx, tx, p)
+	if err != nil {
+		reason, business := failureReason(err)
+		if !business {
+			return err // a technical failure: the job retries
+		}
+		p.FailureReason = &reason
+		return s.move(ctx, tx, p, StatusFailed, "system", &reason, "failure_reason")
+	}
+	now := s.now()
+	p.LedgerTransactionID, p.FinishedAt = &txn.ID, &now
+	changed := []string{"ledger_transaction_id", "finished_at"}
+	if unresolved && p.Target.AccountID != nil {
+		changed = append(changed, "target")
+	}
+	if err := s.move(ctx, tx, p, StatusFinished, "system", nil, changed...); err != nil {
+		return err
+	}
+	if s.rail != nil && sentThroughRail(Kind(p.Kind)) {
+		return s.runner.SettleTx(ctx, tx, p.ID, s.rail.Delay())
+	}
+	return nil
+}
+
+// instant reports whether a payment just created runs in the transaction that creates it: an
+// internal transfer that needs no approval (its grant needs no holder's decision, so it is
+// APPROVED at creation) and is due today, as Stone's internal transfers are instant. Its answer
+// is then FINISHED, or FAILED with the reason its execution gave; every other payment waits for
+// its approval, its day, its window or its rail, and runs through the Runner.
+func instant(p *models.Payment) bool {
+	return Kind(p.Kind) == KindInternalTransfer && Status(p.Status) == StatusApproved
 }
 
 func runnable(s Status) bool {

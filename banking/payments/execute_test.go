@@ -16,6 +16,7 @@ import (
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/brazil"
+	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
 )
 
@@ -122,9 +123,15 @@ func TestExecutionPostsAndFinishesInOneTransaction(t *testing.T) {
 	})
 
 	t.Run("APostingCommittedByAnEarlierRunIsReplayedNotPaidTwice", func(t *testing.T) {
-		p, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 700, IdempotencyKey: "it"}, TargetAccountCode: e.toCode})
+		// Made through consent and approved, so it waits for its execution (an own account's
+		// transfer would have run in its creating transaction).
+		p, err := e.svc.CreateInternalTransfer(ctx, auth.Grant{Actor: "tenant:erp", Basis: auth.ByConsent},
+			payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 700, IdempotencyKey: "it"}, TargetAccountCode: e.toCode})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if _, err := e.svc.Approve(ctx, "holder:x", []uuid.UUID{p.ID}); err != nil || e.status(t, p.ID) != payments.StatusApproved {
+			t.Fatalf("approve: %v", err)
 		}
 		e.q.drain()
 		// What a two-transaction execution left when it crashed between posting and finishing.
@@ -204,11 +211,12 @@ func TestTheTargetSurvivesEveryMove(t *testing.T) {
 }
 
 // Executions race each other (both directions between two accounts, every payment run twice at
-// once, as a redelivered job would): each payment posts once, and the ledger adds up.
+// once, as a redelivered job would): each payment posts once, and the ledger adds up. The
+// payments are made through consent and approved, so they wait for their executions.
 func TestConcurrentExecutionsPostEachPaymentOnce(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	o := auth.Grant{Actor: "tenant:erp", Basis: auth.ByOwnership}
+	o := auth.Grant{Actor: "tenant:erp", Basis: auth.ByConsent}
 	if _, err := e.led.Deposit(ctx, ledger.DepositInput{IdempotencyKey: "seed-to", AccountID: e.to, Amount: 100_000, From: ledger.SandboxCounterparty}); err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +236,12 @@ func TestConcurrentExecutionsPostEachPaymentOnce(t *testing.T) {
 		}
 		ids = append(ids, p.ID)
 	}
-	e.q.drain()
+	if _, err := e.svc.Approve(ctx, "holder:x", ids); err != nil {
+		t.Fatal(err)
+	}
+	if q := e.q.drain(); len(q) != len(ids) {
+		t.Fatalf("%d executions queued for %d approved payments", len(q), len(ids))
+	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*len(ids))
 	for _, id := range ids {
@@ -259,6 +272,54 @@ func TestConcurrentExecutionsPostEachPaymentOnce(t *testing.T) {
 	moved := int64(a.Available) - 100_000 // each odd payment pays back 1 cent more than the even one before it
 	if txns != int64(len(ids)) || moved != 10 || int64(b.Available) != 100_000-10 {
 		t.Fatalf("%d postings for %d payments; balances %s %s", txns, len(ids), a.Available, b.Available)
+	}
+	if r, err := e.led.Verify(ctx); err != nil || !r.OK() {
+		t.Fatalf("ledger: %v %s", err, r.String())
+	}
+}
+
+// An instant transfer retried while it runs (the same mutation sent again and again at once, as
+// an impatient client does) is created and posted once: every answer is that one payment,
+// FINISHED, with its one ledger transaction.
+func TestConcurrentRetriesOfAnInstantTransferPostOnce(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	o := auth.Grant{Actor: "tenant:erp", Basis: auth.ByOwnership}
+	in := payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 1_234, IdempotencyKey: "retried"}, TargetAccountCode: e.toCode}
+	const tries = 8
+	type answer struct {
+		p   *models.Payment
+		err error
+	}
+	answers := make(chan answer, tries)
+	var wg sync.WaitGroup
+	for range tries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p, err := e.svc.CreateInternalTransfer(ctx, o, in)
+			answers <- answer{p, err}
+		}()
+	}
+	wg.Wait()
+	close(answers)
+	var id uuid.UUID
+	for a := range answers {
+		if a.err != nil || payments.Status(a.p.Status) != payments.StatusFinished || a.p.LedgerTransactionID == nil {
+			t.Fatalf("%+v %v", a.p, a.err)
+		}
+		if id == uuid.Nil {
+			id = a.p.ID
+		} else if a.p.ID != id {
+			t.Fatalf("two payments for one key: %s and %s", id, a.p.ID)
+		}
+	}
+	var payms, txns, evs int64
+	e.db.Table("payments").Where("idempotency_key = ?", "retried").Count(&payms)
+	e.db.Table("ledger_transactions").Where("operation_id = ?", id).Count(&txns)
+	e.db.Table("events").Where("payment_id = ?", id).Count(&evs)
+	if b, _ := e.led.Balance(ctx, e.from); payms != 1 || txns != 1 || evs != 2 || b.Available != 100_000-1_234 {
+		t.Fatalf("%d payments, %d postings, %d events, balance %s", payms, txns, evs, b.Available)
 	}
 	if r, err := e.led.Verify(ctx); err != nil || !r.OK() {
 		t.Fatalf("ledger: %v %s", err, r.String())

@@ -25,10 +25,12 @@ type InternalTransferInput struct {
 // CreateInternalTransfer creates an internal transfer (instant, any day) to any well-formed
 // account code, the same way whether the code names an account that can receive, one that cannot
 // (never approved, disabled, blocked) or none: who holds a code, and whether anyone does, is
-// learnt when the transfer runs (Execute), which fails it with invalid_target_account, after the
-// payer's own reasons, when nobody can receive. The target is stored whole when the code names an
-// account that can receive now, as the code alone otherwise; HidesBeneficiary says who may see it
-// before the transfer has run.
+// learnt when the transfer runs (run), which fails it with invalid_target_account, after the
+// payer's own reasons, when nobody can receive. It runs in the creating transaction when it needs
+// no approval and is due today (instant: the answer is FINISHED or FAILED), else when approved
+// and due (Execute). The target is stored whole when the code names an account that can receive
+// now, as the code alone otherwise; HidesBeneficiary says who may see it before the transfer has
+// run.
 // Errors: field errors (INVALID, REQUIRED; INVALID when the target is the paying account itself),
 // ACCOUNT_NOT_APPROVED (the paying account), IDEMPOTENCY_KEY_REUSED, OUTSIDE_WINDOW.
 func (s *Service) CreateInternalTransfer(ctx context.Context, o auth.Grant, in InternalTransferInput) (*models.Payment, error) {

@@ -122,18 +122,42 @@ func (e *env) status(t *testing.T, id uuid.UUID) payments.Status {
 
 var ted = payments.TEDTarget{BankCode: "341", BranchCode: "1234", AccountCode: "56789-0", Name: "Fornecedor Ltda", Document: "11222333000181"}
 
+// A payment on the tenant's own account needs no approval: an internal transfer runs in the
+// transaction that creates it (FINISHED in the answer, posted, never queued, two events in that
+// one transaction: APPROVED, then FINISHED, no CREATED), a TED waits for its job.
 func TestTreasuryPaymentsRunWithoutApproval(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	o := auth.Grant{Actor: "tenant:erp", Basis: auth.ByOwnership}
-	it, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 10_000, IdempotencyKey: "k1"}, TargetAccountCode: e.toCode})
-	if err != nil || payments.Status(it.Status) != payments.StatusApproved {
+	in := payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 10_000, IdempotencyKey: "k1"}, TargetAccountCode: e.toCode}
+	it, err := e.svc.CreateInternalTransfer(ctx, o, in)
+	if err != nil || payments.Status(it.Status) != payments.StatusFinished || it.ApprovalStatus != nil || it.LedgerTransactionID == nil || it.FinishedAt == nil {
 		t.Fatalf("%+v %v", it, err)
 	}
+	if b, _ := e.led.Balance(ctx, e.from); b.Available != 100_000-10_000 {
+		t.Fatalf("balance %d right after the transfer's creation", b.Available)
+	}
+	var evs []struct {
+		FromStatus *string
+		ToStatus   string
+		Actor      string
+		XID        string
+	}
+	if err := e.db.Raw("SELECT from_status, to_status, actor, xid::text AS xid FROM events WHERE payment_id = ? ORDER BY id", it.ID).Scan(&evs).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 2 || evs[0].FromStatus != nil || evs[0].ToStatus != "APPROVED" || evs[0].Actor != "tenant:erp" ||
+		evs[1].FromStatus == nil || *evs[1].FromStatus != "APPROVED" || evs[1].ToStatus != "FINISHED" || evs[0].XID != evs[1].XID {
+		t.Fatalf("events %+v, want APPROVED then FINISHED in one transaction", evs)
+	}
 	tp, err := e.svc.CreateTED(ctx, o, payments.TEDInput{Common: payments.Common{AccountID: e.from, Amount: 5_000, IdempotencyKey: "k2"}, Target: ted})
-	if err != nil || payments.Status(tp.Status) != payments.StatusApproved || tp.FeeCents != 350 {
+	if err != nil || payments.Status(tp.Status) != payments.StatusApproved || tp.FeeCents != 350 || tp.ApprovalStatus != nil {
 		t.Fatalf("%+v %v", tp, err)
 	}
+	if q := e.q.drain(); len(q) != 1 || q[0] != tp.ID {
+		t.Fatalf("queued %v, want the TED alone", q)
+	}
+	e.q.ids = []uuid.UUID{tp.ID, it.ID} // a stray execution of the instant transfer finds nothing to do
 	e.run(t)
 	if e.status(t, it.ID) != payments.StatusFinished || e.status(t, tp.ID) != payments.StatusFinished {
 		t.Fatalf("statuses %s %s", e.status(t, it.ID), e.status(t, tp.ID))
@@ -145,12 +169,13 @@ func TestTreasuryPaymentsRunWithoutApproval(t *testing.T) {
 	if r, err := e.led.Verify(ctx); err != nil || !r.OK() {
 		t.Fatalf("ledger: %v %s", err, r.String())
 	}
-	// Executing again changes nothing.
-	if err := e.svc.Execute(ctx, it.ID); err != nil {
-		t.Fatal(err)
+	// Retrying the mutation answers the same finished payment and moves nothing.
+	again, err := e.svc.CreateInternalTransfer(ctx, o, in)
+	if err != nil || again.ID != it.ID || payments.Status(again.Status) != payments.StatusFinished || *again.LedgerTransactionID != *it.LedgerTransactionID {
+		t.Fatalf("replay: %+v %v", again, err)
 	}
-	if b2, _ := e.led.Balance(ctx, e.from); b2 != b {
-		t.Fatal("a second execution moved money")
+	if b2, _ := e.led.Balance(ctx, e.from); b2 != b || len(e.q.drain()) != 0 {
+		t.Fatal("a replay moved money or queued a job")
 	}
 }
 
@@ -245,17 +270,18 @@ func TestSchedulesAndFailures(t *testing.T) {
 		t.Fatalf("cancelling left %d scheduled", b.Scheduled)
 	}
 
-	big, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 1_000_000, IdempotencyKey: "big"}, TargetAccountCode: e.toCode})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// An instant transfer the payer cannot cover is created FAILED, with its reason, and posts nothing.
+	e.q.drain() // the cancelled schedule's job, which would find nothing to run
 	var entries int64
 	e.db.Model(&struct{}{}).Table("ledger_entries").Count(&entries)
-	e.run(t)
+	big, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 1_000_000, IdempotencyKey: "big"}, TargetAccountCode: e.toCode})
+	if err != nil || payments.Status(big.Status) != payments.StatusFailed || big.FailureReason == nil || *big.FailureReason != "insufficient_balance" {
+		t.Fatalf("overdraft answered %+v %v", big, err)
+	}
 	got, _ := e.svc.Get(ctx, big.ID)
 	var after int64
 	e.db.Model(&struct{}{}).Table("ledger_entries").Count(&after)
-	if payments.Status(got.Status) != payments.StatusFailed || got.FailureReason == nil || *got.FailureReason != "insufficient_balance" || after != entries {
+	if payments.Status(got.Status) != payments.StatusFailed || got.FailureReason == nil || *got.FailureReason != "insufficient_balance" || after != entries || len(e.q.drain()) != 0 {
 		t.Fatalf("overdraft: %s %v, entries %d → %d", got.Status, got.FailureReason, entries, after)
 	}
 }
