@@ -198,7 +198,7 @@ func newApp(ctx context.Context, cfg config, id identity, publicURL string, pool
 	}
 	a.consents.OnEnd(a.payments.StopForEndedConsent) // a consent's end stops its cash-out in the same transaction
 	a.authz = auth.NewAuthorizer(db, a.payments)
-	a.webhooks = webhooks.New(db, a.queue.InsertTx, cfg.webhooks(log.With("component", "webhooks")))
+	a.webhooks = webhooks.New(db, a.queue.InsertTx, cfg.webhooks(log.With("component", "webhooks"), publicURL))
 	return a, a.registerJobs(cfg)
 }
 
@@ -232,6 +232,8 @@ func routes(cfg config, id identity, a *app, log *slog.Logger) http.Handler {
 	res := &resolvers.Resolver{Authz: a.authz, AccountService: a.accounts, ConsentService: a.consents, Ledger: a.ledger,
 		Sandbox: cfg.Env != envProduction, PaymentService: a.payments, ReceiptKey: cfg.ReceiptKey, Hub: a.hub, Webhooks: a.webhooks}
 	mux.Handle("/graphql", gqlserver.New(cfg.graphql(), res, a.authn, log))
+	// GET /api/v1/discovery/keys: the JWKS of the keys that sign STONE-format webhooks
+	a.webhooks.Routes(mux)
 	// GET /payments/{id}/receipt.pdf
 	(&httpapi.Receipts{Authz: a.authz, Payments: a.payments, Key: cfg.ReceiptKey, Log: log}).Routes(mux, authenticated)
 	// GET /accounts/{id}/statement.ofx and .csv

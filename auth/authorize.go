@@ -33,6 +33,8 @@ const (
 	ActionCancelPayment   Action = "payments.cancel"
 	ActionRefundPayment   Action = "payments.refund" // sandbox: an operator plays the receiving bank
 	ActionManageWebhooks  Action = "webhooks.manage"
+	// ActionRotateWebhookKeys: replace the key that signs STONE-format webhooks (operators only).
+	ActionRotateWebhookKeys Action = "webhooks.rotate_signing_key"
 )
 
 // tenantScope is the scope a tenant needs for each action: in its token (as its registration
@@ -98,7 +100,7 @@ func (z *Authorizer) Require(ctx context.Context, a Action) (*Caller, error) {
 		if c.Kind == KindTenant {
 			return c, nil
 		}
-	case ActionReviewKYC, ActionManageLimits, ActionRefundPayment:
+	case ActionReviewKYC, ActionManageLimits, ActionRefundPayment, ActionRotateWebhookKeys:
 		if c.Kind == KindOperator {
 			return c, nil
 		}
