@@ -163,10 +163,8 @@ func (s *Service) remember(kid string, k *rsa.PrivateKey) {
 
 // SigningKey is one of Ponte's webhook signing keys, as the operator sees it.
 type SigningKey struct {
-	KID            string
-	CreatedAt      time.Time
-	RetiredAt      *time.Time // nil: it signs now
-	PublishedUntil *time.Time // nil while it signs
+	KID       string
+	CreatedAt time.Time
 }
 
 // RotateSigningKey makes a new signing key, which signs every attempt from now on (retries of
