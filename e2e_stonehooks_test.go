@@ -34,6 +34,8 @@ type stoneReceiver struct {
 	relay *httptest.Server
 
 	mu       sync.Mutex
+	down     bool // the relay answers 503 without forwarding, as an endpoint that is down
+	downHits int  // requests answered so
 	accepted []stoneAccepted
 	refused  []string
 	captured []capturedRequest
@@ -112,6 +114,14 @@ func startStoneReceiver(t *testing.T, jwksURL string, privatePEM []byte) *stoneR
 	r.relay = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
 		r.mu.Lock()
+		if r.down {
+			r.downHits++
+			close(r.changed)
+			r.changed = make(chan struct{})
+			r.mu.Unlock()
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
 		r.captured = append(r.captured, capturedRequest{header: req.Header.Clone(), body: body})
 		r.mu.Unlock()
 		code := r.post(t, req.Header, body)
@@ -178,7 +188,7 @@ func hasEvent(accepted []stoneAccepted, eventType, targetID string) bool {
 // that is), and one encrypted to another key. Redelivery keeps the event id.
 func TestStoneWebhooksReachAStoneReceiver(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, map[string]string{"PONTE_WEBHOOK_BACKOFF": "100ms"})
+	s := startServer(t, map[string]string{"PONTE_WEBHOOK_BACKOFF": "20ms"})
 	tok := tenantToken(t, s)
 	tenantKey, err := parsePKCS8(devidp.DemoERPPrivateKeyPEM())
 	if err != nil {
@@ -254,8 +264,15 @@ func TestStoneWebhooksReachAStoneReceiver(t *testing.T) {
 		t.Fatalf("the first payment's events %v, %d refused", lifeOfFirst, refusedSoFar)
 	}
 
-	// Rotation mid-stream: the receiver holds the old JWKS in its cache; the new kid makes it
-	// fetch again, and the old key is still published.
+	// Rotation mid-stream: the second payment's deliveries are first tried (signed with the old
+	// key) while the endpoint is down, the key rotates, and their retries are signed with the new
+	// one. The receiver holds the old JWKS in its cache; the new kid makes it fetch again.
+	recv.mu.Lock()
+	recv.down = true
+	recv.mu.Unlock()
+	second := transfer("stone-2")
+	recv.waitFor(t, "an attempt while the endpoint is down", func([]stoneAccepted, []string) bool { return recv.downHits > 0 })
+	downAt := time.Now()
 	if r := gql(t, s, tok, `mutation { rotateWebhookSigningKey { key { kid } } }`, nil); r.code() != "FORBIDDEN" {
 		t.Fatalf("a tenant rotated Ponte's signing key: %+v", r.Errors)
 	}
@@ -274,7 +291,10 @@ func TestStoneWebhooksReachAStoneReceiver(t *testing.T) {
 	if len(jwks.Key(oldKid)) != 1 || len(jwks.Key(rotated.Key.Kid)) != 1 || jwks.Key(oldKid)[0].Use != "sig" || !jwks.Keys[0].IsPublic() {
 		t.Fatalf("JWKS after rotation: %+v", jwks)
 	}
-	second := transfer("stone-2")
+	recv.mu.Lock()
+	recv.down = false
+	recv.mu.Unlock()
+	t.Logf("rotated %s after the endpoint went down", time.Since(downAt))
 	recv.waitFor(t, "the second payment's approved and finished", func(a []stoneAccepted, _ []string) bool {
 		return hasEvent(a, "cash_out_internal_transfer_approved", second) && hasEvent(a, "cash_out_internal_transfer_finished", second)
 	})
@@ -315,10 +335,11 @@ func TestStoneWebhooksReachAStoneReceiver(t *testing.T) {
 	if len(parts) != 5 {
 		t.Fatalf("not a compact JWE: %q", env.EncryptedBody)
 	}
-	flipped := []byte(parts[3])
-	flipped[len(flipped)/2] ^= 'A' ^ 'B'
-	if flipped[len(flipped)/2] == parts[3][len(flipped)/2] {
-		flipped[len(flipped)/2] = 'A'
+	flipped := []byte(parts[3]) // one character of the ciphertext becomes another base64url one
+	if i := len(flipped) / 2; flipped[i] == 'A' {
+		flipped[i] = 'B'
+	} else {
+		flipped[i] = 'A'
 	}
 	tampered, _ := json.Marshal(map[string]string{"encrypted_body": strings.Join([]string{parts[0], parts[1], parts[2], string(flipped), parts[4]}, ".")})
 	refuse("tampered in transit", valid.header, tampered)
@@ -332,7 +353,7 @@ func TestStoneWebhooksReachAStoneReceiver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	jws, err := jose.ParseSigned(string(jwsBytes), []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(string(jwsBytes), []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,17 +406,27 @@ func TestStoneWebhooksReachAStoneReceiver(t *testing.T) {
 
 	// Redelivery goes through the same builder, with the same event id.
 	var deliveries struct {
-		Nodes []struct{ ID, WebhookID, EventName, Status string }
+		Nodes []struct {
+			ID, WebhookID, EventName, Status string
+			Attempts                         int
+		}
 	}
-	gql(t, s, tok, `{ webhookDeliveries(first: 50) { nodes { id webhookId eventName status } } }`, nil).decode(t, "webhookDeliveries", &deliveries)
+	gql(t, s, tok, `{ webhookDeliveries(first: 50) { nodes { id webhookId eventName status attempts } } }`, nil).decode(t, "webhookDeliveries", &deliveries)
 	var redeliver struct{ ID, WebhookID string }
+	retried := 0
 	for _, d := range deliveries.Nodes {
+		if d.Attempts > 1 {
+			retried++
+		}
 		if d.Status != "SUCCEEDED" {
 			t.Errorf("delivery %+v", d)
 		}
 		if d.EventName == "cash_out_internal_transfer_finished" {
 			redeliver.ID, redeliver.WebhookID = d.ID, d.WebhookID
 		}
+	}
+	if len(deliveries.Nodes) != 4 || retried == 0 {
+		t.Fatalf("deliveries %+v: none was retried across the rotation", deliveries.Nodes)
 	}
 	gql(t, s, tok, `mutation($id: ID!) { redeliverWebhook(input: {deliveryId: $id}) { delivery { status } userErrors { code } } }`, map[string]any{"id": redeliver.ID})
 	recv.waitFor(t, "the redelivery", func(a []stoneAccepted, _ []string) bool {

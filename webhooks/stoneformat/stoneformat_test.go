@@ -191,7 +191,7 @@ func TestBodyIsAJWSInsideAJWE(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	jws, err := jose.ParseSigned(string(inner), []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(string(inner), []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		t.Fatal(err)
 	}
