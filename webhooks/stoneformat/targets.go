@@ -8,6 +8,9 @@ import (
 // paymentData is a cash-out's target_data: Stone's payment, internal_transfer or
 // external_transfer object (amounts in centavos), from Ponte's payment row.
 func paymentData(f *Facts) Target {
+	if f.Payment == nil { // a cash-out event that names no payment: never written, but never a panic
+		return fieldsData(f)
+	}
 	p := f.Payment
 	status := strings.ToUpper(f.Status)
 	at := func(statuses ...string) any { // when the payment reached one of statuses, if it has
@@ -97,6 +100,9 @@ func paymentData(f *Facts) Target {
 // consentAccountData is consent_requested's target_data: as Stone's, the payment account the
 // holder granted (with the consent's id and scopes beside it).
 func consentAccountData(f *Facts) Target {
+	if f.Consent == nil {
+		return fieldsData(f)
+	}
 	t := consentData(f)
 	d := map[string]any{"id": f.AccountID, "account_id": f.AccountID, "consent_id": f.ConsentID,
 		"owner_document": orNil(f.Consent.HolderDocument), "created_at": stamp(&f.Consent.CreatedAt), "closed_at": nil,
@@ -110,6 +116,9 @@ func consentAccountData(f *Facts) Target {
 // consentData is the target_data of Ponte's other consent events: the consent itself.
 // account_id is null while the holder has not picked an account.
 func consentData(f *Facts) Target {
+	if f.Consent == nil {
+		return fieldsData(f)
+	}
 	c := f.Consent
 	var account any
 	if f.AccountID != "" {
