@@ -235,7 +235,12 @@ func (s *Service) request(ctx context.Context, t *target, ev *events.Event, at t
 	var body []byte
 	var err error
 	if t.Format == FormatStone {
-		body, err = s.stoneBody(ctx, t.PublicKey, ev, at)
+		if body, err = s.stoneBody(ctx, t.PublicKey, ev, at); err != nil {
+			// The cause (a database error, a key that does not open) is Ponte's, for its logs;
+			// the tenant's delivery log says only that the attempt was not sent.
+			s.log.Error("webhooks: STONE body", "event", ev.ID, "err", err)
+			return nil, errStoneBody
+		}
 	} else {
 		body, err = PayloadOf(ev)
 	}
@@ -262,6 +267,9 @@ func (s *Service) request(ctx context.Context, t *target, ev *events.Event, at t
 	req.Header.Set(HeaderSignature, sig)
 	return req, nil
 }
+
+// errStoneBody is the attempt error of a STONE body Ponte could not build.
+var errStoneBody = errors.New("the webhook could not be built (an internal error of Ponte's, logged); it is retried")
 
 // sendError says why no answer came, without Go's wrapping noise.
 func sendError(err error) string {
