@@ -21,39 +21,41 @@ import (
 // config is everything Ponte reads from its environment. The README's configuration table lists
 // the same variables; keep the two in step. Its methods below turn it into each package's Config.
 type config struct {
-	Env             string // development | sandbox | production
-	Host            string
-	Port            int
-	DatabaseURL     string
-	DBMaxOpen       int // the one pool's size: gorm, River and the event hub share it
-	DBConnLifetime  time.Duration
-	PaymentWorkers  int           // payment jobs run at once by this replica, each holding one connection
-	JobFetch        time.Duration // shortest time between two fetches of one job queue (River's FetchCooldown)
-	JobPoll         time.Duration // how often a queue looks for jobs when no insert notification came
-	OIDCIssuer      string        // "" in development: serve the embedded development provider
-	OIDCAudience    string
-	OIDCClientID    string // Ponte's own client, for holders' logins on its pages
-	OIDCSecret      string
-	PublicURL       string // where browsers reach Ponte; default http://localhost:$PORT
-	SweepInterval   time.Duration
-	ReceiptKey      []byte        // signs receipts' authentication codes
-	Fees            payments.Fees // fee per payment kind
-	ApprovalTTL     time.Duration
-	RailDelay       time.Duration   // sandbox rail: how long until a TED or barcode payment is answered
-	TEDWindow       payments.Window // São Paulo hours when TEDs run on business days
-	DevTokenTTL     time.Duration   // lifetime of the development provider's access tokens
-	WebhookBackoff  time.Duration   // wait after a webhook's first failed attempt; doubles each time
-	DocumentClaim   string
-	RolesClaim      string
-	OperatorRole    string
-	DefaultPlan     string
-	BranchCode      string
-	MaxComplexity   int
-	MaxDepth        int
-	MaxBodyBytes    int64
-	AllowedOrigins  []string
-	ShutdownTimeout time.Duration
-	Throttle        throttle.Limits // a tenant's bucket unless its registration says otherwise; holders' and operators'
+	Env               string // development | sandbox | production
+	Host              string
+	Port              int
+	DatabaseURL       string
+	DBMaxOpen         int // the one pool's size: gorm, River and the event hub share it
+	DBConnLifetime    time.Duration
+	PaymentWorkers    int           // payment jobs run at once by this replica, each holding one connection
+	JobFetch          time.Duration // shortest time between two fetches of one job queue (River's FetchCooldown)
+	JobPoll           time.Duration // how often a queue looks for jobs when no insert notification came
+	OIDCIssuer        string        // "" in development: serve the embedded development provider
+	OIDCAudience      string
+	OIDCClientID      string // Ponte's own client, for holders' logins on its pages
+	OIDCSecret        string
+	PublicURL         string // where browsers reach Ponte; default http://localhost:$PORT
+	SweepInterval     time.Duration
+	ReceiptKey        []byte        // signs receipts' authentication codes
+	Fees              payments.Fees // fee per payment kind
+	ApprovalTTL       time.Duration
+	RailDelay         time.Duration   // sandbox rail: how long until a TED or barcode payment is answered
+	TEDWindow         payments.Window // São Paulo hours when TEDs run on business days
+	DevTokenTTL       time.Duration   // lifetime of the development provider's access tokens
+	WebhookBackoff    time.Duration   // wait after a webhook's first failed attempt; doubles each time
+	WebhookKeySecret  []byte          // seals Ponte's webhook signing keys (STONE format) in the database
+	WebhookKeyOverlap time.Duration   // how long a rotated-out webhook signing key stays published
+	DocumentClaim     string
+	RolesClaim        string
+	OperatorRole      string
+	DefaultPlan       string
+	BranchCode        string
+	MaxComplexity     int
+	MaxDepth          int
+	MaxBodyBytes      int64
+	AllowedOrigins    []string
+	ShutdownTimeout   time.Duration
+	Throttle          throttle.Limits // a tenant's bucket unless its registration says otherwise; holders' and operators'
 	// ThrottleClock is the buckets' clock: nil, the system's. Tests set it; no variable does.
 	ThrottleClock func() time.Time
 }
@@ -75,36 +77,38 @@ const (
 func loadConfig(getenv func(string) string) (config, error) {
 	e := envReader{getenv: getenv}
 	c := config{
-		Env:             e.str("PONTE_ENV", envDevelopment),
-		Port:            e.int("PORT", 8080),
-		DatabaseURL:     e.str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ponte?sslmode=disable"),
-		DBMaxOpen:       e.int("DB_MAX_OPEN_CONNS", 30),
-		DBConnLifetime:  e.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
-		JobFetch:        e.duration("PONTE_JOB_FETCH_COOLDOWN", 5*time.Millisecond),
-		JobPoll:         e.duration("PONTE_JOB_POLL_INTERVAL", time.Second),
-		OIDCIssuer:      strings.TrimSuffix(e.str("OIDC_ISSUER", ""), "/"),
-		OIDCAudience:    e.str("OIDC_AUDIENCE", "ponte"),
-		OIDCClientID:    e.str("OIDC_CLIENT_ID", "ponte"),
-		OIDCSecret:      e.str("OIDC_CLIENT_SECRET", ""),
-		PublicURL:       strings.TrimSuffix(e.str("PUBLIC_URL", ""), "/"),
-		SweepInterval:   e.duration("PONTE_SWEEP_INTERVAL", 30*time.Second),
-		ReceiptKey:      []byte(e.str("PONTE_RECEIPT_KEY", "")),
-		Fees:            e.fees("PONTE_FEES", payments.DefaultFees),
-		ApprovalTTL:     e.duration("PONTE_APPROVAL_TTL", 7*24*time.Hour),
-		RailDelay:       e.duration("PONTE_SANDBOX_RAIL_DELAY", 2*time.Second),
-		TEDWindow:       e.window("PONTE_TED_WINDOW", payments.DefaultCalendar.TEDWindow),
-		DevTokenTTL:     e.duration("PONTE_DEV_TOKEN_TTL", 15*time.Minute),
-		WebhookBackoff:  e.duration("PONTE_WEBHOOK_BACKOFF", 10*time.Second),
-		DocumentClaim:   e.str("OIDC_DOCUMENT_CLAIM", "document"),
-		RolesClaim:      e.str("OIDC_ROLES_CLAIM", "roles"),
-		OperatorRole:    e.str("OIDC_OPERATOR_ROLE", "operator"),
-		DefaultPlan:     e.strAllowEmpty("PONTE_DEFAULT_LIMIT_PLAN", "standard"),
-		BranchCode:      e.str("PONTE_BRANCH_CODE", "0001"),
-		MaxComplexity:   e.int("GRAPHQL_MAX_COMPLEXITY", 5000),
-		MaxDepth:        e.int("GRAPHQL_MAX_DEPTH", 12),
-		MaxBodyBytes:    int64(e.int("HTTP_MAX_BODY_BYTES", 1<<20)),
-		AllowedOrigins:  strings.Fields(strings.ReplaceAll(e.str("PONTE_ALLOWED_ORIGINS", "localhost:*"), ",", " ")),
-		ShutdownTimeout: e.duration("SHUTDOWN_TIMEOUT", 15*time.Second),
+		Env:               e.str("PONTE_ENV", envDevelopment),
+		Port:              e.int("PORT", 8080),
+		DatabaseURL:       e.str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ponte?sslmode=disable"),
+		DBMaxOpen:         e.int("DB_MAX_OPEN_CONNS", 30),
+		DBConnLifetime:    e.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
+		JobFetch:          e.duration("PONTE_JOB_FETCH_COOLDOWN", 5*time.Millisecond),
+		JobPoll:           e.duration("PONTE_JOB_POLL_INTERVAL", time.Second),
+		OIDCIssuer:        strings.TrimSuffix(e.str("OIDC_ISSUER", ""), "/"),
+		OIDCAudience:      e.str("OIDC_AUDIENCE", "ponte"),
+		OIDCClientID:      e.str("OIDC_CLIENT_ID", "ponte"),
+		OIDCSecret:        e.str("OIDC_CLIENT_SECRET", ""),
+		PublicURL:         strings.TrimSuffix(e.str("PUBLIC_URL", ""), "/"),
+		SweepInterval:     e.duration("PONTE_SWEEP_INTERVAL", 30*time.Second),
+		ReceiptKey:        []byte(e.str("PONTE_RECEIPT_KEY", "")),
+		Fees:              e.fees("PONTE_FEES", payments.DefaultFees),
+		ApprovalTTL:       e.duration("PONTE_APPROVAL_TTL", 7*24*time.Hour),
+		RailDelay:         e.duration("PONTE_SANDBOX_RAIL_DELAY", 2*time.Second),
+		TEDWindow:         e.window("PONTE_TED_WINDOW", payments.DefaultCalendar.TEDWindow),
+		DevTokenTTL:       e.duration("PONTE_DEV_TOKEN_TTL", 15*time.Minute),
+		WebhookBackoff:    e.duration("PONTE_WEBHOOK_BACKOFF", 10*time.Second),
+		WebhookKeySecret:  []byte(e.str("PONTE_WEBHOOK_KEY_SECRET", "")),
+		WebhookKeyOverlap: e.duration("PONTE_WEBHOOK_KEY_OVERLAP", webhooks.DefaultKeyOverlap),
+		DocumentClaim:     e.str("OIDC_DOCUMENT_CLAIM", "document"),
+		RolesClaim:        e.str("OIDC_ROLES_CLAIM", "roles"),
+		OperatorRole:      e.str("OIDC_OPERATOR_ROLE", "operator"),
+		DefaultPlan:       e.strAllowEmpty("PONTE_DEFAULT_LIMIT_PLAN", "standard"),
+		BranchCode:        e.str("PONTE_BRANCH_CODE", "0001"),
+		MaxComplexity:     e.int("GRAPHQL_MAX_COMPLEXITY", 5000),
+		MaxDepth:          e.int("GRAPHQL_MAX_DEPTH", 12),
+		MaxBodyBytes:      int64(e.int("HTTP_MAX_BODY_BYTES", 1<<20)),
+		AllowedOrigins:    strings.Fields(strings.ReplaceAll(e.str("PONTE_ALLOWED_ORIGINS", "localhost:*"), ",", " ")),
+		ShutdownTimeout:   e.duration("SHUTDOWN_TIMEOUT", 15*time.Second),
 	}
 	// In development the embedded provider is on loopback: listen there only, so that the demo
 	// holder's password never opens anything to the network.
@@ -158,6 +162,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("PONTE_RECEIPT_KEY is required in production: it signs payment receipts")
 		}
 		c.ReceiptKey = []byte("ponte-development-receipt-key") // stable, so dev receipts verify across restarts
+	}
+	if len(c.WebhookKeySecret) == 0 {
+		if c.Env == envProduction {
+			return c, fmt.Errorf("PONTE_WEBHOOK_KEY_SECRET is required in production: it seals the keys that sign STONE-format webhooks")
+		}
+		c.WebhookKeySecret = []byte("ponte-development-webhook-key-secret") // stable, so dev keys open across restarts
 	}
 	if c.OIDCIssuer != "" && c.OIDCSecret == "" {
 		return c, fmt.Errorf("OIDC_CLIENT_SECRET is required with OIDC_ISSUER: holders log in through Ponte's own client %q", c.OIDCClientID)
@@ -215,11 +225,16 @@ func (c config) payments() payments.Config {
 	return payments.Config{Calendar: calendar, Fees: c.Fees, ApprovalTTL: c.ApprovalTTL, Rail: rail}
 }
 
-func (c config) webhooks(log *slog.Logger) webhooks.Config {
+func (c config) webhooks(log *slog.Logger, publicURL string) webhooks.Config {
+	env := "sandbox" // Stone's env claim: development is a sandbox too
+	if c.Env == envProduction {
+		env = "production"
+	}
 	return webhooks.Config{
 		Development: c.Env == envDevelopment, // sandbox is shared: public https endpoints only
 		Logger:      log,
 		Backoff:     func(n int) time.Duration { return min(c.WebhookBackoff<<min(n-1, 20), 6*time.Hour) },
+		Env:         env, PublicURL: publicURL, KeySecret: c.WebhookKeySecret, KeyOverlap: c.WebhookKeyOverlap,
 	}
 }
 

@@ -210,8 +210,8 @@ func newApp(ctx context.Context, cfg config, id identity, publicURL string, pool
 	}
 	a.consents.OnEnd(a.payments.StopForEndedConsent) // a consent's end stops its cash-out in the same transaction
 	a.authz = auth.NewAuthorizer(db, a.payments)
-	a.webhooks = webhooks.New(db, a.queue.InsertTx, cfg.webhooks(log.With("component", "webhooks")))
 	a.contacts = contacts.New(db)
+	a.webhooks = webhooks.New(db, a.queue.InsertTx, cfg.webhooks(log.With("component", "webhooks"), publicURL))
 	return a, a.registerJobs(cfg)
 }
 
@@ -247,6 +247,8 @@ func routes(cfg config, id identity, a *app, log *slog.Logger) http.Handler {
 		TenantService: a.tenants, Buckets: a.buckets,
 		ContactService: a.contacts}
 	mux.Handle("/graphql", gqlserver.New(cfg.graphql(), res, a.authn, log))
+	// GET /api/v1/discovery/keys: the JWKS of the keys that sign STONE-format webhooks
+	a.webhooks.Routes(mux)
 	// GET /payments/{id}/receipt.pdf
 	(&httpapi.Receipts{Authz: a.authz, Payments: a.payments, Key: cfg.ReceiptKey, Log: log}).Routes(mux, authenticated)
 	// GET /accounts/{id}/statement.ofx and .csv

@@ -35,6 +35,8 @@ const (
 	ActionRefundPayment   Action = "payments.refund" // sandbox: an operator plays the receiving bank
 	ActionManageWebhooks  Action = "webhooks.manage"
 	ActionManageTenants   Action = "tenants.manage" // register, change, disable and list tenants: operators
+	// ActionRotateWebhookKeys: replace the key that signs STONE-format webhooks (operators only).
+	ActionRotateWebhookKeys Action = "webhooks.rotate_signing_key"
 )
 
 // tenantScope is the scope a tenant needs for each action: in its token (as its registration
@@ -106,7 +108,7 @@ func (z *Authorizer) Require(ctx context.Context, a Action) (*Caller, error) {
 		if c.Kind == KindTenant {
 			return c, nil
 		}
-	case ActionReviewKYC, ActionManageLimits, ActionRefundPayment, ActionManageTenants:
+	case ActionReviewKYC, ActionManageLimits, ActionRefundPayment, ActionManageTenants, ActionRotateWebhookKeys:
 		if c.Kind == KindOperator {
 			return c, nil
 		}

@@ -53,6 +53,7 @@ type MutationResolver interface {
 	ApprovePayments(ctx context.Context, input model.DecidePaymentsInput) (*model.DecidePaymentsPayload, error)
 	RejectPayments(ctx context.Context, input model.DecidePaymentsInput) (*model.DecidePaymentsPayload, error)
 	SandboxRefundPayment(ctx context.Context, input model.SandboxRefundPaymentInput) (*model.CancelPaymentPayload, error)
+	RotateWebhookSigningKey(ctx context.Context) (*model.RotateWebhookSigningKeyPayload, error)
 	CreateWebhookEndpoint(ctx context.Context, input model.CreateWebhookEndpointInput) (*model.CreateWebhookEndpointPayload, error)
 	DeleteWebhookEndpoint(ctx context.Context, input model.WebhookEndpointInput) (*model.DeleteWebhookEndpointPayload, error)
 	RotateWebhookSecret(ctx context.Context, input model.WebhookEndpointInput) (*model.RotateWebhookSecretPayload, error)
@@ -2663,6 +2664,38 @@ func (ec *executionContext) fieldContext_Mutation_sandboxRefundPayment(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_rotateWebhookSigningKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotateWebhookSigningKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().RotateWebhookSigningKey(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RotateWebhookSigningKeyPayload) graphql.Marshaler {
+			return ec.marshalNRotateWebhookSigningKeyPayload2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐRotateWebhookSigningKeyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotateWebhookSigningKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RotateWebhookSigningKeyPayload(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3668,6 +3701,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "sandboxRefundPayment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_sandboxRefundPayment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotateWebhookSigningKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateWebhookSigningKey(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

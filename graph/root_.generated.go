@@ -288,6 +288,7 @@ type ComplexityRoot struct {
 		ReviewKyc                func(childComplexity int, input model.ReviewKycInput) int
 		RevokeConsent            func(childComplexity int, input model.RevokeConsentInput) int
 		RotateWebhookSecret      func(childComplexity int, input model.WebhookEndpointInput) int
+		RotateWebhookSigningKey  func(childComplexity int) int
 		SandboxDeposit           func(childComplexity int, input model.SandboxDepositInput) int
 		SandboxRefundPayment     func(childComplexity int, input model.SandboxRefundPaymentInput) int
 		SetAccountLimitPlan      func(childComplexity int, input model.SetAccountLimitPlanInput) int
@@ -444,6 +445,11 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	RotateWebhookSigningKeyPayload struct {
+		Key        func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	SandboxDepositPayload struct {
 		Account    func(childComplexity int) int
 		Entry      func(childComplexity int) int
@@ -579,8 +585,15 @@ type ComplexityRoot struct {
 		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
 		Events      func(childComplexity int) int
+		Format      func(childComplexity int) int
 		ID          func(childComplexity int) int
+		PublicKeyID func(childComplexity int) int
 		URL         func(childComplexity int) int
+	}
+
+	WebhookSigningKey struct {
+		CreatedAt func(childComplexity int) int
+		Kid       func(childComplexity int) int
 	}
 }
 
@@ -1672,6 +1685,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateWebhookSecret(childComplexity, args["input"].(model.WebhookEndpointInput)), true
+	case "Mutation.rotateWebhookSigningKey":
+		if e.ComplexityRoot.Mutation.RotateWebhookSigningKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.RotateWebhookSigningKey(childComplexity), true
 	case "Mutation.sandboxDeposit":
 		if e.ComplexityRoot.Mutation.SandboxDeposit == nil {
 			break
@@ -2387,6 +2406,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RotateWebhookSecretPayload.UserErrors(childComplexity), true
 
+	case "RotateWebhookSigningKeyPayload.key":
+		if e.ComplexityRoot.RotateWebhookSigningKeyPayload.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotateWebhookSigningKeyPayload.Key(childComplexity), true
+	case "RotateWebhookSigningKeyPayload.userErrors":
+		if e.ComplexityRoot.RotateWebhookSigningKeyPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotateWebhookSigningKeyPayload.UserErrors(childComplexity), true
+
 	case "SandboxDepositPayload.account":
 		if e.ComplexityRoot.SandboxDepositPayload.Account == nil {
 			break
@@ -2895,18 +2927,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WebhookEndpoint.Events(childComplexity), true
+	case "WebhookEndpoint.format":
+		if e.ComplexityRoot.WebhookEndpoint.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.Format(childComplexity), true
 	case "WebhookEndpoint.id":
 		if e.ComplexityRoot.WebhookEndpoint.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.WebhookEndpoint.ID(childComplexity), true
+	case "WebhookEndpoint.publicKeyId":
+		if e.ComplexityRoot.WebhookEndpoint.PublicKeyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.PublicKeyID(childComplexity), true
 	case "WebhookEndpoint.url":
 		if e.ComplexityRoot.WebhookEndpoint.URL == nil {
 			break
 		}
 
 		return e.ComplexityRoot.WebhookEndpoint.URL(childComplexity), true
+
+	case "WebhookSigningKey.createdAt":
+		if e.ComplexityRoot.WebhookSigningKey.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSigningKey.CreatedAt(childComplexity), true
+	case "WebhookSigningKey.kid":
+		if e.ComplexityRoot.WebhookSigningKey.Kid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSigningKey.Kid(childComplexity), true
 
 	}
 	return 0, false
@@ -3036,7 +3093,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/admin.graphqls" "schema/consents.graphqls" "schema/contacts.graphqls" "schema/cost.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/schema.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
+//go:embed "schema/accounts.graphqls" "schema/admin.graphqls" "schema/consents.graphqls" "schema/contacts.graphqls" "schema/cost.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/schema.graphqls" "schema/stonehooks.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3056,6 +3113,7 @@ var sources = []*ast.Source{
 	{Name: "schema/ledger.graphqls", Input: sourceData("schema/ledger.graphqls"), BuiltIn: false},
 	{Name: "schema/payments.graphqls", Input: sourceData("schema/payments.graphqls"), BuiltIn: false},
 	{Name: "schema/schema.graphqls", Input: sourceData("schema/schema.graphqls"), BuiltIn: false},
+	{Name: "schema/stonehooks.graphqls", Input: sourceData("schema/stonehooks.graphqls"), BuiltIn: false},
 	{Name: "schema/viewer.graphqls", Input: sourceData("schema/viewer.graphqls"), BuiltIn: false},
 	{Name: "schema/webhooks.graphqls", Input: sourceData("schema/webhooks.graphqls"), BuiltIn: false},
 }
@@ -3763,6 +3821,16 @@ func (ec *executionContext) childFields_RotateWebhookSecretPayload(ctx context.C
 	return nil, fmt.Errorf("no field named %q was found under type RotateWebhookSecretPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RotateWebhookSigningKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_RotateWebhookSigningKeyPayload_key(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RotateWebhookSigningKeyPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RotateWebhookSigningKeyPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SandboxDepositPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "entry":
@@ -4027,8 +4095,22 @@ func (ec *executionContext) childFields_WebhookEndpoint(ctx context.Context, fie
 		return ec.fieldContext_WebhookEndpoint_events(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_WebhookEndpoint_createdAt(ctx, field)
+	case "format":
+		return ec.fieldContext_WebhookEndpoint_format(ctx, field)
+	case "publicKeyId":
+		return ec.fieldContext_WebhookEndpoint_publicKeyId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WebhookEndpoint", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookSigningKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kid":
+		return ec.fieldContext_WebhookSigningKey_kid(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookSigningKey_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookSigningKey", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

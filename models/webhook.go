@@ -14,9 +14,13 @@ type WebhookEndpoint struct {
 	URL         string        `gorm:"column:url"`
 	Description string        `gorm:"column:description"`
 	EventNames  Array[string] `gorm:"column:event_names;type:text[]"` // empty: every event
-	Secret      string        `gorm:"column:secret"`
-	DisabledAt  *time.Time    `gorm:"column:disabled_at"`
-	CreatedAt   time.Time     `gorm:"column:created_at"`
+	// Format is STANDARD (HMAC-signed JSON, Secret set) or STONE (Stone's encrypted and signed
+	// body, PublicKey set).
+	Format     string     `gorm:"column:format;default:STANDARD"`
+	Secret     *string    `gorm:"column:secret"`
+	PublicKey  []byte     `gorm:"column:public_key;type:jsonb"` // the tenant's RSA public key as a JWK (STONE)
+	DisabledAt *time.Time `gorm:"column:disabled_at"`
+	CreatedAt  time.Time  `gorm:"column:created_at"`
 }
 
 // TableName is the webhook_endpoints table.
@@ -73,3 +77,18 @@ type WebhookDispatchCursor struct {
 
 // TableName is the webhook_dispatch_cursor table.
 func (WebhookDispatchCursor) TableName() string { return "webhook_dispatch_cursor" }
+
+// WebhookSigningKey is one of Ponte's RSA keys that sign STONE-format webhooks. PrivateSealed is
+// the PKCS #8 private key sealed with the key-encryption secret; PublicJWK is what the JWKS shows.
+type WebhookSigningKey struct {
+	KID            string     `gorm:"column:kid;primaryKey"`
+	PublicJWK      []byte     `gorm:"column:public_jwk;type:jsonb"`
+	PrivateSealed  []byte     `gorm:"column:private_sealed"`
+	CreatedAt      time.Time  `gorm:"column:created_at"`
+	CreatedBy      string     `gorm:"column:created_by"`
+	RetiredAt      *time.Time `gorm:"column:retired_at"`      // when a newer key took over signing
+	PublishedUntil *time.Time `gorm:"column:published_until"` // when it leaves the JWKS
+}
+
+// TableName is the webhook_signing_keys table.
+func (WebhookSigningKey) TableName() string { return "webhook_signing_keys" }

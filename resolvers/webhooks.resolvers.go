@@ -28,6 +28,18 @@ func (r *mutationResolver) CreateWebhookEndpoint(ctx context.Context, input mode
 	if input.Description != nil {
 		desc = *input.Description
 	}
+	if input.Format != nil && *input.Format == model.WebhookFormatStone {
+		ep, err := r.Webhooks.CreateStoneEndpoint(ctx, c.Tenant.ID, input.URL, desc, input.Events, deref(input.PublicKey))
+		if err != nil {
+			ue, err := userErrors(err, "input")
+			return &model.CreateWebhookEndpointPayload{UserErrors: ue}, err
+		}
+		return &model.CreateWebhookEndpointPayload{Endpoint: endpointOut(ep), UserErrors: []*model.UserError{}}, nil
+	}
+	if input.PublicKey != nil {
+		ue, err := userErrors(apperr.Field(apperr.Invalid, []string{"publicKey"}, "publicKey is for STONE endpoints only (set format: STONE)"), "input")
+		return &model.CreateWebhookEndpointPayload{UserErrors: ue}, err
+	}
 	ep, secret, err := r.Webhooks.CreateEndpoint(ctx, c.Tenant.ID, input.URL, desc, input.Events)
 	if err != nil {
 		ue, err := userErrors(err, "input")
@@ -64,6 +76,10 @@ func (r *mutationResolver) RotateWebhookSecret(ctx context.Context, input model.
 	}
 	secret, err := r.Webhooks.RotateSecret(ctx, c.Tenant.ID, id)
 	if err != nil {
+		if e, ok := apperr.As(err); ok && e.Code == apperr.InvalidState {
+			ue, _ := userErrors(err, "input")
+			return &model.RotateWebhookSecretPayload{UserErrors: ue}, nil
+		}
 		return nil, r.Authz.Hide(ctx, err)
 	}
 	ep, err := r.Webhooks.Endpoint(ctx, c.Tenant.ID, id)

@@ -13,8 +13,17 @@
 // (a replica can die after the POST and before recording it): receivers de-duplicate on webhook-id,
 // which is the event's id and never changes across retries and redeliveries.
 //
+// Formats: an endpoint is STANDARD (the above) or STONE, Stone's own webhooks (package
+// stoneformat: {"encrypted_body": JWE(JWS)} with x-stone-webhook-event-id, the event id as
+// webhook-id is). Dispatch, retries, the delivery log and redelivery are the same for both; only
+// the request an attempt sends differs (request). A STONE body is the resource's snapshot, so for
+// it this package also reads the event's payment or consent row (stoneFacts). The keys that sign
+// STONE bodies are Ponte's (webhook_signing_keys, sealed), published as a JWKS at KeysPath and
+// rotated by an operator with an overlap (RotateSigningKey).
+//
 // It never decides who may see an event: an event goes to the endpoints of the tenant named in the
 // event (events.Event.TenantID), while auth says the tenant is enabled. It reads and writes only its
-// own tables (webhook_*, rows in models): the event log it reads through package events
+// own tables (webhook_*, rows in models) and, for STONE snapshots, the event's payment or consent
+// row: the event log it reads through package events
 // (events.ReadAfter, events.Find), and it never imports graph/ or resolvers/.
 package webhooks

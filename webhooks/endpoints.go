@@ -2,6 +2,7 @@ package webhooks
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/netip"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/models"
+	"github.com/ponte-bff/ponte/webhooks/stoneformat"
 )
 
 // MaxEndpoints is how many endpoints a tenant may have at once.
@@ -30,8 +32,23 @@ type Endpoint struct {
 	Description string
 	// EventNames are the events it receives; empty: all of them.
 	EventNames []string
-	CreatedAt  time.Time
+	// Format is how its webhooks are sent: FormatStandard or FormatStone.
+	Format Format
+	// PublicKeyID is the RFC 7638 thumbprint of the key a STONE endpoint's webhooks are encrypted
+	// to; "" for STANDARD.
+	PublicKeyID string
+	CreatedAt   time.Time
 }
+
+// Format is how an endpoint's webhooks are sent.
+type Format string
+
+const (
+	// FormatStandard is Standard Webhooks: JSON signed with HMAC-SHA256 (webhook-signature).
+	FormatStandard Format = "STANDARD"
+	// FormatStone is Stone's: {"encrypted_body": JWE(JWS)} with x-stone-webhook-* headers.
+	FormatStone Format = "STONE"
+)
 
 // endpointRow is a webhook_endpoints row.
 type endpointRow = models.WebhookEndpoint
@@ -41,7 +58,17 @@ func endpointOf(r *endpointRow) *Endpoint {
 	if names == nil {
 		names = []string{}
 	}
-	return &Endpoint{ID: r.ID, TenantID: r.TenantID, URL: r.URL, Description: r.Description, EventNames: names, CreatedAt: r.CreatedAt}
+	ep := &Endpoint{ID: r.ID, TenantID: r.TenantID, URL: r.URL, Description: r.Description, EventNames: names,
+		Format: FormatStandard, CreatedAt: r.CreatedAt}
+	if r.Format == string(FormatStone) {
+		ep.Format = FormatStone
+		var k struct {
+			KID string `json:"kid"`
+		}
+		_ = json.Unmarshal(r.PublicKey, &k)
+		ep.PublicKeyID = k.KID
+	}
+	return ep
 }
 
 // CreateEndpoint registers an endpoint for a tenant and returns it with its signing secret, which
@@ -52,20 +79,72 @@ func endpointOf(r *endpointRow) *Endpoint {
 // events (an unknown name) or description (over 500 characters), or when the tenant already has
 // MaxEndpoints endpoints.
 func (s *Service) CreateEndpoint(ctx context.Context, tenantID uuid.UUID, rawURL, description string, eventNames []string) (*Endpoint, string, error) {
-	u, err := s.checkURL(rawURL)
+	secret := newSecret()
+	row, err := s.newEndpointRow(tenantID, rawURL, description, eventNames)
 	if err != nil {
 		return nil, "", err
 	}
+	row.Format, row.Secret = string(FormatStandard), &secret
+	if err := s.insertEndpoint(ctx, row); err != nil {
+		return nil, "", err
+	}
+	return endpointOf(row), secret, nil
+}
+
+// CreateStoneEndpoint registers an endpoint whose webhooks are sent in Stone's format: encrypted
+// to publicKey (the tenant's RSA public key, PEM or JWK; see stoneformat.ParsePublicKey) and
+// signed with Ponte's signing key (JWKS). It has no secret. The caller is the tenant itself.
+//
+// Errors: those of CreateEndpoint; REQUIRED on publicKey when it is empty (Ponte keeps no key of
+// the tenant's to default to); INVALID on publicKey when it is no RSA public key of 2048 to 8192
+// bits.
+func (s *Service) CreateStoneEndpoint(ctx context.Context, tenantID uuid.UUID, rawURL, description string, eventNames []string, publicKey string) (*Endpoint, error) {
+	row, err := s.newEndpointRow(tenantID, rawURL, description, eventNames)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(publicKey) == "" {
+		return nil, apperr.Field(apperr.Required, []string{"publicKey"},
+			"a STONE endpoint needs your RSA public key (PEM or JWK): its webhooks are encrypted to it")
+	}
+	if len(publicKey) > 16<<10 {
+		return nil, apperr.Field(apperr.Invalid, []string{"publicKey"}, "publicKey is longer than 16 KiB")
+	}
+	jwk, err := stoneformat.ParsePublicKey(publicKey)
+	if err != nil {
+		return nil, apperr.Field(apperr.Invalid, []string{"publicKey"}, "%s", strings.TrimPrefix(err.Error(), stoneformat.ErrPublicKey.Error()+": "))
+	}
+	if row.PublicKey, err = jwk.MarshalJSON(); err != nil {
+		return nil, err
+	}
+	row.Format = string(FormatStone)
+	if err := s.insertEndpoint(ctx, row); err != nil {
+		return nil, err
+	}
+	return endpointOf(row), nil
+}
+
+// newEndpointRow checks what every endpoint has (url, description, events) into a row to insert.
+func (s *Service) newEndpointRow(tenantID uuid.UUID, rawURL, description string, eventNames []string) (*endpointRow, error) {
+	u, err := s.checkURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
 	description = strings.TrimSpace(description)
 	if len([]rune(description)) > 500 {
-		return nil, "", apperr.Field(apperr.Invalid, []string{"description"}, "description is longer than 500 characters")
+		return nil, apperr.Field(apperr.Invalid, []string{"description"}, "description is longer than 500 characters")
 	}
 	names, unknown := normalizeNames(eventNames)
 	if unknown != "" {
-		return nil, "", apperr.Field(apperr.Invalid, []string{"events"}, "%q is not an event name (see the list of webhook event names)", unknown)
+		return nil, apperr.Field(apperr.Invalid, []string{"events"}, "%q is not an event name (see the list of webhook event names)", unknown)
 	}
-	row := &endpointRow{TenantID: tenantID, URL: u, Description: description, EventNames: names, Secret: newSecret(), CreatedAt: s.now()}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return &endpointRow{TenantID: tenantID, URL: u, Description: description, EventNames: names, CreatedAt: s.now()}, nil
+}
+
+// insertEndpoint stores a new endpoint within the tenant's MaxEndpoints.
+func (s *Service) insertEndpoint(ctx context.Context, row *endpointRow) error {
+	tenantID := row.TenantID
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// The tenant's endpoint lock serializes its endpoint creations, so the limit holds.
 		if err := lockTenantEndpoints(tx, tenantID); err != nil {
 			return err
@@ -84,10 +163,6 @@ func (s *Service) CreateEndpoint(ctx context.Context, tenantID uuid.UUID, rawURL
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, "", err
-	}
-	return endpointOf(row), row.Secret, nil
 }
 
 // endpointsLock is the first key of the transaction-level advisory locks that serialize changes
@@ -167,13 +242,17 @@ const errEndpointDeleted = "the endpoint was deleted"
 
 // RotateSecret replaces an endpoint's signing secret and returns the new one. From then on every
 // attempt, retries of earlier deliveries included, is signed with the new secret only. Errors:
-// NOT_FOUND (also for another tenant's endpoint).
+// NOT_FOUND (also for another tenant's endpoint); INVALID_STATE for a STONE endpoint, which has
+// no secret (Ponte's signing key is rotated by an operator, RotateSigningKey).
 func (s *Service) RotateSecret(ctx context.Context, tenantID, id uuid.UUID) (string, error) {
 	secret := newSecret()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		row, err := findEndpoint(tx, tenantID, id, true)
 		if err != nil {
 			return err
+		}
+		if row.Format == string(FormatStone) {
+			return apperr.E(apperr.InvalidState, "a STONE endpoint has no secret: its webhooks are signed with Ponte's published keys and encrypted to your public key")
 		}
 		return tx.Model(row).Update("secret", secret).Error
 	})

@@ -3,10 +3,13 @@ package webhooks
 import (
 	"slices"
 	"strings"
+
+	"github.com/ponte-bff/ponte/webhooks/stoneformat"
 )
 
-// The event names a tenant can subscribe to, as the event log spells them (Stone's webhook names,
-// DOMAIN.md Part 1 §7, with the status as suffix; see payments.EventName):
+// eventNames are the event names a tenant can subscribe to, as the event log spells them: the
+// keys of stoneformat.Events, the one table that says, for both formats, which events become
+// webhooks and how each reads in Stone's vocabulary:
 //
 //   - payments: cash_out_<operation>_<status>, operation one of internal_transfer, external_transfer
 //     (TED), payment (boleto and barcode payments) and payroll; status one of created, approved,
@@ -16,21 +19,9 @@ import (
 //     revoked, expired. Stone only has consent_requested; Ponte sends every transition.
 //   - contacts: contact_created, contact_updated (its fields or bank accounts changed),
 //     contact_deleted (banking/contacts).
-var eventNames = func() []string {
-	var out []string
-	for _, op := range []string{"internal_transfer", "external_transfer", "payment", "payroll"} {
-		for _, st := range []string{"created", "approved", "scheduled", "delayed_to_next_business_day", "finished",
-			"failed", "rejected", "cancelled", "expired", "refunded"} {
-			out = append(out, "cash_out_"+op+"_"+st)
-		}
-	}
-	for _, st := range []string{"awaiting_authorisation", "authorised", "rejected", "revoked", "expired"} {
-		out = append(out, "consent_"+st)
-	}
-	out = append(out, "contact_created", "contact_updated", "contact_deleted")
-	slices.Sort(out)
-	return out
-}()
+//   - receivables, named as Stone's: cash_in_internal_transfer, cash_in_external_transfer,
+//     cash_in_barcode_payment, cash_in_payment_refund, barcode_payment_invoice_<status>.
+var eventNames = stoneformat.Names()
 
 // EventNames returns every event name an endpoint may filter on, sorted. The slice is the caller's.
 func EventNames() []string { return slices.Clone(eventNames) }

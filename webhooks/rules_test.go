@@ -39,7 +39,8 @@ func TestTheDefaultScheduleRetriesForMoreThanADay(t *testing.T) {
 	}
 }
 
-// The filterable names are the ones the payment, consent and contact services write.
+// The filterable names are the ones the payment and consent services write, and the receivables
+// names (Stone's) that the boleto and cash-in work writes.
 func TestEventNamesAreTheNamesTheEventLogUses(t *testing.T) {
 	kinds := []payments.Kind{payments.KindInternalTransfer, payments.KindTED, payments.KindBoleto, payments.KindBarcode, payments.KindPayroll}
 	statuses := []payments.Status{payments.StatusCreated, payments.StatusApproved, payments.StatusScheduled, payments.StatusDelayed,
@@ -53,7 +54,9 @@ func TestEventNamesAreTheNamesTheEventLogUses(t *testing.T) {
 	for _, s := range []consent.Status{consent.StatusAwaiting, consent.StatusAuthorised, consent.StatusRejected, consent.StatusRevoked, consent.StatusExpired} {
 		want["consent_"+strings.ToLower(string(s))] = true
 	}
-	for _, n := range []string{contacts.EventCreated, contacts.EventUpdated, contacts.EventDeleted} {
+	for _, n := range []string{contacts.EventCreated, contacts.EventUpdated, contacts.EventDeleted, "cash_in_internal_transfer", "cash_in_external_transfer", "cash_in_barcode_payment", "cash_in_payment_refund",
+		"barcode_payment_invoice_created", "barcode_payment_invoice_registered", "barcode_payment_invoice_settled",
+		"barcode_payment_invoice_expired", "barcode_payment_invoice_cancelled"} {
 		want[n] = true
 	}
 	names := webhooks.EventNames()

@@ -49,6 +49,17 @@ type Config struct {
 	Client *http.Client
 	// Logger gets dispatch and delivery failures. Default slog.Default().
 	Logger *slog.Logger
+
+	// Env is the env claim of STONE-format webhooks: "sandbox" or "production". Default sandbox.
+	Env string
+	// PublicURL is where Ponte is reached, for the URIs in STONE-format webhooks.
+	PublicURL string
+	// KeySecret seals Ponte's webhook signing keys in the database (AES-256-GCM under a key
+	// derived from it). Changing it makes the stored keys unusable: rotate first. Required in
+	// production (PONTE_WEBHOOK_KEY_SECRET).
+	KeySecret []byte
+	// KeyOverlap is how long a rotated-out signing key stays published. Default DefaultKeyOverlap.
+	KeyOverlap time.Duration
 }
 
 // InsertTxFunc inserts a River job inside a gorm transaction: (*jobs.Jobs).InsertTx.
@@ -61,6 +72,7 @@ type Service struct {
 	cfg    Config
 	client *http.Client
 	log    *slog.Logger
+	keys   keyCache
 }
 
 // New returns a Service on db that inserts its jobs with insert. Register its workers before the
@@ -86,6 +98,12 @@ func New(db *gorm.DB, insert InsertTxFunc, cfg Config) *Service {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.Env == "" {
+		cfg.Env = "sandbox"
+	}
+	if cfg.KeyOverlap <= 0 {
+		cfg.KeyOverlap = DefaultKeyOverlap
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

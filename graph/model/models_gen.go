@@ -354,6 +354,10 @@ type CreateWebhookEndpointInput struct {
 	// Event names; empty or absent: all.
 	Events      []string `json:"events,omitempty"`
 	Description *string  `json:"description,omitempty"`
+	// How the webhooks are sent; STANDARD when absent.
+	Format *WebhookFormat `json:"format,omitempty"`
+	// STONE only: your RSA public key (2048 to 8192 bits), PEM (PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE) or a JWK; the webhooks are encrypted to it. Required for STONE: Ponte keeps no key of yours to default to.
+	PublicKey *string `json:"publicKey,omitempty"`
 }
 
 type CreateWebhookEndpointPayload struct {
@@ -624,6 +628,14 @@ type RotateWebhookSecretPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The answer to rotateWebhookSigningKey.
+type RotateWebhookSigningKeyPayload struct {
+	// The new key: it signs every webhook attempt from now on; the previous key stays in the JWKS for the configured overlap (PONTE_WEBHOOK_KEY_OVERLAP).
+	Key *WebhookSigningKey `json:"key,omitempty"`
+	// Why nothing was done, if so.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type SandboxDepositInput struct {
 	AccountID      string      `json:"accountId"`
 	Amount         money.Cents `json:"amount"`
@@ -829,6 +841,10 @@ type WebhookEndpoint struct {
 	// The event names it receives; empty: all (see webhookEventNames).
 	Events    []string  `json:"events"`
 	CreatedAt time.Time `json:"createdAt"`
+	// How its webhooks are sent.
+	Format WebhookFormat `json:"format"`
+	// STONE: the RFC 7638 SHA-256 thumbprint (base64url) of the public key its webhooks are encrypted to; null for STANDARD.
+	PublicKeyID *string `json:"publicKeyId,omitempty"`
 }
 
 func (WebhookEndpoint) IsNode()            {}
@@ -836,6 +852,14 @@ func (this WebhookEndpoint) GetID() string { return this.ID }
 
 type WebhookEndpointInput struct {
 	EndpointID string `json:"endpointId"`
+}
+
+// One of Ponte's keys that sign STONE-format webhooks, published in the JWKS at /api/v1/discovery/keys.
+type WebhookSigningKey struct {
+	// The kid in the JWS header and the JWKS.
+	Kid string `json:"kid"`
+	// When it was made.
+	CreatedAt time.Time `json:"createdAt"`
 }
 
 type AccountStatus string
@@ -1678,6 +1702,64 @@ func (e *WebhookDeliveryStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e WebhookDeliveryStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How an endpoint's webhooks are sent.
+type WebhookFormat string
+
+const (
+	// Standard Webhooks: JSON signed with HMAC-SHA256 under the endpoint's secret (webhook-id, webhook-timestamp, webhook-signature).
+	WebhookFormatStandard WebhookFormat = "STANDARD"
+	// Stone's format: POST {"encrypted_body": "<compact JWE>"} with x-stone-webhook-event-id and x-stone-webhook-event-type; the JWE (RSA-OAEP-256, A256GCM) is encrypted to the endpoint's public key and holds a compact JWS (RS256) signed with a key published at GET /api/v1/discovery/keys.
+	WebhookFormatStone WebhookFormat = "STONE"
+)
+
+var AllWebhookFormat = []WebhookFormat{
+	WebhookFormatStandard,
+	WebhookFormatStone,
+}
+
+func (e WebhookFormat) IsValid() bool {
+	switch e {
+	case WebhookFormatStandard, WebhookFormatStone:
+		return true
+	}
+	return false
+}
+
+func (e WebhookFormat) String() string {
+	return string(e)
+}
+
+func (e *WebhookFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WebhookFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WebhookFormat", str)
+	}
+	return nil
+}
+
+func (e WebhookFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WebhookFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WebhookFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
