@@ -3,6 +3,8 @@ package webhooks
 import (
 	"slices"
 	"strings"
+
+	"github.com/ponte-bff/ponte/banking/ledger"
 )
 
 // The event names a tenant can subscribe to, as the event log spells them (Stone's webhook names,
@@ -14,6 +16,12 @@ import (
 //     refunded. Stone names the creation event without a suffix; Ponte says _created.
 //   - consents: consent_<status>, status one of awaiting_authorisation, authorised, rejected,
 //     revoked, expired. Stone only has consent_requested; Ponte sends every transition.
+//   - statement entries (ledger.EntryEventName): a credit that brings money in carries Stone's
+//     cash-in name, cash_in_internal_transfer, cash_in_external_transfer (a TED received),
+//     cash_in_external_transfer_refund, cash_in_payment_refund, cash_in_barcode_payment (a boleto
+//     issued here, paid); every other entry (debits, fees) is statement_entry_added, Ponte's own.
+//     They go to every tenant that reaches the account with statement:read (its owner, or a live
+//     consent with that scope).
 var eventNames = func() []string {
 	var out []string
 	for _, op := range []string{"internal_transfer", "external_transfer", "payment", "payroll"} {
@@ -25,6 +33,7 @@ var eventNames = func() []string {
 	for _, st := range []string{"awaiting_authorisation", "authorised", "rejected", "revoked", "expired"} {
 		out = append(out, "consent_"+st)
 	}
+	out = append(out, ledger.EntryEventNames...)
 	slices.Sort(out)
 	return out
 }()

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/webhooks"
@@ -38,7 +39,7 @@ func TestTheDefaultScheduleRetriesForMoreThanADay(t *testing.T) {
 	}
 }
 
-// The filterable names are the ones the payment and consent services write.
+// The filterable names are the ones the payment and consent services and the ledger write.
 func TestEventNamesAreTheNamesTheEventLogUses(t *testing.T) {
 	kinds := []payments.Kind{payments.KindInternalTransfer, payments.KindTED, payments.KindBoleto, payments.KindBarcode, payments.KindPayroll}
 	statuses := []payments.Status{payments.StatusCreated, payments.StatusApproved, payments.StatusScheduled, payments.StatusDelayed,
@@ -51,6 +52,12 @@ func TestEventNamesAreTheNamesTheEventLogUses(t *testing.T) {
 	}
 	for _, s := range []consent.Status{consent.StatusAwaiting, consent.StatusAuthorised, consent.StatusRejected, consent.StatusRevoked, consent.StatusExpired} {
 		want["consent_"+strings.ToLower(string(s))] = true
+	}
+	for _, k := range []ledger.Kind{ledger.KindInternal, ledger.KindExternal, ledger.KindExternalRefund, ledger.KindPayment,
+		ledger.KindPaymentRefund, ledger.KindFee, "boleto_settlement"} {
+		for _, d := range []ledger.Direction{ledger.Credit, ledger.Debit} {
+			want[ledger.EntryEventName(k, d)] = true
+		}
 	}
 	names := webhooks.EventNames()
 	for n := range want {
