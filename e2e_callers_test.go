@@ -180,6 +180,8 @@ var accountOps = []accountOp{
 	{"createTedTransferAccount", "payments:initiate", `mutation($id: ID!, $key: String!) { createTedTransfer(input: {accountId: $id, target: {bankCode: "341", branchCode: "1", accountCode: "2", name: "Fornecedor", document: "11222333000181"}, amount: "1.00", idempotencyKey: $key}) { payment { id account { name document email } } userErrors { code } } }`, "createTedTransfer", false},
 	{"sandboxDepositAccount", "accounts:read", `mutation($id: ID!) { sandboxDeposit(input: {accountId: $id, amount: "1.00", idempotencyKey: "matrix"}) { account { name document email } userErrors { code } } }`, "sandboxDeposit", false},
 	{"paymentStatusChangedAccount", "payments:read", `subscription($id: ID!) { paymentStatusChanged(accountId: $id, after: "` + logStart + `") { payment { account { name document email } } } }`, "paymentStatusChanged", false},
+	// An account's entries as they are posted (issue 13): its first event is an earlier deposit.
+	{"statementEntryAdded", "statement:read", `subscription($id: ID!) { statementEntryAdded(accountId: $id, after: "` + logStart + `") { entry { id amount { amount } } accountId name cursor } }`, "statementEntryAdded", false},
 }
 
 // logStart is the cursor before every event: a stream that starts from it replays what happened
@@ -198,6 +200,7 @@ var opNeeds = map[string][]string{
 	"paymentAccount": {"payments:read", "accounts:read"}, "paymentNodeAccount": {"payments:read", "accounts:read"},
 	"accountPaymentsAccount": {"accounts:read", "payments:read"}, "createTedTransferAccount": {"payments:initiate", "accounts:read"},
 	"sandboxDepositAccount": {"accounts:read"}, "paymentStatusChangedAccount": {"payments:read", "accounts:read"},
+	"statementEntryAdded": {"statement:read"},
 }
 
 // accountEdges are the schema's fields that reach an Account (through its type, a list, a
@@ -657,6 +660,7 @@ func TestAuthorizationMatrixTenantWithoutAccountsRead(t *testing.T) {
 		t.Fatalf("setAccountLimitPlan payload for the operator: %s %+v", r.Data["setAccountLimitPlan"], r.Errors)
 	}
 	ownPayment := createPayments(t, s, tok, own, "", "noread")[1].ID
+	deposit(t, s, op, own, "1.00", "noread-entry") // an entry for statementEntryAdded to replay
 
 	holders := demoAccountID(t, s)
 	consentID := grantConsent(t, s, tok, "http://localhost:3002/consent/callback", holders, "payments:read", "payments:initiate", "balance:read", "statement:read")
