@@ -193,6 +193,8 @@ var accountOps = []accountOp{
 	{"addContactBankAccount", "contacts:manage", `mutation($id: ID!) { addContactBankAccount(input: {contactId: $id, bankAccount: {bankCode: "001", branchCode: "1234", accountCode: "99-1"}}) { contact { id } userErrors { code } } }`, "addContactBankAccount", false},
 	{"removeContactBankAccount", "contacts:manage", `mutation($id: ID!) { removeContactBankAccount(input: {contactBankAccountId: $id}) { contact { id } userErrors { code } } }`, "removeContactBankAccount", false},
 	{"deleteContact", "contacts:manage", `mutation($id: ID!) { deleteContact(input: {contactId: $id}) { contact { id name } userErrors { code } } }`, "deleteContact", false},
+	// An account's entries as they are posted (issue 13): its first event is an earlier deposit.
+	{"statementEntryAdded", "statement:read", `subscription($id: ID!) { statementEntryAdded(accountId: $id, after: "` + logStart + `") { entry { id amount { amount } } accountId name cursor } }`, "statementEntryAdded", false},
 }
 
 // contactOps are the operations of accountOps that name a contact ("contact") or a contact's
@@ -250,6 +252,7 @@ var opNeeds = map[string][]string{
 	"contacts": {"accounts:read", "contacts:manage"}, "createContact": {"contacts:manage"}, "contact": {"contacts:manage"},
 	"contactNode": {"contacts:manage"}, "contactBankAccountNode": {"contacts:manage"}, "updateContact": {"contacts:manage"},
 	"addContactBankAccount": {"contacts:manage"}, "removeContactBankAccount": {"contacts:manage"}, "deleteContact": {"contacts:manage"},
+	"statementEntryAdded": {"statement:read"},
 }
 
 // accountEdges are the schema's fields that reach an Account (through its type, a list, a
@@ -716,6 +719,7 @@ func TestAuthorizationMatrixTenantWithoutAccountsRead(t *testing.T) {
 		t.Fatalf("setAccountLimitPlan payload for the operator: %s %+v", r.Data["setAccountLimitPlan"], r.Errors)
 	}
 	ownPayment := createPayments(t, s, tok, own, "", "noread")[1].ID
+	deposit(t, s, op, own, "1.00", "noread-entry") // an entry for statementEntryAdded to replay
 
 	holders := demoAccountID(t, s)
 	consentID := grantConsent(t, s, tok, "http://localhost:3002/consent/callback", holders, "payments:read", "payments:initiate", "balance:read", "statement:read", "contacts:manage")

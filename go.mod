@@ -11,6 +11,7 @@ tool (
 require (
 	github.com/99designs/gqlgen v0.17.98
 	github.com/aclindsa/ofxgo v0.1.3
+	github.com/boombuler/barcode v1.1.0
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/coder/websocket v1.8.15

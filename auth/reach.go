@@ -33,3 +33,28 @@ func TenantReaches(ctx context.Context, db *gorm.DB, tenantID uuid.UUID, scope s
 	}
 	return out, nil
 }
+
+// TenantsReaching returns, for each of accountIDs, the tenants that reach it at now, in db: its
+// owner (Treasury) and every tenant holding a live consent on it with scope (any scope when
+// scope is ""). It is TenantReaches read the other way, for an event that names no tenant but
+// an account (a statement entry): the webhook dispatcher asks it whom to tell. An account no
+// tenant reaches is left out.
+func TenantsReaching(ctx context.Context, db *gorm.DB, scope string, accountIDs []uuid.UUID, now time.Time) (map[uuid.UUID][]uuid.UUID, error) {
+	out := map[uuid.UUID][]uuid.UUID{}
+	if len(accountIDs) == 0 {
+		return out, nil
+	}
+	db = db.WithContext(ctx)
+	owners := db.Model(&models.Account{}).Select("accounts.id AS account_id, accounts.owner_tenant_id AS tenant_id").
+		Where("accounts.id IN ? AND accounts.owner_tenant_id IS NOT NULL", accountIDs)
+	consented := LiveConsent(db.Table("consents").Select("consents.account_id, consents.tenant_id").
+		Where("consents.account_id IN ?", accountIDs), now, scope)
+	var rows []struct{ AccountID, TenantID uuid.UUID }
+	if err := db.Raw("? UNION ?", owners, consented).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.AccountID] = append(out[r.AccountID], r.TenantID)
+	}
+	return out, nil
+}

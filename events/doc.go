@@ -1,5 +1,6 @@
 // Package events owns the event log, the one append-only record of every status change of a
-// payment, a consent or a tenant (disabled, enabled: a trigger on tenants writes those): what
+// payment, a consent or a tenant (disabled, enabled: a trigger on tenants writes those), and of
+// every statement entry the ledger writes on a customer account (RecordAll, EntryDetail): what
 // changed, who changed it, why, and the request behind it. Record
 // appends an event in the same transaction as the change; PostgreSQL NOTIFYs every replica at
 // commit, and each replica's Hub reads the new events in commit-safe order and fans them out to

@@ -22,6 +22,8 @@ const (
 	TopicConsent = models.EventTopicConsent
 	TopicTenant  = models.EventTopicTenant
 	TopicContact = models.EventTopicContact
+	// TopicStatementEntry: an entry on a customer account (RecordEntries).
+	TopicStatementEntry = models.EventTopicStatementEntry
 )
 
 // Event is one row of the log (models.Event): what changed, who changed it, why, and the request
@@ -78,12 +80,16 @@ func Record(ctx context.Context, tx *gorm.DB, e *Event) error {
 	if e.OccurredAt.IsZero() {
 		e.OccurredAt = time.Now().UTC()
 	}
-	return tx.WithContext(ctx).Omit("id", "xid").Create(e).Error
+	omit := []string{"id", "xid"}
+	if e.Detail == nil { // a nil []byte would be sent as an empty string, which is no JSON
+		omit = append(omit, "detail")
+	}
+	return tx.WithContext(ctx).Omit(omit...).Create(e).Error
 }
 
 // columns are the events columns every reader returns, xid as a number.
 const columns = `id, xid::text::numeric::bigint AS xid, name, topic, tenant_id, account_id, payment_id, consent_id, contact_id,
-	from_status, to_status, actor, reason, request_id, occurred_at`
+	from_status, to_status, actor, reason, request_id, occurred_at, entry_id, detail`
 
 // ReadAfter returns up to limit events after c that no running transaction can still precede,
 // in (xid, id) order. It is the one way to read the log in order: the hub, subscriptions replaying

@@ -492,9 +492,17 @@ type ComplexityRoot struct {
 		TransactionID func(childComplexity int) int
 	}
 
+	StatementEntryEvent struct {
+		AccountID func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Entry     func(childComplexity int) int
+		Name      func(childComplexity int) int
+	}
+
 	Subscription struct {
 		ConsentStatusChanged func(childComplexity int, consentID *string, after *string) int
 		PaymentStatusChanged func(childComplexity int, accountID *string, paymentIds []string, after *string) int
+		StatementEntryAdded  func(childComplexity int, accountID *string, direction *model.EntryDirection, after *string) int
 	}
 
 	Tenant struct {
@@ -2569,6 +2577,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StatementEntry.TransactionID(childComplexity), true
 
+	case "StatementEntryEvent.accountId":
+		if e.ComplexityRoot.StatementEntryEvent.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntryEvent.AccountID(childComplexity), true
+	case "StatementEntryEvent.cursor":
+		if e.ComplexityRoot.StatementEntryEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntryEvent.Cursor(childComplexity), true
+	case "StatementEntryEvent.entry":
+		if e.ComplexityRoot.StatementEntryEvent.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntryEvent.Entry(childComplexity), true
+	case "StatementEntryEvent.name":
+		if e.ComplexityRoot.StatementEntryEvent.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntryEvent.Name(childComplexity), true
+
 	case "Subscription.consentStatusChanged":
 		if e.ComplexityRoot.Subscription.ConsentStatusChanged == nil {
 			break
@@ -2591,6 +2624,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.PaymentStatusChanged(childComplexity, args["accountId"].(*string), args["paymentIds"].([]string), args["after"].(*string)), true
+	case "Subscription.statementEntryAdded":
+		if e.ComplexityRoot.Subscription.StatementEntryAdded == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_statementEntryAdded_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.StatementEntryAdded(childComplexity, args["accountId"].(*string), args["direction"].(*model.EntryDirection), args["after"].(*string)), true
 
 	case "Tenant.allowedScopes":
 		if e.ComplexityRoot.Tenant.AllowedScopes == nil {
@@ -3093,7 +3137,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/admin.graphqls" "schema/consents.graphqls" "schema/contacts.graphqls" "schema/cost.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/schema.graphqls" "schema/stonehooks.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
+//go:embed "schema/accounts.graphqls" "schema/admin.graphqls" "schema/cashin.graphqls" "schema/consents.graphqls" "schema/contacts.graphqls" "schema/cost.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/schema.graphqls" "schema/stonehooks.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3107,6 +3151,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "schema/accounts.graphqls", Input: sourceData("schema/accounts.graphqls"), BuiltIn: false},
 	{Name: "schema/admin.graphqls", Input: sourceData("schema/admin.graphqls"), BuiltIn: false},
+	{Name: "schema/cashin.graphqls", Input: sourceData("schema/cashin.graphqls"), BuiltIn: false},
 	{Name: "schema/consents.graphqls", Input: sourceData("schema/consents.graphqls"), BuiltIn: false},
 	{Name: "schema/contacts.graphqls", Input: sourceData("schema/contacts.graphqls"), BuiltIn: false},
 	{Name: "schema/cost.graphqls", Input: sourceData("schema/cost.graphqls"), BuiltIn: false},
@@ -3913,6 +3958,20 @@ func (ec *executionContext) childFields_StatementEntry(ctx context.Context, fiel
 		return ec.fieldContext_StatementEntry_counterparty(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatementEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_StatementEntryEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entry":
+		return ec.fieldContext_StatementEntryEvent_entry(ctx, field)
+	case "accountId":
+		return ec.fieldContext_StatementEntryEvent_accountId(ctx, field)
+	case "name":
+		return ec.fieldContext_StatementEntryEvent_name(ctx, field)
+	case "cursor":
+		return ec.fieldContext_StatementEntryEvent_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatementEntryEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -40,7 +40,7 @@ CREATE INDEX contact_bank_accounts_account_code ON contact_bank_accounts (accoun
 ALTER TABLE events ADD COLUMN contact_id uuid;
 CREATE INDEX events_contact ON events (contact_id, id) WHERE contact_id IS NOT NULL;
 ALTER TABLE events DROP CONSTRAINT events_topic_check,
-    ADD CONSTRAINT events_topic_check CHECK (topic IN ('payment', 'consent', 'tenant', 'contact'));
+    ADD CONSTRAINT events_topic_check CHECK (topic IN ('payment', 'consent', 'tenant', 'boleto', 'statement_entry', 'contact'));
 
 -- +goose Down
 -- Contact events leave the log, with the webhook deliveries (and their attempts) sent for them.
@@ -53,7 +53,7 @@ ALTER TABLE events DISABLE TRIGGER events_append_only;
 DELETE FROM events WHERE topic = 'contact';
 ALTER TABLE events ENABLE TRIGGER events_append_only;
 ALTER TABLE events DROP CONSTRAINT events_topic_check,
-    ADD CONSTRAINT events_topic_check CHECK (topic IN ('payment', 'consent', 'tenant'));
+    ADD CONSTRAINT events_topic_check CHECK (topic IN ('payment', 'consent', 'tenant', 'boleto', 'statement_entry'));
 DROP INDEX events_contact;
 ALTER TABLE events DROP COLUMN contact_id;
 DROP TABLE contact_bank_accounts;

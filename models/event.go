@@ -14,6 +14,9 @@ const (
 	EventTopicConsent EventTopic = "consent"
 	EventTopicTenant  EventTopic = "tenant"  // a tenant disabled or enabled again (written by a trigger on tenants)
 	EventTopicContact EventTopic = "contact" // a contact created, changed or deleted
+	// EventTopicStatementEntry is an entry the ledger wrote on a customer account (cash-in and
+	// every other entry); it names no tenant: it concerns every tenant that reaches the account.
+	EventTopicStatementEntry EventTopic = "statement_entry"
 )
 
 // Event is one row of the append-only event log: a status change of a payment or a consent, who
@@ -35,6 +38,8 @@ type Event struct {
 	Reason     *string    `gorm:"column:reason"`     // why, when one was given
 	RequestID  *string    `gorm:"column:request_id"` // the HTTP request behind it; nil for background work
 	OccurredAt time.Time  `gorm:"column:occurred_at"`
+	EntryID    *uuid.UUID `gorm:"column:entry_id;type:uuid"` // the ledger entry of a statement_entry event
+	Detail     []byte     `gorm:"column:detail;type:jsonb"`  // what a statement_entry event's entry says (events.EntryDetail)
 }
 
 // TableName is the events table.

@@ -17,6 +17,7 @@ import (
 	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
+	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/models"
@@ -88,15 +89,32 @@ type Payload struct {
 }
 
 // Data is what changed. IDs are GraphQL global IDs; PaymentID is set for payment events,
-// ConsentID for consent events and ContactID for contact events.
+// ConsentID for consent events, ContactID for contact events, EntryID and Entry for statement
+// entries (cash_in_*, statement_entry_added), whose Status is the entry's direction (CREDIT, DEBIT).
 type Data struct {
-	PaymentID      string    `json:"payment_id,omitempty"`
-	ConsentID      string    `json:"consent_id,omitempty"`
-	ContactID      string    `json:"contact_id,omitempty"`
-	AccountID      *string   `json:"account_id"`      // null for a consent not yet tied to an account
-	Status         string    `json:"status"`          // the status it moved to
-	PreviousStatus *string   `json:"previous_status"` // null when created
-	OccurredAt     time.Time `json:"occurred_at"`
+	PaymentID      string     `json:"payment_id,omitempty"`
+	ConsentID      string     `json:"consent_id,omitempty"`
+	ContactID      string     `json:"contact_id,omitempty"`
+	EntryID        string     `json:"entry_id,omitempty"`
+	AccountID      *string    `json:"account_id"`      // null for a consent not yet tied to an account
+	Status         string     `json:"status"`          // the status it moved to
+	PreviousStatus *string    `json:"previous_status"` // null when created
+	OccurredAt     time.Time  `json:"occurred_at"`
+	Entry          *EntryData `json:"entry,omitempty"`
+}
+
+// EntryData is a statement entry as a webhook carries it: the ledger's facts
+// (events.EntryDetail, amounts in centavos) with global IDs.
+type EntryData struct {
+	events.EntryDetail
+	TransactionID string        `json:"transaction_id"`         // a LedgerTransaction ID
+	Counterparty  *Counterparty `json:"counterparty,omitempty"` // who sent or received it
+}
+
+// Counterparty is the other side of an entry; AccountID is an Account ID when it is a Ponte account.
+type Counterparty struct {
+	events.EntryCounterparty
+	AccountID string `json:"account_id,omitempty"`
 }
 
 // PayloadOf is the body sent for e: the same bytes on every attempt.
@@ -117,11 +135,28 @@ func PayloadOf(e *events.Event) ([]byte, error) {
 		id := globalid.Encode(globalid.Account, *e.AccountID)
 		p.Data.AccountID = &id
 	}
+	if e.EntryID != nil {
+		p.Data.EntryID = globalid.Encode(globalid.Entry, *e.EntryID)
+	}
+	if e.Detail != nil {
+		var d events.EntryDetail
+		if err := json.Unmarshal(e.Detail, &d); err != nil {
+			return nil, fmt.Errorf("webhooks: event %d: decode its entry: %w", e.ID, err)
+		}
+		p.Data.Entry = &EntryData{EntryDetail: d, TransactionID: globalid.Encode(globalid.Transaction, d.TransactionID)}
+		if c := d.Counterparty; c != nil {
+			p.Data.Entry.Counterparty = &Counterparty{EntryCounterparty: *c}
+			if c.AccountID != nil {
+				p.Data.Entry.Counterparty.AccountID = globalid.Encode(globalid.Account, *c.AccountID)
+			}
+		}
+	}
 	return json.Marshal(p)
 }
 
 // target is what one attempt needs, read fresh each time (a rotated secret applies at once).
 type target struct {
+	TenantID   uuid.UUID      `gorm:"column:tenant_id"`
 	Status     DeliveryStatus `gorm:"column:status"`
 	Generation int            `gorm:"column:generation"`
 	EventID    int64          `gorm:"column:event_id"`
@@ -136,7 +171,7 @@ type target struct {
 // did not take it, so that River retries it, and nil when there is nothing (more) to do.
 func (s *Service) attempt(ctx context.Context, args DeliverArgs, attempt, maxAttempts int) error {
 	var rows []target
-	err := s.db.WithContext(ctx).Raw(`SELECT d.status, d.generation, d.event_id, ep.url, ep.format,
+	err := s.db.WithContext(ctx).Raw(`SELECT d.tenant_id, d.status, d.generation, d.event_id, ep.url, ep.format,
 			coalesce(ep.secret, '') AS secret, ep.public_key, ep.disabled_at
 		FROM webhook_deliveries d JOIN webhook_endpoints ep ON ep.id = d.endpoint_id
 		WHERE d.id = ?`, args.DeliveryID).Scan(&rows).Error
@@ -163,6 +198,15 @@ func (s *Service) attempt(ctx context.Context, args DeliverArgs, attempt, maxAtt
 			return err
 		}
 		if held[ev.ID] {
+			return s.record(ctx, args, outcome{at: s.now(), err: errAccountUnreachable, final: true, noAttempt: true})
+		}
+	}
+	if ofEntry(ev) { // a statement entry: its tenant is the delivery's, judged again as at dispatch
+		reached, err := auth.TenantReaches(ctx, s.db, t.TenantID, auth.ScopeStatementRead, []uuid.UUID{*ev.AccountID}, s.now())
+		if err != nil {
+			return err
+		}
+		if !reached[*ev.AccountID] {
 			return s.record(ctx, args, outcome{at: s.now(), err: errAccountUnreachable, final: true, noAttempt: true})
 		}
 	}

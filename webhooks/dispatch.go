@@ -46,7 +46,8 @@ func (w *dispatchWorker) Work(ctx context.Context, _ *river.Job[DispatchArgs]) e
 // (events.ReadAfter), inserts for each event one webhook_deliveries row and one delivery job per
 // live endpoint of the event's tenant whose filter takes it, and moves the cursor past the batch.
 // An event of an account the tenant no longer reaches (withheld) and a log entry that is no
-// webhook event (a tenant's own status change) become no delivery.
+// webhook event (a tenant's own status change) become no delivery. A statement entry names no
+// tenant: it goes to every tenant that reaches its account with statement:read (entryRecipients).
 // If another dispatcher holds the cursor, Dispatch returns at once: that one takes the events.
 //
 // Safe to call at any time from any replica (the periodic job calls it every second); the server
@@ -92,11 +93,15 @@ func (s *Service) dispatchBatch(ctx context.Context) (made int, more bool, err e
 		if err != nil || len(evs) == 0 {
 			return err
 		}
-		endpoints, err := liveEndpoints(ctx, tx, evs)
+		now := s.now()
+		recipients, err := entryRecipients(ctx, tx, evs, now)
 		if err != nil {
 			return err
 		}
-		now := s.now()
+		endpoints, err := liveEndpoints(ctx, tx, evs, recipients)
+		if err != nil {
+			return err
+		}
 		held, err := withheld(ctx, tx, evs, func(t uuid.UUID) bool { return len(endpoints[t]) > 0 }, now)
 		if err != nil {
 			return err
@@ -105,13 +110,19 @@ func (s *Service) dispatchBatch(ctx context.Context) (made int, more bool, err e
 		var eventIDs models.Array[int64]
 		for i := range evs {
 			e := &evs[i]
-			if e.TenantID == nil || !IsEventName(e.Name) || held[e.ID] {
+			if !IsEventName(e.Name) || held[e.ID] {
 				continue
 			}
-			for _, ep := range endpoints[*e.TenantID] {
-				if wants(ep.EventNames, e.Name) {
-					tenants, endpointIDs = append(tenants, ep.TenantID.String()), append(endpointIDs, ep.ID.String())
-					eventIDs, names = append(eventIDs, e.ID), append(names, e.Name)
+			to := recipients[e.ID]
+			if e.TenantID != nil {
+				to = []uuid.UUID{*e.TenantID}
+			}
+			for _, t := range to {
+				for _, ep := range endpoints[t] {
+					if wants(ep.EventNames, e.Name) {
+						tenants, endpointIDs = append(tenants, ep.TenantID.String()), append(endpointIDs, ep.ID.String())
+						eventIDs, names = append(eventIDs, e.ID), append(names, e.Name)
+					}
 				}
 			}
 		}
@@ -160,15 +171,24 @@ func readCursor(db *gorm.DB, lock string) (c events.Cursor, found bool, err erro
 	return events.Cursor{XID: rows[0].XID, ID: rows[0].EventID}, true, nil
 }
 
-// liveEndpoints returns the live endpoints of the events' tenants, by tenant, oldest first: their
-// ids and filters only. A disabled tenant has none: auth, which owns tenants, says which are enabled.
-func liveEndpoints(ctx context.Context, tx *gorm.DB, evs []events.Event) (map[uuid.UUID][]endpointRow, error) {
+// liveEndpoints returns the live endpoints of the events' tenants and of the statement entries'
+// recipients, by tenant, oldest first: their ids and filters only. A disabled tenant has none:
+// auth, which owns tenants, says which are enabled.
+func liveEndpoints(ctx context.Context, tx *gorm.DB, evs []events.Event, recipients map[int64][]uuid.UUID) (map[uuid.UUID][]endpointRow, error) {
 	seen := map[uuid.UUID]bool{}
 	var tenants []uuid.UUID
+	add := func(t uuid.UUID) {
+		if !seen[t] {
+			seen[t] = true
+			tenants = append(tenants, t)
+		}
+	}
 	for i := range evs {
-		if t := evs[i].TenantID; t != nil && !seen[*t] {
-			seen[*t] = true
-			tenants = append(tenants, *t)
+		if t := evs[i].TenantID; t != nil {
+			add(*t)
+		}
+		for _, t := range recipients[evs[i].ID] {
+			add(t)
 		}
 	}
 	out := map[uuid.UUID][]endpointRow{}
@@ -223,4 +243,35 @@ func withheld(ctx context.Context, db *gorm.DB, evs []events.Event, interested f
 // ofAccount reports whether e tells its tenant of an account's payments or contacts.
 func ofAccount(e *events.Event) bool {
 	return (e.Topic == events.TopicPayment || e.Topic == events.TopicContact) && e.TenantID != nil && e.AccountID != nil
+}
+
+// entryRecipients returns, by event id, the tenants each statement-entry event of evs goes to:
+// those that reach its account with statement:read at now (auth.TenantsReaching), as they would
+// read the entry in the account's statement.
+func entryRecipients(ctx context.Context, db *gorm.DB, evs []events.Event, now time.Time) (map[int64][]uuid.UUID, error) {
+	var accounts []uuid.UUID
+	for i := range evs {
+		if e := &evs[i]; ofEntry(e) && !slices.Contains(accounts, *e.AccountID) {
+			accounts = append(accounts, *e.AccountID)
+		}
+	}
+	out := map[int64][]uuid.UUID{}
+	if len(accounts) == 0 {
+		return out, nil
+	}
+	reaching, err := auth.TenantsReaching(ctx, db, auth.ScopeStatementRead, accounts, now)
+	if err != nil {
+		return nil, err
+	}
+	for i := range evs {
+		if e := &evs[i]; ofEntry(e) {
+			out[e.ID] = reaching[*e.AccountID]
+		}
+	}
+	return out, nil
+}
+
+// ofEntry reports whether e is a statement entry on an account (it names no tenant).
+func ofEntry(e *events.Event) bool {
+	return e.Topic == events.TopicStatementEntry && e.TenantID == nil && e.AccountID != nil
 }

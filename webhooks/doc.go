@@ -22,7 +22,9 @@
 // rotated by an operator with an overlap (RotateSigningKey).
 //
 // It never decides who may see an event: an event goes to the endpoints of the tenant named in the
-// event (events.Event.TenantID), while auth says the tenant is enabled. It reads and writes only its
+// event (events.Event.TenantID), while auth says the tenant is enabled; a statement entry, which
+// names no tenant, goes to the tenants auth says reach its account with statement:read
+// (auth.TenantsReaching), judged again before every attempt. It reads and writes only its
 // own tables (webhook_*, rows in models) and, for STONE snapshots, the event's payment or consent
 // row: the event log it reads through package events
 // (events.ReadAfter, events.Find), and it never imports graph/ or resolvers/.

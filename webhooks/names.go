@@ -19,8 +19,13 @@ import (
 //     revoked, expired. Stone only has consent_requested; Ponte sends every transition.
 //   - contacts: contact_created, contact_updated (its fields or bank accounts changed),
 //     contact_deleted (banking/contacts).
-//   - receivables, named as Stone's: cash_in_internal_transfer, cash_in_external_transfer,
-//     cash_in_barcode_payment, cash_in_payment_refund, barcode_payment_invoice_<status>.
+//   - statement entries (ledger.EntryEventName): a credit that brings money in carries Stone's
+//     cash-in name, cash_in_internal_transfer, cash_in_external_transfer (a TED received),
+//     cash_in_external_transfer_refund, cash_in_payment_refund, cash_in_barcode_payment (a boleto
+//     issued here, paid); every other entry (debits, fees) is statement_entry_added, Ponte's own.
+//     They go to every tenant that reaches the account with statement:read (its owner, or a live
+//     consent with that scope).
+//   - boletos issued, named as Stone's: barcode_payment_invoice_<status>.
 var eventNames = stoneformat.Names()
 
 // EventNames returns every event name an endpoint may filter on, sorted. The slice is the caller's.

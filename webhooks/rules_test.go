@@ -13,6 +13,7 @@ import (
 
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/banking/contacts"
+	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/webhooks"
@@ -39,8 +40,8 @@ func TestTheDefaultScheduleRetriesForMoreThanADay(t *testing.T) {
 	}
 }
 
-// The filterable names are the ones the payment and consent services write, and the receivables
-// names (Stone's) that the boleto and cash-in work writes.
+// The filterable names are the ones the payment, consent and contact services, the boleto work and
+// the ledger write.
 func TestEventNamesAreTheNamesTheEventLogUses(t *testing.T) {
 	kinds := []payments.Kind{payments.KindInternalTransfer, payments.KindTED, payments.KindBoleto, payments.KindBarcode, payments.KindPayroll}
 	statuses := []payments.Status{payments.StatusCreated, payments.StatusApproved, payments.StatusScheduled, payments.StatusDelayed,
@@ -58,6 +59,12 @@ func TestEventNamesAreTheNamesTheEventLogUses(t *testing.T) {
 		"barcode_payment_invoice_created", "barcode_payment_invoice_registered", "barcode_payment_invoice_settled",
 		"barcode_payment_invoice_expired", "barcode_payment_invoice_cancelled"} {
 		want[n] = true
+	}
+	for _, k := range []ledger.Kind{ledger.KindInternal, ledger.KindExternal, ledger.KindExternalRefund, ledger.KindPayment,
+		ledger.KindPaymentRefund, ledger.KindFee, "boleto_settlement"} {
+		for _, d := range []ledger.Direction{ledger.Credit, ledger.Debit} {
+			want[ledger.EntryEventName(k, d)] = true
+		}
 	}
 	names := webhooks.EventNames()
 	for n := range want {

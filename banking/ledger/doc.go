@@ -8,6 +8,11 @@
 // statements (keyset pages, newest first, and an oldest-first stream for exports), limit usage and
 // a consistency check (Verify) that recomputes every balance from the entries.
 //
+// Every entry on a customer account appends, in the same transaction and one INSERT, one
+// statement_entry event to the one event log (package events): its Stone cash-in name for money
+// coming in (EntryEventName), statement_entry_added for the rest. Subscriptions and webhooks read
+// those; who may see one is auth's to say when it is read.
+//
 // It never updates or deletes an entry (a correction is a new, opposite transaction), never uses
 // floating point, never decides who is calling (callers pass what the authorizer allowed) and
 // never changes an account, its KYC status or its limit plan: package accounts owns those, and

@@ -69,7 +69,7 @@ func (s *Service) PostTx(ctx context.Context, tx *gorm.DB, m Movement) (*Transac
 }
 
 // postIn is a movement's work inside its transaction: the key, then the checks, the locks, the
-// balances, the limits and the rows.
+// balances, the limits, the rows and one statement_entry event per customer entry.
 func (s *Service) postIn(tx *gorm.DB, m *Movement, parties map[uuid.UUID]*party) (*Transaction, error) {
 	txnID := uuid.Must(uuid.NewV7())
 	prior, err := claimKey(tx, m.keySpace(), m.TenantID, m.IdempotencyKey, m.requestHash(), txnID)
@@ -100,6 +100,9 @@ func (s *Service) postIn(tx *gorm.DB, m *Movement, parties map[uuid.UUID]*party)
 		return nil, err
 	}
 	if err := w.write(tx, lim); err != nil { // consumes the limits, and writes only within them
+		return nil, err
+	}
+	if err := w.recordEntries(tx); err != nil {
 		return nil, err
 	}
 	return w.out, nil

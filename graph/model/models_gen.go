@@ -707,6 +707,22 @@ type StatementEntry struct {
 func (StatementEntry) IsNode()            {}
 func (this StatementEntry) GetID() string { return this.ID }
 
+// A statement entry as it was posted: every credit and every debit on an account, in the order the
+// ledger wrote them. Credits that bring money in carry Stone's cash-in event names.
+type StatementEntryEvent struct {
+	// The entry, as the account's statement shows it.
+	Entry *StatementEntry `json:"entry"`
+	// The account the entry is on.
+	AccountID string `json:"accountId"`
+	// The event name, as webhooks send it: cash_in_internal_transfer (an internal transfer received),
+	// cash_in_external_transfer (a TED received), cash_in_external_transfer_refund (a TED sent and
+	// returned), cash_in_payment_refund (a barcode payment returned), cash_in_barcode_payment (a boleto
+	// issued here, paid); statement_entry_added for every other entry (debits, fees, returned fees).
+	Name string `json:"name"`
+	// Resume after this event: pass it as `after` when subscribing again.
+	Cursor string `json:"cursor"`
+}
+
 type TedTargetInput struct {
 	// COMPE code; or give ispb.
 	BankCode    *string          `json:"bankCode,omitempty"`

@@ -37,11 +37,10 @@ var Events = func() map[string]Event {
 			m[stone+"_"+st] = Event{Type: stone + "_" + st, TargetType: target, Data: paymentData}
 		}
 		m[stone+"_delayed_to_next_business_day"] = Event{Type: stone + "_scheduled", TargetType: target, Data: paymentData}
-		refund := map[string]string{"external_transfer": "cash_in_external_transfer_refund", "payment": "cash_in_payment_refund"}[op]
-		if refund == "" { // Stone refunds only TEDs and payments; Ponte's own name for the others
-			refund = stone + "_refunded"
-		}
-		m[stone+"_refunded"] = Event{Type: refund, TargetType: target, Data: paymentData}
+		// The money a refund brings back is its own event, the ledger's credit (Stone's
+		// cash_in_external_transfer_refund / cash_in_payment_refund, below); the cash-out's
+		// transition to refunded keeps Ponte's name, so that one refund is never two Stone refunds.
+		m[stone+"_refunded"] = Event{Type: stone + "_refunded", TargetType: target, Data: paymentData}
 	}
 	// Consents: Stone's consent_requested tells the partner which account the holder granted
 	// (target: the payment account); Ponte's other consent transitions keep their own names.
@@ -56,6 +55,7 @@ var Events = func() map[string]Event {
 		"cash_in_external_transfer":          "external_transfer",
 		"cash_in_barcode_payment":            "barcode_payment",
 		"cash_in_payment_refund":             "payment",
+		"cash_in_external_transfer_refund":   "external_transfer",
 		"barcode_payment_invoice_created":    "barcode_payment_invoice",
 		"barcode_payment_invoice_registered": "barcode_payment_invoice",
 		"barcode_payment_invoice_settled":    "barcode_payment_invoice",
@@ -64,6 +64,8 @@ var Events = func() map[string]Event {
 	} {
 		m[name] = Event{Type: name, TargetType: target, Data: fieldsData}
 	}
+	// Every other statement entry (a debit, a fee): Stone has no name; Ponte's own.
+	m["statement_entry_added"] = Event{Type: "statement_entry_added", TargetType: "statement_entry", Data: fieldsData}
 	// Contacts (favorecidos): Stone publishes no contact events; Ponte's own names.
 	for _, name := range []string{"contact_created", "contact_updated", "contact_deleted"} {
 		m[name] = Event{Type: name, TargetType: "contact", Data: fieldsData}
