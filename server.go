@@ -23,6 +23,7 @@ import (
 
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/banking/boletos"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/consent"
@@ -166,6 +167,7 @@ type app struct {
 	consents *consent.Service
 	login    *consent.Login
 	payments *payments.Service
+	boletos  *boletos.Service
 	webhooks *webhooks.Service
 	hub      *events.Hub
 	queue    *jobs.Jobs
@@ -193,8 +195,11 @@ func newApp(ctx context.Context, cfg config, id identity, publicURL string, pool
 		return nil, err
 	}
 	a.payments = payments.New(db, a.ledger, payments.RiverRunner{Insert: a.queue.InsertTx}, cfg.payments())
+	a.boletos = boletos.New(db, a.ledger, boletos.RiverRunner{Insert: a.queue.InsertTx}, cfg.boletos())
+	a.payments.SetReceivables(a.boletos) // paying a boleto Ponte issued settles it between the two accounts
 	if clock != nil {
 		a.payments.SetClock(clock)
+		a.boletos.SetClock(clock)
 	}
 	a.consents.OnEnd(a.payments.StopForEndedConsent) // a consent's end stops its cash-out in the same transaction
 	a.authz = auth.NewAuthorizer(db, a.payments)
@@ -210,6 +215,9 @@ func (a *app) registerJobs(cfg config) error {
 		return err
 	}
 	if err := a.consents.Register(a.queue, cfg.SweepInterval); err != nil {
+		return err
+	}
+	if err := a.boletos.Register(a.queue, cfg.SweepInterval); err != nil {
 		return err
 	}
 	return a.webhooks.Register(a.queue)
@@ -230,7 +238,8 @@ func routes(cfg config, id identity, a *app, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	authenticated := a.authn.Middleware(log, nil)
 	res := &resolvers.Resolver{Authz: a.authz, AccountService: a.accounts, ConsentService: a.consents, Ledger: a.ledger,
-		Sandbox: cfg.Env != envProduction, PaymentService: a.payments, ReceiptKey: cfg.ReceiptKey, Hub: a.hub, Webhooks: a.webhooks}
+		Sandbox: cfg.Env != envProduction, PaymentService: a.payments, ReceiptKey: cfg.ReceiptKey, Hub: a.hub, Webhooks: a.webhooks,
+		BoletoService: a.boletos}
 	mux.Handle("/graphql", gqlserver.New(cfg.graphql(), res, a.authn, log))
 	// GET /payments/{id}/receipt.pdf
 	(&httpapi.Receipts{Authz: a.authz, Payments: a.payments, Key: cfg.ReceiptKey, Log: log}).Routes(mux, authenticated)

@@ -21,6 +21,7 @@ const (
 	TopicPayment = models.EventTopicPayment
 	TopicConsent = models.EventTopicConsent
 	TopicTenant  = models.EventTopicTenant
+	TopicBoleto  = models.EventTopicBoleto
 )
 
 // Event is one row of the log (models.Event): what changed, who changed it, why, and the request
@@ -81,7 +82,7 @@ func Record(ctx context.Context, tx *gorm.DB, e *Event) error {
 }
 
 // columns are the events columns every reader returns, xid as a number.
-const columns = `id, xid::text::numeric::bigint AS xid, name, topic, tenant_id, account_id, payment_id, consent_id,
+const columns = `id, xid::text::numeric::bigint AS xid, name, topic, tenant_id, account_id, payment_id, consent_id, boleto_id,
 	from_status, to_status, actor, reason, request_id, occurred_at`
 
 // ReadAfter returns up to limit events after c that no running transaction can still precede,

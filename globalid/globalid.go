@@ -22,6 +22,7 @@ const (
 	Payment     Type = "Payment"
 	Webhook     Type = "WebhookEndpoint"
 	Delivery    Type = "WebhookDelivery"
+	Boleto      Type = "Boleto"
 )
 
 // prefix versions the encoding so it can change without breaking stored IDs.

@@ -13,6 +13,7 @@ const (
 	EventTopicPayment EventTopic = "payment"
 	EventTopicConsent EventTopic = "consent"
 	EventTopicTenant  EventTopic = "tenant" // a tenant disabled or enabled again (written by a trigger on tenants)
+	EventTopicBoleto  EventTopic = "boleto" // a boleto's status change (banking/boletos)
 )
 
 // Event is one row of the append-only event log: a status change of a payment or a consent, who
@@ -27,6 +28,7 @@ type Event struct {
 	AccountID  *uuid.UUID `gorm:"column:account_id;type:uuid"`
 	PaymentID  *uuid.UUID `gorm:"column:payment_id;type:uuid"`
 	ConsentID  *uuid.UUID `gorm:"column:consent_id;type:uuid"`
+	BoletoID   *uuid.UUID `gorm:"column:boleto_id;type:uuid"`
 	FromStatus *string    `gorm:"column:from_status"` // nil when created
 	ToStatus   string     `gorm:"column:to_status"`
 	Actor      string     `gorm:"column:actor"`      // who: "system", "tenant:<client id>", "holder:<document>"...

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/banking/boletos"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/consent"
@@ -27,6 +28,7 @@ type Resolver struct {
 	ReceiptKey     []byte      // signs receipts' authentication codes
 	Hub            *events.Hub // the event log fan-out, for subscriptions
 	Webhooks       *webhooks.Service
+	BoletoService  *boletos.Service
 }
 
 // Config returns the gqlgen configuration: resolvers and complexity functions together.

@@ -91,6 +91,7 @@ type Payload struct {
 type Data struct {
 	PaymentID      string    `json:"payment_id,omitempty"`
 	ConsentID      string    `json:"consent_id,omitempty"`
+	BoletoID       string    `json:"barcode_payment_invoice_id,omitempty"`
 	AccountID      *string   `json:"account_id"`      // null for a consent not yet tied to an account
 	Status         string    `json:"status"`          // the status it moved to
 	PreviousStatus *string   `json:"previous_status"` // null when created
@@ -107,6 +108,9 @@ func PayloadOf(e *events.Event) ([]byte, error) {
 	}
 	if e.ConsentID != nil {
 		p.Data.ConsentID = globalid.Encode(globalid.Consent, *e.ConsentID)
+	}
+	if e.BoletoID != nil {
+		p.Data.BoletoID = globalid.Encode(globalid.Boleto, *e.BoletoID)
 	}
 	if e.AccountID != nil {
 		id := globalid.Encode(globalid.Account, *e.AccountID)

@@ -14,6 +14,9 @@ import (
 //     refunded. Stone names the creation event without a suffix; Ponte says _created.
 //   - consents: consent_<status>, status one of awaiting_authorisation, authorised, rejected,
 //     revoked, expired. Stone only has consent_requested; Ponte sends every transition.
+//   - boletos issued (banking/boletos): barcode_payment_invoice_<status>, status one of created,
+//     registered, settled, expired, cancelled (Stone's; the log's cancellation_requested is no
+//     webhook).
 var eventNames = func() []string {
 	var out []string
 	for _, op := range []string{"internal_transfer", "external_transfer", "payment", "payroll"} {
@@ -24,6 +27,9 @@ var eventNames = func() []string {
 	}
 	for _, st := range []string{"awaiting_authorisation", "authorised", "rejected", "revoked", "expired"} {
 		out = append(out, "consent_"+st)
+	}
+	for _, st := range []string{"created", "registered", "settled", "expired", "cancelled"} {
+		out = append(out, "barcode_payment_invoice_"+st)
 	}
 	slices.Sort(out)
 	return out

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/banking/boletos"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/webhooks"
@@ -38,7 +39,7 @@ func TestTheDefaultScheduleRetriesForMoreThanADay(t *testing.T) {
 	}
 }
 
-// The filterable names are the ones the payment and consent services write.
+// The filterable names are the ones the payment, consent and boleto services write.
 func TestEventNamesAreTheNamesTheEventLogUses(t *testing.T) {
 	kinds := []payments.Kind{payments.KindInternalTransfer, payments.KindTED, payments.KindBoleto, payments.KindBarcode, payments.KindPayroll}
 	statuses := []payments.Status{payments.StatusCreated, payments.StatusApproved, payments.StatusScheduled, payments.StatusDelayed,
@@ -51,6 +52,9 @@ func TestEventNamesAreTheNamesTheEventLogUses(t *testing.T) {
 	}
 	for _, s := range []consent.Status{consent.StatusAwaiting, consent.StatusAuthorised, consent.StatusRejected, consent.StatusRevoked, consent.StatusExpired} {
 		want["consent_"+strings.ToLower(string(s))] = true
+	}
+	for _, s := range []boletos.Status{boletos.StatusCreated, boletos.StatusRegistered, boletos.StatusSettled, boletos.StatusExpired, boletos.StatusCancelled} {
+		want[boletos.EventName(s)] = true
 	}
 	names := webhooks.EventNames()
 	for n := range want {
