@@ -58,7 +58,7 @@ const (
 // Config holds what varies by deployment.
 type Config struct {
 	// RegisterDelay is how long the registry takes to answer an issuance or a cancellation
-	// (Stone: 3 s to 15 min); default 3 s.
+	// (Stone: 3 s to 15 min; the server's default is 3 s); 0: at once.
 	RegisterDelay time.Duration
 }
 
@@ -83,9 +83,6 @@ type Service struct {
 
 // New returns a Service posting settlements to led and queuing its work through runner.
 func New(db *gorm.DB, led *ledger.Service, runner Runner, cfg Config) *Service {
-	if cfg.RegisterDelay <= 0 {
-		cfg.RegisterDelay = 3 * time.Second
-	}
 	return &Service{db: db, ledger: led, runner: runner, cfg: cfg, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 }
 
