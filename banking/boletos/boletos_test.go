@@ -16,6 +16,7 @@ import (
 	"github.com/ponte-bff/ponte/banking/boletos"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/brazil"
+	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
 )
 
@@ -448,5 +449,39 @@ func TestUnpaidBoletosAreWrittenOffSevenDaysAfterTheLimitDate(t *testing.T) {
 	}
 	if got := e.get(t, b.ID); got.Status != "EXPIRED" || got.ExpiredAt == nil {
 		t.Errorf("boleto %s", got.Status)
+	}
+}
+
+// TestFindGivesTheSlipItsPartiesAndInstructions: what the PDF prints (banking/boletopdf's Slip)
+// comes from Find: the beneficiary's holder and payment account, the customer with its address,
+// and the instructions in Portuguese.
+func TestFindGivesTheSlipItsPartiesAndInstructions(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, at(2026, 11, 23, 10, 0))
+	in := cobranca(e, "slip", 1000_00, brazil.NewDate(2026, 12, 10))
+	in.Customer.Address = &models.BoletoAddress{Street: "Rua das Flores", Number: "10", City: "São Paulo", State: "SP", PostalCode: "01000000"}
+	b := e.issue(t, in)
+	p, err := e.svc.Find(context.Background(), b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ben := p.Boleto.Beneficiary
+	if ben.Name != "Beneficiária Ltda" || ben.Document != "11222333000181" || ben.BankCode != "197" || ben.BranchCode == "" || ben.AccountCode == "" {
+		t.Errorf("beneficiary %+v", ben)
+	}
+	if c := p.Boleto.Customer; c.Address == nil || c.Address.City != "São Paulo" || c.Document != "24843803480" {
+		t.Errorf("customer %+v", c)
+	}
+	want := []string{
+		"Até 10/12/2026 conceder desconto de 5,00% (R$ 50,00)",
+		"A partir de 11/12/2026 cobrar multa de 2,00% (R$ 20,00)",
+		"A partir de 11/12/2026 cobrar juros de 1,00% ao mês, R$ 0,33 por dia de atraso",
+		"Não receber após 09/01/2027",
+	}
+	if !slices.Equal(p.Instructions, want) {
+		t.Errorf("instructions\n%q\nwant\n%q", p.Instructions, want)
+	}
+	if _, err := e.svc.Find(context.Background(), e.issuer); apperr.CodeOf(err) != apperr.NotFound {
+		t.Errorf("a missing boleto: %v", err)
 	}
 }
