@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ponte-bff/ponte/brazil"
 	"github.com/ponte-bff/ponte/internal/saopaulo"
 )
 
@@ -117,6 +118,12 @@ func TestBoletoIssuedByAPaidByB(t *testing.T) {
 		}
 	}
 	waitBoleto(t, s, tokA, p.Boleto.ID, "REGISTERED")
+	var late struct{ AmountDue struct{ Amount string } }
+	tenLate := today.AddDate(0, 0, 20).Format(time.DateOnly)
+	gql(t, s, tokA, `query($id: ID!, $on: Date!) { boleto(id: $id) { amountDue(on: $on) { amount } } }`, map[string]any{"id": p.Boleto.ID, "on": tenLate}).decode(t, "boleto", &late)
+	if late.AmountDue.Amount != "126.33" { // 123.45 + fine 2.469 → 2.47 + 10 days of 1 %/month 0.4115 → 0.41
+		t.Fatalf("amountDue 10 days late = %s", late.AmountDue.Amount)
+	}
 
 	var pay paymentPayload
 	gql(t, s, tokB, `mutation($a: ID!, $code: String!) { payBarcode(input: {accountId: $a, code: $code, idempotencyKey: "pay-1"}) { `+paymentFields+` } }`,
@@ -254,9 +261,29 @@ func TestIssueBoletoRefusalsOverGraphQL(t *testing.T) {
 	if acc.BoletoLimits.Minimum.Amount != "10.00" || acc.BoletoLimits.Maximum.Amount != "20000.00" {
 		t.Fatalf("boletoLimits %+v", acc)
 	}
-	if p := issueBoleto(t, s, tok, map[string]any{"accountId": a, "kind": "PROPOSTA", "amount": "15000.00", "dueDate": due,
-		"customer": map[string]any{"name": "Cliente", "document": "24843803480"}, "idempotencyKey": "ok"}); p.Boleto == nil {
-		t.Fatalf("within the account's own range: %+v", p.UserErrors)
+	big := issueBoleto(t, s, tok, map[string]any{"accountId": a, "kind": "PROPOSTA", "amount": "15000.00", "dueDate": due,
+		"customer": map[string]any{"name": "Cliente", "document": "24843803480"}, "idempotencyKey": "ok"})
+	if big.Boleto == nil {
+		t.Fatalf("within the account's own range: %+v", big.UserErrors)
+	}
+
+	// Paid at another bank: noted now, credited on the next business day by the clearing; it can
+	// no longer be cancelled.
+	var paid boletoPayload
+	gql(t, s, tok, `mutation($c: String!) { sandboxPayBoleto(input: {code: $c, amount: "15000.00", payerName: "Pagador Externo", payerDocument: "24843803480"}) { `+boletoFields+` } }`,
+		map[string]any{"c": big.Boleto.TypedLine}).decode(t, "sandboxPayBoleto", &paid)
+	if paid.Boleto == nil || paid.Boleto.PaidAmount == nil || paid.Boleto.PaidAmount.Amount != "15000.00" || paid.Boleto.Payer == nil || paid.Boleto.Payer.Name != "Pagador Externo" || paid.Boleto.Status == "SETTLED" {
+		t.Fatalf("sandboxPayBoleto: %+v", paid)
+	}
+	var creditOn time.Time
+	s.db.Raw("SELECT credit_on FROM boletos WHERE typed_line = ?", big.Boleto.TypedLine).Scan(&creditOn)
+	if want := brazil.NextBusinessDay(brazil.DateOf(time.Now().In(saopaulo.Location))); brazil.DateOf(creditOn) != want {
+		t.Fatalf("credit on %s, want %s", creditOn, want)
+	}
+	var cancel struct{ UserErrors []userError }
+	gql(t, s, tok, `mutation($id: ID!) { cancelBoleto(input: {boletoId: $id}) { userErrors { code } } }`, map[string]any{"id": big.Boleto.ID}).decode(t, "cancelBoleto", &cancel)
+	if len(cancel.UserErrors) != 1 || cancel.UserErrors[0].Code != "INVALID_STATE" {
+		t.Fatalf("cancelling a boleto paid elsewhere: %+v", cancel)
 	}
 }
 
