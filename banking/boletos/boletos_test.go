@@ -18,6 +18,7 @@ import (
 	"github.com/ponte-bff/ponte/brazil"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
+	"github.com/ponte-bff/ponte/paging"
 )
 
 // TestEachKindIsIssuedWithARealCode: a COBRANCA, a PROPOSTA and a DEPOSITO are issued CREATED,
@@ -483,5 +484,58 @@ func TestFindGivesTheSlipItsPartiesAndInstructions(t *testing.T) {
 	}
 	if _, err := e.svc.Find(context.Background(), e.issuer); apperr.CodeOf(err) != apperr.NotFound {
 		t.Errorf("a missing boleto: %v", err)
+	}
+}
+
+// TestListFiltersAndPages: an account's boletos, newest first, by status, kind and due dates,
+// a page at a time.
+func TestListFiltersAndPages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, at(2026, 11, 23, 10, 0))
+	ctx := context.Background()
+	var ids []string
+	for i := range 5 {
+		e.set(at(2026, 11, 23, 10, i))
+		b := e.issue(t, cobranca(e, fmt.Sprint("list-", i), 100_00, brazil.NewDate(2026, 12, 1+i)))
+		ids = append(ids, b.ID.String())
+	}
+	proposta := e.issue(t, boletos.IssueInput{AccountID: e.issuer, Kind: boletos.KindProposta, Amount: 50_00, DueDate: brazil.NewDate(2026, 12, 20),
+		Customer: boletos.CustomerInput{Name: "Cliente", Document: "23858488135"}, IdempotencyKey: "list-p"})
+	if _, err := e.svc.Cancel(ctx, proposta.ID, "tenant:test"); err != nil {
+		t.Fatal(err)
+	}
+	list := func(f boletos.Filter, first int, after *paging.Cursor) *boletos.Page {
+		p, err := e.svc.List(ctx, e.issuer, f, paging.Page{First: first, After: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	idsOf := func(p *boletos.Page) []string {
+		var out []string
+		for _, b := range p.Boletos {
+			out = append(out, b.ID.String())
+		}
+		return out
+	}
+	cob := boletos.KindCobranca
+	first := list(boletos.Filter{Kind: &cob}, 3, nil)
+	if !first.HasNext || !slices.Equal(idsOf(first), []string{ids[4], ids[3], ids[2]}) {
+		t.Fatalf("first page %v", idsOf(first))
+	}
+	c := boletos.CursorOf(first.Boletos[2])
+	rest := list(boletos.Filter{Kind: &cob}, 3, &c)
+	if rest.HasNext || !slices.Equal(idsOf(rest), []string{ids[1], ids[0]}) {
+		t.Fatalf("second page %v", idsOf(rest))
+	}
+	from, to := brazil.NewDate(2026, 12, 2), brazil.NewDate(2026, 12, 3)
+	if got := idsOf(list(boletos.Filter{DueFrom: &from, DueTo: &to}, 10, nil)); !slices.Equal(got, []string{ids[2], ids[1]}) {
+		t.Errorf("due from %s to %s: %v", from, to, got)
+	}
+	if got := idsOf(list(boletos.Filter{Statuses: []boletos.Status{boletos.StatusCancellationRequested}}, 10, nil)); !slices.Equal(got, []string{proposta.ID.String()}) {
+		t.Errorf("CANCELLATION_REQUESTED: %v", got)
+	}
+	if got := list(boletos.Filter{}, 10, nil); len(got.Boletos) != 6 {
+		t.Errorf("all: %d", len(got.Boletos))
 	}
 }
