@@ -10,6 +10,7 @@ import (
 
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/banking/boletos"
 	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/gqlserver"
 	"github.com/ponte-bff/ponte/jobs"
@@ -40,6 +41,7 @@ type config struct {
 	Fees              payments.Fees // fee per payment kind
 	ApprovalTTL       time.Duration
 	RailDelay         time.Duration   // sandbox rail: how long until a TED or barcode payment is answered
+	BoletoRegistry    time.Duration   // how long the boleto registry takes to answer an issuance or a cancellation
 	TEDWindow         payments.Window // São Paulo hours when TEDs run on business days
 	DevTokenTTL       time.Duration   // lifetime of the development provider's access tokens
 	WebhookBackoff    time.Duration   // wait after a webhook's first failed attempt; doubles each time
@@ -94,6 +96,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Fees:              e.fees("PONTE_FEES", payments.DefaultFees),
 		ApprovalTTL:       e.duration("PONTE_APPROVAL_TTL", 7*24*time.Hour),
 		RailDelay:         e.duration("PONTE_SANDBOX_RAIL_DELAY", 2*time.Second),
+		BoletoRegistry:    e.duration("PONTE_BOLETO_REGISTRY_DELAY", 3*time.Second),
 		TEDWindow:         e.window("PONTE_TED_WINDOW", payments.DefaultCalendar.TEDWindow),
 		DevTokenTTL:       e.duration("PONTE_DEV_TOKEN_TTL", 15*time.Minute),
 		WebhookBackoff:    e.duration("PONTE_WEBHOOK_BACKOFF", 10*time.Second),
@@ -223,6 +226,10 @@ func (c config) payments() payments.Config {
 	calendar := payments.DefaultCalendar
 	calendar.TEDWindow = c.TEDWindow
 	return payments.Config{Calendar: calendar, Fees: c.Fees, ApprovalTTL: c.ApprovalTTL, Rail: rail}
+}
+
+func (c config) boletos() boletos.Config {
+	return boletos.Config{RegisterDelay: c.BoletoRegistry}
 }
 
 func (c config) webhooks(log *slog.Logger, publicURL string) webhooks.Config {

@@ -156,45 +156,58 @@ type accountOp struct {
 	query     string // takes $id: the account's global ID (a payment's, when byPayment)
 	field     string // the top-level field to look at
 	byPayment bool   // the operation names a payment on the account instead of the account
+	byBoleto  bool   // the operation names a boleto issued on the account instead of the account
 }
 
 var accountOps = []accountOp{
-	{"account", "accounts:read", `query($id: ID!) { account(id: $id) { id name } }`, "account", false},
-	{"node", "accounts:read", `query($id: ID!) { node(id: $id) { id ... on Account { name } } }`, "node", false},
-	{"balance", "balance:read", `query($id: ID!) { account(id: $id) { balance { available { amount } } } }`, "account", false},
-	{"statement", "statement:read", `query($id: ID!) { account(id: $id) { statement(first: 5) { nodes { id amount { amount } } } } }`, "account", false},
-	{"statementNode", "statement:read", `query($id: ID!) { node(id: $id) { ... on Account { statement(first: 1) { nodes { id } } } } }`, "node", false},
-	{"limitsUsage", "accounts:read", `query($id: ID!) { account(id: $id) { limits { dailyUsed { amount } monthlyUsed { amount } } } }`, "account", false},
-	{"sandboxDeposit", "accounts:read", `mutation($id: ID!) { sandboxDeposit(input: {accountId: $id, amount: "1.00", idempotencyKey: "matrix"}) { userErrors { code } } }`, "sandboxDeposit", false},
-	{"payments", "payments:read", `query($id: ID!) { account(id: $id) { payments(first: 5) { nodes { id status } } } }`, "account", false},
-	{"pendingApprovals", "payments:read", `query($id: ID!) { pendingApprovals(accountId: $id) { id } }`, "pendingApprovals", false},
-	{"createTedTransfer", "payments:initiate", `mutation($id: ID!) { createTedTransfer(input: {accountId: $id, target: {bankCode: "341", branchCode: "1", accountCode: "2", name: "Fornecedor", document: "11222333000181"}, amount: "1.00", idempotencyKey: "matrix-ted"}) { payment { id } userErrors { code } } }`, "createTedTransfer", false},
-	{"payBarcode", "payments:initiate", `mutation($id: ID!) { payBarcode(input: {accountId: $id, code: "816700000150234001232029503105037686027625175271", idempotencyKey: "matrix-bar"}) { payment { id } userErrors { code } } }`, "payBarcode", false},
-	{"payment", "payments:read", `query($id: ID!) { payment(id: $id) { id status } }`, "payment", true},
-	{"paymentNode", "payments:read", `query($id: ID!) { node(id: $id) { id } }`, "node", true},
-	{"cancelPayment", "payments:initiate", `mutation($id: ID!) { cancelPayment(input: {paymentId: $id}) { payment { id } userErrors { code } } }`, "cancelPayment", true},
+	{"account", "accounts:read", `query($id: ID!) { account(id: $id) { id name } }`, "account", false, false},
+	{"node", "accounts:read", `query($id: ID!) { node(id: $id) { id ... on Account { name } } }`, "node", false, false},
+	{"balance", "balance:read", `query($id: ID!) { account(id: $id) { balance { available { amount } } } }`, "account", false, false},
+	{"statement", "statement:read", `query($id: ID!) { account(id: $id) { statement(first: 5) { nodes { id amount { amount } } } } }`, "account", false, false},
+	{"statementNode", "statement:read", `query($id: ID!) { node(id: $id) { ... on Account { statement(first: 1) { nodes { id } } } } }`, "node", false, false},
+	{"limitsUsage", "accounts:read", `query($id: ID!) { account(id: $id) { limits { dailyUsed { amount } monthlyUsed { amount } } } }`, "account", false, false},
+	{"sandboxDeposit", "accounts:read", `mutation($id: ID!) { sandboxDeposit(input: {accountId: $id, amount: "1.00", idempotencyKey: "matrix"}) { userErrors { code } } }`, "sandboxDeposit", false, false},
+	{"payments", "payments:read", `query($id: ID!) { account(id: $id) { payments(first: 5) { nodes { id status } } } }`, "account", false, false},
+	{"pendingApprovals", "payments:read", `query($id: ID!) { pendingApprovals(accountId: $id) { id } }`, "pendingApprovals", false, false},
+	{"createTedTransfer", "payments:initiate", `mutation($id: ID!) { createTedTransfer(input: {accountId: $id, target: {bankCode: "341", branchCode: "1", accountCode: "2", name: "Fornecedor", document: "11222333000181"}, amount: "1.00", idempotencyKey: "matrix-ted"}) { payment { id } userErrors { code } } }`, "createTedTransfer", false, false},
+	{"payBarcode", "payments:initiate", `mutation($id: ID!) { payBarcode(input: {accountId: $id, code: "816700000150234001232029503105037686027625175271", idempotencyKey: "matrix-bar"}) { payment { id } userErrors { code } } }`, "payBarcode", false, false},
+	{"payment", "payments:read", `query($id: ID!) { payment(id: $id) { id status } }`, "payment", true, false},
+	{"paymentNode", "payments:read", `query($id: ID!) { node(id: $id) { id } }`, "node", true, false},
+	{"cancelPayment", "payments:initiate", `mutation($id: ID!) { cancelPayment(input: {paymentId: $id}) { payment { id } userErrors { code } } }`, "cancelPayment", true, false},
 	// The nested paths to an account: through a payment (by id, as a node, in an account's
 	// payments, in a mutation's payload, in a subscription's events) and a payload's account. Each
 	// needs accounts:read on top of what reaches the payment (accountEdges, opNeeds).
-	{"paymentAccount", "payments:read", `query($id: ID!) { payment(id: $id) { id account { id name document email } } }`, "payment", true},
-	{"paymentNodeAccount", "payments:read", `query($id: ID!) { node(id: $id) { id ... on Payment { account { name document email } } } }`, "node", true},
-	{"accountPaymentsAccount", "payments:read", `query($id: ID!) { account(id: $id) { payments(first: 5) { nodes { account { name document email } } } } }`, "account", false},
-	{"createTedTransferAccount", "payments:initiate", `mutation($id: ID!, $key: String!) { createTedTransfer(input: {accountId: $id, target: {bankCode: "341", branchCode: "1", accountCode: "2", name: "Fornecedor", document: "11222333000181"}, amount: "1.00", idempotencyKey: $key}) { payment { id account { name document email } } userErrors { code } } }`, "createTedTransfer", false},
-	{"sandboxDepositAccount", "accounts:read", `mutation($id: ID!) { sandboxDeposit(input: {accountId: $id, amount: "1.00", idempotencyKey: "matrix"}) { account { name document email } userErrors { code } } }`, "sandboxDeposit", false},
-	{"paymentStatusChangedAccount", "payments:read", `subscription($id: ID!) { paymentStatusChanged(accountId: $id, after: "` + logStart + `") { payment { account { name document email } } } }`, "paymentStatusChanged", false},
+	{"paymentAccount", "payments:read", `query($id: ID!) { payment(id: $id) { id account { id name document email } } }`, "payment", true, false},
+	{"paymentNodeAccount", "payments:read", `query($id: ID!) { node(id: $id) { id ... on Payment { account { name document email } } } }`, "node", true, false},
+	{"accountPaymentsAccount", "payments:read", `query($id: ID!) { account(id: $id) { payments(first: 5) { nodes { account { name document email } } } } }`, "account", false, false},
+	{"createTedTransferAccount", "payments:initiate", `mutation($id: ID!, $key: String!) { createTedTransfer(input: {accountId: $id, target: {bankCode: "341", branchCode: "1", accountCode: "2", name: "Fornecedor", document: "11222333000181"}, amount: "1.00", idempotencyKey: $key}) { payment { id account { name document email } } userErrors { code } } }`, "createTedTransfer", false, false},
+	{"sandboxDepositAccount", "accounts:read", `mutation($id: ID!) { sandboxDeposit(input: {accountId: $id, amount: "1.00", idempotencyKey: "matrix"}) { account { name document email } userErrors { code } } }`, "sandboxDeposit", false, false},
+	{"paymentStatusChangedAccount", "payments:read", `subscription($id: ID!) { paymentStatusChanged(accountId: $id, after: "` + logStart + `") { payment { account { name document email } } } }`, "paymentStatusChanged", false, false},
 	// Contacts: reading and changing them alike need contacts:manage (auth.ActionReadContacts).
 	// The operations on one contact or bank account take a fresh one on the account (contactOps).
-	{"contacts", "contacts:manage", `query($id: ID!) { account(id: $id) { contacts(first: 5) { nodes { id name document bankAccounts { accountCode } } } } }`, "account", false},
-	{"createContact", "contacts:manage", `mutation($id: ID!) { createContact(input: {accountId: $id, name: "Fornecedor", document: "11222333000181", bankAccounts: [{bankCode: "341", branchCode: "1", accountCode: "2"}]}) { contact { id name } userErrors { code } } }`, "createContact", false},
-	{"contact", "contacts:manage", `query($id: ID!) { contact(id: $id) { id name document bankAccounts { id accountCode } } }`, "contact", false},
-	{"contactNode", "contacts:manage", `query($id: ID!) { node(id: $id) { id ... on Contact { name document } } }`, "node", false},
-	{"contactBankAccountNode", "contacts:manage", `query($id: ID!) { node(id: $id) { id ... on ContactBankAccount { accountCode branchCode } } }`, "node", false},
-	{"updateContact", "contacts:manage", `mutation($id: ID!) { updateContact(input: {contactId: $id, name: "Fornecedor Renomeado"}) { contact { id name } userErrors { code } } }`, "updateContact", false},
-	{"addContactBankAccount", "contacts:manage", `mutation($id: ID!) { addContactBankAccount(input: {contactId: $id, bankAccount: {bankCode: "001", branchCode: "1234", accountCode: "99-1"}}) { contact { id } userErrors { code } } }`, "addContactBankAccount", false},
-	{"removeContactBankAccount", "contacts:manage", `mutation($id: ID!) { removeContactBankAccount(input: {contactBankAccountId: $id}) { contact { id } userErrors { code } } }`, "removeContactBankAccount", false},
-	{"deleteContact", "contacts:manage", `mutation($id: ID!) { deleteContact(input: {contactId: $id}) { contact { id name } userErrors { code } } }`, "deleteContact", false},
+	{"contacts", "contacts:manage", `query($id: ID!) { account(id: $id) { contacts(first: 5) { nodes { id name document bankAccounts { accountCode } } } } }`, "account", false, false},
+	{"createContact", "contacts:manage", `mutation($id: ID!) { createContact(input: {accountId: $id, name: "Fornecedor", document: "11222333000181", bankAccounts: [{bankCode: "341", branchCode: "1", accountCode: "2"}]}) { contact { id name } userErrors { code } } }`, "createContact", false, false},
+	{"contact", "contacts:manage", `query($id: ID!) { contact(id: $id) { id name document bankAccounts { id accountCode } } }`, "contact", false, false},
+	{"contactNode", "contacts:manage", `query($id: ID!) { node(id: $id) { id ... on Contact { name document } } }`, "node", false, false},
+	{"contactBankAccountNode", "contacts:manage", `query($id: ID!) { node(id: $id) { id ... on ContactBankAccount { accountCode branchCode } } }`, "node", false, false},
+	{"updateContact", "contacts:manage", `mutation($id: ID!) { updateContact(input: {contactId: $id, name: "Fornecedor Renomeado"}) { contact { id name } userErrors { code } } }`, "updateContact", false, false},
+	{"addContactBankAccount", "contacts:manage", `mutation($id: ID!) { addContactBankAccount(input: {contactId: $id, bankAccount: {bankCode: "001", branchCode: "1234", accountCode: "99-1"}}) { contact { id } userErrors { code } } }`, "addContactBankAccount", false, false},
+	{"removeContactBankAccount", "contacts:manage", `mutation($id: ID!) { removeContactBankAccount(input: {contactBankAccountId: $id}) { contact { id } userErrors { code } } }`, "removeContactBankAccount", false, false},
+	{"deleteContact", "contacts:manage", `mutation($id: ID!) { deleteContact(input: {contactId: $id}) { contact { id name } userErrors { code } } }`, "deleteContact", false, false},
 	// An account's entries as they are posted (issue 13): its first event is an earlier deposit.
-	{"statementEntryAdded", "statement:read", `subscription($id: ID!) { statementEntryAdded(accountId: $id, after: "` + logStart + `") { entry { id amount { amount } } accountId name cursor } }`, "statementEntryAdded", false},
+	{"statementEntryAdded", "statement:read", `subscription($id: ID!) { statementEntryAdded(accountId: $id, after: "` + logStart + `") { entry { id amount { amount } } accountId name cursor } }`, "statementEntryAdded", false, false},
+	// Receivables: a boleto is reached through its account; issuing and cancelling need
+	// boletos:issue, reading it needs accounts:read (auth.Authorizer.Boleto).
+	{"issueBoleto", "boletos:issue", `mutation($id: ID!, $key: String!) { issueBoleto(input: {accountId: $id, kind: PROPOSTA, amount: "25.00", dueDate: "` + matrixDue + `", customer: {name: "Cliente", document: "24843803480"}, idempotencyKey: $key}) { boleto { id } userErrors { code } } }`, "issueBoleto", false, false},
+	{"issueBoletoAccount", "boletos:issue", `mutation($id: ID!, $key: String!) { issueBoleto(input: {accountId: $id, kind: PROPOSTA, amount: "25.00", dueDate: "` + matrixDue + `", customer: {name: "Cliente", document: "24843803480"}, idempotencyKey: $key}) { boleto { account { name document email } } userErrors { code } } }`, "issueBoleto", false, false},
+	{"boletos", "accounts:read", `query($id: ID!) { account(id: $id) { boletos(first: 5) { nodes { id status } } } }`, "account", false, false},
+	{"boletoLimits", "accounts:read", `query($id: ID!) { account(id: $id) { boletoLimits { minimum { amount } maximum { amount } } } }`, "account", false, false},
+	{"accountBoletosAccount", "accounts:read", `query($id: ID!) { account(id: $id) { boletos(first: 5) { nodes { account { name document email } } } } }`, "account", false, false},
+	{"boleto", "accounts:read", `query($id: ID!) { boleto(id: $id) { id status typedLine amountDue { amount } } }`, "boleto", false, true},
+	{"boletoNode", "accounts:read", `query($id: ID!) { node(id: $id) { id ... on Boleto { barcode } } }`, "node", false, true},
+	{"boletoAccount", "accounts:read", `query($id: ID!) { boleto(id: $id) { id account { name document email } } }`, "boleto", false, true},
+	{"cancelBoleto", "boletos:issue", `mutation($id: ID!) { cancelBoleto(input: {boletoId: $id}) { userErrors { code } } }`, "cancelBoleto", false, true},
+	{"boletoStatusChangedAccount", "accounts:read", `subscription($id: ID!) { boletoStatusChanged(accountId: $id, after: "` + logStart + `") { boleto { account { name document email } } } }`, "boletoStatusChanged", false, false},
 }
 
 // contactOps are the operations of accountOps that name a contact ("contact") or a contact's
@@ -237,6 +250,9 @@ func freshContact(t *testing.T, s *testServer, accountID, what string) string {
 // before its subscription was registered, so a test never waits for the registration.
 var logStart = events.Cursor{}.String()
 
+// matrixDue is a due date the matrix's boletos may have: ten days from now.
+var matrixDue = time.Now().AddDate(0, 0, 10).Format(time.DateOnly)
+
 // opNeeds are all the scopes each operation of accountOps needs on the tenant's own account
 // (in its token, as its registration allows): TestAuthorizationMatrixNarrowedTokens proves each
 // is needed and together they suffice.
@@ -253,6 +269,10 @@ var opNeeds = map[string][]string{
 	"contactNode": {"contacts:manage"}, "contactBankAccountNode": {"contacts:manage"}, "updateContact": {"contacts:manage"},
 	"addContactBankAccount": {"contacts:manage"}, "removeContactBankAccount": {"contacts:manage"}, "deleteContact": {"contacts:manage"},
 	"statementEntryAdded": {"statement:read"},
+	"issueBoleto":         {"boletos:issue"}, "issueBoletoAccount": {"boletos:issue", "accounts:read"}, "cancelBoleto": {"boletos:issue"},
+	"boletos": {"accounts:read"}, "boletoLimits": {"accounts:read"}, "accountBoletosAccount": {"accounts:read"},
+	"boleto": {"accounts:read"}, "boletoNode": {"accounts:read"}, "boletoAccount": {"accounts:read"},
+	"boletoStatusChangedAccount": {"accounts:read"},
 }
 
 // accountEdges are the schema's fields that reach an Account (through its type, a list, a
@@ -269,6 +289,23 @@ var accountEdges = map[string][]string{
 	"ReviewKycPayload.account":           {"TestAuthorizationMatrixTenantWithoutAccountsRead"},
 	"SandboxDepositPayload.account":      {"sandboxDepositAccount"},
 	"SetAccountLimitPlanPayload.account": {"TestAuthorizationMatrixTenantWithoutAccountsRead"},
+	"Boleto.account":                     {"issueBoletoAccount", "accountBoletosAccount", "boletoAccount", "boletoStatusChangedAccount"},
+}
+
+// issueMatrixBoleto issues a PROPOSTA on accountID and returns its ID.
+func issueMatrixBoleto(t *testing.T, s *testServer, token, accountID, key string) string {
+	t.Helper()
+	var p struct {
+		Boleto     *struct{ ID string }
+		UserErrors []userError
+	}
+	gql(t, s, token, `mutation($id: ID!, $key: String!, $due: Date!) { issueBoleto(input: {accountId: $id, kind: PROPOSTA, amount: "30.00", dueDate: $due,
+		customer: {name: "Cliente", document: "24843803480"}, idempotencyKey: $key}) { boleto { id } userErrors { field code message } } }`,
+		map[string]any{"id": accountID, "key": key, "due": matrixDue}).decode(t, "issueBoleto", &p)
+	if p.Boleto == nil {
+		t.Fatalf("issueBoleto: %+v", p.UserErrors)
+	}
+	return p.Boleto.ID
 }
 
 // allowedTo runs op and reports whether it was allowed (no FORBIDDEN), failing on anything else.
@@ -358,9 +395,19 @@ func TestAuthorizationMatrix(t *testing.T) {
 	id := grantConsent(t, s, other, "http://localhost:3001/consent/callback", holders, "payments:initiate")
 	holdersPayment := createPayments(t, s, other, holders, "", "matrix-holder")[1].ID
 	revoke(t, s, other, id)
+	// And a boleto on each, the holder's issued by the other tenant under a consent it gave up.
+	ownBoleto := issueMatrixBoleto(t, s, owner, own.ID, "matrix-own")
+	id = grantConsent(t, s, other, "http://localhost:3001/consent/callback", holders, "boletos:issue")
+	holdersBoleto := issueMatrixBoleto(t, s, other, holders, "matrix-holder")
+	revoke(t, s, other, id)
 	target := func(op accountOp, account, payment string) string {
-		if op.byPayment {
+		switch {
+		case op.byPayment:
 			return payment
+		case op.byBoleto && account == own.ID:
+			return ownBoleto
+		case op.byBoleto:
+			return holdersBoleto
 		}
 		return account
 	}
@@ -652,6 +699,7 @@ func TestAuthorizationMatrixNarrowedTokens(t *testing.T) {
 	owner := tenantToken(t, s)
 	own := approvedAccount(t, s, owner, vectors(t)["cnpj_numeric"].Valid[2].Raw)
 	ownPayment := createPayments(t, s, owner, own, "", "narrow")[1].ID
+	ownBoleto := issueMatrixBoleto(t, s, owner, own, "narrow")
 	tokens := map[string]string{}
 	token := func(scopes []string) string {
 		key := strings.Join(scopes, " ")
@@ -664,6 +712,9 @@ func TestAuthorizationMatrixNarrowedTokens(t *testing.T) {
 		target := own
 		if op.byPayment {
 			target = ownPayment
+		}
+		if op.byBoleto {
+			target = ownBoleto
 		}
 		needs := opNeeds[op.name]
 		if !allowedTo(t, s, token(needs), op, target) {
@@ -722,14 +773,18 @@ func TestAuthorizationMatrixTenantWithoutAccountsRead(t *testing.T) {
 	deposit(t, s, op, own, "1.00", "noread-entry") // an entry for statementEntryAdded to replay
 
 	holders := demoAccountID(t, s)
-	consentID := grantConsent(t, s, tok, "http://localhost:3002/consent/callback", holders, "payments:read", "payments:initiate", "balance:read", "statement:read", "contacts:manage")
+	consentID := grantConsent(t, s, tok, "http://localhost:3002/consent/callback", holders, "payments:read", "payments:initiate", "balance:read", "statement:read", "contacts:manage", "boletos:issue")
 	holdersPayment := createPayments(t, s, tok, holders, "", "noread-holder")[1].ID
+	ownBoleto, holdersBoleto := issueMatrixBoleto(t, s, tok, own, "noread"), issueMatrixBoleto(t, s, tok, holders, "noread-holder")
 
-	for _, target := range []struct{ name, account, payment string }{{"own", own, ownPayment}, {"consented", holders, holdersPayment}} {
+	for _, target := range []struct{ name, account, payment, boleto string }{{"own", own, ownPayment, ownBoleto}, {"consented", holders, holdersPayment, holdersBoleto}} {
 		for _, o := range accountOps {
 			id := target.account
 			if o.byPayment {
 				id = target.payment
+			}
+			if o.byBoleto {
+				id = target.boleto
 			}
 			if got, want := allowedTo(t, s, tok, o, id), !slices.Contains(opNeeds[o.name], "accounts:read"); got != want {
 				t.Errorf("%s on its %s account: allowed=%v, want %v", o.name, target.name, got, want)

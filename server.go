@@ -23,6 +23,7 @@ import (
 
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/banking/boletos"
 	"github.com/ponte-bff/ponte/banking/contacts"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
@@ -175,6 +176,7 @@ type app struct {
 	consents *consent.Service
 	login    *consent.Login
 	payments *payments.Service
+	boletos  *boletos.Service
 	webhooks *webhooks.Service
 	tenants  *tenants.Service
 	buckets  *throttle.Buckets
@@ -205,8 +207,11 @@ func newApp(ctx context.Context, cfg config, id identity, publicURL string, pool
 		return nil, err
 	}
 	a.payments = payments.New(db, a.ledger, payments.RiverRunner{Insert: a.queue.InsertTx}, cfg.payments())
+	a.boletos = boletos.New(db, a.ledger, boletos.RiverRunner{Insert: a.queue.InsertTx}, cfg.boletos())
+	a.payments.SetReceivables(a.boletos) // paying a boleto Ponte issued settles it between the two accounts
 	if clock != nil {
 		a.payments.SetClock(clock)
+		a.boletos.SetClock(clock)
 	}
 	a.consents.OnEnd(a.payments.StopForEndedConsent) // a consent's end stops its cash-out in the same transaction
 	a.authz = auth.NewAuthorizer(db, a.payments)
@@ -223,6 +228,9 @@ func (a *app) registerJobs(cfg config) error {
 		return err
 	}
 	if err := a.consents.Register(a.queue, cfg.SweepInterval); err != nil {
+		return err
+	}
+	if err := a.boletos.Register(a.queue, cfg.SweepInterval); err != nil {
 		return err
 	}
 	return a.webhooks.Register(a.queue)
@@ -245,7 +253,7 @@ func routes(cfg config, id identity, a *app, log *slog.Logger) http.Handler {
 	res := &resolvers.Resolver{Authz: a.authz, AccountService: a.accounts, ConsentService: a.consents, Ledger: a.ledger,
 		Sandbox: cfg.Env != envProduction, PaymentService: a.payments, ReceiptKey: cfg.ReceiptKey, Hub: a.hub, Webhooks: a.webhooks,
 		TenantService: a.tenants, Buckets: a.buckets,
-		ContactService: a.contacts}
+		ContactService: a.contacts, BoletoService: a.boletos}
 	mux.Handle("/graphql", gqlserver.New(cfg.graphql(), res, a.authn, log))
 	// GET /api/v1/discovery/keys: the JWKS of the keys that sign STONE-format webhooks
 	a.webhooks.Routes(mux)

@@ -181,7 +181,7 @@ func (h *Hub) listenOnce(ctx context.Context) error {
 	}
 }
 
-// WatchTenant calls f with every event about tenant that is not a payment's (one of its consents
+// WatchTenant calls f with every event about tenant that is not a payment's or a boleto's (one of its consents
 // changed, the tenant was disabled or enabled) as soon as its NOTIFY arrives: at once and out of
 // the log's commit-safe order, which a long transaction anywhere on the server may hold back.
 // The event carries only its ID, Topic and TenantID. Stream guards re-judge their caller on it;
@@ -207,7 +207,7 @@ func (h *Hub) WatchTenant(tenant uuid.UUID, f func(*Event)) (stop func()) {
 // "id:topic:tenant" (migration 00011); anything else is only a wake-up call.
 func (h *Hub) announce(payload string) {
 	parts := strings.Split(payload, ":")
-	if len(parts) != 3 || Topic(parts[1]) == TopicPayment {
+	if len(parts) != 3 || Topic(parts[1]) == TopicPayment || Topic(parts[1]) == TopicBoleto {
 		return
 	}
 	id, err1 := strconv.ParseInt(parts[0], 10, 64)

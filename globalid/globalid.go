@@ -24,6 +24,7 @@ const (
 	Delivery    Type = "WebhookDelivery"
 	Contact     Type = "Contact"
 	ContactBank Type = "ContactBankAccount"
+	Boleto      Type = "Boleto"
 )
 
 // prefix versions the encoding so it can change without breaking stored IDs.

@@ -21,6 +21,7 @@ type ConsentResolver interface {
 }
 type SubscriptionResolver interface {
 	ConsentStatusChanged(ctx context.Context, consentID *string, after *string) (<-chan *model.ConsentStatusEvent, error)
+	BoletoStatusChanged(ctx context.Context, accountID *string, boletoIds []string, after *string) (<-chan *model.BoletoStatusEvent, error)
 	StatementEntryAdded(ctx context.Context, accountID *string, direction *model.EntryDirection, after *string) (<-chan *model.StatementEntryEvent, error)
 	PaymentStatusChanged(ctx context.Context, accountID *string, paymentIds []string, after *string) (<-chan *model.PaymentStatusEvent, error)
 }
@@ -28,6 +29,36 @@ type SubscriptionResolver interface {
 // endregion ************************** generated!.gotpl **************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Subscription_boletoStatusChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accountId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "boletoIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["boletoIds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
 
 func (ec *executionContext) field_Subscription_consentStatusChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -948,6 +979,50 @@ func (ec *executionContext) fieldContext_Subscription_consentStatusChanged(ctx c
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_boletoStatusChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_boletoStatusChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().BoletoStatusChanged(ctx, fc.Args["accountId"].(*string), fc.Args["boletoIds"].([]string), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BoletoStatusEvent) graphql.Marshaler {
+			return ec.marshalNBoletoStatusEvent2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐBoletoStatusEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_boletoStatusChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BoletoStatusEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_boletoStatusChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_statementEntryAdded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -1503,6 +1578,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "consentStatusChanged":
 		return ec._Subscription_consentStatusChanged(ctx, fields[0])
+	case "boletoStatusChanged":
+		return ec._Subscription_boletoStatusChanged(ctx, fields[0])
 	case "statementEntryAdded":
 		return ec._Subscription_statementEntryAdded(ctx, fields[0])
 	case "paymentStatusChanged":

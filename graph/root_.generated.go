@@ -25,6 +25,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Account() AccountResolver
+	Boleto() BoletoResolver
 	Consent() ConsentResolver
 	CreateAccountPayload() CreateAccountPayloadResolver
 	Limits() LimitsResolver
@@ -46,6 +47,8 @@ type ComplexityRoot struct {
 	Account struct {
 		Balance      func(childComplexity int) int
 		BankAccount  func(childComplexity int) int
+		BoletoLimits func(childComplexity int) int
+		Boletos      func(childComplexity int, first *int, after *string, status []model.BoletoStatus, kind *model.BoletoKind, dueFrom *time.Time, dueTo *time.Time) int
 		Contacts     func(childComplexity int, first *int, after *string, search *string) int
 		CreatedAt    func(childComplexity int) int
 		DateOfBirth  func(childComplexity int) int
@@ -114,6 +117,99 @@ type ComplexityRoot struct {
 		Segment     func(childComplexity int) int
 		TypedLine   func(childComplexity int) int
 		Valid       func(childComplexity int) int
+	}
+
+	Boleto struct {
+		Account      func(childComplexity int) int
+		Amount       func(childComplexity int) int
+		AmountDue    func(childComplexity int, on *time.Time) int
+		Barcode      func(childComplexity int) int
+		Beneficiary  func(childComplexity int) int
+		Customer     func(childComplexity int) int
+		Description  func(childComplexity int) int
+		Discounts    func(childComplexity int) int
+		DueDate      func(childComplexity int) int
+		Fine         func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Instructions func(childComplexity int) int
+		Interest     func(childComplexity int) int
+		IssuedAt     func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		LimitDate    func(childComplexity int) int
+		OurNumber    func(childComplexity int) int
+		PaidAmount   func(childComplexity int) int
+		Payer        func(childComplexity int) int
+		PdfURL       func(childComplexity int) int
+		RegisteredAt func(childComplexity int) int
+		SettledAt    func(childComplexity int) int
+		Status       func(childComplexity int) int
+		TypedLine    func(childComplexity int) int
+	}
+
+	BoletoAddress struct {
+		City         func(childComplexity int) int
+		Complement   func(childComplexity int) int
+		Neighborhood func(childComplexity int) int
+		Number       func(childComplexity int) int
+		PostalCode   func(childComplexity int) int
+		State        func(childComplexity int) int
+		Street       func(childComplexity int) int
+	}
+
+	BoletoConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	BoletoDiscount struct {
+		Date func(childComplexity int) int
+		Rate func(childComplexity int) int
+	}
+
+	BoletoEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	BoletoFine struct {
+		Date func(childComplexity int) int
+		Rate func(childComplexity int) int
+	}
+
+	BoletoInterest struct {
+		Date        func(childComplexity int) int
+		MonthlyRate func(childComplexity int) int
+	}
+
+	BoletoLimits struct {
+		Maximum func(childComplexity int) int
+		Minimum func(childComplexity int) int
+	}
+
+	BoletoParty struct {
+		AccountCode  func(childComplexity int) int
+		Address      func(childComplexity int) int
+		BranchCode   func(childComplexity int) int
+		Document     func(childComplexity int) int
+		DocumentType func(childComplexity int) int
+		Institution  func(childComplexity int) int
+		Name         func(childComplexity int) int
+		TradeName    func(childComplexity int) int
+	}
+
+	BoletoStatusEvent struct {
+		Boleto         func(childComplexity int) int
+		Cursor         func(childComplexity int) int
+		Name           func(childComplexity int) int
+		OccurredAt     func(childComplexity int) int
+		PreviousStatus func(childComplexity int) int
+		Status         func(childComplexity int) int
+	}
+
+	CancelBoletoPayload struct {
+		Boleto     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	CancelPaymentPayload struct {
@@ -247,6 +343,11 @@ type ComplexityRoot struct {
 		Name func(childComplexity int) int
 	}
 
+	IssueBoletoPayload struct {
+		Boleto     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	LimitPlan struct {
 		Daily   func(childComplexity int) int
 		Monthly func(childComplexity int) int
@@ -269,6 +370,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AddContactBankAccount    func(childComplexity int, input model.AddContactBankAccountInput) int
 		ApprovePayments          func(childComplexity int, input model.DecidePaymentsInput) int
+		CancelBoleto             func(childComplexity int, input model.CancelBoletoInput) int
 		CancelPayment            func(childComplexity int, input model.CancelPaymentInput) int
 		CreateAccount            func(childComplexity int, input model.CreateAccountInput) int
 		CreateContact            func(childComplexity int, input model.CreateContactInput) int
@@ -279,6 +381,7 @@ type ComplexityRoot struct {
 		DeleteContact            func(childComplexity int, input model.DeleteContactInput) int
 		DeleteWebhookEndpoint    func(childComplexity int, input model.WebhookEndpointInput) int
 		DisableTenant            func(childComplexity int, input model.DisableTenantInput) int
+		IssueBoleto              func(childComplexity int, input model.IssueBoletoInput) int
 		PayBarcode               func(childComplexity int, input model.PayBarcodeInput) int
 		RedeliverWebhook         func(childComplexity int, input model.RedeliverWebhookInput) int
 		RegisterTenant           func(childComplexity int, input model.RegisterTenantInput) int
@@ -290,8 +393,10 @@ type ComplexityRoot struct {
 		RotateWebhookSecret      func(childComplexity int, input model.WebhookEndpointInput) int
 		RotateWebhookSigningKey  func(childComplexity int) int
 		SandboxDeposit           func(childComplexity int, input model.SandboxDepositInput) int
+		SandboxPayBoleto         func(childComplexity int, input model.SandboxPayBoletoInput) int
 		SandboxRefundPayment     func(childComplexity int, input model.SandboxRefundPaymentInput) int
 		SetAccountLimitPlan      func(childComplexity int, input model.SetAccountLimitPlanInput) int
+		SetBoletoLimits          func(childComplexity int, input model.SetBoletoLimitsInput) int
 		UpdateContact            func(childComplexity int, input model.UpdateContactInput) int
 		UpdateTenant             func(childComplexity int, input model.UpdateTenantInput) int
 	}
@@ -369,6 +474,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Account            func(childComplexity int, id string) int
 		Accounts           func(childComplexity int, first *int, after *string) int
+		Boleto             func(childComplexity int, id string) int
 		Consent            func(childComplexity int, id string) int
 		Consents           func(childComplexity int, first *int, after *string, status []model.ConsentStatus) int
 		Contact            func(childComplexity int, id string) int
@@ -456,6 +562,11 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	SandboxPayBoletoPayload struct {
+		Boleto     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	SchedulingCalendar struct {
 		ExecutionLimitDate         func(childComplexity int) int
 		NextAvailableExecutionDate func(childComplexity int) int
@@ -465,6 +576,11 @@ type ComplexityRoot struct {
 	SetAccountLimitPlanPayload struct {
 		Account    func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	SetBoletoLimitsPayload struct {
+		BoletoLimits func(childComplexity int) int
+		UserErrors   func(childComplexity int) int
 	}
 
 	StatementConnection struct {
@@ -500,6 +616,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
+		BoletoStatusChanged  func(childComplexity int, accountID *string, boletoIds []string, after *string) int
 		ConsentStatusChanged func(childComplexity int, consentID *string, after *string) int
 		PaymentStatusChanged func(childComplexity int, accountID *string, paymentIds []string, after *string) int
 		StatementEntryAdded  func(childComplexity int, accountID *string, direction *model.EntryDirection, after *string) int
@@ -631,6 +748,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.BankAccount(childComplexity), true
+	case "Account.boletoLimits":
+		if e.ComplexityRoot.Account.BoletoLimits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.BoletoLimits(childComplexity), true
+	case "Account.boletos":
+		if e.ComplexityRoot.Account.Boletos == nil {
+			break
+		}
+
+		args, err := ec.field_Account_boletos_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.Boletos(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].([]model.BoletoStatus), args["kind"].(*model.BoletoKind), args["dueFrom"].(*time.Time), args["dueTo"].(*time.Time)), true
 	case "Account.contacts":
 		if e.ComplexityRoot.Account.Contacts == nil {
 			break
@@ -935,6 +1069,382 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BarcodeInfo.Valid(childComplexity), true
+
+	case "Boleto.account":
+		if e.ComplexityRoot.Boleto.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.Account(childComplexity), true
+	case "Boleto.amount":
+		if e.ComplexityRoot.Boleto.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.Amount(childComplexity), true
+	case "Boleto.amountDue":
+		if e.ComplexityRoot.Boleto.AmountDue == nil {
+			break
+		}
+
+		args, err := ec.field_Boleto_amountDue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Boleto.AmountDue(childComplexity, args["on"].(*time.Time)), true
+	case "Boleto.barcode":
+		if e.ComplexityRoot.Boleto.Barcode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.Barcode(childComplexity), true
+	case "Boleto.beneficiary":
+		if e.ComplexityRoot.Boleto.Beneficiary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.Beneficiary(childComplexity), true
+	case "Boleto.customer":
+		if e.ComplexityRoot.Boleto.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.Customer(childComplexity), true
+	case "Boleto.description":
+		if e.ComplexityRoot.Boleto.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.Description(childComplexity), true
+	case "Boleto.discounts":
+		if e.ComplexityRoot.Boleto.Discounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.Discounts(childComplexity), true
+	case "Boleto.dueDate":
+		if e.ComplexityRoot.Boleto.DueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.DueDate(childComplexity), true
+	case "Boleto.fine":
+		if e.ComplexityRoot.Boleto.Fine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.Fine(childComplexity), true
+	case "Boleto.id":
+		if e.ComplexityRoot.Boleto.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.ID(childComplexity), true
+	case "Boleto.instructions":
+		if e.ComplexityRoot.Boleto.Instructions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.Instructions(childComplexity), true
+	case "Boleto.interest":
+		if e.ComplexityRoot.Boleto.Interest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.Interest(childComplexity), true
+	case "Boleto.issuedAt":
+		if e.ComplexityRoot.Boleto.IssuedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.IssuedAt(childComplexity), true
+	case "Boleto.kind":
+		if e.ComplexityRoot.Boleto.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.Kind(childComplexity), true
+	case "Boleto.limitDate":
+		if e.ComplexityRoot.Boleto.LimitDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.LimitDate(childComplexity), true
+	case "Boleto.ourNumber":
+		if e.ComplexityRoot.Boleto.OurNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.OurNumber(childComplexity), true
+	case "Boleto.paidAmount":
+		if e.ComplexityRoot.Boleto.PaidAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.PaidAmount(childComplexity), true
+	case "Boleto.payer":
+		if e.ComplexityRoot.Boleto.Payer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.Payer(childComplexity), true
+	case "Boleto.pdfUrl":
+		if e.ComplexityRoot.Boleto.PdfURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.PdfURL(childComplexity), true
+	case "Boleto.registeredAt":
+		if e.ComplexityRoot.Boleto.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.RegisteredAt(childComplexity), true
+	case "Boleto.settledAt":
+		if e.ComplexityRoot.Boleto.SettledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.SettledAt(childComplexity), true
+	case "Boleto.status":
+		if e.ComplexityRoot.Boleto.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.Status(childComplexity), true
+	case "Boleto.typedLine":
+		if e.ComplexityRoot.Boleto.TypedLine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Boleto.TypedLine(childComplexity), true
+
+	case "BoletoAddress.city":
+		if e.ComplexityRoot.BoletoAddress.City == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoAddress.City(childComplexity), true
+	case "BoletoAddress.complement":
+		if e.ComplexityRoot.BoletoAddress.Complement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoAddress.Complement(childComplexity), true
+	case "BoletoAddress.neighborhood":
+		if e.ComplexityRoot.BoletoAddress.Neighborhood == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoAddress.Neighborhood(childComplexity), true
+	case "BoletoAddress.number":
+		if e.ComplexityRoot.BoletoAddress.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoAddress.Number(childComplexity), true
+	case "BoletoAddress.postalCode":
+		if e.ComplexityRoot.BoletoAddress.PostalCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoAddress.PostalCode(childComplexity), true
+	case "BoletoAddress.state":
+		if e.ComplexityRoot.BoletoAddress.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoAddress.State(childComplexity), true
+	case "BoletoAddress.street":
+		if e.ComplexityRoot.BoletoAddress.Street == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoAddress.Street(childComplexity), true
+
+	case "BoletoConnection.edges":
+		if e.ComplexityRoot.BoletoConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoConnection.Edges(childComplexity), true
+	case "BoletoConnection.nodes":
+		if e.ComplexityRoot.BoletoConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoConnection.Nodes(childComplexity), true
+	case "BoletoConnection.pageInfo":
+		if e.ComplexityRoot.BoletoConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoConnection.PageInfo(childComplexity), true
+
+	case "BoletoDiscount.date":
+		if e.ComplexityRoot.BoletoDiscount.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoDiscount.Date(childComplexity), true
+	case "BoletoDiscount.rate":
+		if e.ComplexityRoot.BoletoDiscount.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoDiscount.Rate(childComplexity), true
+
+	case "BoletoEdge.cursor":
+		if e.ComplexityRoot.BoletoEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoEdge.Cursor(childComplexity), true
+	case "BoletoEdge.node":
+		if e.ComplexityRoot.BoletoEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoEdge.Node(childComplexity), true
+
+	case "BoletoFine.date":
+		if e.ComplexityRoot.BoletoFine.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoFine.Date(childComplexity), true
+	case "BoletoFine.rate":
+		if e.ComplexityRoot.BoletoFine.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoFine.Rate(childComplexity), true
+
+	case "BoletoInterest.date":
+		if e.ComplexityRoot.BoletoInterest.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoInterest.Date(childComplexity), true
+	case "BoletoInterest.monthlyRate":
+		if e.ComplexityRoot.BoletoInterest.MonthlyRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoInterest.MonthlyRate(childComplexity), true
+
+	case "BoletoLimits.maximum":
+		if e.ComplexityRoot.BoletoLimits.Maximum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoLimits.Maximum(childComplexity), true
+	case "BoletoLimits.minimum":
+		if e.ComplexityRoot.BoletoLimits.Minimum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoLimits.Minimum(childComplexity), true
+
+	case "BoletoParty.accountCode":
+		if e.ComplexityRoot.BoletoParty.AccountCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoParty.AccountCode(childComplexity), true
+	case "BoletoParty.address":
+		if e.ComplexityRoot.BoletoParty.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoParty.Address(childComplexity), true
+	case "BoletoParty.branchCode":
+		if e.ComplexityRoot.BoletoParty.BranchCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoParty.BranchCode(childComplexity), true
+	case "BoletoParty.document":
+		if e.ComplexityRoot.BoletoParty.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoParty.Document(childComplexity), true
+	case "BoletoParty.documentType":
+		if e.ComplexityRoot.BoletoParty.DocumentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoParty.DocumentType(childComplexity), true
+	case "BoletoParty.institution":
+		if e.ComplexityRoot.BoletoParty.Institution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoParty.Institution(childComplexity), true
+	case "BoletoParty.name":
+		if e.ComplexityRoot.BoletoParty.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoParty.Name(childComplexity), true
+	case "BoletoParty.tradeName":
+		if e.ComplexityRoot.BoletoParty.TradeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoParty.TradeName(childComplexity), true
+
+	case "BoletoStatusEvent.boleto":
+		if e.ComplexityRoot.BoletoStatusEvent.Boleto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoStatusEvent.Boleto(childComplexity), true
+	case "BoletoStatusEvent.cursor":
+		if e.ComplexityRoot.BoletoStatusEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoStatusEvent.Cursor(childComplexity), true
+	case "BoletoStatusEvent.name":
+		if e.ComplexityRoot.BoletoStatusEvent.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoStatusEvent.Name(childComplexity), true
+	case "BoletoStatusEvent.occurredAt":
+		if e.ComplexityRoot.BoletoStatusEvent.OccurredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoStatusEvent.OccurredAt(childComplexity), true
+	case "BoletoStatusEvent.previousStatus":
+		if e.ComplexityRoot.BoletoStatusEvent.PreviousStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoStatusEvent.PreviousStatus(childComplexity), true
+	case "BoletoStatusEvent.status":
+		if e.ComplexityRoot.BoletoStatusEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoStatusEvent.Status(childComplexity), true
+
+	case "CancelBoletoPayload.boleto":
+		if e.ComplexityRoot.CancelBoletoPayload.Boleto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelBoletoPayload.Boleto(childComplexity), true
+	case "CancelBoletoPayload.userErrors":
+		if e.ComplexityRoot.CancelBoletoPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelBoletoPayload.UserErrors(childComplexity), true
 
 	case "CancelPaymentPayload.payment":
 		if e.ComplexityRoot.CancelPaymentPayload.Payment == nil {
@@ -1399,6 +1909,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Institution.Name(childComplexity), true
 
+	case "IssueBoletoPayload.boleto":
+		if e.ComplexityRoot.IssueBoletoPayload.Boleto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssueBoletoPayload.Boleto(childComplexity), true
+	case "IssueBoletoPayload.userErrors":
+		if e.ComplexityRoot.IssueBoletoPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssueBoletoPayload.UserErrors(childComplexity), true
+
 	case "LimitPlan.daily":
 		if e.ComplexityRoot.LimitPlan.Daily == nil {
 			break
@@ -1484,6 +2007,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApprovePayments(childComplexity, args["input"].(model.DecidePaymentsInput)), true
+	case "Mutation.cancelBoleto":
+		if e.ComplexityRoot.Mutation.CancelBoleto == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelBoleto_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelBoleto(childComplexity, args["input"].(model.CancelBoletoInput)), true
 	case "Mutation.cancelPayment":
 		if e.ComplexityRoot.Mutation.CancelPayment == nil {
 			break
@@ -1594,6 +2128,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DisableTenant(childComplexity, args["input"].(model.DisableTenantInput)), true
+	case "Mutation.issueBoleto":
+		if e.ComplexityRoot.Mutation.IssueBoleto == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueBoleto_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssueBoleto(childComplexity, args["input"].(model.IssueBoletoInput)), true
 	case "Mutation.payBarcode":
 		if e.ComplexityRoot.Mutation.PayBarcode == nil {
 			break
@@ -1710,6 +2255,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SandboxDeposit(childComplexity, args["input"].(model.SandboxDepositInput)), true
+	case "Mutation.sandboxPayBoleto":
+		if e.ComplexityRoot.Mutation.SandboxPayBoleto == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sandboxPayBoleto_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SandboxPayBoleto(childComplexity, args["input"].(model.SandboxPayBoletoInput)), true
 	case "Mutation.sandboxRefundPayment":
 		if e.ComplexityRoot.Mutation.SandboxRefundPayment == nil {
 			break
@@ -1732,6 +2288,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetAccountLimitPlan(childComplexity, args["input"].(model.SetAccountLimitPlanInput)), true
+	case "Mutation.setBoletoLimits":
+		if e.ComplexityRoot.Mutation.SetBoletoLimits == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setBoletoLimits_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetBoletoLimits(childComplexity, args["input"].(model.SetBoletoLimitsInput)), true
 	case "Mutation.updateContact":
 		if e.ComplexityRoot.Mutation.UpdateContact == nil {
 			break
@@ -2061,6 +2628,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Accounts(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.boleto":
+		if e.ComplexityRoot.Query.Boleto == nil {
+			break
+		}
+
+		args, err := ec.field_Query_boleto_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Boleto(childComplexity, args["id"].(string)), true
 	case "Query.consent":
 		if e.ComplexityRoot.Query.Consent == nil {
 			break
@@ -2446,6 +3024,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SandboxDepositPayload.UserErrors(childComplexity), true
 
+	case "SandboxPayBoletoPayload.boleto":
+		if e.ComplexityRoot.SandboxPayBoletoPayload.Boleto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SandboxPayBoletoPayload.Boleto(childComplexity), true
+	case "SandboxPayBoletoPayload.userErrors":
+		if e.ComplexityRoot.SandboxPayBoletoPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SandboxPayBoletoPayload.UserErrors(childComplexity), true
+
 	case "SchedulingCalendar.executionLimitDate":
 		if e.ComplexityRoot.SchedulingCalendar.ExecutionLimitDate == nil {
 			break
@@ -2477,6 +3068,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SetAccountLimitPlanPayload.UserErrors(childComplexity), true
+
+	case "SetBoletoLimitsPayload.boletoLimits":
+		if e.ComplexityRoot.SetBoletoLimitsPayload.BoletoLimits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetBoletoLimitsPayload.BoletoLimits(childComplexity), true
+	case "SetBoletoLimitsPayload.userErrors":
+		if e.ComplexityRoot.SetBoletoLimitsPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetBoletoLimitsPayload.UserErrors(childComplexity), true
 
 	case "StatementConnection.edges":
 		if e.ComplexityRoot.StatementConnection.Edges == nil {
@@ -2602,6 +3206,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StatementEntryEvent.Name(childComplexity), true
 
+	case "Subscription.boletoStatusChanged":
+		if e.ComplexityRoot.Subscription.BoletoStatusChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_boletoStatusChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.BoletoStatusChanged(childComplexity, args["accountId"].(*string), args["boletoIds"].([]string), args["after"].(*string)), true
 	case "Subscription.consentStatusChanged":
 		if e.ComplexityRoot.Subscription.ConsentStatusChanged == nil {
 			break
@@ -3019,6 +3634,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AddContactBankAccountInput", ec.unmarshalInputAddContactBankAccountInput),
+			graphql.NewInputUnmarshaler("AddressInput", ec.unmarshalInputAddressInput),
+			graphql.NewInputUnmarshaler("BoletoCustomerInput", ec.unmarshalInputBoletoCustomerInput),
+			graphql.NewInputUnmarshaler("BoletoDiscountInput", ec.unmarshalInputBoletoDiscountInput),
+			graphql.NewInputUnmarshaler("BoletoFineInput", ec.unmarshalInputBoletoFineInput),
+			graphql.NewInputUnmarshaler("BoletoInterestInput", ec.unmarshalInputBoletoInterestInput),
+			graphql.NewInputUnmarshaler("CancelBoletoInput", ec.unmarshalInputCancelBoletoInput),
 			graphql.NewInputUnmarshaler("CancelPaymentInput", ec.unmarshalInputCancelPaymentInput),
 			graphql.NewInputUnmarshaler("ContactBankAccountInput", ec.unmarshalInputContactBankAccountInput),
 			graphql.NewInputUnmarshaler("CreateAccountInput", ec.unmarshalInputCreateAccountInput),
@@ -3030,6 +3651,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DecidePaymentsInput", ec.unmarshalInputDecidePaymentsInput),
 			graphql.NewInputUnmarshaler("DeleteContactInput", ec.unmarshalInputDeleteContactInput),
 			graphql.NewInputUnmarshaler("DisableTenantInput", ec.unmarshalInputDisableTenantInput),
+			graphql.NewInputUnmarshaler("IssueBoletoInput", ec.unmarshalInputIssueBoletoInput),
 			graphql.NewInputUnmarshaler("PayBarcodeInput", ec.unmarshalInputPayBarcodeInput),
 			graphql.NewInputUnmarshaler("RedeliverWebhookInput", ec.unmarshalInputRedeliverWebhookInput),
 			graphql.NewInputUnmarshaler("RegisterTenantInput", ec.unmarshalInputRegisterTenantInput),
@@ -3039,8 +3661,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ReviewKycInput", ec.unmarshalInputReviewKycInput),
 			graphql.NewInputUnmarshaler("RevokeConsentInput", ec.unmarshalInputRevokeConsentInput),
 			graphql.NewInputUnmarshaler("SandboxDepositInput", ec.unmarshalInputSandboxDepositInput),
+			graphql.NewInputUnmarshaler("SandboxPayBoletoInput", ec.unmarshalInputSandboxPayBoletoInput),
 			graphql.NewInputUnmarshaler("SandboxRefundPaymentInput", ec.unmarshalInputSandboxRefundPaymentInput),
 			graphql.NewInputUnmarshaler("SetAccountLimitPlanInput", ec.unmarshalInputSetAccountLimitPlanInput),
+			graphql.NewInputUnmarshaler("SetBoletoLimitsInput", ec.unmarshalInputSetBoletoLimitsInput),
 			graphql.NewInputUnmarshaler("TedTargetInput", ec.unmarshalInputTedTargetInput),
 			graphql.NewInputUnmarshaler("UpdateContactInput", ec.unmarshalInputUpdateContactInput),
 			graphql.NewInputUnmarshaler("UpdateTenantInput", ec.unmarshalInputUpdateTenantInput),
@@ -3137,7 +3761,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/admin.graphqls" "schema/cashin.graphqls" "schema/consents.graphqls" "schema/contacts.graphqls" "schema/cost.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/schema.graphqls" "schema/stonehooks.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
+//go:embed "schema/accounts.graphqls" "schema/admin.graphqls" "schema/boletos.graphqls" "schema/cashin.graphqls" "schema/consents.graphqls" "schema/contacts.graphqls" "schema/cost.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/schema.graphqls" "schema/stonehooks.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3151,6 +3775,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "schema/accounts.graphqls", Input: sourceData("schema/accounts.graphqls"), BuiltIn: false},
 	{Name: "schema/admin.graphqls", Input: sourceData("schema/admin.graphqls"), BuiltIn: false},
+	{Name: "schema/boletos.graphqls", Input: sourceData("schema/boletos.graphqls"), BuiltIn: false},
 	{Name: "schema/cashin.graphqls", Input: sourceData("schema/cashin.graphqls"), BuiltIn: false},
 	{Name: "schema/consents.graphqls", Input: sourceData("schema/consents.graphqls"), BuiltIn: false},
 	{Name: "schema/contacts.graphqls", Input: sourceData("schema/contacts.graphqls"), BuiltIn: false},
@@ -3194,6 +3819,10 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Account_updatedAt(ctx, field)
+	case "boletos":
+		return ec.fieldContext_Account_boletos(ctx, field)
+	case "boletoLimits":
+		return ec.fieldContext_Account_boletoLimits(ctx, field)
 	case "contacts":
 		return ec.fieldContext_Account_contacts(ctx, field)
 	case "balance":
@@ -3312,6 +3941,192 @@ func (ec *executionContext) childFields_BarcodeInfo(ctx context.Context, field g
 		return ec.fieldContext_BarcodeInfo_errorReason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BarcodeInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Boleto(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Boleto_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Boleto_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_Boleto_status(ctx, field)
+	case "account":
+		return ec.fieldContext_Boleto_account(ctx, field)
+	case "amount":
+		return ec.fieldContext_Boleto_amount(ctx, field)
+	case "dueDate":
+		return ec.fieldContext_Boleto_dueDate(ctx, field)
+	case "limitDate":
+		return ec.fieldContext_Boleto_limitDate(ctx, field)
+	case "ourNumber":
+		return ec.fieldContext_Boleto_ourNumber(ctx, field)
+	case "barcode":
+		return ec.fieldContext_Boleto_barcode(ctx, field)
+	case "typedLine":
+		return ec.fieldContext_Boleto_typedLine(ctx, field)
+	case "customer":
+		return ec.fieldContext_Boleto_customer(ctx, field)
+	case "beneficiary":
+		return ec.fieldContext_Boleto_beneficiary(ctx, field)
+	case "fine":
+		return ec.fieldContext_Boleto_fine(ctx, field)
+	case "interest":
+		return ec.fieldContext_Boleto_interest(ctx, field)
+	case "discounts":
+		return ec.fieldContext_Boleto_discounts(ctx, field)
+	case "description":
+		return ec.fieldContext_Boleto_description(ctx, field)
+	case "instructions":
+		return ec.fieldContext_Boleto_instructions(ctx, field)
+	case "amountDue":
+		return ec.fieldContext_Boleto_amountDue(ctx, field)
+	case "issuedAt":
+		return ec.fieldContext_Boleto_issuedAt(ctx, field)
+	case "registeredAt":
+		return ec.fieldContext_Boleto_registeredAt(ctx, field)
+	case "settledAt":
+		return ec.fieldContext_Boleto_settledAt(ctx, field)
+	case "paidAmount":
+		return ec.fieldContext_Boleto_paidAmount(ctx, field)
+	case "payer":
+		return ec.fieldContext_Boleto_payer(ctx, field)
+	case "pdfUrl":
+		return ec.fieldContext_Boleto_pdfUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Boleto", field.Name)
+}
+
+func (ec *executionContext) childFields_BoletoAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "street":
+		return ec.fieldContext_BoletoAddress_street(ctx, field)
+	case "number":
+		return ec.fieldContext_BoletoAddress_number(ctx, field)
+	case "complement":
+		return ec.fieldContext_BoletoAddress_complement(ctx, field)
+	case "neighborhood":
+		return ec.fieldContext_BoletoAddress_neighborhood(ctx, field)
+	case "city":
+		return ec.fieldContext_BoletoAddress_city(ctx, field)
+	case "state":
+		return ec.fieldContext_BoletoAddress_state(ctx, field)
+	case "postalCode":
+		return ec.fieldContext_BoletoAddress_postalCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BoletoAddress", field.Name)
+}
+
+func (ec *executionContext) childFields_BoletoConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BoletoConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_BoletoConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BoletoConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BoletoConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BoletoDiscount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rate":
+		return ec.fieldContext_BoletoDiscount_rate(ctx, field)
+	case "date":
+		return ec.fieldContext_BoletoDiscount_date(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BoletoDiscount", field.Name)
+}
+
+func (ec *executionContext) childFields_BoletoEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BoletoEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BoletoEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BoletoEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BoletoFine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rate":
+		return ec.fieldContext_BoletoFine_rate(ctx, field)
+	case "date":
+		return ec.fieldContext_BoletoFine_date(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BoletoFine", field.Name)
+}
+
+func (ec *executionContext) childFields_BoletoInterest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "monthlyRate":
+		return ec.fieldContext_BoletoInterest_monthlyRate(ctx, field)
+	case "date":
+		return ec.fieldContext_BoletoInterest_date(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BoletoInterest", field.Name)
+}
+
+func (ec *executionContext) childFields_BoletoLimits(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "minimum":
+		return ec.fieldContext_BoletoLimits_minimum(ctx, field)
+	case "maximum":
+		return ec.fieldContext_BoletoLimits_maximum(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BoletoLimits", field.Name)
+}
+
+func (ec *executionContext) childFields_BoletoParty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_BoletoParty_name(ctx, field)
+	case "document":
+		return ec.fieldContext_BoletoParty_document(ctx, field)
+	case "documentType":
+		return ec.fieldContext_BoletoParty_documentType(ctx, field)
+	case "tradeName":
+		return ec.fieldContext_BoletoParty_tradeName(ctx, field)
+	case "institution":
+		return ec.fieldContext_BoletoParty_institution(ctx, field)
+	case "branchCode":
+		return ec.fieldContext_BoletoParty_branchCode(ctx, field)
+	case "accountCode":
+		return ec.fieldContext_BoletoParty_accountCode(ctx, field)
+	case "address":
+		return ec.fieldContext_BoletoParty_address(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BoletoParty", field.Name)
+}
+
+func (ec *executionContext) childFields_BoletoStatusEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "boleto":
+		return ec.fieldContext_BoletoStatusEvent_boleto(ctx, field)
+	case "previousStatus":
+		return ec.fieldContext_BoletoStatusEvent_previousStatus(ctx, field)
+	case "status":
+		return ec.fieldContext_BoletoStatusEvent_status(ctx, field)
+	case "name":
+		return ec.fieldContext_BoletoStatusEvent_name(ctx, field)
+	case "occurredAt":
+		return ec.fieldContext_BoletoStatusEvent_occurredAt(ctx, field)
+	case "cursor":
+		return ec.fieldContext_BoletoStatusEvent_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BoletoStatusEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_CancelBoletoPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "boleto":
+		return ec.fieldContext_CancelBoletoPayload_boleto(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CancelBoletoPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CancelBoletoPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CancelPaymentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3574,6 +4389,16 @@ func (ec *executionContext) childFields_Institution(ctx context.Context, field g
 		return ec.fieldContext_Institution_code(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Institution", field.Name)
+}
+
+func (ec *executionContext) childFields_IssueBoletoPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "boleto":
+		return ec.fieldContext_IssueBoletoPayload_boleto(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_IssueBoletoPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IssueBoletoPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_LimitPlan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3888,6 +4713,16 @@ func (ec *executionContext) childFields_SandboxDepositPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type SandboxDepositPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SandboxPayBoletoPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "boleto":
+		return ec.fieldContext_SandboxPayBoletoPayload_boleto(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SandboxPayBoletoPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SandboxPayBoletoPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SchedulingCalendar(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "nextAvailableExecutionDate":
@@ -3908,6 +4743,16 @@ func (ec *executionContext) childFields_SetAccountLimitPlanPayload(ctx context.C
 		return ec.fieldContext_SetAccountLimitPlanPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SetAccountLimitPlanPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SetBoletoLimitsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "boletoLimits":
+		return ec.fieldContext_SetBoletoLimitsPayload_boletoLimits(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SetBoletoLimitsPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetBoletoLimitsPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_StatementConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/banking/boletos"
 	"github.com/ponte-bff/ponte/banking/contacts"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
@@ -33,6 +34,7 @@ type Resolver struct {
 	TenantService  *tenants.Service  // tenant administration (operators)
 	Buckets        *throttle.Buckets // the callers' query-cost buckets (rateLimit, Tenant.throttle)
 	ContactService *contacts.Service
+	BoletoService  *boletos.Service
 }
 
 // Config returns the gqlgen configuration: resolvers and complexity functions together. Every

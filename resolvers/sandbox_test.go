@@ -16,3 +16,11 @@ func TestSandboxDepositIsRefusedOutsideTheSandbox(t *testing.T) {
 		t.Fatalf("err = %v, want FORBIDDEN", err)
 	}
 }
+
+func TestSandboxPayBoletoIsRefusedOutsideTheSandbox(t *testing.T) {
+	r := &resolvers.Resolver{Sandbox: false}
+	_, err := r.Mutation().SandboxPayBoleto(context.Background(), model.SandboxPayBoletoInput{Code: "x", Amount: 100, PayerName: "n", PayerDocument: "d"})
+	if apperr.CodeOf(err) != apperr.Forbidden {
+		t.Fatalf("err = %v, want FORBIDDEN", err)
+	}
+}

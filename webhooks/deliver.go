@@ -95,6 +95,7 @@ type Data struct {
 	PaymentID      string     `json:"payment_id,omitempty"`
 	ConsentID      string     `json:"consent_id,omitempty"`
 	ContactID      string     `json:"contact_id,omitempty"`
+	BoletoID       string     `json:"barcode_payment_invoice_id,omitempty"`
 	EntryID        string     `json:"entry_id,omitempty"`
 	AccountID      *string    `json:"account_id"`      // null for a consent not yet tied to an account
 	Status         string     `json:"status"`          // the status it moved to
@@ -130,6 +131,9 @@ func PayloadOf(e *events.Event) ([]byte, error) {
 	}
 	if e.ContactID != nil {
 		p.Data.ContactID = globalid.Encode(globalid.Contact, *e.ContactID)
+	}
+	if e.BoletoID != nil {
+		p.Data.BoletoID = globalid.Encode(globalid.Boleto, *e.BoletoID)
 	}
 	if e.AccountID != nil {
 		id := globalid.Encode(globalid.Account, *e.AccountID)

@@ -25,7 +25,9 @@ import (
 //     issued here, paid); every other entry (debits, fees) is statement_entry_added, Ponte's own.
 //     They go to every tenant that reaches the account with statement:read (its owner, or a live
 //     consent with that scope).
-//   - boletos issued, named as Stone's: barcode_payment_invoice_<status>.
+//   - boletos issued (banking/boletos): barcode_payment_invoice_<status>, status one of created,
+//     registered, settled, expired, cancelled (Stone's; the log's cancellation_requested is no
+//     webhook).
 var eventNames = stoneformat.Names()
 
 // EventNames returns every event name an endpoint may filter on, sorted. The slice is the caller's.

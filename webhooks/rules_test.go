@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/banking/boletos"
 	"github.com/ponte-bff/ponte/banking/contacts"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
@@ -65,6 +66,9 @@ func TestEventNamesAreTheNamesTheEventLogUses(t *testing.T) {
 		for _, d := range []ledger.Direction{ledger.Credit, ledger.Debit} {
 			want[ledger.EntryEventName(k, d)] = true
 		}
+	}
+	for _, s := range []boletos.Status{boletos.StatusCreated, boletos.StatusRegistered, boletos.StatusSettled, boletos.StatusExpired, boletos.StatusCancelled} {
+		want[boletos.EventName(s)] = true
 	}
 	names := webhooks.EventNames()
 	for n := range want {

@@ -21,11 +21,14 @@ const (
 	KindPayment        Kind = "payment"         // a boleto, utility bill or tax paid by barcode
 	KindPaymentRefund  Kind = "payment_refund"  // a barcode payment returned
 	KindFee            Kind = "fee"             // the fee of an operation, posted to fee income
+	// KindBoletoSettlement is the beneficiary's credit of a boleto it issued and someone paid
+	// (banking/boletos): Stone's cash_in_barcode_payment.
+	KindBoletoSettlement Kind = "boleto_settlement"
 )
 
 func (k Kind) valid() bool {
 	switch k {
-	case KindInternal, KindExternal, KindExternalRefund, KindPayment, KindPaymentRefund, KindFee:
+	case KindInternal, KindExternal, KindExternalRefund, KindPayment, KindPaymentRefund, KindFee, KindBoletoSettlement:
 		return true
 	}
 	return false

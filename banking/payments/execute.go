@@ -41,6 +41,9 @@ func failureReason(err error) (reason string, business bool) {
 	if errors.Is(err, errCannotReceive) {
 		return ReasonInvalidTargetAccount, true
 	}
+	if errors.Is(err, ErrBoletoNotPayable) {
+		return ReasonBoletoNotPayable, true
+	}
 	reason, business = failureReasons[apperr.CodeOf(err)]
 	return reason, business
 }
@@ -102,7 +105,7 @@ func (s *Service) run(ctx context.Context, tx *gorm.DB, p *models.Payment) error
 	if err := s.move(ctx, tx, p, StatusFinished, "system", nil, changed...); err != nil {
 		return err
 	}
-	if s.rail != nil && sentThroughRail(Kind(p.Kind)) {
+	if s.rail != nil && sentThroughRail(Kind(p.Kind)) && !pontesBoleto(p) { // a Ponte boleto never leaves Ponte
 		return s.runner.SettleTx(ctx, tx, p.ID, s.rail.Delay())
 	}
 	return nil
@@ -127,6 +130,9 @@ func runnable(s Status) bool {
 func (s *Service) post(ctx context.Context, tx *gorm.DB, p *models.Payment) (*ledger.Transaction, error) {
 	if Kind(p.Kind) == KindInternalTransfer {
 		return s.transfer(ctx, tx, p)
+	}
+	if pontesBoleto(p) {
+		return s.settleBoleto(ctx, tx, p)
 	}
 	key := "payment:" + p.ID.String()
 	amount, fee := money.Cents(p.AmountCents), money.Cents(p.FeeCents)

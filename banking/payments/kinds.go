@@ -129,6 +129,30 @@ func (s *Service) PayBarcode(ctx context.Context, o auth.Grant, in BarcodeInput)
 	}
 	kind := KindBoleto
 	target := Target{Barcode: b.Barcode, TypedLine: b.FormattedLine()}
+	if b.Boleto != nil && s.receivables != nil && len(errs) == 0 {
+		// A boleto Ponte issued: the payer is charged what is due on the payment's day, and a
+		// boleto that can no longer be paid is refused before anything moves.
+		on := clockDate(s.now())
+		if in.ScheduledFor != nil && in.ScheduledFor.After(on) {
+			on = *in.ScheduledFor
+		}
+		r, err := s.receivables.Quote(ctx, s.db.WithContext(ctx), b.Boleto, on)
+		if err != nil {
+			return nil, err
+		}
+		if r != nil {
+			if in.Amount != nil && *in.Amount != r.Amount {
+				return nil, apperr.Field(apperr.Invalid, []string{"amount"}, "this boleto's amount due on %s is %s: leave amount out", on, r.Amount)
+			}
+			if r.Beneficiary.AccountID != nil && *r.Beneficiary.AccountID == in.AccountID {
+				return nil, apperr.Field(apperr.Invalid, []string{"code"}, "this boleto was issued by the paying account itself")
+			}
+			in.Common.Amount = r.Amount
+			bf := r.Beneficiary
+			target.AccountID, target.Name, target.Document, target.DocumentType = bf.AccountID, bf.Name, bf.Document, bf.DocumentType
+			target.BranchCode, target.AccountCode = bf.BranchCode, bf.AccountCode
+		}
+	}
 	if b.DueDate != nil {
 		target.DueDate = b.DueDate.String()
 	}

@@ -85,8 +85,8 @@ func (s *Service) Refund(ctx context.Context, id uuid.UUID, by, reason string) (
 		if err != nil {
 			return err
 		}
-		if Status(p.Status) != StatusFinished || !sentThroughRail(Kind(p.Kind)) {
-			return apperr.Field(apperr.InvalidState, []string{"paymentId"}, "only a FINISHED TED or barcode payment can be refunded; this is a %s %s", p.Status, p.Kind)
+		if Status(p.Status) != StatusFinished || !sentThroughRail(Kind(p.Kind)) || pontesBoleto(p) {
+			return apperr.Field(apperr.InvalidState, []string{"paymentId"}, "only a FINISHED TED or barcode payment that left Ponte can be refunded; this is a %s %s", p.Status, p.Kind)
 		}
 		amount, fee := money.Cents(p.AmountCents), money.Cents(p.FeeCents)
 		kind := ledger.KindExternalRefund

@@ -37,7 +37,9 @@ type Service struct {
 	runner Runner
 	rail   Rail
 	cfg    Config
-	now    func() time.Time
+	// receivables are the boletos Ponte issued itself (SetReceivables); nil: none are
+	receivables Receivables
+	now         func() time.Time
 }
 
 // New returns a Service posting to led and executing through runner.

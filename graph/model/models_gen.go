@@ -36,6 +36,10 @@ type Account struct {
 	Limits      *Limits      `json:"limits"`
 	CreatedAt   time.Time    `json:"createdAt"`
 	UpdatedAt   time.Time    `json:"updatedAt"`
+	// The boletos issued on this account, newest first. Needs the scope accounts:read.
+	Boletos *BoletoConnection `json:"boletos"`
+	// The range of amounts a boleto issued on this account may have.
+	BoletoLimits *BoletoLimits `json:"boletoLimits"`
 	// The account's contacts, newest first. search finds them by a part of the name, the start of the document, a bank account's account code, or its institution (COMPE code, ISPB or a part of the name). Needs the scope contacts:manage. first is capped at 100.
 	Contacts *ContactConnection `json:"contacts"`
 	// Needs the scope balance:read.
@@ -67,6 +71,24 @@ type AddContactBankAccountInput struct {
 	ContactID string `json:"contactId"`
 	// The bank account; one the contact has already is refused (DUPLICATE_BANK_ACCOUNT).
 	BankAccount *ContactBankAccountInput `json:"bankAccount"`
+}
+
+// A postal address.
+type AddressInput struct {
+	// Street.
+	Street *string `json:"street,omitempty"`
+	// Number.
+	Number *string `json:"number,omitempty"`
+	// Complement.
+	Complement *string `json:"complement,omitempty"`
+	// Neighborhood (bairro).
+	Neighborhood *string `json:"neighborhood,omitempty"`
+	// City.
+	City *string `json:"city,omitempty"`
+	// State (UF).
+	State *string `json:"state,omitempty"`
+	// Postal code (CEP).
+	PostalCode *string `json:"postalCode,omitempty"`
 }
 
 type Approval struct {
@@ -130,6 +152,160 @@ type BarcodeInfo struct {
 	Error *string `json:"error,omitempty"`
 	// Why the code is refused: general_dv, field_dv_1..3, block_dv_1..4, length, non_digit, currency, segment, value_id, due_date...
 	ErrorReason *string `json:"errorReason,omitempty"`
+}
+
+// A postal address on a boleto.
+type BoletoAddress struct {
+	// Street.
+	Street *string `json:"street,omitempty"`
+	// Number.
+	Number *string `json:"number,omitempty"`
+	// Complement.
+	Complement *string `json:"complement,omitempty"`
+	// Neighborhood (bairro).
+	Neighborhood *string `json:"neighborhood,omitempty"`
+	// City.
+	City *string `json:"city,omitempty"`
+	// State (UF).
+	State *string `json:"state,omitempty"`
+	// Postal code (CEP).
+	PostalCode *string `json:"postalCode,omitempty"`
+}
+
+// A page of boletos, newest issued first.
+type BoletoConnection struct {
+	// The boletos with their cursors.
+	Edges []*BoletoEdge `json:"edges"`
+	// The boletos.
+	Nodes []*Boleto `json:"nodes"`
+	// Where the page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// The payer named on the slip (sacado).
+type BoletoCustomerInput struct {
+	// Name (razão social), at most 100 characters.
+	Name string `json:"name"`
+	// CPF or CNPJ. For a DEPOSITO it is the beneficiary's own.
+	Document string `json:"document"`
+	// Trade name (nome fantasia).
+	TradeName *string `json:"tradeName,omitempty"`
+	// Postal address.
+	Address *AddressInput `json:"address,omitempty"`
+}
+
+// A discount for paying early.
+type BoletoDiscount struct {
+	// Percent of the face value taken off, at most 90.00.
+	Rate money.Cents `json:"rate"`
+	// For a payment on or before this day.
+	Date time.Time `json:"date"`
+}
+
+// A discount (COBRANCA only; up to 3).
+type BoletoDiscountInput struct {
+	// Percent of the face value taken off: more than 0, at most 90.00.
+	Rate money.Cents `json:"rate"`
+	// For a payment on or before this day, at the latest the due date.
+	Date time.Time `json:"date"`
+}
+
+// One boleto of a page.
+type BoletoEdge struct {
+	// Resume after this boleto.
+	Cursor string `json:"cursor"`
+	// The boleto.
+	Node *Boleto `json:"node"`
+}
+
+// A fine charged once on a late payment.
+type BoletoFine struct {
+	// Percent of the face value, at most 2.00.
+	Rate money.Cents `json:"rate"`
+	// Charged on payments from this day on.
+	Date time.Time `json:"date"`
+}
+
+// A fine (COBRANCA only).
+type BoletoFineInput struct {
+	// Percent of the face value, charged once: more than 0, at most 2.00.
+	Rate money.Cents `json:"rate"`
+	// From this day on (after the due date, at the latest the limit date); default the day after the due date.
+	Date *time.Time `json:"date,omitempty"`
+}
+
+// Interest charged for every calendar day late.
+type BoletoInterest struct {
+	// Percent a month, at most 1.00; a thirtieth of it a day.
+	MonthlyRate money.Cents `json:"monthlyRate"`
+	// Charged for every day from this day on.
+	Date time.Time `json:"date"`
+}
+
+// Interest (COBRANCA only).
+type BoletoInterestInput struct {
+	// Percent a month, charged daily (a thirtieth a day): more than 0, at most 1.00.
+	MonthlyRate money.Cents `json:"monthlyRate"`
+	// From this day on (after the due date, at the latest the limit date); default the day after the due date.
+	Date *time.Time `json:"date,omitempty"`
+}
+
+// An account's boleto issuance range (Stone's default: R$ 20.00 to R$ 10,000.00).
+type BoletoLimits struct {
+	// The smallest amount a boleto may have.
+	Minimum *money.Money `json:"minimum"`
+	// The largest amount a boleto may have.
+	Maximum *money.Money `json:"maximum"`
+}
+
+// A person or company on a boleto.
+type BoletoParty struct {
+	// Name (razão social).
+	Name string `json:"name"`
+	// CPF or CNPJ, digits only.
+	Document string `json:"document"`
+	// CPF or CNPJ.
+	DocumentType *DocumentType `json:"documentType,omitempty"`
+	// Trade name (nome fantasia), when given.
+	TradeName *string `json:"tradeName,omitempty"`
+	// The institution of its payment account (the beneficiary's, or a Ponte payer's), when known.
+	Institution *Institution `json:"institution,omitempty"`
+	// Branch of its payment account, when known.
+	BranchCode *string `json:"branchCode,omitempty"`
+	// Code of its payment account, when known.
+	AccountCode *string `json:"accountCode,omitempty"`
+	// Postal address, when given.
+	Address *BoletoAddress `json:"address,omitempty"`
+}
+
+// One boleto status change.
+type BoletoStatusEvent struct {
+	// The boleto as it is now.
+	Boleto *Boleto `json:"boleto"`
+	// The status before; null when issued.
+	PreviousStatus *BoletoStatus `json:"previousStatus,omitempty"`
+	// The status it moved to.
+	Status BoletoStatus `json:"status"`
+	// Stone's event name, e.g. barcode_payment_invoice_settled.
+	Name string `json:"name"`
+	// When it happened.
+	OccurredAt time.Time `json:"occurredAt"`
+	// Resume after this event: pass it as `after` when subscribing again.
+	Cursor string `json:"cursor"`
+}
+
+// A boleto to cancel.
+type CancelBoletoInput struct {
+	// The boleto's ID.
+	BoletoID string `json:"boletoId"`
+}
+
+// The result of cancelBoleto.
+type CancelBoletoPayload struct {
+	// The boleto, CANCELLATION_REQUESTED; CANCELLED when the registry answers.
+	Boleto *Boleto `json:"boleto,omitempty"`
+	// Why it was refused (INVALID_STATE: settled, expired, cancelled, or a payment of it in flight).
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type CancelPaymentInput struct {
@@ -413,6 +589,40 @@ type Institution struct {
 	Code string `json:"code"`
 }
 
+// A boleto to issue.
+type IssueBoletoInput struct {
+	// The beneficiary's account: owned (Treasury) or consented with BOLETOS_ISSUE.
+	AccountID string `json:"accountId"`
+	// What it asks of its payer.
+	Kind BoletoKind `json:"kind"`
+	// The face value, within the account's boletoLimits.
+	Amount money.Cents `json:"amount"`
+	// The due date: today or later.
+	DueDate time.Time `json:"dueDate"`
+	// The last day it can be paid, at most 365 days after issuance: after the due date for a COBRANCA, the due date itself (the default) otherwise.
+	LimitDate *time.Time `json:"limitDate,omitempty"`
+	// The payer named on the slip.
+	Customer *BoletoCustomerInput `json:"customer"`
+	// A fine (COBRANCA only).
+	Fine *BoletoFineInput `json:"fine,omitempty"`
+	// Interest (COBRANCA only).
+	Interest *BoletoInterestInput `json:"interest,omitempty"`
+	// Up to 3 discounts (COBRANCA only).
+	Discounts []*BoletoDiscountInput `json:"discounts,omitempty"`
+	// Printed on the slip; at most 200 characters.
+	Description *string `json:"description,omitempty"`
+	// The same key from the same tenant returns the same boleto, never a second one.
+	IdempotencyKey string `json:"idempotencyKey"`
+}
+
+// The result of issueBoleto.
+type IssueBoletoPayload struct {
+	// The boleto issued (CREATED), or null with userErrors.
+	Boleto *Boleto `json:"boleto,omitempty"`
+	// Why it was refused: one per broken rule, on its field.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 // A named pair of movement limits.
 type LimitPlan struct {
 	Name    string       `json:"name"`
@@ -649,6 +859,26 @@ type SandboxDepositPayload struct {
 	UserErrors []*UserError    `json:"userErrors"`
 }
 
+// A payment of a Ponte boleto at another bank (sandbox).
+type SandboxPayBoletoInput struct {
+	// The boleto's barcode or typed line.
+	Code string `json:"code"`
+	// What was paid: the amount due today.
+	Amount money.Cents `json:"amount"`
+	// Who paid.
+	PayerName string `json:"payerName"`
+	// The payer's CPF or CNPJ.
+	PayerDocument string `json:"payerDocument"`
+}
+
+// The result of sandboxPayBoleto.
+type SandboxPayBoletoPayload struct {
+	// The boleto, paid and awaiting its credit (null to a caller who may not read its account).
+	Boleto *Boleto `json:"boleto,omitempty"`
+	// Why it was refused.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type SandboxRefundPaymentInput struct {
 	PaymentID string  `json:"paymentId"`
 	Reason    *string `json:"reason,omitempty"`
@@ -671,6 +901,24 @@ type SetAccountLimitPlanInput struct {
 
 type SetAccountLimitPlanPayload struct {
 	Account    *Account     `json:"account,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// An account's issuance range (operator).
+type SetBoletoLimitsInput struct {
+	// The account.
+	AccountID string `json:"accountId"`
+	// The smallest amount.
+	Minimum money.Cents `json:"minimum"`
+	// The largest amount.
+	Maximum money.Cents `json:"maximum"`
+}
+
+// The result of setBoletoLimits.
+type SetBoletoLimitsPayload struct {
+	// The range now in force.
+	BoletoLimits *BoletoLimits `json:"boletoLimits,omitempty"`
+	// Why it was refused.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -1068,6 +1316,137 @@ func (e *BankAccountType) UnmarshalJSON(b []byte) error {
 }
 
 func (e BankAccountType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a boleto asks of its payer (Stone's invoice_type).
+type BoletoKind string
+
+const (
+	// A charge (Stone: bill_of_exchange): limit date after the due date, with fine, interest and discounts.
+	BoletoKindCobranca BoletoKind = "COBRANCA"
+	// A proposal (Stone: proposal) the payer may take or not: limit date = due date, no fine or interest.
+	BoletoKindProposta BoletoKind = "PROPOSTA"
+	// A deposit (Stone: deposit) into the holder's own account: the customer is the beneficiary itself.
+	BoletoKindDeposito BoletoKind = "DEPOSITO"
+)
+
+var AllBoletoKind = []BoletoKind{
+	BoletoKindCobranca,
+	BoletoKindProposta,
+	BoletoKindDeposito,
+}
+
+func (e BoletoKind) IsValid() bool {
+	switch e {
+	case BoletoKindCobranca, BoletoKindProposta, BoletoKindDeposito:
+		return true
+	}
+	return false
+}
+
+func (e BoletoKind) String() string {
+	return string(e)
+}
+
+func (e *BoletoKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BoletoKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BoletoKind", str)
+	}
+	return nil
+}
+
+func (e BoletoKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BoletoKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BoletoKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a boleto stands (Stone's vocabulary).
+type BoletoStatus string
+
+const (
+	// Issued; the registry has not answered yet (it can already be paid at Ponte).
+	BoletoStatusCreated BoletoStatus = "CREATED"
+	// Registered: payable at any bank.
+	BoletoStatusRegistered BoletoStatus = "REGISTERED"
+	// Paid, and the beneficiary credited.
+	BoletoStatusSettled BoletoStatus = "SETTLED"
+	// Written off unpaid, 7 days after its limit date.
+	BoletoStatusExpired BoletoStatus = "EXPIRED"
+	// Cancellation asked; the registry has not answered yet.
+	BoletoStatusCancellationRequested BoletoStatus = "CANCELLATION_REQUESTED"
+	// Cancelled: it can no longer be paid.
+	BoletoStatusCancelled BoletoStatus = "CANCELLED"
+)
+
+var AllBoletoStatus = []BoletoStatus{
+	BoletoStatusCreated,
+	BoletoStatusRegistered,
+	BoletoStatusSettled,
+	BoletoStatusExpired,
+	BoletoStatusCancellationRequested,
+	BoletoStatusCancelled,
+}
+
+func (e BoletoStatus) IsValid() bool {
+	switch e {
+	case BoletoStatusCreated, BoletoStatusRegistered, BoletoStatusSettled, BoletoStatusExpired, BoletoStatusCancellationRequested, BoletoStatusCancelled:
+		return true
+	}
+	return false
+}
+
+func (e BoletoStatus) String() string {
+	return string(e)
+}
+
+func (e *BoletoStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BoletoStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BoletoStatus", str)
+	}
+	return nil
+}
+
+func (e BoletoStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BoletoStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BoletoStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
