@@ -34,6 +34,7 @@ type ResolverRoot interface {
 	ReviewKycPayload() ReviewKycPayloadResolver
 	SandboxDepositPayload() SandboxDepositPayloadResolver
 	SetAccountLimitPlanPayload() SetAccountLimitPlanPayloadResolver
+	StatementEntry() StatementEntryResolver
 	Subscription() SubscriptionResolver
 	WebhookDelivery() WebhookDeliveryResolver
 }
@@ -50,6 +51,7 @@ type ComplexityRoot struct {
 		Document     func(childComplexity int) int
 		DocumentType func(childComplexity int) int
 		Email        func(childComplexity int) int
+		Enabled      func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Limits       func(childComplexity int) int
 		MobileNumber func(childComplexity int) int
@@ -58,6 +60,7 @@ type ComplexityRoot struct {
 		Statement    func(childComplexity int, first *int, after *string, from *time.Time, to *time.Time, direction *model.EntryDirection) int
 		Status       func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
+		Username     func(childComplexity int) int
 	}
 
 	AccountConnection struct {
@@ -416,6 +419,8 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		OccurredAt    func(childComplexity int) int
+		Payment       func(childComplexity int) int
+		Reference     func(childComplexity int) int
 		TransactionID func(childComplexity int) int
 	}
 
@@ -544,6 +549,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Email(childComplexity), true
+	case "Account.enabled":
+		if e.ComplexityRoot.Account.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Enabled(childComplexity), true
 	case "Account.id":
 		if e.ComplexityRoot.Account.ID == nil {
 			break
@@ -602,6 +613,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.UpdatedAt(childComplexity), true
+	case "Account.username":
+		if e.ComplexityRoot.Account.Username == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Username(childComplexity), true
 
 	case "AccountConnection.edges":
 		if e.ComplexityRoot.AccountConnection.Edges == nil {
@@ -2114,6 +2131,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatementEntry.OccurredAt(childComplexity), true
+	case "StatementEntry.payment":
+		if e.ComplexityRoot.StatementEntry.Payment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntry.Payment(childComplexity), true
+	case "StatementEntry.reference":
+		if e.ComplexityRoot.StatementEntry.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntry.Reference(childComplexity), true
 	case "StatementEntry.transactionId":
 		if e.ComplexityRoot.StatementEntry.TransactionID == nil {
 			break
@@ -2505,7 +2534,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/consents.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/schema.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
+//go:embed "schema/accountant.graphqls" "schema/accounts.graphqls" "schema/consents.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/schema.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2517,6 +2546,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "schema/accountant.graphqls", Input: sourceData("schema/accountant.graphqls"), BuiltIn: false},
 	{Name: "schema/accounts.graphqls", Input: sourceData("schema/accounts.graphqls"), BuiltIn: false},
 	{Name: "schema/consents.graphqls", Input: sourceData("schema/consents.graphqls"), BuiltIn: false},
 	{Name: "schema/ledger.graphqls", Input: sourceData("schema/ledger.graphqls"), BuiltIn: false},
@@ -2557,6 +2587,10 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Account_updatedAt(ctx, field)
+	case "username":
+		return ec.fieldContext_Account_username(ctx, field)
+	case "enabled":
+		return ec.fieldContext_Account_enabled(ctx, field)
 	case "balance":
 		return ec.fieldContext_Account_balance(ctx, field)
 	case "statement":
@@ -3201,6 +3235,10 @@ func (ec *executionContext) childFields_StatementEntry(ctx context.Context, fiel
 		return ec.fieldContext_StatementEntry_transactionId(ctx, field)
 	case "counterparty":
 		return ec.fieldContext_StatementEntry_counterparty(ctx, field)
+	case "reference":
+		return ec.fieldContext_StatementEntry_reference(ctx, field)
+	case "payment":
+		return ec.fieldContext_StatementEntry_payment(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatementEntry", field.Name)
 }

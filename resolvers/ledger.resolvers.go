@@ -194,7 +194,11 @@ func (r *Resolver) SetAccountLimitPlanPayload() graph.SetAccountLimitPlanPayload
 	return &setAccountLimitPlanPayloadResolver{r}
 }
 
+// StatementEntry returns graph.StatementEntryResolver implementation.
+func (r *Resolver) StatementEntry() graph.StatementEntryResolver { return &statementEntryResolver{r} }
+
 type (
 	sandboxDepositPayloadResolver      struct{ *Resolver }
 	setAccountLimitPlanPayloadResolver struct{ *Resolver }
+	statementEntryResolver             struct{ *Resolver }
 )

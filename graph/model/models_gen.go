@@ -36,6 +36,10 @@ type Account struct {
 	Limits      *Limits      `json:"limits"`
 	CreatedAt   time.Time    `json:"createdAt"`
 	UpdatedAt   time.Time    `json:"updatedAt"`
+	// The account holder's login name at the bank (Stone's username), chosen at creation; null when none was given.
+	Username *string `json:"username,omitempty"`
+	// False once an operator has disabled the account (status DISABLED): it may not move money until enabled again. It follows only that decision: a BLOCKED account (a KYC outcome) or one waiting for KYC is still enabled, as in Stone's account object.
+	Enabled bool `json:"enabled"`
 	// Needs the scope balance:read.
 	Balance *Balance `json:"balance"`
 	// Newest first. from and to are São Paulo days, both included. Needs the scope statement:read.
@@ -181,6 +185,8 @@ type CreateAccountInput struct {
 	AccountType *BankAccountType `json:"accountType,omitempty"`
 	// For a company (CNPJ): the people (CPF) who may log in and act for it, e.g. grant consent.
 	Representatives []*RepresentativeInput `json:"representatives,omitempty"`
+	// The holder's login name: 3 to 32 characters among lowercase letters, digits, '.', '_' and '-', starting with a letter; unique across accounts (case does not matter). Optional.
+	Username *string `json:"username,omitempty"`
 }
 
 type CreateAccountPayload struct {
@@ -482,28 +488,6 @@ type StatementEdge struct {
 	Cursor string          `json:"cursor"`
 	Node   *StatementEntry `json:"node"`
 }
-
-// One line of an account's statement. Entries are never changed once written: a correction is a new entry.
-type StatementEntry struct {
-	ID         string         `json:"id"`
-	OccurredAt time.Time      `json:"occurredAt"`
-	Direction  EntryDirection `json:"direction"`
-	// Always positive: direction says which way.
-	Amount        *money.Money `json:"amount"`
-	BalanceBefore *money.Money `json:"balanceBefore"`
-	BalanceAfter  *money.Money `json:"balanceAfter"`
-	Description   string       `json:"description"`
-	// Stone's statement type: internal, external, external_refund, payment, payment_refund; and fee.
-	Kind string `json:"kind"`
-	// The fee of this entry's operation, itself posted as a separate entry of kind fee.
-	Fee *money.Money `json:"fee"`
-	// The ledger transaction this entry belongs to: every entry of one movement shares it.
-	TransactionID string        `json:"transactionId"`
-	Counterparty  *Counterparty `json:"counterparty,omitempty"`
-}
-
-func (StatementEntry) IsNode()            {}
-func (this StatementEntry) GetID() string { return this.ID }
 
 type TedTargetInput struct {
 	// COMPE code; or give ispb.
