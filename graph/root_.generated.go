@@ -260,22 +260,23 @@ type ComplexityRoot struct {
 	}
 
 	Payment struct {
-		Account       func(childComplexity int) int
-		Amount        func(childComplexity int) int
-		Approval      func(childComplexity int) int
-		CreatedAt     func(childComplexity int) int
-		Description   func(childComplexity int) int
-		FailureReason func(childComplexity int) int
-		Fee           func(childComplexity int) int
-		FinishedAt    func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Kind          func(childComplexity int) int
-		Receipt       func(childComplexity int) int
-		RunsOn        func(childComplexity int) int
-		ScheduledFor  func(childComplexity int) int
-		Status        func(childComplexity int) int
-		Target        func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
+		Account           func(childComplexity int) int
+		Amount            func(childComplexity int) int
+		Approval          func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		Description       func(childComplexity int) int
+		FailureReason     func(childComplexity int) int
+		Fee               func(childComplexity int) int
+		FinishedAt        func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Receipt           func(childComplexity int) int
+		RunsOn            func(childComplexity int) int
+		ScheduledFor      func(childComplexity int) int
+		SchedulingReceipt func(childComplexity int) int
+		Status            func(childComplexity int) int
+		Target            func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
 	}
 
 	PaymentConnection struct {
@@ -329,6 +330,7 @@ type ComplexityRoot struct {
 		PaymentFees        func(childComplexity int) int
 		PendingApprovals   func(childComplexity int, accountID string) int
 		SchedulingCalendar func(childComplexity int, kind model.PaymentKind, from time.Time, to time.Time) int
+		VerifyReceipt      func(childComplexity int, authenticationCode string) int
 		Viewer             func(childComplexity int) int
 		WebhookDeliveries  func(childComplexity int, first *int, after *string, endpointID *string, status *model.WebhookDeliveryStatus, webhookID *string) int
 		WebhookEndpoints   func(childComplexity int) int
@@ -341,8 +343,10 @@ type ComplexityRoot struct {
 		Beneficiary        func(childComplexity int) int
 		Fee                func(childComplexity int) int
 		FinishedAt         func(childComplexity int) int
+		Kind               func(childComplexity int) int
 		PDFPath            func(childComplexity int) int
 		Payer              func(childComplexity int) int
+		Refund             func(childComplexity int) int
 		TotalDebited       func(childComplexity int) int
 	}
 
@@ -352,6 +356,27 @@ type ComplexityRoot struct {
 		Document    func(childComplexity int) int
 		Institution func(childComplexity int) int
 		Name        func(childComplexity int) int
+	}
+
+	ReceiptRefund struct {
+		Amount     func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		RefundedAt func(childComplexity int) int
+	}
+
+	ReceiptVerification struct {
+		Amount          func(childComplexity int) int
+		Authentic       func(childComplexity int) int
+		BeneficiaryName func(childComplexity int) int
+		Fee             func(childComplexity int) int
+		FinishedAt      func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		PayerDocument   func(childComplexity int) int
+		PayerName       func(childComplexity int) int
+		PaymentKind     func(childComplexity int) int
+		PaymentStatus   func(childComplexity int) int
+		RefundedAt      func(childComplexity int) int
+		ScheduledTo     func(childComplexity int) int
 	}
 
 	RedeliverWebhookPayload struct {
@@ -390,6 +415,18 @@ type ComplexityRoot struct {
 		ExecutionLimitDate         func(childComplexity int) int
 		NextAvailableExecutionDate func(childComplexity int) int
 		NonBusinessDays            func(childComplexity int) int
+	}
+
+	SchedulingReceipt struct {
+		Amount             func(childComplexity int) int
+		AuthenticationCode func(childComplexity int) int
+		Beneficiary        func(childComplexity int) int
+		Fee                func(childComplexity int) int
+		PDFPath            func(childComplexity int) int
+		Payer              func(childComplexity int) int
+		RequestedAt        func(childComplexity int) int
+		ScheduledTo        func(childComplexity int) int
+		TotalToDebit       func(childComplexity int) int
 	}
 
 	SetAccountLimitPlanPayload struct {
@@ -1522,6 +1559,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Payment.ScheduledFor(childComplexity), true
+	case "Payment.schedulingReceipt":
+		if e.ComplexityRoot.Payment.SchedulingReceipt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.SchedulingReceipt(childComplexity), true
 	case "Payment.status":
 		if e.ComplexityRoot.Payment.Status == nil {
 			break
@@ -1807,6 +1850,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SchedulingCalendar(childComplexity, args["kind"].(model.PaymentKind), args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.verifyReceipt":
+		if e.ComplexityRoot.Query.VerifyReceipt == nil {
+			break
+		}
+
+		args, err := ec.field_Query_verifyReceipt_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VerifyReceipt(childComplexity, args["authenticationCode"].(string)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -1867,6 +1921,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Receipt.FinishedAt(childComplexity), true
+	case "Receipt.kind":
+		if e.ComplexityRoot.Receipt.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.Kind(childComplexity), true
 	case "Receipt.pdfPath":
 		if e.ComplexityRoot.Receipt.PDFPath == nil {
 			break
@@ -1879,6 +1939,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Receipt.Payer(childComplexity), true
+	case "Receipt.refund":
+		if e.ComplexityRoot.Receipt.Refund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.Refund(childComplexity), true
 	case "Receipt.totalDebited":
 		if e.ComplexityRoot.Receipt.TotalDebited == nil {
 			break
@@ -1916,6 +1982,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReceiptParty.Name(childComplexity), true
+
+	case "ReceiptRefund.amount":
+		if e.ComplexityRoot.ReceiptRefund.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptRefund.Amount(childComplexity), true
+	case "ReceiptRefund.reason":
+		if e.ComplexityRoot.ReceiptRefund.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptRefund.Reason(childComplexity), true
+	case "ReceiptRefund.refundedAt":
+		if e.ComplexityRoot.ReceiptRefund.RefundedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptRefund.RefundedAt(childComplexity), true
+
+	case "ReceiptVerification.amount":
+		if e.ComplexityRoot.ReceiptVerification.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.Amount(childComplexity), true
+	case "ReceiptVerification.authentic":
+		if e.ComplexityRoot.ReceiptVerification.Authentic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.Authentic(childComplexity), true
+	case "ReceiptVerification.beneficiaryName":
+		if e.ComplexityRoot.ReceiptVerification.BeneficiaryName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.BeneficiaryName(childComplexity), true
+	case "ReceiptVerification.fee":
+		if e.ComplexityRoot.ReceiptVerification.Fee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.Fee(childComplexity), true
+	case "ReceiptVerification.finishedAt":
+		if e.ComplexityRoot.ReceiptVerification.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.FinishedAt(childComplexity), true
+	case "ReceiptVerification.kind":
+		if e.ComplexityRoot.ReceiptVerification.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.Kind(childComplexity), true
+	case "ReceiptVerification.payerDocument":
+		if e.ComplexityRoot.ReceiptVerification.PayerDocument == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.PayerDocument(childComplexity), true
+	case "ReceiptVerification.payerName":
+		if e.ComplexityRoot.ReceiptVerification.PayerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.PayerName(childComplexity), true
+	case "ReceiptVerification.paymentKind":
+		if e.ComplexityRoot.ReceiptVerification.PaymentKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.PaymentKind(childComplexity), true
+	case "ReceiptVerification.paymentStatus":
+		if e.ComplexityRoot.ReceiptVerification.PaymentStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.PaymentStatus(childComplexity), true
+	case "ReceiptVerification.refundedAt":
+		if e.ComplexityRoot.ReceiptVerification.RefundedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.RefundedAt(childComplexity), true
+	case "ReceiptVerification.scheduledTo":
+		if e.ComplexityRoot.ReceiptVerification.ScheduledTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.ScheduledTo(childComplexity), true
 
 	case "RedeliverWebhookPayload.delivery":
 		if e.ComplexityRoot.RedeliverWebhookPayload.Delivery == nil {
@@ -2025,6 +2183,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SchedulingCalendar.NonBusinessDays(childComplexity), true
+
+	case "SchedulingReceipt.amount":
+		if e.ComplexityRoot.SchedulingReceipt.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.Amount(childComplexity), true
+	case "SchedulingReceipt.authenticationCode":
+		if e.ComplexityRoot.SchedulingReceipt.AuthenticationCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.AuthenticationCode(childComplexity), true
+	case "SchedulingReceipt.beneficiary":
+		if e.ComplexityRoot.SchedulingReceipt.Beneficiary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.Beneficiary(childComplexity), true
+	case "SchedulingReceipt.fee":
+		if e.ComplexityRoot.SchedulingReceipt.Fee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.Fee(childComplexity), true
+	case "SchedulingReceipt.pdfPath":
+		if e.ComplexityRoot.SchedulingReceipt.PDFPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.PDFPath(childComplexity), true
+	case "SchedulingReceipt.payer":
+		if e.ComplexityRoot.SchedulingReceipt.Payer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.Payer(childComplexity), true
+	case "SchedulingReceipt.requestedAt":
+		if e.ComplexityRoot.SchedulingReceipt.RequestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.RequestedAt(childComplexity), true
+	case "SchedulingReceipt.scheduledTo":
+		if e.ComplexityRoot.SchedulingReceipt.ScheduledTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.ScheduledTo(childComplexity), true
+	case "SchedulingReceipt.totalToDebit":
+		if e.ComplexityRoot.SchedulingReceipt.TotalToDebit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.TotalToDebit(childComplexity), true
 
 	case "SetAccountLimitPlanPayload.account":
 		if e.ComplexityRoot.SetAccountLimitPlanPayload.Account == nil {
@@ -2983,6 +3196,8 @@ func (ec *executionContext) childFields_Payment(ctx context.Context, field graph
 		return ec.fieldContext_Payment_approval(ctx, field)
 	case "failureReason":
 		return ec.fieldContext_Payment_failureReason(ctx, field)
+	case "schedulingReceipt":
+		return ec.fieldContext_Payment_schedulingReceipt(ctx, field)
 	case "receipt":
 		return ec.fieldContext_Payment_receipt(ctx, field)
 	}
@@ -3083,6 +3298,10 @@ func (ec *executionContext) childFields_Receipt(ctx context.Context, field graph
 		return ec.fieldContext_Receipt_finishedAt(ctx, field)
 	case "pdfPath":
 		return ec.fieldContext_Receipt_pdfPath(ctx, field)
+	case "kind":
+		return ec.fieldContext_Receipt_kind(ctx, field)
+	case "refund":
+		return ec.fieldContext_Receipt_refund(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Receipt", field.Name)
 }
@@ -3101,6 +3320,48 @@ func (ec *executionContext) childFields_ReceiptParty(ctx context.Context, field 
 		return ec.fieldContext_ReceiptParty_accountCode(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReceiptParty", field.Name)
+}
+
+func (ec *executionContext) childFields_ReceiptRefund(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "refundedAt":
+		return ec.fieldContext_ReceiptRefund_refundedAt(ctx, field)
+	case "amount":
+		return ec.fieldContext_ReceiptRefund_amount(ctx, field)
+	case "reason":
+		return ec.fieldContext_ReceiptRefund_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReceiptRefund", field.Name)
+}
+
+func (ec *executionContext) childFields_ReceiptVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "authentic":
+		return ec.fieldContext_ReceiptVerification_authentic(ctx, field)
+	case "kind":
+		return ec.fieldContext_ReceiptVerification_kind(ctx, field)
+	case "paymentKind":
+		return ec.fieldContext_ReceiptVerification_paymentKind(ctx, field)
+	case "paymentStatus":
+		return ec.fieldContext_ReceiptVerification_paymentStatus(ctx, field)
+	case "amount":
+		return ec.fieldContext_ReceiptVerification_amount(ctx, field)
+	case "fee":
+		return ec.fieldContext_ReceiptVerification_fee(ctx, field)
+	case "payerName":
+		return ec.fieldContext_ReceiptVerification_payerName(ctx, field)
+	case "payerDocument":
+		return ec.fieldContext_ReceiptVerification_payerDocument(ctx, field)
+	case "beneficiaryName":
+		return ec.fieldContext_ReceiptVerification_beneficiaryName(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_ReceiptVerification_finishedAt(ctx, field)
+	case "scheduledTo":
+		return ec.fieldContext_ReceiptVerification_scheduledTo(ctx, field)
+	case "refundedAt":
+		return ec.fieldContext_ReceiptVerification_refundedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReceiptVerification", field.Name)
 }
 
 func (ec *executionContext) childFields_RedeliverWebhookPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3177,6 +3438,30 @@ func (ec *executionContext) childFields_SchedulingCalendar(ctx context.Context, 
 		return ec.fieldContext_SchedulingCalendar_nonBusinessDays(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SchedulingCalendar", field.Name)
+}
+
+func (ec *executionContext) childFields_SchedulingReceipt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "authenticationCode":
+		return ec.fieldContext_SchedulingReceipt_authenticationCode(ctx, field)
+	case "payer":
+		return ec.fieldContext_SchedulingReceipt_payer(ctx, field)
+	case "beneficiary":
+		return ec.fieldContext_SchedulingReceipt_beneficiary(ctx, field)
+	case "amount":
+		return ec.fieldContext_SchedulingReceipt_amount(ctx, field)
+	case "fee":
+		return ec.fieldContext_SchedulingReceipt_fee(ctx, field)
+	case "totalToDebit":
+		return ec.fieldContext_SchedulingReceipt_totalToDebit(ctx, field)
+	case "scheduledTo":
+		return ec.fieldContext_SchedulingReceipt_scheduledTo(ctx, field)
+	case "requestedAt":
+		return ec.fieldContext_SchedulingReceipt_requestedAt(ctx, field)
+	case "pdfPath":
+		return ec.fieldContext_SchedulingReceipt_pdfPath(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchedulingReceipt", field.Name)
 }
 
 func (ec *executionContext) childFields_SetAccountLimitPlanPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -8,8 +8,35 @@ package resolvers
 import (
 	"context"
 
+	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/graph/model"
+	"github.com/ponte-bff/ponte/internal/clientip"
 )
+
+// SchedulingReceipt is the resolver for the schedulingReceipt field.
+func (r *paymentResolver) SchedulingReceipt(ctx context.Context, obj *model.Payment) (*model.SchedulingReceipt, error) {
+	if obj.Status != model.PaymentStatusScheduled || obj.ScheduledFor == nil {
+		return nil, nil
+	}
+	rc, err := r.PaymentService.Receipt(ctx, obj.PaymentID, r.ReceiptKey)
+	if err != nil {
+		return nil, err
+	}
+	return schedulingReceiptOut(rc, obj.ID), nil
+}
+
+// VerifyReceipt is the resolver for the verifyReceipt field.
+func (r *queryResolver) VerifyReceipt(ctx context.Context, authenticationCode string) (*model.ReceiptVerification, error) {
+	// Public: no caller is asked for. Every call counts, also each alias of one request.
+	if !r.ReceiptVerifyLimit.Allow(clientip.From(ctx)) {
+		return nil, apperr.E(apperr.RateLimited, "too many receipt verifications from this address: try again in a minute")
+	}
+	check, err := r.PaymentService.VerifyReceipt(ctx, authenticationCode, r.ReceiptKey)
+	if err != nil {
+		return nil, err
+	}
+	return verificationOut(check), nil
+}
 
 // Payment is the batch resolver for the payment field.
 func (r *statementEntryResolver) Payment(ctx context.Context, objs []*model.StatementEntry) ([]*model.Payment, error) {

@@ -8,8 +8,11 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ponte-bff/ponte/auth"
+	"github.com/ponte-bff/ponte/banking/payments"
+	"github.com/ponte-bff/ponte/banking/receipts"
 	"github.com/ponte-bff/ponte/graph/model"
 	"github.com/ponte-bff/ponte/models"
+	"github.com/ponte-bff/ponte/money"
 )
 
 // paymentsOfEntries is StatementEntry.payment for a page of entries: each entry's payment when
@@ -60,4 +63,36 @@ func (r *Resolver) paymentsOfEntries(ctx context.Context, objs []*model.Statemen
 		return out, errs
 	}
 	return out, nil
+}
+
+// schedulingReceiptOut maps a comprovante de agendamento.
+func schedulingReceiptOut(r *receipts.Receipt, paymentGID string) *model.SchedulingReceipt {
+	return &model.SchedulingReceipt{
+		AuthenticationCode: r.AuthenticationCode, Payer: receiptPartyOut(r.Payer), Beneficiary: receiptPartyOut(r.Beneficiary),
+		Amount: ptr(money.BRL(r.Amount)), Fee: ptr(money.BRL(r.Fee)), TotalToDebit: ptr(money.BRL(r.TotalDebited())),
+		ScheduledTo: r.ScheduledTo.Time(), RequestedAt: r.CreatedAt, PDFPath: "/payments/" + paymentGID + "/receipt.pdf",
+	}
+}
+
+// verificationOut is verifyReceipt's answer: authentic false and nothing else when check is nil.
+func verificationOut(check *payments.ReceiptCheck) *model.ReceiptVerification {
+	if check == nil {
+		return &model.ReceiptVerification{}
+	}
+	r := check.Receipt
+	out := &model.ReceiptVerification{
+		Authentic: true, Kind: ptr(model.ReceiptKind(r.Covers)), PaymentKind: ptr(model.PaymentKind(r.Kind)),
+		PaymentStatus: ptr(model.PaymentStatus(check.Status)), Amount: ptr(money.BRL(r.Amount)), Fee: ptr(money.BRL(r.Fee)),
+		PayerName: nonEmpty(r.Payer.Name), PayerDocument: nonEmpty(receipts.PublicDocument(r.Payer)), BeneficiaryName: nonEmpty(r.Beneficiary.Name),
+	}
+	if !r.FinishedAt.IsZero() {
+		out.FinishedAt = &r.FinishedAt
+	}
+	if !r.ScheduledTo.IsZero() {
+		out.ScheduledTo = ptr(r.ScheduledTo.Time())
+	}
+	if r.Refund != nil {
+		out.RefundedAt = &r.Refund.At
+	}
+	return out
 }

@@ -366,6 +366,10 @@ type Receipt struct {
 	FinishedAt         time.Time     `json:"finishedAt"`
 	// Path of the PDF, relative to Ponte's address.
 	PDFPath string `json:"pdfPath"`
+	// What this receipt proves: PAYMENT, or REFUND once the payment was returned (then refund is set and the PDF is the comprovante de devolução).
+	Kind ReceiptKind `json:"kind"`
+	// The refund, on the receipt of a REFUNDED payment; null otherwise.
+	Refund *ReceiptRefund `json:"refund,omitempty"`
 }
 
 // One side of a receipt.
@@ -375,6 +379,44 @@ type ReceiptParty struct {
 	Institution *Institution `json:"institution,omitempty"`
 	BranchCode  *string      `json:"branchCode,omitempty"`
 	AccountCode *string      `json:"accountCode,omitempty"`
+}
+
+// The refund of a returned payment, as its receipt shows it.
+type ReceiptRefund struct {
+	// When the money came back to the account.
+	RefundedAt time.Time `json:"refundedAt"`
+	// What came back: the amount and the fee.
+	Amount *money.Money `json:"amount"`
+	// Why the rail returned the payment, when it said.
+	Reason *string `json:"reason,omitempty"`
+}
+
+// verifyReceipt's answer. A code that is not authentic gets authentic false and nothing else, whatever the reason, so a guess learns nothing.
+type ReceiptVerification struct {
+	// True when Ponte issued a receipt with this authentication code, and the payment it proves is as the receipt says.
+	Authentic bool `json:"authentic"`
+	// What the receipt proves; null when not authentic.
+	Kind *ReceiptKind `json:"kind,omitempty"`
+	// The kind of payment; null when not authentic.
+	PaymentKind *PaymentKind `json:"paymentKind,omitempty"`
+	// The payment's status now: a SCHEDULING receipt's payment may since have FINISHED or been CANCELLED, a PAYMENT receipt's been REFUNDED. Null when not authentic.
+	PaymentStatus *PaymentStatus `json:"paymentStatus,omitempty"`
+	// The amount, as on the receipt; null when not authentic.
+	Amount *money.Money `json:"amount,omitempty"`
+	// The fee, as on the receipt; null when not authentic.
+	Fee *money.Money `json:"fee,omitempty"`
+	// The payer's name, as on the receipt; null when not authentic.
+	PayerName *string `json:"payerName,omitempty"`
+	// The payer's CPF or CNPJ masked as on the receipt (e.g. ***.438.034-**); null when not authentic.
+	PayerDocument *string `json:"payerDocument,omitempty"`
+	// The beneficiary's name when the receipt shows one; null otherwise.
+	BeneficiaryName *string `json:"beneficiaryName,omitempty"`
+	// When the payment was executed (PAYMENT, REFUND); null otherwise.
+	FinishedAt *time.Time `json:"finishedAt,omitempty"`
+	// The day it was scheduled for, when it was; null otherwise.
+	ScheduledTo *time.Time `json:"scheduledTo,omitempty"`
+	// When the money came back (REFUND); null otherwise.
+	RefundedAt *time.Time `json:"refundedAt,omitempty"`
 }
 
 type RedeliverWebhookInput struct {
@@ -465,6 +507,26 @@ type SchedulingCalendar struct {
 	// The last day a payment may be scheduled for.
 	ExecutionLimitDate time.Time         `json:"executionLimitDate"`
 	NonBusinessDays    []*NonBusinessDay `json:"nonBusinessDays"`
+}
+
+// The comprovante de agendamento of a payment scheduled for a future day. The PDF is at GET /payments/{id}/receipt.pdf with the same token while the payment is SCHEDULED.
+type SchedulingReceipt struct {
+	// HMAC code that proves Ponte issued this scheduling receipt; verifyReceipt confirms it.
+	AuthenticationCode string        `json:"authenticationCode"`
+	Payer              *ReceiptParty `json:"payer"`
+	Beneficiary        *ReceiptParty `json:"beneficiary"`
+	// What the beneficiary will get.
+	Amount *money.Money `json:"amount"`
+	// The fee that will be charged with it.
+	Fee *money.Money `json:"fee"`
+	// What will leave the account on the day: amount and fee.
+	TotalToDebit *money.Money `json:"totalToDebit"`
+	// The day it is scheduled for (São Paulo).
+	ScheduledTo time.Time `json:"scheduledTo"`
+	// When the payment was requested.
+	RequestedAt time.Time `json:"requestedAt"`
+	// Path of the PDF, relative to Ponte's address.
+	PDFPath string `json:"pdfPath"`
 }
 
 type SetAccountLimitPlanInput struct {
@@ -1137,6 +1199,67 @@ func (e *PaymentStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e PaymentStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a receipt proves, each with its own authentication code.
+type ReceiptKind string
+
+const (
+	// The execution of a payment (FINISHED): money left the account. Comprovante de transferência / de pagamento.
+	ReceiptKindPayment ReceiptKind = "PAYMENT"
+	// A payment scheduled for a future day (SCHEDULED): the order and its day, not that money moved. Comprovante de agendamento, as Stone issues it.
+	ReceiptKindScheduling ReceiptKind = "SCHEDULING"
+	// A payment that was executed and then returned by the rail (REFUNDED): the payment and its refund. Comprovante de devolução.
+	ReceiptKindRefund ReceiptKind = "REFUND"
+)
+
+var AllReceiptKind = []ReceiptKind{
+	ReceiptKindPayment,
+	ReceiptKindScheduling,
+	ReceiptKindRefund,
+}
+
+func (e ReceiptKind) IsValid() bool {
+	switch e {
+	case ReceiptKindPayment, ReceiptKindScheduling, ReceiptKindRefund:
+		return true
+	}
+	return false
+}
+
+func (e ReceiptKind) String() string {
+	return string(e)
+}
+
+func (e *ReceiptKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReceiptKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReceiptKind", str)
+	}
+	return nil
+}
+
+func (e ReceiptKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReceiptKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReceiptKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
