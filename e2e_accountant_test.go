@@ -332,3 +332,52 @@ func (p paymentOut) feeCents(t *testing.T) money.Cents {
 	}
 	return c
 }
+
+// TestAccountHolderFieldsAndAge (issue 16, item 12): Stone's username and enabled, and a person
+// under 18 refused with a field userError, as the schema's dateOfBirth promises.
+func TestAccountHolderFieldsAndAge(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tok, op := tenantToken(t, s), operatorToken(t, s)
+	cpfs := vectors(t)["cpf"].Valid
+	const fields = `mutation($in: CreateAccountInput!) { createAccount(input: $in) { account { id username enabled status } userErrors { field code message } } }`
+	type payload struct {
+		Account *struct {
+			ID, Status string
+			Username   *string
+			Enabled    bool
+		}
+		UserErrors []userError
+	}
+	open := func(in map[string]any) payload {
+		var p payload
+		gql(t, s, tok, fields, map[string]any{"in": in}).decode(t, "createAccount", &p)
+		return p
+	}
+	sp, _ := time.LoadLocation("America/Sao_Paulo")
+	today := time.Now().In(sp)
+
+	minor := open(map[string]any{"name": "Joana Menor", "email": "j@example.com", "document": cpfs[0].Raw,
+		"dateOfBirth": today.AddDate(-18, 0, 1).Format(time.DateOnly)})
+	if minor.Account != nil || len(minor.UserErrors) != 1 || strings.Join(minor.UserErrors[0].Field, ".") != "input.dateOfBirth" || minor.UserErrors[0].Code != "INVALID" {
+		t.Fatalf("a person 18 tomorrow: %+v", minor)
+	}
+	adult := open(map[string]any{"name": "Jose Penteado", "email": "jose@example.com", "document": cpfs[0].Raw, "username": "MyUserName",
+		"dateOfBirth": today.AddDate(-18, 0, 0).Format(time.DateOnly)})
+	if adult.Account == nil || adult.Account.Username == nil || *adult.Account.Username != "myusername" || !adult.Account.Enabled {
+		t.Fatalf("a person 18 today: %+v", adult)
+	}
+	if taken := open(map[string]any{"name": "Outra Pessoa", "email": "o@example.com", "document": cpfs[1].Raw, "username": "myusername"}); taken.Account != nil ||
+		strings.Join(taken.UserErrors[0].Field, ".") != "input.username" {
+		t.Fatalf("a taken username: %+v", taken)
+	}
+	review(t, s, op, adult.Account.ID, "APPROVE")
+	if p, _ := review(t, s, op, adult.Account.ID, "DISABLE"); p.Account == nil || p.Account.Status != "DISABLED" {
+		t.Fatalf("disable: %+v", p)
+	}
+	var after struct{ Enabled bool }
+	gql(t, s, tok, `query($id: ID!) { account(id: $id) { enabled } }`, map[string]any{"id": adult.Account.ID}).decode(t, "account", &after)
+	if after.Enabled {
+		t.Fatal("a DISABLED account is enabled")
+	}
+}

@@ -22,9 +22,9 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/ponte-bff/ponte/apiguard"
-	"github.com/ponte-bff/ponte/internal/clientip"
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/graph"
+	"github.com/ponte-bff/ponte/internal/clientip"
 	"github.com/ponte-bff/ponte/resolvers"
 )
 
