@@ -26,6 +26,16 @@ type StatementEntry struct {
 
 	// OperationID is the payment the entry executes (or refunds); nil for a deposit.
 	OperationID *uuid.UUID `json:"-"`
+	// Payment is the `payment` field read ahead, for all the entries of a page of accounts at
+	// once (Account.statement does it when the operation asks for it); nil: not read yet.
+	Payment *EntryPayment `json:"-"`
+}
+
+// EntryPayment is a statement entry's payment as the caller may see it: the payment, nil (no
+// payment), or the refusal.
+type EntryPayment struct {
+	Payment *Payment
+	Err     error
 }
 
 // IsNode marks StatementEntry as a Node.
