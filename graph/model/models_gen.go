@@ -354,7 +354,7 @@ type PaymentTarget struct {
 	Segment *string `json:"segment,omitempty"`
 }
 
-// The proof of a FINISHED payment. The PDF is at GET /payments/{id}/receipt.pdf with the same token.
+// The proof of a FINISHED payment (or of a REFUNDED one, with its refund). The PDF is at GET /payments/{id}/receipt.pdf with the same token.
 type Receipt struct {
 	// HMAC code that proves the receipt was issued by Ponte for this payment.
 	AuthenticationCode string        `json:"authenticationCode"`
