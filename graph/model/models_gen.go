@@ -512,9 +512,11 @@ type SchedulingCalendar struct {
 // The comprovante de agendamento of a payment scheduled for a future day. The PDF is at GET /payments/{id}/receipt.pdf with the same token while the payment is SCHEDULED.
 type SchedulingReceipt struct {
 	// HMAC code that proves Ponte issued this scheduling receipt; verifyReceipt confirms it.
-	AuthenticationCode string        `json:"authenticationCode"`
-	Payer              *ReceiptParty `json:"payer"`
-	Beneficiary        *ReceiptParty `json:"beneficiary"`
+	AuthenticationCode string `json:"authenticationCode"`
+	// Who pays: the account's holder and its payment account.
+	Payer *ReceiptParty `json:"payer"`
+	// Who will be paid, as the payment's target names them.
+	Beneficiary *ReceiptParty `json:"beneficiary"`
 	// What the beneficiary will get.
 	Amount *money.Money `json:"amount"`
 	// The fee that will be charged with it.
