@@ -69,7 +69,9 @@ const (
 	// and ERP importers split the row there; a statement description gains nothing from its line
 	// breaks. A text field that a spreadsheet would run as a formula (starting with =, +, -, @)
 	// gets a leading apostrophe, as OWASP advises against CSV injection: a description is written
-	// by whoever sent the money.
+	// by whoever sent the money. Identifiers are written as they are: a spreadsheet that takes a
+	// branch "0001" or an ISPB "00000000" for a number shows it without its leading zeros, so an
+	// import that needs them reads those columns as text (or uses the standard dialect).
 	DialectBR Dialect = "br"
 )
 
