@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -199,11 +200,22 @@ func TestReceiptsScheduledRefundedAndVerified(t *testing.T) {
 
 	var scheduledCode string
 	t.Run("SchedulingReceipt", func(t *testing.T) {
+		// A business day a week or more after the first possible one: surely a future one, and one
+		// a TED is not moved from.
 		today := time.Now().Format(time.DateOnly)
 		var next struct{ NextAvailableExecutionDate string }
 		gql(t, s, tok, `query($d: Date!) { schedulingCalendar(kind: TED, from: $d, to: $d) { nextAvailableExecutionDate } }`, map[string]any{"d": today}).decode(t, "schedulingCalendar", &next)
-		day, _ := time.Parse(time.DateOnly, next.NextAvailableExecutionDate)
-		on := day.AddDate(0, 0, 7).Format(time.DateOnly) // a week after the first possible day: surely a future one
+		first, _ := time.Parse(time.DateOnly, next.NextAvailableExecutionDate)
+		from, to := first.AddDate(0, 0, 7), first.AddDate(0, 0, 21)
+		var cal struct{ NonBusinessDays []struct{ Date string } }
+		gql(t, s, tok, `query($from: Date!, $to: Date!) { schedulingCalendar(kind: TED, from: $from, to: $to) { nonBusinessDays { date } } }`,
+			map[string]any{"from": from.Format(time.DateOnly), "to": to.Format(time.DateOnly)}).decode(t, "schedulingCalendar", &cal)
+		on := ""
+		for d := from; on == "" && !d.After(to); d = d.AddDate(0, 0, 1) {
+			if !slices.ContainsFunc(cal.NonBusinessDays, func(n struct{ Date string }) bool { return n.Date == d.Format(time.DateOnly) }) {
+				on = d.Format(time.DateOnly)
+			}
+		}
 		p := ted("rcpt-scheduled", "42.00", on)
 		p = waitStatus(t, s, tok, p.ID, "SCHEDULED")
 		var got struct {
@@ -363,9 +375,9 @@ func TestAccountHolderFieldsAndAge(t *testing.T) {
 		t.Fatalf("a person 18 tomorrow: %+v", minor)
 	}
 	adult := open(map[string]any{"name": "Jose Penteado", "email": "jose@example.com", "document": cpfs[0].Raw, "username": "MyUserName",
-		"dateOfBirth": today.AddDate(-18, 0, 0).Format(time.DateOnly)})
+		"dateOfBirth": today.AddDate(-18, 0, -1).Format(time.DateOnly)}) // 18 yesterday (the day itself: banking/accounts)
 	if adult.Account == nil || adult.Account.Username == nil || *adult.Account.Username != "myusername" || !adult.Account.Enabled {
-		t.Fatalf("a person 18 today: %+v", adult)
+		t.Fatalf("a person of 18: %+v", adult)
 	}
 	if taken := open(map[string]any{"name": "Outra Pessoa", "email": "o@example.com", "document": cpfs[1].Raw, "username": "myusername"}); taken.Account != nil ||
 		strings.Join(taken.UserErrors[0].Field, ".") != "input.username" {
