@@ -182,6 +182,10 @@ var accountOps = []accountOp{
 	{"accountPaymentsAccount", "payments:read", `query($id: ID!) { account(id: $id) { payments(first: 5) { nodes { account { name document email } } } } }`, "account", false, false},
 	{"createTedTransferAccount", "payments:initiate", `mutation($id: ID!, $key: String!) { createTedTransfer(input: {accountId: $id, target: {bankCode: "341", branchCode: "1", accountCode: "2", name: "Fornecedor", document: "11222333000181"}, amount: "1.00", idempotencyKey: $key}) { payment { id account { name document email } } userErrors { code } } }`, "createTedTransfer", false, false},
 	{"sandboxDepositAccount", "accounts:read", `mutation($id: ID!) { sandboxDeposit(input: {accountId: $id, amount: "1.00", idempotencyKey: "matrix"}) { account { name document email } userErrors { code } } }`, "sandboxDeposit", false, false},
+	// A statement entry's payment (StatementEntry.payment) is authorized as payment(id) is, and its
+	// account as every account; TestAccountantFilesAndAPIAgree proves the payment edge refused
+	// without payments:read on an account whose statement has a payment's entries.
+	{"statementPaymentAccount", "statement:read", `query($id: ID!) { account(id: $id) { statement(first: 5) { nodes { reference payment { id account { name document email } } } } } }`, "account", false, false},
 	{"paymentStatusChangedAccount", "payments:read", `subscription($id: ID!) { paymentStatusChanged(accountId: $id, after: "` + logStart + `") { payment { account { name document email } } } }`, "paymentStatusChanged", false, false},
 	// Contacts: reading and changing them alike need contacts:manage (auth.ActionReadContacts).
 	// The operations on one contact or bank account take a fresh one on the account (contactOps).
@@ -273,6 +277,7 @@ var opNeeds = map[string][]string{
 	"boletos": {"accounts:read"}, "boletoLimits": {"accounts:read"}, "accountBoletosAccount": {"accounts:read"},
 	"boleto": {"accounts:read"}, "boletoNode": {"accounts:read"}, "boletoAccount": {"accounts:read"},
 	"boletoStatusChangedAccount": {"accounts:read"},
+	"statementPaymentAccount":    {"accounts:read", "statement:read"},
 }
 
 // accountEdges are the schema's fields that reach an Account (through its type, a list, a
@@ -283,7 +288,7 @@ var accountEdges = map[string][]string{
 	"Query.account":                      {"account", "balance", "statement", "limitsUsage", "payments", "accountPaymentsAccount"},
 	"Query.node":                         {"node", "statementNode", "paymentNodeAccount"},
 	"Query.accounts":                     {"TestTenantNeverReachesAnotherTenantsAccount", "TestAuthorizationMatrixTenantWithoutAccountsRead"},
-	"Payment.account":                    {"paymentAccount", "paymentNodeAccount", "accountPaymentsAccount", "createTedTransferAccount", "paymentStatusChangedAccount"},
+	"Payment.account":                    {"paymentAccount", "paymentNodeAccount", "accountPaymentsAccount", "createTedTransferAccount", "paymentStatusChangedAccount", "statementPaymentAccount", "TestAccountantFilesAndAPIAgree"},
 	"Consent.account":                    {"TestAuthorizationMatrixTenantWithoutAccountsRead"},
 	"CreateAccountPayload.account":       {"TestAuthorizationMatrixTenantWithoutAccountsRead"},
 	"ReviewKycPayload.account":           {"TestAuthorizationMatrixTenantWithoutAccountsRead"},

@@ -89,13 +89,18 @@ func startCountingServer(t *testing.T) (*testServer, *queryCounter) {
 	go func() { done <- listen(ctx, ln, routes(cfg, id, a, log), cfg.ShutdownTimeout, log) }()
 	t.Cleanup(func() { closeDatabase(pool, db) }) // runs after the server has stopped
 	stopOnCleanup(t, cancel, done)
+	// The job queue executes the payments the test makes (their entries' payment edges count too).
+	if err := a.queue.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.stopJobs(cfg.ShutdownTimeout, log) }) // before the server stops and the database closes
 	s := &testServer{URL: fmt.Sprintf("http://localhost:%d", port), Issuer: fmt.Sprintf("http://localhost:%d/idp", port), DSN: dsn}
 	waitHealthy(t, s.URL, done)
 	return s, counter
 }
 
 // TestAccountsPageQueryCountDoesNotGrowWithThePage: a page of 20 accounts with their balances,
-// limits, statements and payments costs the same number of SQL statements as a page of one.
+// limits, statements (with each entry's payment) and payments costs the same number of SQL statements as a page of one.
 // An edge resolved one account at a time makes the page of 20 cost more and fails it.
 func TestAccountsPageQueryCountDoesNotGrowWithThePage(t *testing.T) {
 	t.Parallel()
@@ -113,11 +118,33 @@ func TestAccountsPageQueryCountDoesNotGrowWithThePage(t *testing.T) {
 	for i, n := range all.Nodes {
 		deposit(t, s, tok, n.ID, "10.00", fmt.Sprintf("qc-%d", i))
 	}
+	// And a payment's entries: an account after the pages pays each of the first 20, so every
+	// statement page has an entry whose payment (StatementEntry.payment) is read and authorized,
+	// and that payment's account is the same one for both pages.
+	payer := approvedAccount(t, s, tok, cpfFor(20))
+	deposit(t, s, tok, payer, "100.00", "qc-payer")
+	var codes struct {
+		Nodes []struct{ BankAccount struct{ AccountCode string } }
+	}
+	gql(t, s, tok, `{ accounts(first: 20) { nodes { bankAccount { accountCode } } } }`, nil).decode(t, "accounts", &codes)
+	var transfers []string
+	for i, c := range codes.Nodes {
+		var p paymentPayload
+		gql(t, s, tok, `mutation($a: ID!, $code: String!, $key: String!) { createInternalTransfer(input: {accountId: $a, targetAccountCode: $code, amount: "1.00", idempotencyKey: $key}) { `+paymentFields+` } }`,
+			map[string]any{"a": payer, "code": c.BankAccount.AccountCode, "key": fmt.Sprintf("qc-pay-%d", i)}).decode(t, "createInternalTransfer", &p)
+		if p.Payment == nil {
+			t.Fatalf("transfer %d: %+v", i, p.UserErrors)
+		}
+		transfers = append(transfers, p.Payment.ID)
+	}
+	for _, id := range transfers {
+		waitStatus(t, s, tok, id, "FINISHED")
+	}
 
 	const q = `query ` + countedOperation + `($n: Int!) { accounts(first: $n) { nodes {
 		balance { available { amount } }
 		limits { daily { amount } dailyUsed { amount } monthlyUsed { amount } }
-		statement(first: 5) { nodes { amount { amount } } }
+		statement(first: 5) { nodes { amount { amount } payment { id } } }
 		payments(first: 5) { nodes { id status } }
 	} } }`
 	queries := func(n int) int64 {
@@ -130,7 +157,10 @@ func TestAccountsPageQueryCountDoesNotGrowWithThePage(t *testing.T) {
 		var page struct {
 			Nodes []struct {
 				Statement struct {
-					Nodes []struct{ Amount struct{ Amount string } }
+					Nodes []struct {
+						Amount  struct{ Amount string }
+						Payment *struct{ ID string }
+					}
 				}
 			}
 		}
@@ -139,8 +169,8 @@ func TestAccountsPageQueryCountDoesNotGrowWithThePage(t *testing.T) {
 			t.Fatalf("accounts(first: %d): %d nodes", n, len(page.Nodes))
 		}
 		for _, a := range page.Nodes {
-			if len(a.Statement.Nodes) == 0 {
-				t.Fatalf("accounts(first: %d): an account without its statement entry", n)
+			if len(a.Statement.Nodes) == 0 || a.Statement.Nodes[0].Payment == nil {
+				t.Fatalf("accounts(first: %d): an account without its statement entries and their payment: %+v", n, a.Statement.Nodes)
 			}
 		}
 		return counter.n.Load()

@@ -35,6 +35,7 @@ import (
 	"github.com/ponte-bff/ponte/gqlserver"
 	"github.com/ponte-bff/ponte/httpapi"
 	"github.com/ponte-bff/ponte/ide"
+	"github.com/ponte-bff/ponte/internal/ratelimit"
 	"github.com/ponte-bff/ponte/jobs"
 	"github.com/ponte-bff/ponte/reqid"
 	"github.com/ponte-bff/ponte/resolvers"
@@ -183,11 +184,13 @@ type app struct {
 	contacts *contacts.Service
 	hub      *events.Hub
 	queue    *jobs.Jobs
+	// publicURL is where browsers reach Ponte (a receipt names its verification page under it).
+	publicURL string
 }
 
 // newApp builds the services on db and registers their background work on one job queue.
 func newApp(ctx context.Context, cfg config, id identity, publicURL string, pool *pgxpool.Pool, db *gorm.DB, clock func() time.Time, log *slog.Logger) (*app, error) {
-	a := &app{pool: pool, consents: consent.New(db, consent.Config{PublicURL: publicURL}), tenants: tenants.New(db), buckets: cfg.buckets(),
+	a := &app{pool: pool, publicURL: publicURL, consents: consent.New(db, consent.Config{PublicURL: publicURL}), tenants: tenants.New(db), buckets: cfg.buckets(),
 		hub: events.NewHub(db, pool, log.With("component", "events"))}
 	var err error
 	if a.accounts, err = accounts.New(ctx, db, cfg.accounts()); err != nil {
@@ -250,15 +253,20 @@ func (a *app) stopJobs(timeout time.Duration, log *slog.Logger) {
 func routes(cfg config, id identity, a *app, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	authenticated := a.authn.Middleware(log, nil)
+	// The public receipt check (verifyReceipt and its page) allows each client address 20 at once,
+	// then one every 6 seconds, remembering at most 10,000 addresses (well under a megabyte).
+	verifyLimit := ratelimit.New(6*time.Second, 20, 10_000, nil)
 	res := &resolvers.Resolver{Authz: a.authz, AccountService: a.accounts, ConsentService: a.consents, Ledger: a.ledger,
-		Sandbox: cfg.Env != envProduction, PaymentService: a.payments, ReceiptKey: cfg.ReceiptKey, Hub: a.hub, Webhooks: a.webhooks,
-		TenantService: a.tenants, Buckets: a.buckets,
+		Sandbox: cfg.Env != envProduction, PaymentService: a.payments, ReceiptKey: cfg.ReceiptKey, ReceiptVerifyLimit: verifyLimit,
+		Hub: a.hub, Webhooks: a.webhooks, TenantService: a.tenants, Buckets: a.buckets,
 		ContactService: a.contacts, BoletoService: a.boletos}
 	mux.Handle("/graphql", gqlserver.New(cfg.graphql(), res, a.authn, log))
 	// GET /api/v1/discovery/keys: the JWKS of the keys that sign STONE-format webhooks
 	a.webhooks.Routes(mux)
-	// GET /payments/{id}/receipt.pdf
-	(&httpapi.Receipts{Authz: a.authz, Payments: a.payments, Key: cfg.ReceiptKey, Log: log}).Routes(mux, authenticated)
+	// GET /payments/{id}/receipt.pdf, and the public GET /receipts/verify
+	receiptsAPI := &httpapi.Receipts{Authz: a.authz, Payments: a.payments, Key: cfg.ReceiptKey, Log: log,
+		VerifyURL: a.publicURL + httpapi.VerifyReceiptPath, VerifyLimit: verifyLimit}
+	receiptsAPI.Routes(mux, authenticated)
 	// GET /accounts/{id}/statement.ofx and .csv
 	(&httpapi.Statements{Authz: a.authz, Accounts: a.accounts, Ledger: a.ledger, Log: log}).Routes(mux, authenticated)
 	// The holder's pages: /consents/authorize, /consents/callback, /consents/decide, /consents/mine

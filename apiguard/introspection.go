@@ -5,15 +5,18 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 )
 
-// IsIntrospectionOnly reports whether a GraphQL HTTP request only reads the schema (every root
-// field is __schema, __type or __typename), so that the IDE can show the docs before a token is
-// pasted. It reads at most limit bytes of the body and puts them back for the next handler.
-func IsIntrospectionOnly(limit int64) func(*http.Request) bool {
+// IsPublic reports whether a GraphQL HTTP request is a query that needs no token: every root
+// field is one of public (verifyReceipt) or, when introspection is on, reads only the schema
+// (__schema, __type, __typename), so that the IDE can show the docs before a token is pasted. Its
+// resolvers then run with no caller: a public field must not ask for one. It reads at most limit
+// bytes of the body and puts them back for the next handler.
+func IsPublic(limit int64, introspection bool, public ...string) func(*http.Request) bool {
 	return func(r *http.Request) bool {
 		var query string
 		switch r.Method {
@@ -39,7 +42,7 @@ func IsIntrospectionOnly(limit int64) func(*http.Request) bool {
 		if err != nil || len(doc.Operations) == 0 {
 			return false
 		}
-		m := metaOnly{frags: doc.Fragments, memo: map[string]bool{}}
+		m := metaOnly{frags: doc.Fragments, memo: map[string]bool{}, introspection: introspection, public: public}
 		for _, op := range doc.Operations {
 			if op.Operation != ast.Query || !m.set(op.SelectionSet, 0) {
 				return false
@@ -53,8 +56,10 @@ func IsIntrospectionOnly(limit int64) func(*http.Request) bool {
 // before authentication, so a chain of fragments that spread the next many times must not cost
 // more than its length.
 type metaOnly struct {
-	frags ast.FragmentDefinitionList
-	memo  map[string]bool
+	frags         ast.FragmentDefinitionList
+	memo          map[string]bool
+	introspection bool     // the schema's meta fields are allowed
+	public        []string // and these root fields
 }
 
 func (m metaOnly) set(set ast.SelectionSet, depth int) bool {
@@ -64,7 +69,8 @@ func (m metaOnly) set(set ast.SelectionSet, depth int) bool {
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
-			if s.Name != "__schema" && s.Name != "__type" && s.Name != "__typename" {
+			meta := s.Name == "__schema" || s.Name == "__type" || s.Name == "__typename"
+			if !(meta && m.introspection) && !slices.Contains(m.public, s.Name) {
 				return false
 			}
 		case *ast.InlineFragment:

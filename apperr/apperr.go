@@ -36,6 +36,7 @@ const (
 	InvalidBarcode       Code = "INVALID_BARCODE"
 	ConsentRequired      Code = "CONSENT_REQUIRED"
 	OutsideWindow        Code = "OUTSIDE_WINDOW"
+	RateLimited          Code = "RATE_LIMITED" // too many calls of a public operation from one client: retry later
 )
 
 // Error is an expected failure with a code, an optional input field path and a message.

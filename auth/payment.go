@@ -71,3 +71,37 @@ func (z *Authorizer) DecidePayments(ctx context.Context, ids []uuid.UUID) (*Call
 	}
 	return c, nil
 }
+
+// Payments is Payment for many payments at once (StatementEntry.payment on a page of entries):
+// one answer per id, nil where allowed, in the order of ids, each judged on its payment's account
+// as Account does (FORBIDDEN also for a payment that does not exist), in a constant number of
+// queries whatever the number of ids.
+func (z *Authorizer) Payments(ctx context.Context, a Action, ids []uuid.UUID) ([]error, error) {
+	if _, err := z.Caller(ctx); err != nil {
+		return nil, err
+	}
+	on, err := z.payments.AccountsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var accountIDs []uuid.UUID
+	for _, id := range ids {
+		if acc, ok := on[id]; ok && !slices.Contains(accountIDs, acc) {
+			accountIDs = append(accountIDs, acc)
+		}
+	}
+	refusals, err := z.Accounts(ctx, a, accountIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]error, len(ids))
+	for i, id := range ids {
+		acc, ok := on[id]
+		if !ok {
+			out[i] = errForbidden
+			continue
+		}
+		out[i] = refusals[slices.Index(accountIDs, acc)]
+	}
+	return out, nil
+}

@@ -25,6 +25,7 @@ import (
 	"github.com/ponte-bff/ponte/apiguard"
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/graph"
+	"github.com/ponte-bff/ponte/internal/clientip"
 	"github.com/ponte-bff/ponte/resolvers"
 )
 
@@ -84,11 +85,9 @@ func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *sl
 	srv.SetErrorPresenter(resolvers.PresentError(log))
 	srv.SetRecoverFunc(resolvers.Recover(log))
 
-	var anonymous func(*http.Request) bool
-	if cfg.Introspection {
-		anonymous = apiguard.IsIntrospectionOnly(cfg.MaxBodyBytes)
-	}
-	return apiguard.MaxBody(cfg.MaxBodyBytes)(authn.Middleware(log, anonymous)(apiguard.ThrottledStatus(srv)))
+	// verifyReceipt is public: whoever holds a printed receipt confirms it without a login.
+	anonymous := apiguard.IsPublic(cfg.MaxBodyBytes, cfg.Introspection, "verifyReceipt")
+	return apiguard.MaxBody(cfg.MaxBodyBytes)(clientip.Middleware(authn.Middleware(log, anonymous)(apiguard.ThrottledStatus(srv))))
 }
 
 // readMemo gives a query operation (not a mutation, not a subscription) the authorizer's memo:

@@ -23,6 +23,9 @@ type SandboxDepositPayloadResolver interface {
 type SetAccountLimitPlanPayloadResolver interface {
 	Account(ctx context.Context, obj *model.SetAccountLimitPlanPayload) (*model.Account, error)
 }
+type StatementEntryResolver interface {
+	Payment(ctx context.Context, objs []*model.StatementEntry) ([]*model.Payment, error)
+}
 
 // endregion ************************** generated!.gotpl **************************
 
@@ -1058,6 +1061,84 @@ func (ec *executionContext) fieldContext_StatementEntry_counterparty(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _StatementEntry_reference(ctx context.Context, field graphql.CollectedField, obj *model.StatementEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementEntry_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementEntry_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementEntry_payment(ctx context.Context, field graphql.CollectedField, obj *model.StatementEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementEntry_payment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_StatementEntry_payment(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Payment) graphql.Marshaler {
+			return ec.marshalOPayment2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPayment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatementEntry_payment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatementEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_StatementEntry_payment(ctx context.Context, field graphql.CollectedField, obj *model.StatementEntry) (any, error) {
+	resolver := ec.Resolvers.StatementEntry()
+	if batch, ok := graphql.BatchParentsFor[*model.StatementEntry](ctx, "StatementEntry"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Payment(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Payment](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"StatementEntry.payment",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Payment(ctx, []*model.StatementEntry{obj})
+	return graphql.ResolveBatchSingleResult[*model.Payment](
+		ctx,
+		results,
+		err,
+		"StatementEntry.payment",
+	)
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -1603,58 +1684,69 @@ func (ec *executionContext) _StatementEntry(ctx context.Context, sel ast.Selecti
 		case "id":
 			out.Values[i] = ec._StatementEntry_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "occurredAt":
 			out.Values[i] = ec._StatementEntry_occurredAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "direction":
 			out.Values[i] = ec._StatementEntry_direction(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "amount":
 			out.Values[i] = ec._StatementEntry_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "balanceBefore":
 			out.Values[i] = ec._StatementEntry_balanceBefore(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "balanceAfter":
 			out.Values[i] = ec._StatementEntry_balanceAfter(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
 			out.Values[i] = ec._StatementEntry_description(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "kind":
 			out.Values[i] = ec._StatementEntry_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "fee":
 			out.Values[i] = ec._StatementEntry_fee(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "transactionId":
 			out.Values[i] = ec._StatementEntry_transactionId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "counterparty":
 			out.Values[i] = ec._StatementEntry_counterparty(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "reference":
+			out.Values[i] = ec._StatementEntry_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "payment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StatementEntry_payment(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1790,6 +1882,7 @@ func (ec *executionContext) marshalNStatementEdge2ᚖgithubᚗcomᚋponteᚑbff�
 }
 
 func (ec *executionContext) marshalNStatementEntry2ᚕᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐStatementEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatementEntry) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "StatementEntry", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

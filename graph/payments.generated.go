@@ -21,6 +21,7 @@ type PaymentResolver interface {
 	Account(ctx context.Context, objs []*model.Payment) ([]*model.Account, error)
 	Target(ctx context.Context, objs []*model.Payment) ([]*model.PaymentTarget, error)
 
+	SchedulingReceipt(ctx context.Context, obj *model.Payment) (*model.SchedulingReceipt, error)
 	Receipt(ctx context.Context, obj *model.Payment) (*model.Receipt, error)
 }
 
@@ -1175,6 +1176,38 @@ func (ec *executionContext) fieldContext_Payment_failureReason(_ context.Context
 	return graphql.NewScalarFieldContext("Payment", field, false, false, "String")
 }
 
+func (ec *executionContext) _Payment_schedulingReceipt(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payment_schedulingReceipt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Payment().SchedulingReceipt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SchedulingReceipt) graphql.Marshaler {
+			return ec.marshalOSchedulingReceipt2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐSchedulingReceipt(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Payment_schedulingReceipt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Payment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchedulingReceipt(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Payment_receipt(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2026,6 +2059,61 @@ func (ec *executionContext) _Receipt_pdfPath(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Receipt_pdfPath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Receipt", field, false, false, "String")
+}
+
+func (ec *executionContext) _Receipt_kind(ctx context.Context, field graphql.CollectedField, obj *model.Receipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receipt_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ReceiptKind) graphql.Marshaler {
+			return ec.marshalNReceiptKind2githubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐReceiptKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receipt_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receipt", field, false, false, "ReceiptKind")
+}
+
+func (ec *executionContext) _Receipt_refund(ctx context.Context, field graphql.CollectedField, obj *model.Receipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receipt_refund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refund, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReceiptRefund) graphql.Marshaler {
+			return ec.marshalOReceiptRefund2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐReceiptRefund(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Receipt_refund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Receipt",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReceiptRefund(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ReceiptParty_name(ctx context.Context, field graphql.CollectedField, obj *model.ReceiptParty) (ret graphql.Marshaler) {
@@ -3156,6 +3244,12 @@ func (ec *executionContext) _Payment(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "schedulingReceipt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Payment_schedulingReceipt(ctx, field, obj)
+				})
 		case "receipt":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -3483,6 +3577,16 @@ func (ec *executionContext) _Receipt(ctx context.Context, sel ast.SelectionSet, 
 		case "pdfPath":
 			out.Values[i] = ec._Receipt_pdfPath(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Receipt_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refund":
+			out.Values[i] = ec._Receipt_refund(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:

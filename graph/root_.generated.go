@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	ReviewKycPayload() ReviewKycPayloadResolver
 	SandboxDepositPayload() SandboxDepositPayloadResolver
 	SetAccountLimitPlanPayload() SetAccountLimitPlanPayloadResolver
+	StatementEntry() StatementEntryResolver
 	Subscription() SubscriptionResolver
 	Tenant() TenantResolver
 	WebhookDelivery() WebhookDeliveryResolver
@@ -55,6 +56,7 @@ type ComplexityRoot struct {
 		Document     func(childComplexity int) int
 		DocumentType func(childComplexity int) int
 		Email        func(childComplexity int) int
+		Enabled      func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Limits       func(childComplexity int) int
 		MobileNumber func(childComplexity int) int
@@ -63,6 +65,7 @@ type ComplexityRoot struct {
 		Statement    func(childComplexity int, first *int, after *string, from *time.Time, to *time.Time, direction *model.EntryDirection) int
 		Status       func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
+		Username     func(childComplexity int) int
 	}
 
 	AccountConnection struct {
@@ -415,22 +418,23 @@ type ComplexityRoot struct {
 	}
 
 	Payment struct {
-		Account       func(childComplexity int) int
-		Amount        func(childComplexity int) int
-		Approval      func(childComplexity int) int
-		CreatedAt     func(childComplexity int) int
-		Description   func(childComplexity int) int
-		FailureReason func(childComplexity int) int
-		Fee           func(childComplexity int) int
-		FinishedAt    func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Kind          func(childComplexity int) int
-		Receipt       func(childComplexity int) int
-		RunsOn        func(childComplexity int) int
-		ScheduledFor  func(childComplexity int) int
-		Status        func(childComplexity int) int
-		Target        func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
+		Account           func(childComplexity int) int
+		Amount            func(childComplexity int) int
+		Approval          func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		Description       func(childComplexity int) int
+		FailureReason     func(childComplexity int) int
+		Fee               func(childComplexity int) int
+		FinishedAt        func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Receipt           func(childComplexity int) int
+		RunsOn            func(childComplexity int) int
+		ScheduledFor      func(childComplexity int) int
+		SchedulingReceipt func(childComplexity int) int
+		Status            func(childComplexity int) int
+		Target            func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
 	}
 
 	PaymentConnection struct {
@@ -489,6 +493,7 @@ type ComplexityRoot struct {
 		SchedulingCalendar func(childComplexity int, kind model.PaymentKind, from time.Time, to time.Time) int
 		Tenant             func(childComplexity int, id string) int
 		Tenants            func(childComplexity int, first *int, after *string) int
+		VerifyReceipt      func(childComplexity int, authenticationCode string) int
 		Viewer             func(childComplexity int) int
 		WebhookDeliveries  func(childComplexity int, first *int, after *string, endpointID *string, status *model.WebhookDeliveryStatus, webhookID *string) int
 		WebhookEndpoints   func(childComplexity int) int
@@ -507,8 +512,10 @@ type ComplexityRoot struct {
 		Beneficiary        func(childComplexity int) int
 		Fee                func(childComplexity int) int
 		FinishedAt         func(childComplexity int) int
+		Kind               func(childComplexity int) int
 		PDFPath            func(childComplexity int) int
 		Payer              func(childComplexity int) int
+		Refund             func(childComplexity int) int
 		TotalDebited       func(childComplexity int) int
 	}
 
@@ -518,6 +525,27 @@ type ComplexityRoot struct {
 		Document    func(childComplexity int) int
 		Institution func(childComplexity int) int
 		Name        func(childComplexity int) int
+	}
+
+	ReceiptRefund struct {
+		Amount     func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		RefundedAt func(childComplexity int) int
+	}
+
+	ReceiptVerification struct {
+		Amount          func(childComplexity int) int
+		Authentic       func(childComplexity int) int
+		BeneficiaryName func(childComplexity int) int
+		Fee             func(childComplexity int) int
+		FinishedAt      func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		PayerDocument   func(childComplexity int) int
+		PayerName       func(childComplexity int) int
+		PaymentKind     func(childComplexity int) int
+		PaymentStatus   func(childComplexity int) int
+		RefundedAt      func(childComplexity int) int
+		ScheduledTo     func(childComplexity int) int
 	}
 
 	RedeliverWebhookPayload struct {
@@ -573,6 +601,18 @@ type ComplexityRoot struct {
 		NonBusinessDays            func(childComplexity int) int
 	}
 
+	SchedulingReceipt struct {
+		Amount             func(childComplexity int) int
+		AuthenticationCode func(childComplexity int) int
+		Beneficiary        func(childComplexity int) int
+		Fee                func(childComplexity int) int
+		PDFPath            func(childComplexity int) int
+		Payer              func(childComplexity int) int
+		RequestedAt        func(childComplexity int) int
+		ScheduledTo        func(childComplexity int) int
+		TotalToDebit       func(childComplexity int) int
+	}
+
 	SetAccountLimitPlanPayload struct {
 		Account    func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -605,6 +645,8 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		OccurredAt    func(childComplexity int) int
+		Payment       func(childComplexity int) int
+		Reference     func(childComplexity int) int
 		TransactionID func(childComplexity int) int
 	}
 
@@ -806,6 +848,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Email(childComplexity), true
+	case "Account.enabled":
+		if e.ComplexityRoot.Account.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Enabled(childComplexity), true
 	case "Account.id":
 		if e.ComplexityRoot.Account.ID == nil {
 			break
@@ -864,6 +912,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.UpdatedAt(childComplexity), true
+	case "Account.username":
+		if e.ComplexityRoot.Account.Username == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Username(childComplexity), true
 
 	case "AccountConnection.edges":
 		if e.ComplexityRoot.AccountConnection.Edges == nil {
@@ -2444,6 +2498,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Payment.ScheduledFor(childComplexity), true
+	case "Payment.schedulingReceipt":
+		if e.ComplexityRoot.Payment.SchedulingReceipt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.SchedulingReceipt(childComplexity), true
 	case "Payment.status":
 		if e.ComplexityRoot.Payment.Status == nil {
 			break
@@ -2779,6 +2839,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Tenants(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.verifyReceipt":
+		if e.ComplexityRoot.Query.VerifyReceipt == nil {
+			break
+		}
+
+		args, err := ec.field_Query_verifyReceipt_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VerifyReceipt(childComplexity, args["authenticationCode"].(string)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -2858,6 +2929,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Receipt.FinishedAt(childComplexity), true
+	case "Receipt.kind":
+		if e.ComplexityRoot.Receipt.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.Kind(childComplexity), true
 	case "Receipt.pdfPath":
 		if e.ComplexityRoot.Receipt.PDFPath == nil {
 			break
@@ -2870,6 +2947,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Receipt.Payer(childComplexity), true
+	case "Receipt.refund":
+		if e.ComplexityRoot.Receipt.Refund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.Refund(childComplexity), true
 	case "Receipt.totalDebited":
 		if e.ComplexityRoot.Receipt.TotalDebited == nil {
 			break
@@ -2907,6 +2990,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReceiptParty.Name(childComplexity), true
+
+	case "ReceiptRefund.amount":
+		if e.ComplexityRoot.ReceiptRefund.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptRefund.Amount(childComplexity), true
+	case "ReceiptRefund.reason":
+		if e.ComplexityRoot.ReceiptRefund.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptRefund.Reason(childComplexity), true
+	case "ReceiptRefund.refundedAt":
+		if e.ComplexityRoot.ReceiptRefund.RefundedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptRefund.RefundedAt(childComplexity), true
+
+	case "ReceiptVerification.amount":
+		if e.ComplexityRoot.ReceiptVerification.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.Amount(childComplexity), true
+	case "ReceiptVerification.authentic":
+		if e.ComplexityRoot.ReceiptVerification.Authentic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.Authentic(childComplexity), true
+	case "ReceiptVerification.beneficiaryName":
+		if e.ComplexityRoot.ReceiptVerification.BeneficiaryName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.BeneficiaryName(childComplexity), true
+	case "ReceiptVerification.fee":
+		if e.ComplexityRoot.ReceiptVerification.Fee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.Fee(childComplexity), true
+	case "ReceiptVerification.finishedAt":
+		if e.ComplexityRoot.ReceiptVerification.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.FinishedAt(childComplexity), true
+	case "ReceiptVerification.kind":
+		if e.ComplexityRoot.ReceiptVerification.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.Kind(childComplexity), true
+	case "ReceiptVerification.payerDocument":
+		if e.ComplexityRoot.ReceiptVerification.PayerDocument == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.PayerDocument(childComplexity), true
+	case "ReceiptVerification.payerName":
+		if e.ComplexityRoot.ReceiptVerification.PayerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.PayerName(childComplexity), true
+	case "ReceiptVerification.paymentKind":
+		if e.ComplexityRoot.ReceiptVerification.PaymentKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.PaymentKind(childComplexity), true
+	case "ReceiptVerification.paymentStatus":
+		if e.ComplexityRoot.ReceiptVerification.PaymentStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.PaymentStatus(childComplexity), true
+	case "ReceiptVerification.refundedAt":
+		if e.ComplexityRoot.ReceiptVerification.RefundedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.RefundedAt(childComplexity), true
+	case "ReceiptVerification.scheduledTo":
+		if e.ComplexityRoot.ReceiptVerification.ScheduledTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptVerification.ScheduledTo(childComplexity), true
 
 	case "RedeliverWebhookPayload.delivery":
 		if e.ComplexityRoot.RedeliverWebhookPayload.Delivery == nil {
@@ -3056,6 +3231,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SchedulingCalendar.NonBusinessDays(childComplexity), true
 
+	case "SchedulingReceipt.amount":
+		if e.ComplexityRoot.SchedulingReceipt.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.Amount(childComplexity), true
+	case "SchedulingReceipt.authenticationCode":
+		if e.ComplexityRoot.SchedulingReceipt.AuthenticationCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.AuthenticationCode(childComplexity), true
+	case "SchedulingReceipt.beneficiary":
+		if e.ComplexityRoot.SchedulingReceipt.Beneficiary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.Beneficiary(childComplexity), true
+	case "SchedulingReceipt.fee":
+		if e.ComplexityRoot.SchedulingReceipt.Fee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.Fee(childComplexity), true
+	case "SchedulingReceipt.pdfPath":
+		if e.ComplexityRoot.SchedulingReceipt.PDFPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.PDFPath(childComplexity), true
+	case "SchedulingReceipt.payer":
+		if e.ComplexityRoot.SchedulingReceipt.Payer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.Payer(childComplexity), true
+	case "SchedulingReceipt.requestedAt":
+		if e.ComplexityRoot.SchedulingReceipt.RequestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.RequestedAt(childComplexity), true
+	case "SchedulingReceipt.scheduledTo":
+		if e.ComplexityRoot.SchedulingReceipt.ScheduledTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.ScheduledTo(childComplexity), true
+	case "SchedulingReceipt.totalToDebit":
+		if e.ComplexityRoot.SchedulingReceipt.TotalToDebit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulingReceipt.TotalToDebit(childComplexity), true
+
 	case "SetAccountLimitPlanPayload.account":
 		if e.ComplexityRoot.SetAccountLimitPlanPayload.Account == nil {
 			break
@@ -3174,6 +3404,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatementEntry.OccurredAt(childComplexity), true
+	case "StatementEntry.payment":
+		if e.ComplexityRoot.StatementEntry.Payment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntry.Payment(childComplexity), true
+	case "StatementEntry.reference":
+		if e.ComplexityRoot.StatementEntry.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEntry.Reference(childComplexity), true
 	case "StatementEntry.transactionId":
 		if e.ComplexityRoot.StatementEntry.TransactionID == nil {
 			break
@@ -3761,7 +4003,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/admin.graphqls" "schema/boletos.graphqls" "schema/cashin.graphqls" "schema/consents.graphqls" "schema/contacts.graphqls" "schema/cost.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/schema.graphqls" "schema/stonehooks.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
+//go:embed "schema/accountant.graphqls" "schema/accounts.graphqls" "schema/admin.graphqls" "schema/boletos.graphqls" "schema/cashin.graphqls" "schema/consents.graphqls" "schema/contacts.graphqls" "schema/cost.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/schema.graphqls" "schema/stonehooks.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3773,6 +4015,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "schema/accountant.graphqls", Input: sourceData("schema/accountant.graphqls"), BuiltIn: false},
 	{Name: "schema/accounts.graphqls", Input: sourceData("schema/accounts.graphqls"), BuiltIn: false},
 	{Name: "schema/admin.graphqls", Input: sourceData("schema/admin.graphqls"), BuiltIn: false},
 	{Name: "schema/boletos.graphqls", Input: sourceData("schema/boletos.graphqls"), BuiltIn: false},
@@ -3819,6 +4062,10 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Account_updatedAt(ctx, field)
+	case "username":
+		return ec.fieldContext_Account_username(ctx, field)
+	case "enabled":
+		return ec.fieldContext_Account_enabled(ctx, field)
 	case "boletos":
 		return ec.fieldContext_Account_boletos(ctx, field)
 	case "boletoLimits":
@@ -4497,6 +4744,8 @@ func (ec *executionContext) childFields_Payment(ctx context.Context, field graph
 		return ec.fieldContext_Payment_approval(ctx, field)
 	case "failureReason":
 		return ec.fieldContext_Payment_failureReason(ctx, field)
+	case "schedulingReceipt":
+		return ec.fieldContext_Payment_schedulingReceipt(ctx, field)
 	case "receipt":
 		return ec.fieldContext_Payment_receipt(ctx, field)
 	}
@@ -4609,6 +4858,10 @@ func (ec *executionContext) childFields_Receipt(ctx context.Context, field graph
 		return ec.fieldContext_Receipt_finishedAt(ctx, field)
 	case "pdfPath":
 		return ec.fieldContext_Receipt_pdfPath(ctx, field)
+	case "kind":
+		return ec.fieldContext_Receipt_kind(ctx, field)
+	case "refund":
+		return ec.fieldContext_Receipt_refund(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Receipt", field.Name)
 }
@@ -4627,6 +4880,48 @@ func (ec *executionContext) childFields_ReceiptParty(ctx context.Context, field 
 		return ec.fieldContext_ReceiptParty_accountCode(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReceiptParty", field.Name)
+}
+
+func (ec *executionContext) childFields_ReceiptRefund(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "refundedAt":
+		return ec.fieldContext_ReceiptRefund_refundedAt(ctx, field)
+	case "amount":
+		return ec.fieldContext_ReceiptRefund_amount(ctx, field)
+	case "reason":
+		return ec.fieldContext_ReceiptRefund_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReceiptRefund", field.Name)
+}
+
+func (ec *executionContext) childFields_ReceiptVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "authentic":
+		return ec.fieldContext_ReceiptVerification_authentic(ctx, field)
+	case "kind":
+		return ec.fieldContext_ReceiptVerification_kind(ctx, field)
+	case "paymentKind":
+		return ec.fieldContext_ReceiptVerification_paymentKind(ctx, field)
+	case "paymentStatus":
+		return ec.fieldContext_ReceiptVerification_paymentStatus(ctx, field)
+	case "amount":
+		return ec.fieldContext_ReceiptVerification_amount(ctx, field)
+	case "fee":
+		return ec.fieldContext_ReceiptVerification_fee(ctx, field)
+	case "payerName":
+		return ec.fieldContext_ReceiptVerification_payerName(ctx, field)
+	case "payerDocument":
+		return ec.fieldContext_ReceiptVerification_payerDocument(ctx, field)
+	case "beneficiaryName":
+		return ec.fieldContext_ReceiptVerification_beneficiaryName(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_ReceiptVerification_finishedAt(ctx, field)
+	case "scheduledTo":
+		return ec.fieldContext_ReceiptVerification_scheduledTo(ctx, field)
+	case "refundedAt":
+		return ec.fieldContext_ReceiptVerification_refundedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReceiptVerification", field.Name)
 }
 
 func (ec *executionContext) childFields_RedeliverWebhookPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4735,6 +5030,30 @@ func (ec *executionContext) childFields_SchedulingCalendar(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type SchedulingCalendar", field.Name)
 }
 
+func (ec *executionContext) childFields_SchedulingReceipt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "authenticationCode":
+		return ec.fieldContext_SchedulingReceipt_authenticationCode(ctx, field)
+	case "payer":
+		return ec.fieldContext_SchedulingReceipt_payer(ctx, field)
+	case "beneficiary":
+		return ec.fieldContext_SchedulingReceipt_beneficiary(ctx, field)
+	case "amount":
+		return ec.fieldContext_SchedulingReceipt_amount(ctx, field)
+	case "fee":
+		return ec.fieldContext_SchedulingReceipt_fee(ctx, field)
+	case "totalToDebit":
+		return ec.fieldContext_SchedulingReceipt_totalToDebit(ctx, field)
+	case "scheduledTo":
+		return ec.fieldContext_SchedulingReceipt_scheduledTo(ctx, field)
+	case "requestedAt":
+		return ec.fieldContext_SchedulingReceipt_requestedAt(ctx, field)
+	case "pdfPath":
+		return ec.fieldContext_SchedulingReceipt_pdfPath(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchedulingReceipt", field.Name)
+}
+
 func (ec *executionContext) childFields_SetAccountLimitPlanPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "account":
@@ -4801,6 +5120,10 @@ func (ec *executionContext) childFields_StatementEntry(ctx context.Context, fiel
 		return ec.fieldContext_StatementEntry_transactionId(ctx, field)
 	case "counterparty":
 		return ec.fieldContext_StatementEntry_counterparty(ctx, field)
+	case "reference":
+		return ec.fieldContext_StatementEntry_reference(ctx, field)
+	case "payment":
+		return ec.fieldContext_StatementEntry_payment(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatementEntry", field.Name)
 }

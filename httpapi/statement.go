@@ -24,7 +24,8 @@ type Statements struct {
 }
 
 // Routes mounts GET /accounts/{id}/statement.ofx and .csv; from and to (YYYY-MM-DD, São Paulo
-// days, both included) are optional query parameters. The caller wraps mux with authentication.
+// days, both included) are optional query parameters, and the CSV takes dialect=br for Brazilian
+// spreadsheets (statementexport.DialectBR). The caller wraps mux with authentication.
 func (s *Statements) Routes(mux *http.ServeMux, authenticate func(http.Handler) http.Handler) {
 	mux.Handle("GET /accounts/{id}/statement.ofx", authenticate(s.handler("ofx")))
 	mux.Handle("GET /accounts/{id}/statement.csv", authenticate(s.handler("csv")))
@@ -44,6 +45,11 @@ func (s *Statements) handler(format string) http.Handler {
 		f, err := filter(r)
 		if err != nil {
 			s.fail(w, r, err)
+			return
+		}
+		dialect, err := statementexport.ParseDialect(r.URL.Query().Get("dialect"))
+		if err != nil || (format == "ofx" && dialect != statementexport.DialectStandard) {
+			s.fail(w, r, apperr.Field(apperr.BadInput, []string{"dialect"}, "dialect is br or left out, and only for the CSV"))
 			return
 		}
 		acc, err := s.Accounts.Get(r.Context(), id)
@@ -66,7 +72,7 @@ func (s *Statements) handler(format string) http.Handler {
 		default:
 			w.Header().Set("Content-Type", statementexport.CSVContentType)
 			w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-			out = statementexport.NewCSV(buf)
+			out = statementexport.NewCSVDialect(buf, dialect)
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		if err := statementexport.Export(r.Context(), s.Ledger, id, f, out); err != nil {

@@ -13,6 +13,7 @@ type Account struct {
 	Name                 string     `gorm:"column:name"`
 	Email                string     `gorm:"column:email"`
 	MobileNumber         *string    `gorm:"column:mobile_number"`
+	Username             *string    `gorm:"column:username"` // the holder's login name, lowercase; nil if none
 	DateOfBirth          *time.Time `gorm:"column:date_of_birth;type:date"`
 	Document             string     `gorm:"column:document"`
 	DocumentType         string     `gorm:"column:document_type"`

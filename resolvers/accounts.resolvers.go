@@ -43,7 +43,7 @@ func (r *mutationResolver) CreateAccount(ctx context.Context, input model.Create
 	}
 	in := accounts.CreateInput{
 		Name: input.Name, Email: input.Email, Document: input.Document,
-		MobileNumber: input.MobileNumber, DateOfBirth: input.DateOfBirth,
+		MobileNumber: input.MobileNumber, DateOfBirth: input.DateOfBirth, Username: input.Username,
 	}
 	if input.DocumentType != nil {
 		in.DocumentType = brazil.DocumentType(*input.DocumentType)

@@ -21,6 +21,8 @@ func accountOut(a *models.Account) *model.Account {
 		Name:         a.Name,
 		Email:        a.Email,
 		MobileNumber: a.MobileNumber,
+		Username:     a.Username,
+		Enabled:      accounts.Status(a.Status) != accounts.StatusDisabled,
 		DateOfBirth:  a.DateOfBirth,
 		Document:     a.Document,
 		DocumentType: model.DocumentType(a.DocumentType),

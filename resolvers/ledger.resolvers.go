@@ -88,6 +88,17 @@ func (r *accountResolver) Statement(ctx context.Context, objs []*model.Account, 
 			}, page.HasNext, p)
 		out[i] = conn
 	}
+	if selectsEntryPayment(ctx) { // every entry's payment on the whole page of accounts at once
+		var entries []*model.StatementEntry
+		for _, conn := range out {
+			if conn != nil {
+				entries = append(entries, conn.Nodes...)
+			}
+		}
+		if err := r.readEntryPayments(ctx, entries); err != nil {
+			return nil, err
+		}
+	}
 	return out, batchErrors(refusals)
 }
 
@@ -194,7 +205,11 @@ func (r *Resolver) SetAccountLimitPlanPayload() graph.SetAccountLimitPlanPayload
 	return &setAccountLimitPlanPayloadResolver{r}
 }
 
+// StatementEntry returns graph.StatementEntryResolver implementation.
+func (r *Resolver) StatementEntry() graph.StatementEntryResolver { return &statementEntryResolver{r} }
+
 type (
 	sandboxDepositPayloadResolver      struct{ *Resolver }
 	setAccountLimitPlanPayloadResolver struct{ *Resolver }
+	statementEntryResolver             struct{ *Resolver }
 )

@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"github.com/ponte-bff/ponte/banking/ledger"
+	"github.com/ponte-bff/ponte/banking/statementexport"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/graph/model"
 	"github.com/ponte-bff/ponte/models"
@@ -14,6 +15,7 @@ func entryOut(e *ledger.Entry) *model.StatementEntry {
 		Amount: ptr(money.BRL(e.Amount)), BalanceBefore: ptr(money.BRL(e.BalanceBefore)), BalanceAfter: ptr(money.BRL(e.BalanceAfter)),
 		Description: e.Description, Kind: string(e.Kind), Fee: ptr(money.BRL(e.Fee)),
 		TransactionID: globalid.Encode(globalid.Transaction, e.TransactionID),
+		Reference:     statementexport.Reference(*e), OperationID: e.OperationID,
 	}
 	if c := e.Counterparty; c != nil {
 		cp := &model.Counterparty{Name: nonEmpty(c.Name), Document: nonEmpty(c.Document), BranchCode: nonEmpty(c.BranchCode), AccountCode: nonEmpty(c.AccountCode)}

@@ -193,7 +193,7 @@ func (r *paymentResolver) Target(ctx context.Context, objs []*model.Payment) ([]
 
 // Receipt is the resolver for the receipt field.
 func (r *paymentResolver) Receipt(ctx context.Context, obj *model.Payment) (*model.Receipt, error) {
-	if obj.Status != model.PaymentStatusFinished {
+	if obj.Status != model.PaymentStatusFinished && obj.Status != model.PaymentStatusRefunded {
 		return nil, nil
 	}
 	rc, err := r.PaymentService.Receipt(ctx, obj.PaymentID, r.ReceiptKey)

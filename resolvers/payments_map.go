@@ -51,16 +51,23 @@ func dateIn(t *time.Time) *brazil.Date {
 }
 
 func receiptOut(r *receipts.Receipt, paymentGID string) *model.Receipt {
-	party := func(p receipts.Party) *model.ReceiptParty {
-		out := &model.ReceiptParty{Name: nonEmpty(p.Name), Document: nonEmpty(p.Document), BranchCode: nonEmpty(p.BranchCode), AccountCode: nonEmpty(p.AccountCode)}
-		if p.InstitutionISPB != "" {
-			out.Institution = &model.Institution{Name: p.InstitutionName, Ispb: p.InstitutionISPB, Code: p.InstitutionCode}
-		}
-		return out
-	}
-	return &model.Receipt{
-		AuthenticationCode: r.AuthenticationCode, Payer: party(r.Payer), Beneficiary: party(r.Beneficiary),
+	out := &model.Receipt{
+		AuthenticationCode: r.AuthenticationCode, Payer: receiptPartyOut(r.Payer), Beneficiary: receiptPartyOut(r.Beneficiary),
 		Amount: ptr(money.BRL(r.Amount)), Fee: ptr(money.BRL(r.Fee)), TotalDebited: ptr(money.BRL(r.TotalDebited())),
-		FinishedAt: r.FinishedAt, PDFPath: "/payments/" + paymentGID + "/receipt.pdf",
+		FinishedAt: r.FinishedAt, PDFPath: "/payments/" + paymentGID + "/receipt.pdf", Kind: model.ReceiptKindPayment,
 	}
+	if f := r.Refund; f != nil {
+		out.Kind = model.ReceiptKindRefund
+		out.Refund = &model.ReceiptRefund{RefundedAt: f.At, Amount: ptr(money.BRL(f.Amount)), Reason: nonEmpty(f.Reason)}
+	}
+	return out
+}
+
+// receiptPartyOut is one side of a receipt.
+func receiptPartyOut(p receipts.Party) *model.ReceiptParty {
+	out := &model.ReceiptParty{Name: nonEmpty(p.Name), Document: nonEmpty(p.Document), BranchCode: nonEmpty(p.BranchCode), AccountCode: nonEmpty(p.AccountCode)}
+	if p.InstitutionISPB != "" {
+		out.Institution = &model.Institution{Name: p.InstitutionName, Ispb: p.InstitutionISPB, Code: p.InstitutionCode}
+	}
+	return out
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/graph/model"
+	"github.com/ponte-bff/ponte/internal/ratelimit"
 	"github.com/ponte-bff/ponte/tenants"
 	"github.com/ponte-bff/ponte/throttle"
 	"github.com/ponte-bff/ponte/webhooks"
@@ -28,13 +29,15 @@ type Resolver struct {
 	Ledger         *ledger.Service
 	Sandbox        bool // sandbox-only operations (sandboxDeposit) are allowed
 	PaymentService *payments.Service
-	ReceiptKey     []byte      // signs receipts' authentication codes
-	Hub            *events.Hub // the event log fan-out, for subscriptions
-	Webhooks       *webhooks.Service
-	TenantService  *tenants.Service  // tenant administration (operators)
-	Buckets        *throttle.Buckets // the callers' query-cost buckets (rateLimit, Tenant.throttle)
-	ContactService *contacts.Service
-	BoletoService  *boletos.Service
+	ReceiptKey     []byte // signs receipts' authentication codes
+	// ReceiptVerifyLimit limits the public verifyReceipt per client address.
+	ReceiptVerifyLimit *ratelimit.Limiter
+	Hub                *events.Hub // the event log fan-out, for subscriptions
+	Webhooks           *webhooks.Service
+	TenantService      *tenants.Service  // tenant administration (operators)
+	Buckets            *throttle.Buckets // the callers' query-cost buckets (rateLimit, Tenant.throttle)
+	ContactService     *contacts.Service
+	BoletoService      *boletos.Service
 }
 
 // Config returns the gqlgen configuration: resolvers and complexity functions together. Every

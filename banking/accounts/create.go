@@ -35,6 +35,7 @@ func (s *Service) Create(ctx context.Context, ownerTenantID *uuid.UUID, in Creat
 		Name:                 v.name,
 		Email:                v.email,
 		MobileNumber:         v.mobile,
+		Username:             v.username,
 		DateOfBirth:          v.dateOfBirth,
 		Document:             v.doc.Number,
 		DocumentType:         string(v.doc.Type),
@@ -45,6 +46,9 @@ func (s *Service) Create(ctx context.Context, ownerTenantID *uuid.UUID, in Creat
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := documentFree(tx, v.doc.Number); err != nil {
+			return err
+		}
+		if err := usernameFree(tx, v.username); err != nil {
 			return err
 		}
 		if err := tx.Create(acc).Error; err != nil {
@@ -61,10 +65,33 @@ func (s *Service) Create(ctx context.Context, ownerTenantID *uuid.UUID, in Creat
 	if isUniqueViolation(err, "accounts_document_key") { // lost a race with the same document
 		return nil, apperr.Field(apperr.DuplicateDocument, []string{"document"}, "an account with this document already exists")
 	}
+	if isUniqueViolation(err, "accounts_username_key") { // lost a race with the same username
+		return nil, errUsernameTaken()
+	}
 	if err != nil {
 		return nil, err
 	}
 	return acc, nil
+}
+
+// errUsernameTaken refuses a username another account has.
+func errUsernameTaken() error {
+	return apperr.Field(apperr.Invalid, []string{"username"}, "this username is taken: choose another")
+}
+
+// usernameFree reports whether username (nil: none asked for) is free.
+func usernameFree(tx *gorm.DB, username *string) error {
+	if username == nil {
+		return nil
+	}
+	var n int64
+	if err := tx.Model(&models.Account{}).Where("username = ?", *username).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return errUsernameTaken()
+	}
+	return nil
 }
 
 // documentFree reports whether a document may open an account.

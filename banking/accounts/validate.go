@@ -3,6 +3,7 @@ package accounts
 import (
 	"fmt"
 	"net/mail"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,6 +21,7 @@ type CreateInput struct {
 	MobileNumber *string
 	DateOfBirth  *time.Time // birth (PF) or foundation (PJ)
 	AccountType  string     // "PG" (default) or "CC"
+	Username     *string    // the holder's login name (optional): see validUsername
 	// Representatives may act for a company (CNPJ) account: log in and grant consent.
 	Representatives []Representative
 }
@@ -33,6 +35,7 @@ type Representative struct {
 // validated is CreateInput after every rule passed, in canonical form.
 type validated struct {
 	name, email, accountType string
+	username                 *string
 	doc                      brazil.Document
 	mobile                   *string
 	dateOfBirth              *time.Time
@@ -66,6 +69,14 @@ func validate(in CreateInput, today time.Time) (validated, error) {
 		v.doc = doc
 	}
 
+	if in.Username != nil && strings.TrimSpace(*in.Username) != "" {
+		u := strings.ToLower(strings.TrimSpace(*in.Username))
+		if !validUsername.MatchString(u) {
+			errs = append(errs, apperr.Field(apperr.Invalid, []string{"username"}, "username must have 3 to 32 characters among a-z, 0-9, '.', '_' and '-', starting with a letter"))
+		}
+		v.username = &u
+	}
+
 	if in.MobileNumber != nil && strings.TrimSpace(*in.MobileNumber) != "" {
 		m, err := brazil.ParseMobile(*in.MobileNumber)
 		if err != nil {
@@ -81,6 +92,10 @@ func validate(in CreateInput, today time.Time) (validated, error) {
 			errs = append(errs, apperr.Field(apperr.Invalid, []string{"dateOfBirth"}, "dateOfBirth must not be in the future"))
 		case day.Year() < 1900:
 			errs = append(errs, apperr.Field(apperr.Invalid, []string{"dateOfBirth"}, "dateOfBirth must not be before 1900"))
+		case v.doc.Type == brazil.CPF && !adult(day, today):
+			// A minor cannot hold a payment account alone (Código Civil, art. 5: full capacity at
+			// 18); the schema promises it. A company's foundation date has no minimum age.
+			errs = append(errs, apperr.Field(apperr.Invalid, []string{"dateOfBirth"}, "a person (CPF) must be at least 18 years old to open an account"))
 		}
 		v.dateOfBirth = &day
 	}
@@ -113,6 +128,17 @@ func validate(in CreateInput, today time.Time) (validated, error) {
 		errs = append(errs, apperr.Field(apperr.Invalid, []string{"accountType"}, "accountType must be PG (payment account) or CC (checking account)"))
 	}
 	return v, errs.OrNil()
+}
+
+// validUsername is what a username may be once lowercased (the database checks the same).
+var validUsername = regexp.MustCompile(`^[a-z][a-z0-9._-]{2,31}$`)
+
+// adult reports whether someone born on birth is 18 or older on today (both calendar dates). Who
+// was born on 29 February comes of age on 1 March of a year that has no 29 February.
+func adult(birth, today time.Time) bool {
+	b := time.Date(birth.Year(), birth.Month(), birth.Day(), 0, 0, 0, 0, time.UTC)
+	t := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	return !b.AddDate(18, 0, 0).After(t)
 }
 
 // validEmail accepts a bare address (no display name) with a dotted domain, and lower-cases the

@@ -48,11 +48,7 @@ func Verify(key []byte, code string, parts ...string) bool {
 // PostgreSQL keeps), so a receipt rebuilt from the database verifies like the one built in memory
 // when the payment finished.
 func AuthenticationParts(paymentID, ledgerTransactionID uuid.UUID, finishedAt time.Time) []string {
-	return []string{
-		paymentID.String(),
-		ledgerTransactionID.String(),
-		finishedAt.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z07:00"),
-	}
+	return []string{paymentID.String(), ledgerTransactionID.String(), stamp(finishedAt)}
 }
 
 func mac(key []byte, parts []string) []byte {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/google/uuid"
 	"github.com/signintech/gopdf"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/gomono"
@@ -18,8 +19,24 @@ import (
 // ContentType is the media type to serve a receipt's PDF with.
 const ContentType = "application/pdf"
 
-// Filename is the name to offer the PDF under: "comprovante-<payment id>.pdf".
-func (r Receipt) Filename() string { return "comprovante-" + r.PaymentID.String() + ".pdf" }
+// Filename is the name to offer the PDF under: "comprovante-<payment id>.pdf", with
+// "-agendamento" or "-devolucao" before ".pdf" for a scheduling or a refund.
+func (r Receipt) Filename() string {
+	suffix := map[Covers]string{CoversScheduling: "-agendamento", CoversRefund: "-devolucao"}[r.covers()]
+	return "comprovante-" + r.PaymentID.String() + suffix + ".pdf"
+}
+
+// title is the receipt's heading: the kind's for an executed payment, "Comprovante de
+// agendamento" or "Comprovante de devolução" otherwise.
+func (r Receipt) title() string {
+	switch r.covers() {
+	case CoversScheduling:
+		return "Comprovante de agendamento"
+	case CoversRefund:
+		return "Comprovante de devolução"
+	}
+	return r.Kind.Title()
+}
 
 // WritePDF renders r as a one-page A4 PDF in Portuguese: the kind of operation, the amount, the
 // payer, the favorecido or beneficiário (with the typed line and barcode of a barcode payment),
@@ -48,6 +65,9 @@ func (r Receipt) WritePDF(w io.Writer) error {
 		p.party("Favorecido", r.Beneficiary)
 	}
 	p.details(r)
+	if r.Refund != nil {
+		p.refund(*r.Refund)
+	}
 	p.authentication(r)
 	p.footer()
 	if p.err != nil {
@@ -111,7 +131,7 @@ func newPage(r Receipt) (*page, error) {
 	pdf := &gopdf.GoPdf{}
 	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitPT})
 	pdf.SetInfo(gopdf.PdfInfo{
-		Title:   r.Kind.Title() + " – " + r.PaymentID.String(),
+		Title:   r.title() + " – " + r.PaymentID.String(),
 		Subject: r.Kind.Description(),
 		Author:  "Ponte",
 		Creator: "Ponte",
@@ -178,7 +198,7 @@ func (p *page) header(r Receipt) {
 	p.text(pageW-margin-250, 30, 250, "Comprovante eletrônico", gopdf.Right)
 
 	p.font(bold, 20, ink)
-	p.text(margin, 76, contentW, r.Kind.Title(), gopdf.Left)
+	p.text(margin, 76, contentW, r.title(), gopdf.Left)
 	p.font(regular, 11, muted)
 	p.text(margin, 101, contentW, r.Kind.Description(), gopdf.Left)
 	p.y = 124
@@ -194,10 +214,17 @@ func (p *page) amountBox(r Receipt) {
 	p.text(margin+18, p.y+23, 240, FormatBRL(r.Amount), gopdf.Left)
 
 	right := margin + contentW/2
+	label, when := "Data/hora", FormatTime(r.FinishedAt)
+	switch {
+	case r.covers() == CoversScheduling:
+		label, when = "Agendado para", FormatDate(r.ScheduledTo)
+	case r.Refund != nil:
+		label, when = "Devolvido em", FormatTime(r.Refund.At)
+	}
 	p.font(regular, 9, muted)
-	p.text(right, p.y+10, contentW/2-16, "Data/hora", gopdf.Left)
+	p.text(right, p.y+10, contentW/2-16, label, gopdf.Left)
 	p.font(bold, 10, ink)
-	p.text(right, p.y+24, contentW/2-16, FormatTime(r.FinishedAt), gopdf.Left)
+	p.text(right, p.y+24, contentW/2-16, when, gopdf.Left)
 	p.y += h + 8
 }
 
@@ -300,19 +327,47 @@ func (p *page) details(r Receipt) {
 	p.section("Dados da operação")
 	p.row("Valor", FormatBRL(r.Amount), regular, 1)
 	p.row("Tarifa", FormatBRL(r.Fee), regular, 1)
-	p.row("Total debitado", FormatBRL(r.TotalDebited()), bold, 1)
-	p.row("Descrição", r.Description, regular, maxDescriptionLines)
+	total, description := "Total debitado", maxDescriptionLines
+	switch {
+	case r.covers() == CoversScheduling:
+		total = "Total a debitar" // on the day: nothing has moved yet
+	case r.Refund != nil:
+		description = 1 // room for the refund's section on the one page
+	}
+	p.row(total, FormatBRL(r.TotalDebited()), bold, 1)
+	p.row("Descrição", r.Description, regular, description)
 	if !r.CreatedAt.IsZero() {
 		p.row("Solicitado em", FormatTime(r.CreatedAt), regular, 1)
 	}
 	p.row("Agendado para", FormatDate(r.ScheduledTo), regular, 1)
-	p.row("Efetivado em", FormatTime(r.FinishedAt), regular, 1)
+	if !r.FinishedAt.IsZero() {
+		p.row("Efetivado em", FormatTime(r.FinishedAt), regular, 1)
+	}
 	p.row("ID do pagamento", r.PaymentID.String(), mono, 1)
-	p.row("ID da transação", r.LedgerTransactionID.String(), mono, 1)
+	if r.LedgerTransactionID != uuid.Nil {
+		p.row("ID da transação", r.LedgerTransactionID.String(), mono, 1)
+	}
 }
 
+// refund writes the section of a returned payment: when, how much came back, why.
+func (p *page) refund(f Refund) {
+	p.section("Devolução")
+	p.row("Devolvido em", FormatTime(f.At), regular, 1)
+	p.row("Valor devolvido", FormatBRL(f.Amount), bold, 1)
+	p.row("Motivo", f.Reason, regular, 1)
+	p.row("ID da devolução", f.TransactionID.String(), mono, 1)
+}
+
+// authentication writes the code and says where and how to confirm it "na Ponte": the web
+// address (VerifyAt) and the public GraphQL query verifyReceipt, neither of which needs a login.
 func (p *page) authentication(r Receipt) {
-	const h = 58.0
+	where := "a consulta pública verifyReceipt da API GraphQL da Ponte (sem login)"
+	if r.VerifyAt != "" {
+		where = r.VerifyAt + " ou " + where
+	}
+	p.font(regular, 8, muted)
+	note := p.lines("Confirme a autenticidade deste comprovante na Ponte: em "+where+", informando o código de autenticação acima.", contentW-32)
+	h := 44.0 + float64(len(note))*10
 	p.y += 14
 	p.fill(margin, p.y, contentW, h, panel)
 	p.pdf.SetStrokeColor(rule.r, rule.g, rule.b)
@@ -323,8 +378,9 @@ func (p *page) authentication(r Receipt) {
 	p.font(monoBold, 13, ink)
 	p.text(margin+16, p.y+23, contentW-32, r.AuthenticationCode, gopdf.Left)
 	p.font(regular, 8, muted)
-	p.text(margin+16, p.y+42, contentW-32,
-		"Confirme a autenticidade deste comprovante na Ponte informando o código de autenticação acima.", gopdf.Left)
+	for i, l := range note {
+		p.text(margin+16, p.y+42+float64(i)*10, contentW-32, l, gopdf.Left)
+	}
 	p.y += h
 }
 

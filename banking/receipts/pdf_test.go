@@ -238,6 +238,12 @@ func TestWritePDFLongestReceiptsEndAboveTheFooter(t *testing.T) {
 	for name, r := range map[string]receipts.Receipt{
 		"ted-longest":    long(tedReceipt()),
 		"boleto-longest": long(boletoReceipt()),
+		"refund-longest": long(refundReceipt()),
+		"scheduling-longest": func() receipts.Receipt {
+			r := long(schedulingReceipt())
+			r.VerifyAt = "https://ponte.example/receipts/verify"
+			return r
+		}(),
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -72,14 +72,21 @@ type BarcodeDetails struct {
 	DueDate brazil.Date // vencimento; zero when the document has none or it is unknown
 }
 
-// Receipt is the proof of one finished payment: what a Brazilian bank's comprovante shows.
+// Receipt is the proof of one payment: what a Brazilian bank's comprovante shows. Covers says
+// which: its execution (the zero value means CoversPayment), its scheduling, or its refund.
 type Receipt struct {
-	Kind Kind
+	Kind   Kind
+	Covers Covers
+	// Refund is set exactly when Covers is CoversRefund.
+	Refund *Refund
+	// VerifyAt is where a person confirms the receipt "na Ponte" (a web address), printed next
+	// to the authentication code; empty prints the API's verifyReceipt only.
+	VerifyAt string
 
 	PaymentID           uuid.UUID // the transfer or payment
-	LedgerTransactionID uuid.UUID // the ledger transaction that moved the money
-	// AuthenticationCode is Authenticate(key, AuthenticationParts(PaymentID,
-	// LedgerTransactionID, FinishedAt)...): set it with Sign.
+	LedgerTransactionID uuid.UUID // the ledger transaction that moved the money; nil for a scheduling
+	// AuthenticationCode is Authenticate(key, parts...) of what the receipt covers:
+	// AuthenticationParts, SchedulingParts or RefundParts. Set it with Sign.
 	AuthenticationCode string
 
 	Payer       Party
@@ -92,24 +99,33 @@ type Receipt struct {
 
 	CreatedAt   time.Time   // when the payment was requested
 	ScheduledTo brazil.Date // the date it was scheduled for; zero when it ran at once
-	FinishedAt  time.Time   // when it was executed: the receipt's date
+	FinishedAt  time.Time   // when it was executed: the receipt's date; zero for a scheduling
+}
+
+// covers is r.Covers, CoversPayment when unset.
+func (r Receipt) covers() Covers {
+	if r.Covers == "" {
+		return CoversPayment
+	}
+	return r.Covers
 }
 
 // TotalDebited is what left the payer's account: the amount plus the fee.
 func (r Receipt) TotalDebited() money.Cents { return r.Amount + r.Fee }
 
-// Sign sets r.AuthenticationCode from the payment id, the ledger transaction id and the finished
-// time under key.
+// Sign sets r.AuthenticationCode under key from what r covers: the payment id, the ledger
+// transaction id and the finished time (AuthenticationParts); for a scheduling SchedulingParts,
+// for a refund RefundParts.
 func (r *Receipt) Sign(key []byte) {
-	r.AuthenticationCode = Authenticate(key, AuthenticationParts(r.PaymentID, r.LedgerTransactionID, r.FinishedAt)...)
+	r.AuthenticationCode = Authenticate(key, r.parts()...)
 }
 
-// Verify reports whether r's authentication code is the one key gives for its payment id, ledger
-// transaction id and finished time. The code covers only those three: it proves that Ponte issued
-// a receipt for that payment, and whoever checks a printed receipt compares its amount and parties
-// with the payment looked up by id, not with the paper.
+// Verify reports whether r's authentication code is the one key gives for what r covers. The code
+// covers only those ids and times: it proves that Ponte issued that receipt for that payment, and
+// whoever checks a printed receipt compares its amount and parties with what verifyReceipt
+// answers (the payment as Ponte keeps it), not with the paper.
 func (r Receipt) Verify(key []byte) bool {
-	return Verify(key, r.AuthenticationCode, AuthenticationParts(r.PaymentID, r.LedgerTransactionID, r.FinishedAt)...)
+	return Verify(key, r.AuthenticationCode, r.parts()...)
 }
 
 // Validate reports why r cannot be issued: an apperr.InvalidState error when the payment has not
@@ -117,12 +133,19 @@ func (r Receipt) Verify(key []byte) bool {
 // authentication code, a negative amount, a barcode payment without a valid code). WritePDF
 // calls it first.
 func (r Receipt) Validate() error {
+	scheduling := r.covers() == CoversScheduling
 	switch {
-	case r.FinishedAt.IsZero():
+	case scheduling && r.ScheduledTo.IsZero():
+		return apperr.E(apperr.InvalidState, "a scheduling receipt is issued only for a payment scheduled for a day")
+	case !scheduling && r.FinishedAt.IsZero():
 		return apperr.E(apperr.InvalidState, "a receipt is issued only for a finished payment")
+	case (r.covers() == CoversRefund) != (r.Refund != nil):
+		return apperr.E(apperr.Invalid, "a refund's receipt, and only it, carries the refund")
+	case r.Covers != "" && r.Covers != CoversPayment && r.Covers != CoversScheduling && r.Covers != CoversRefund:
+		return apperr.E(apperr.Invalid, "unknown receipt coverage %q", string(r.Covers))
 	case r.Kind.Description() == "":
 		return apperr.E(apperr.Invalid, "unknown receipt kind %q", string(r.Kind))
-	case r.PaymentID == uuid.Nil || r.LedgerTransactionID == uuid.Nil:
+	case r.PaymentID == uuid.Nil || (!scheduling && r.LedgerTransactionID == uuid.Nil):
 		return apperr.E(apperr.Invalid, "a receipt needs the payment id and the ledger transaction id")
 	case r.AuthenticationCode == "":
 		return apperr.E(apperr.Invalid, "the receipt is not signed: call Sign")

@@ -24,6 +24,10 @@ import (
 
 var saoPaulo, _ = time.LoadLocation("America/Sao_Paulo")
 
+// venda is a description as a point-of-sale app writes it: an emoji (outside Windows-1252), a
+// line break and a character that needs escaping.
+const venda = "Venda nº 1 🎉 pão & café\r\nsegunda linha"
+
 // fixture is an account with a few days of movements: deposits from a sender whose name needs
 // escaping and Windows-1252, a transfer out with a fee, a transfer in.
 type fixture struct {
@@ -61,7 +65,7 @@ func newFixture(t *testing.T) *fixture {
 	sender.Name = "Açaí & Cia <Comércio> Ltda"
 	steps := []func() (*ledger.Transaction, error){
 		func() (*ledger.Transaction, error) {
-			return led.Deposit(ctx, ledger.DepositInput{IdempotencyKey: "d1", AccountID: acc.ID, Amount: 150_000, From: sender, Description: "Venda nº 1"})
+			return led.Deposit(ctx, ledger.DepositInput{IdempotencyKey: "d1", AccountID: acc.ID, Amount: 150_000, From: sender, Description: venda})
 		},
 		func() (*ledger.Transaction, error) {
 			return led.Transfer(ctx, ledger.TransferInput{IdempotencyKey: "t1", From: acc.ID, To: other.ID, Amount: 12_345, Fee: 150, Description: "Aluguel, junho"})
@@ -70,7 +74,7 @@ func newFixture(t *testing.T) *fixture {
 			return led.Deposit(ctx, ledger.DepositInput{IdempotencyKey: "d2", AccountID: other.ID, Amount: 50_000, From: sender})
 		},
 		func() (*ledger.Transaction, error) {
-			return led.Transfer(ctx, ledger.TransferInput{IdempotencyKey: "t2", From: other.ID, To: acc.ID, Amount: 999, Description: `Reembolso "café"`})
+			return led.Transfer(ctx, ledger.TransferInput{IdempotencyKey: "t2", From: other.ID, To: acc.ID, Amount: 999, Description: `=Reembolso "café"`})
 		},
 	}
 	for _, step := range steps {
@@ -141,12 +145,18 @@ func TestOFX(t *testing.T) {
 		}
 		for i, tr := range txns {
 			e := f.entries[i]
-			wantType := "CREDIT"
-			if e.Direction == ledger.Debit {
+			wantType, wantMemo := "CREDIT", e.Description
+			switch {
+			case e.Direction == ledger.Debit && e.Kind == ledger.KindFee:
+				wantType = "FEE"
+			case e.Direction == ledger.Debit:
 				wantType = "DEBIT"
 			}
-			if string(tr.FiTID) != e.ID.String() || amount(tr.TrnAmt) != e.Signed() || tr.TrnType.String() != wantType ||
-				!tr.DtPosted.Time.Equal(e.OccurredAt.Truncate(time.Millisecond)) || string(tr.Memo) != e.Description {
+			if e.Description == venda {
+				wantMemo = "Venda nº 1 ? pão & café segunda linha"
+			}
+			if string(tr.FiTID) != statementexport.Reference(e) || string(tr.FiTID) != e.ID.String() || amount(tr.TrnAmt) != e.Signed() || tr.TrnType.String() != wantType ||
+				!tr.DtPosted.Time.Equal(e.OccurredAt.Truncate(time.Millisecond)) || string(tr.Memo) != wantMemo {
 				t.Errorf("transaction %d: %s %s %s %s %q; entry %+v", i, tr.FiTID, tr.TrnType, tr.TrnAmt.String(), tr.DtPosted, tr.Memo, e)
 			}
 		}
@@ -186,6 +196,20 @@ func TestOFX(t *testing.T) {
 		stmt := parseOFX(t, raw)
 		if got := string(stmt.BankTranList.Transactions[0].Name); !strings.HasPrefix(got, "Açaí & Cia <Comércio>") {
 			t.Fatalf("name %q", got)
+		}
+	})
+
+	t.Run("CharactersOutsideWindows1252BecomeAQuestionMark", func(t *testing.T) {
+		raw := export(t, f, ledger.StatementFilter{}, ofx)
+		if bytes.ContainsRune(raw, 0x1A) || !bytes.Contains(raw, []byte("<MEMO>Venda n\xba 1 ? p\xe3o &amp; caf\xe9 segunda linha\r\n")) {
+			t.Fatalf("the emoji is not one '?' in Windows-1252:\n%q", raw)
+		}
+		types := map[string]int{}
+		for _, tr := range parseOFX(t, raw).BankTranList.Transactions {
+			types[tr.TrnType.String()]++
+		}
+		if types["FEE"] != 1 || types["DEBIT"] != 1 || types["CREDIT"] != 2 {
+			t.Fatalf("transaction types %v, want the transfer's fee as FEE", types)
 		}
 	})
 
@@ -233,10 +257,13 @@ func TestCSV(t *testing.T) {
 			at, err := time.Parse(time.RFC3339, r[1])
 			amt, err2 := money.Parse(r[5])
 			if err != nil || err2 != nil || r[0] != e.ID.String() || !at.Equal(e.OccurredAt) || r[2] != e.OccurredAt.In(saoPaulo).Format(time.DateOnly) ||
-				r[3] != string(e.Direction) || r[4] != string(e.Kind) || amt != e.Signed() || r[8] != e.BalanceAfter.String() || r[9] != e.Description {
+				r[3] != string(e.Direction) || r[4] != string(e.Kind) || amt != e.Signed() || r[8] != e.BalanceAfter.String() || r[9] != strings.ReplaceAll(e.Description, "\r\n", "\n") {
 				t.Errorf("record %d %v; entry %+v", i, r, e)
 			}
 			sum += amt
+		}
+		if r := records[1]; r[9] != "Venda nº 1 🎉 pão & café\nsegunda linha" { // quoted as RFC 4180 says, one record
+			t.Fatalf("description %q", r[9])
 		}
 		if r := records[2]; r[5] != "-123.45" || r[6] != "1.50" || r[12] != "Padaria Pão de Açúcar" || r[16] != "0001" {
 			t.Fatalf("transfer out %v", r)
@@ -245,6 +272,68 @@ func TestCSV(t *testing.T) {
 			t.Fatalf("amounts sum to %s", sum)
 		}
 	})
+}
+
+// TestCSVBrazilianDialect reads the br dialect as a spreadsheet set to Portuguese (Brazil) does:
+// a UTF-8 byte order mark, ';' between fields, a decimal comma, dd/mm/yyyy dates, one line per
+// entry; and finds the ledger's numbers.
+func TestCSVBrazilianDialect(t *testing.T) {
+	f := newFixture(t)
+	raw := export(t, f, ledger.StatementFilter{}, func(w io.Writer) statementexport.Writer {
+		return statementexport.NewCSVDialect(w, statementexport.DialectBR)
+	})
+	body, ok := bytes.CutPrefix(raw, []byte("\xEF\xBB\xBF"))
+	if !ok {
+		t.Fatalf("no UTF-8 byte order mark: %q", raw[:8])
+	}
+	if n := 1 + len(f.entries); strings.Count(string(body), "\n") != n || strings.Count(string(body), "\r") != n {
+		t.Fatalf("not %d lines: a line break inside a field broke a row:\n%s", n, body)
+	}
+	r := csv.NewReader(bytes.NewReader(body))
+	r.Comma = ';'
+	records, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(records) != 1+len(f.entries) || strings.Join(records[0], ",") != strings.Join(statementexport.CSVHeader, ",") {
+		t.Fatalf("%d records, header %v", len(records), records[0])
+	}
+	decimal := func(s string) money.Cents {
+		if strings.Contains(s, ".") {
+			t.Fatalf("%q: a pt-BR spreadsheet reads '.' as a thousands separator", s)
+		}
+		c, err := money.Parse(strings.Replace(s, ",", ".", 1))
+		if err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		return c
+	}
+	var sum money.Cents
+	for i, rec := range records[1:] {
+		e := f.entries[i]
+		local := e.OccurredAt.In(saoPaulo)
+		amt := decimal(rec[5])
+		if rec[0] != statementexport.Reference(e) || rec[2] != local.Format("02/01/2006") || rec[1] != local.Format("02/01/2006 15:04:05") ||
+			amt != e.Signed() || decimal(rec[6]) != e.Fee || decimal(rec[7]) != e.BalanceBefore || decimal(rec[8]) != e.BalanceAfter {
+			t.Errorf("record %d %v; entry %+v", i, rec, e)
+		}
+		sum += amt
+	}
+	if sum != f.entries[len(f.entries)-1].BalanceAfter {
+		t.Fatalf("amounts sum to %s", sum)
+	}
+	if got := records[1][9]; got != "Venda nº 1 🎉 pão & café segunda linha" {
+		t.Fatalf("the description's line break: %q", got)
+	}
+	if got := records[4][9]; got != `'=Reembolso "café"` {
+		t.Fatalf("a description a spreadsheet would run as a formula: %q", got)
+	}
+	if records[2][5] != "-123,45" || records[2][6] != "1,50" {
+		t.Fatalf("transfer out %v", records[2])
+	}
+	if _, err := statementexport.ParseDialect("excel"); err == nil {
+		t.Fatal("an unknown dialect was accepted")
+	}
 }
 
 func TestExportStopsWhenTheWriterFails(t *testing.T) {

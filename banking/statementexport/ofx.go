@@ -20,7 +20,9 @@ import (
 const OFXContentType = "application/x-ofx"
 
 // ofxHeader is the OFX 1.0.2 SGML header. Brazilian banks declare USASCII/1252 and ERPs expect
-// it, so text is written in Windows-1252 (which covers Portuguese); other characters become '?'.
+// it, so text is written in Windows-1252 (which covers Portuguese); other characters (an emoji,
+// CJK) become '?' in sgml, before the encoder could turn them into its own substitute, the
+// control byte 0x1A that parsers reject.
 const ofxHeader = "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\nENCODING:USASCII\r\n" +
 	"CHARSET:1252\r\nCOMPRESSION:NONE\r\nOLDFILEUID:NONE\r\nNEWFILEUID:NONE\r\n\r\n"
 
@@ -41,8 +43,9 @@ type ofxWriter struct {
 }
 
 // NewOFX returns a Writer of an OFX 1.0.2 bank statement (STMTRS) for acct: BANKID, BRANCHID,
-// ACCTID, CURDEF BRL, one STMTTRN per entry (TRNTYPE CREDIT or DEBIT, DTPOSTED, TRNAMT signed
-// with '.' decimals, FITID the entry id, so re-imports deduplicate; NAME the counterparty, MEMO
+// ACCTID, CURDEF BRL, one STMTTRN per entry (TRNTYPE CREDIT, DEBIT, or FEE for a fee charged,
+// DTPOSTED, TRNAMT signed with '.' decimals, FITID the entry's Reference, so re-imports
+// deduplicate and match the CSV id and GraphQL's StatementEntry.reference; NAME the counterparty, MEMO
 // the description), then LEDGERBAL and AVAILBAL at the period's end. now is DTSERVER. Times are
 // São Paulo local time with their offset, e.g. 20260511090000.000[-3:BRT].
 func NewOFX(w io.Writer, acct Account, now time.Time) Writer {
@@ -75,15 +78,12 @@ func (o *ofxWriter) Begin(p ledger.StatementPeriod) error {
 }
 
 func (o *ofxWriter) Entry(e ledger.Entry) error {
-	trnType := "CREDIT"
-	if e.Direction == ledger.Debit {
-		trnType = "DEBIT"
-	}
+	trnType := ofxTrnType(e)
 	name := e.Description
 	if e.Counterparty != nil && e.Counterparty.Name != "" {
 		name = e.Counterparty.Name
 	}
-	o.line("<STMTTRN>\r\n<TRNTYPE>%s\r\n<DTPOSTED>%s\r\n<TRNAMT>%s\r\n<FITID>%s", trnType, ofxTime(e.OccurredAt), e.Signed(), e.ID)
+	o.line("<STMTTRN>\r\n<TRNTYPE>%s\r\n<DTPOSTED>%s\r\n<TRNAMT>%s\r\n<FITID>%s", trnType, ofxTime(e.OccurredAt), e.Signed(), Reference(e))
 	if n := sgml(name, maxName); n != "" {
 		o.line("<NAME>%s", n)
 	}
@@ -92,6 +92,19 @@ func (o *ofxWriter) Entry(e ledger.Entry) error {
 	}
 	o.line("</STMTTRN>")
 	return o.err
+}
+
+// ofxTrnType is the entry's OFX transaction type: FEE for a fee charged (a debit of kind fee),
+// so accounting software books it as a bank charge; CREDIT or DEBIT otherwise. The refund of a
+// fee (a credit of kind fee) is a CREDIT: OFX's FEE is money the bank took.
+func ofxTrnType(e ledger.Entry) string {
+	switch {
+	case e.Direction == ledger.Debit && e.Kind == ledger.KindFee:
+		return "FEE"
+	case e.Direction == ledger.Debit:
+		return "DEBIT"
+	}
+	return "CREDIT"
 }
 
 func (o *ofxWriter) Close() error {
@@ -120,9 +133,16 @@ func ofxTime(t time.Time) string {
 	return fmt.Sprintf("%s[%d:%s]", local.Format("20060102150405.000"), offset/3600, zone)
 }
 
-// sgml makes free text safe for an SGML element: one line, markup escaped, at most n characters.
+// sgml makes free text safe for an SGML element: one line, markup escaped, at most n characters,
+// each of them in Windows-1252 ('?' stands for one that is not).
 func sgml(s string, n int) string {
 	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+	s = strings.Map(func(r rune) rune {
+		if _, ok := charmap.Windows1252.EncodeRune(r); !ok {
+			return '?'
+		}
+		return r
+	}, s)
 	if r := []rune(s); len(r) > n {
 		s = strings.TrimSpace(string(r[:n]))
 	}

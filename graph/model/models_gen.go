@@ -36,6 +36,10 @@ type Account struct {
 	Limits      *Limits      `json:"limits"`
 	CreatedAt   time.Time    `json:"createdAt"`
 	UpdatedAt   time.Time    `json:"updatedAt"`
+	// The account holder's login name at the bank (Stone's username), chosen at creation; null when none was given.
+	Username *string `json:"username,omitempty"`
+	// False once an operator has disabled the account (status DISABLED): it may not move money until enabled again. It follows only that decision: a BLOCKED account (a KYC outcome) or one waiting for KYC is still enabled, as in Stone's account object.
+	Enabled bool `json:"enabled"`
 	// The boletos issued on this account, newest first. Needs the scope accounts:read.
 	Boletos *BoletoConnection `json:"boletos"`
 	// The range of amounts a boleto issued on this account may have.
@@ -452,6 +456,8 @@ type CreateAccountInput struct {
 	AccountType *BankAccountType `json:"accountType,omitempty"`
 	// For a company (CNPJ): the people (CPF) who may log in and act for it, e.g. grant consent.
 	Representatives []*RepresentativeInput `json:"representatives,omitempty"`
+	// The holder's login name: 3 to 32 characters among lowercase letters, digits, '.', '_' and '-', starting with a letter; unique across accounts (case does not matter). Optional.
+	Username *string `json:"username,omitempty"`
 }
 
 type CreateAccountPayload struct {
@@ -722,7 +728,7 @@ type RateLimit struct {
 	RestoreRate int `json:"restoreRate"`
 }
 
-// The proof of a FINISHED payment. The PDF is at GET /payments/{id}/receipt.pdf with the same token.
+// The proof of a FINISHED payment (or of a REFUNDED one, with its refund). The PDF is at GET /payments/{id}/receipt.pdf with the same token.
 type Receipt struct {
 	// HMAC code that proves the receipt was issued by Ponte for this payment.
 	AuthenticationCode string        `json:"authenticationCode"`
@@ -734,6 +740,10 @@ type Receipt struct {
 	FinishedAt         time.Time     `json:"finishedAt"`
 	// Path of the PDF, relative to Ponte's address.
 	PDFPath string `json:"pdfPath"`
+	// What this receipt proves: PAYMENT, or REFUND once the payment was returned (then refund is set and the PDF is the comprovante de devolução).
+	Kind ReceiptKind `json:"kind"`
+	// The refund, on the receipt of a REFUNDED payment; null otherwise.
+	Refund *ReceiptRefund `json:"refund,omitempty"`
 }
 
 // One side of a receipt.
@@ -743,6 +753,44 @@ type ReceiptParty struct {
 	Institution *Institution `json:"institution,omitempty"`
 	BranchCode  *string      `json:"branchCode,omitempty"`
 	AccountCode *string      `json:"accountCode,omitempty"`
+}
+
+// The refund of a returned payment, as its receipt shows it.
+type ReceiptRefund struct {
+	// When the money came back to the account.
+	RefundedAt time.Time `json:"refundedAt"`
+	// What came back: the amount and the fee.
+	Amount *money.Money `json:"amount"`
+	// Why the rail returned the payment, when it said.
+	Reason *string `json:"reason,omitempty"`
+}
+
+// verifyReceipt's answer. A code that is not authentic gets authentic false and nothing else, whatever the reason, so a guess learns nothing.
+type ReceiptVerification struct {
+	// True when Ponte issued a receipt with this authentication code, and the payment it proves is as the receipt says.
+	Authentic bool `json:"authentic"`
+	// What the receipt proves; null when not authentic.
+	Kind *ReceiptKind `json:"kind,omitempty"`
+	// The kind of payment; null when not authentic.
+	PaymentKind *PaymentKind `json:"paymentKind,omitempty"`
+	// The payment's status now: a SCHEDULING receipt's payment may since have FINISHED or been CANCELLED, a PAYMENT receipt's been REFUNDED. Null when not authentic.
+	PaymentStatus *PaymentStatus `json:"paymentStatus,omitempty"`
+	// The amount, as on the receipt; null when not authentic.
+	Amount *money.Money `json:"amount,omitempty"`
+	// The fee, as on the receipt; null when not authentic.
+	Fee *money.Money `json:"fee,omitempty"`
+	// The payer's name, as on the receipt; null when not authentic.
+	PayerName *string `json:"payerName,omitempty"`
+	// The payer's CPF or CNPJ masked as on the receipt (e.g. ***.438.034-**); null when not authentic.
+	PayerDocument *string `json:"payerDocument,omitempty"`
+	// The beneficiary's name when the receipt shows one; null otherwise.
+	BeneficiaryName *string `json:"beneficiaryName,omitempty"`
+	// When the payment was executed (PAYMENT, REFUND); null otherwise.
+	FinishedAt *time.Time `json:"finishedAt,omitempty"`
+	// The day it was scheduled for, when it was; null otherwise.
+	ScheduledTo *time.Time `json:"scheduledTo,omitempty"`
+	// When the money came back (REFUND); null otherwise.
+	RefundedAt *time.Time `json:"refundedAt,omitempty"`
 }
 
 type RedeliverWebhookInput struct {
@@ -893,6 +941,28 @@ type SchedulingCalendar struct {
 	NonBusinessDays    []*NonBusinessDay `json:"nonBusinessDays"`
 }
 
+// The comprovante de agendamento of a payment scheduled for a future day. The PDF is at GET /payments/{id}/receipt.pdf with the same token while the payment is SCHEDULED.
+type SchedulingReceipt struct {
+	// HMAC code that proves Ponte issued this scheduling receipt; verifyReceipt confirms it.
+	AuthenticationCode string `json:"authenticationCode"`
+	// Who pays: the account's holder and its payment account.
+	Payer *ReceiptParty `json:"payer"`
+	// Who will be paid, as the payment's target names them.
+	Beneficiary *ReceiptParty `json:"beneficiary"`
+	// What the beneficiary will get.
+	Amount *money.Money `json:"amount"`
+	// The fee that will be charged with it.
+	Fee *money.Money `json:"fee"`
+	// What will leave the account on the day: amount and fee.
+	TotalToDebit *money.Money `json:"totalToDebit"`
+	// The day it is scheduled for (São Paulo).
+	ScheduledTo time.Time `json:"scheduledTo"`
+	// When the payment was requested.
+	RequestedAt time.Time `json:"requestedAt"`
+	// Path of the PDF, relative to Ponte's address.
+	PDFPath string `json:"pdfPath"`
+}
+
 type SetAccountLimitPlanInput struct {
 	AccountID string `json:"accountId"`
 	// Name of an existing plan.
@@ -932,28 +1002,6 @@ type StatementEdge struct {
 	Cursor string          `json:"cursor"`
 	Node   *StatementEntry `json:"node"`
 }
-
-// One line of an account's statement. Entries are never changed once written: a correction is a new entry.
-type StatementEntry struct {
-	ID         string         `json:"id"`
-	OccurredAt time.Time      `json:"occurredAt"`
-	Direction  EntryDirection `json:"direction"`
-	// Always positive: direction says which way.
-	Amount        *money.Money `json:"amount"`
-	BalanceBefore *money.Money `json:"balanceBefore"`
-	BalanceAfter  *money.Money `json:"balanceAfter"`
-	Description   string       `json:"description"`
-	// Stone's statement type: internal, external, external_refund, payment, payment_refund; and fee.
-	Kind string `json:"kind"`
-	// The fee of this entry's operation, itself posted as a separate entry of kind fee.
-	Fee *money.Money `json:"fee"`
-	// The ledger transaction this entry belongs to: every entry of one movement shares it.
-	TransactionID string        `json:"transactionId"`
-	Counterparty  *Counterparty `json:"counterparty,omitempty"`
-}
-
-func (StatementEntry) IsNode()            {}
-func (this StatementEntry) GetID() string { return this.ID }
 
 // A statement entry as it was posted: every credit and every debit on an account, in the order the
 // ledger wrote them. Credits that bring money in carry Stone's cash-in event names.
@@ -1822,6 +1870,67 @@ func (e *PaymentStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e PaymentStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a receipt proves, each with its own authentication code.
+type ReceiptKind string
+
+const (
+	// The execution of a payment (FINISHED): money left the account. Comprovante de transferência / de pagamento.
+	ReceiptKindPayment ReceiptKind = "PAYMENT"
+	// A payment scheduled for a future day (SCHEDULED): the order and its day, not that money moved. Comprovante de agendamento, as Stone issues it.
+	ReceiptKindScheduling ReceiptKind = "SCHEDULING"
+	// A payment that was executed and then returned by the rail (REFUNDED): the payment and its refund. Comprovante de devolução.
+	ReceiptKindRefund ReceiptKind = "REFUND"
+)
+
+var AllReceiptKind = []ReceiptKind{
+	ReceiptKindPayment,
+	ReceiptKindScheduling,
+	ReceiptKindRefund,
+}
+
+func (e ReceiptKind) IsValid() bool {
+	switch e {
+	case ReceiptKindPayment, ReceiptKindScheduling, ReceiptKindRefund:
+		return true
+	}
+	return false
+}
+
+func (e ReceiptKind) String() string {
+	return string(e)
+}
+
+func (e *ReceiptKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReceiptKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReceiptKind", str)
+	}
+	return nil
+}
+
+func (e ReceiptKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReceiptKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReceiptKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
