@@ -132,7 +132,7 @@ func TestTenantAddBootstrapsAFreshProductionDatabase(t *testing.T) {
 	idp := startServer(t, nil) // only its OpenID Provider is used
 	env := map[string]string{
 		"PONTE_ENV": "production", "DATABASE_URL": testdb.New(t), "OIDC_ISSUER": idp.Issuer,
-		"OIDC_CLIENT_SECRET": "unused-here", "PONTE_RECEIPT_KEY": "production-test-key", "DB_MAX_OPEN_CONNS": "5",
+		"OIDC_CLIENT_SECRET": "unused-here", "PONTE_RECEIPT_KEY": "production-test-key", "DB_MAX_OPEN_CONNS": "5", "PONTE_WEBHOOK_KEY_SECRET": "production-webhook-key-secret",
 	}
 	getenv := func(k string) string { return env[k] }
 	add := func(args ...string) (string, error) {

@@ -69,6 +69,9 @@ func Config(r *Resolver) graph.Config {
 		return connection(child, first, nil)
 	}
 	cfg.Complexity.Query.Tenants = connection
+	cfg.Complexity.Account.Boletos = func(child int, first *int, after *string, _ []model.BoletoStatus, _ *model.BoletoKind, _, _ *time.Time) int {
+		return connection(child, first, after)
+	}
 	cfg.Complexity.Account.Contacts = func(child int, first *int, after *string, _ *string) int {
 		return connection(child, first, after)
 	}

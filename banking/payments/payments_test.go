@@ -143,7 +143,7 @@ func TestTreasuryPaymentsRunWithoutApproval(t *testing.T) {
 		Actor      string
 		XID        string
 	}
-	if err := e.db.Raw("SELECT from_status, to_status, actor, xid::text AS xid FROM events WHERE payment_id = ? ORDER BY id", it.ID).Scan(&evs).Error; err != nil {
+	if err := e.db.Raw("SELECT from_status, to_status, actor, xid::text AS xid FROM events WHERE payment_id = ? AND topic = 'payment' ORDER BY id", it.ID).Scan(&evs).Error; err != nil {
 		t.Fatal(err)
 	}
 	if len(evs) != 2 || evs[0].FromStatus != nil || evs[0].ToStatus != "APPROVED" || evs[0].Actor != "tenant:erp" ||

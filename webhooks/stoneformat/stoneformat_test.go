@@ -149,8 +149,10 @@ func TestEveryEventBuildsStoneClaims(t *testing.T) {
 	for ponte, stone := range map[string]string{
 		"cash_out_internal_transfer_created":                      "cash_out_internal_transfer",
 		"cash_out_external_transfer_delayed_to_next_business_day": "cash_out_external_transfer_scheduled",
-		"cash_out_payment_refunded":                               "cash_in_payment_refund",
-		"cash_out_external_transfer_refunded":                     "cash_in_external_transfer_refund",
+		"cash_out_payment_refunded":                               "cash_out_payment_refunded", // the credit is cash_in_payment_refund
+		"cash_out_external_transfer_refunded":                     "cash_out_external_transfer_refunded",
+		"cash_in_payment_refund":                                  "cash_in_payment_refund",
+		"cash_in_external_transfer_refund":                        "cash_in_external_transfer_refund",
 		"consent_authorised":                                      "consent_requested",
 		"barcode_payment_invoice_settled":                         "barcode_payment_invoice_settled",
 	} {
