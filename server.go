@@ -25,6 +25,7 @@ import (
 	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
+	"github.com/ponte-bff/ponte/banking/payroll"
 	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/database"
 	"github.com/ponte-bff/ponte/devidp"
@@ -166,6 +167,7 @@ type app struct {
 	consents *consent.Service
 	login    *consent.Login
 	payments *payments.Service
+	payroll  *payroll.Service
 	webhooks *webhooks.Service
 	hub      *events.Hub
 	queue    *jobs.Jobs
@@ -196,6 +198,7 @@ func newApp(ctx context.Context, cfg config, id identity, publicURL string, pool
 	if clock != nil {
 		a.payments.SetClock(clock)
 	}
+	a.payroll = payroll.New(db, a.ledger, a.payments, a.queue.InsertTx, payroll.Config{})
 	a.consents.OnEnd(a.payments.StopForEndedConsent) // a consent's end stops its cash-out in the same transaction
 	a.authz = auth.NewAuthorizer(db, a.payments)
 	a.webhooks = webhooks.New(db, a.queue.InsertTx, cfg.webhooks(log.With("component", "webhooks")))
@@ -210,6 +213,9 @@ func (a *app) registerJobs(cfg config) error {
 		return err
 	}
 	if err := a.consents.Register(a.queue, cfg.SweepInterval); err != nil {
+		return err
+	}
+	if err := a.payroll.Register(a.queue); err != nil {
 		return err
 	}
 	return a.webhooks.Register(a.queue)
@@ -230,7 +236,8 @@ func routes(cfg config, id identity, a *app, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	authenticated := a.authn.Middleware(log, nil)
 	res := &resolvers.Resolver{Authz: a.authz, AccountService: a.accounts, ConsentService: a.consents, Ledger: a.ledger,
-		Sandbox: cfg.Env != envProduction, PaymentService: a.payments, ReceiptKey: cfg.ReceiptKey, Hub: a.hub, Webhooks: a.webhooks}
+		Sandbox: cfg.Env != envProduction, PaymentService: a.payments, ReceiptKey: cfg.ReceiptKey, Hub: a.hub, Webhooks: a.webhooks,
+		PayrollService: a.payroll}
 	mux.Handle("/graphql", gqlserver.New(cfg.graphql(), res, a.authn, log))
 	// GET /payments/{id}/receipt.pdf
 	(&httpapi.Receipts{Authz: a.authz, Payments: a.payments, Key: cfg.ReceiptKey, Log: log}).Routes(mux, authenticated)

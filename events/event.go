@@ -20,6 +20,7 @@ type Topic = models.EventTopic
 const (
 	TopicPayment = models.EventTopicPayment
 	TopicConsent = models.EventTopicConsent
+	TopicPayroll = models.EventTopicPayroll
 	TopicTenant  = models.EventTopicTenant
 )
 
@@ -81,7 +82,7 @@ func Record(ctx context.Context, tx *gorm.DB, e *Event) error {
 }
 
 // columns are the events columns every reader returns, xid as a number.
-const columns = `id, xid::text::numeric::bigint AS xid, name, topic, tenant_id, account_id, payment_id, consent_id,
+const columns = `id, xid::text::numeric::bigint AS xid, name, topic, tenant_id, account_id, payment_id, consent_id, payroll_id,
 	from_status, to_status, actor, reason, request_id, occurred_at`
 
 // ReadAfter returns up to limit events after c that no running transaction can still precede,

@@ -22,6 +22,7 @@ const (
 	Payment     Type = "Payment"
 	Webhook     Type = "WebhookEndpoint"
 	Delivery    Type = "WebhookDelivery"
+	Payroll     Type = "Payroll"
 )
 
 // prefix versions the encoding so it can change without breaking stored IDs.

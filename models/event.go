@@ -12,7 +12,8 @@ type EventTopic string
 const (
 	EventTopicPayment EventTopic = "payment"
 	EventTopicConsent EventTopic = "consent"
-	EventTopicTenant  EventTopic = "tenant" // a tenant disabled or enabled again (written by a trigger on tenants)
+	EventTopicTenant  EventTopic = "tenant"  // a tenant disabled or enabled again (written by a trigger on tenants)
+	EventTopicPayroll EventTopic = "payroll" // a payroll's own status change (its salaries are payment events)
 )
 
 // Event is one row of the append-only event log: a status change of a payment or a consent, who
@@ -27,6 +28,7 @@ type Event struct {
 	AccountID  *uuid.UUID `gorm:"column:account_id;type:uuid"`
 	PaymentID  *uuid.UUID `gorm:"column:payment_id;type:uuid"`
 	ConsentID  *uuid.UUID `gorm:"column:consent_id;type:uuid"`
+	PayrollID  *uuid.UUID `gorm:"column:payroll_id;type:uuid"`
 	FromStatus *string    `gorm:"column:from_status"` // nil when created
 	ToStatus   string     `gorm:"column:to_status"`
 	Actor      string     `gorm:"column:actor"`      // who: "system", "tenant:<client id>", "holder:<document>"...

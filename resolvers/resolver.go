@@ -9,6 +9,7 @@ import (
 	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
+	"github.com/ponte-bff/ponte/banking/payroll"
 	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/graph"
@@ -27,6 +28,7 @@ type Resolver struct {
 	ReceiptKey     []byte      // signs receipts' authentication codes
 	Hub            *events.Hub // the event log fan-out, for subscriptions
 	Webhooks       *webhooks.Service
+	PayrollService *payroll.Service
 }
 
 // Config returns the gqlgen configuration: resolvers and complexity functions together.
@@ -43,6 +45,8 @@ func Config(r *Resolver) graph.Config {
 	cfg.Complexity.Account.Statement = func(child int, first *int, after *string, _, _ *time.Time, _ *model.EntryDirection) int {
 		return connection(child, first, after)
 	}
+	cfg.Complexity.Account.Payrolls = connection
+	cfg.Complexity.Payroll.Salaries = connection
 	cfg.Complexity.Query.Consents = func(child int, first *int, after *string, _ []model.ConsentStatus) int {
 		return connection(child, first, after)
 	}

@@ -37,6 +37,8 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		return r.Query().Consent(ctx, id)
 	case globalid.Payment:
 		return r.Query().Payment(ctx, id)
+	case globalid.Payroll:
+		return r.Query().Payroll(ctx, id)
 	case globalid.Webhook, globalid.Delivery:
 		c, err := r.Authz.Require(ctx, auth.ActionManageWebhooks)
 		if err != nil {

@@ -86,11 +86,12 @@ type Payload struct {
 	Data      Data      `json:"data"`
 }
 
-// Data is what changed. IDs are GraphQL global IDs; PaymentID is set for payment events and
-// ConsentID for consent events.
+// Data is what changed. IDs are GraphQL global IDs; PaymentID is set for payment events,
+// ConsentID for consent events and PayrollID for payroll events.
 type Data struct {
 	PaymentID      string    `json:"payment_id,omitempty"`
 	ConsentID      string    `json:"consent_id,omitempty"`
+	PayrollID      string    `json:"payroll_id,omitempty"`
 	AccountID      *string   `json:"account_id"`      // null for a consent not yet tied to an account
 	Status         string    `json:"status"`          // the status it moved to
 	PreviousStatus *string   `json:"previous_status"` // null when created
@@ -107,6 +108,9 @@ func PayloadOf(e *events.Event) ([]byte, error) {
 	}
 	if e.ConsentID != nil {
 		p.Data.ConsentID = globalid.Encode(globalid.Consent, *e.ConsentID)
+	}
+	if e.PayrollID != nil {
+		p.Data.PayrollID = globalid.Encode(globalid.Payroll, *e.PayrollID)
 	}
 	if e.AccountID != nil {
 		id := globalid.Encode(globalid.Account, *e.AccountID)

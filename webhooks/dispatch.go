@@ -220,7 +220,7 @@ func withheld(ctx context.Context, db *gorm.DB, evs []events.Event, interested f
 	return out, nil
 }
 
-// ofAccount reports whether e tells its tenant of an account's payments.
+// ofAccount reports whether e tells its tenant of an account's payments or payrolls.
 func ofAccount(e *events.Event) bool {
-	return e.Topic == events.TopicPayment && e.TenantID != nil && e.AccountID != nil
+	return (e.Topic == events.TopicPayment || e.Topic == events.TopicPayroll) && e.TenantID != nil && e.AccountID != nil
 }

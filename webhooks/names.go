@@ -14,6 +14,9 @@ import (
 //     refunded. Stone names the creation event without a suffix; Ponte says _created.
 //   - consents: consent_<status>, status one of awaiting_authorisation, authorised, rejected,
 //     revoked, expired. Stone only has consent_requested; Ponte sends every transition.
+//   - payrolls (the run itself; each salary also sends its cash_out_payroll_* events):
+//     payroll_created (whether it runs now or is SCHEDULED), payroll_processing, payroll_finished,
+//     payroll_partially_failed, payroll_cancelled.
 var eventNames = func() []string {
 	var out []string
 	for _, op := range []string{"internal_transfer", "external_transfer", "payment", "payroll"} {
@@ -24,6 +27,9 @@ var eventNames = func() []string {
 	}
 	for _, st := range []string{"awaiting_authorisation", "authorised", "rejected", "revoked", "expired"} {
 		out = append(out, "consent_"+st)
+	}
+	for _, st := range []string{"created", "processing", "finished", "partially_failed", "cancelled"} {
+		out = append(out, "payroll_"+st)
 	}
 	slices.Sort(out)
 	return out
