@@ -30,9 +30,9 @@ import (
 
 // Config holds the endpoint's limits and what it allows outside production.
 type Config struct {
-	MaxComplexity  int      // per operation (gqlgen's fixed complexity)
-	MaxDepth       int      // of selection sets
-	MaxBodyBytes   int64    // of a request body, and of the query string of a GET
+	MaxComplexity int   // per operation (gqlgen's fixed complexity)
+	MaxDepth      int   // of selection sets
+	MaxBodyBytes  int64 // of a request body, and of the query string of a GET
 	// MaxUploadBytes is the body limit of a multipart request (a file upload: createPayroll's
 	// spreadsheet); default DefaultMaxUploadBytes. Every other request keeps MaxBodyBytes.
 	MaxUploadBytes int64
