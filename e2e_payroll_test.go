@@ -19,6 +19,8 @@ import (
 
 	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/banking/ledger"
+	"github.com/ponte-bff/ponte/database"
+	"github.com/ponte-bff/ponte/internal/testdb"
 	"github.com/ponte-bff/ponte/money"
 )
 
@@ -474,4 +476,79 @@ func TestScheduledPayrollCancels(t *testing.T) {
 	if c.Payroll != nil || len(c.UserErrors) != 1 || c.UserErrors[0].Code != "INVALID_STATE" {
 		t.Fatalf("second cancel: %+v", c)
 	}
+}
+
+// TestPayrollSurvivesSIGKILL: the server is killed (SIGKILL) while its one job is half-way through
+// a 1,000-line payroll; after a restart on the same database the job resumes and every salary is
+// paid exactly once, and the ledger's check holds.
+func TestPayrollSurvivesSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the server binary twice")
+	}
+	t.Parallel()
+	bin := buildPonte(t)
+	dsn := testdb.New(t)
+	db, err := database.Open(context.Background(), dsn, database.Pool{MaxOpen: 4, MaxIdle: 2, MaxLifetime: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if sqlDB, err := db.DB(); err == nil {
+			sqlDB.Close()
+		}
+	})
+	first := startPonteProcess(t, bin, dsn)
+	s := &testServer{URL: first.url, Issuer: first.url + "/idp", DSN: dsn, db: db}
+	tok := tenantToken(t, s)
+	payer := payrollAccount(t, s, tok, vectors(t)["cnpj_numeric"].Valid[6].Raw, "20000.00")
+	es := seedEmployees(t, db, 4, 1000)
+	r, p := uploadPayroll(t, s, tok, map[string]any{"accountId": payer, "idempotencyKey": "folha-kill"}, "folha.xlsx", payrollWorkbook(t, es))
+	if len(r.Errors) > 0 || p.Payroll == nil {
+		t.Fatalf("createPayroll: %+v %+v", r.Errors, p.UserErrors)
+	}
+
+	// Kill as soon as the first batch has committed: the rest cannot have run yet.
+	finished := func() (n int64) {
+		db.Raw(`SELECT count(*) FROM payments WHERE kind = 'PAYROLL' AND status = 'FINISHED'`).Scan(&n)
+		return n
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for finished() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no salary ran within 2 minutes\n%s", first.logTail())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	first.kill(t)
+	atKill := finished()
+	t.Logf("killed with %d of 1,000 salaries paid", atKill)
+	if atKill >= 1000 {
+		t.Fatalf("not killed mid-run: %d salaries paid", atKill)
+	}
+
+	second := startPonteProcess(t, bin, dsn)
+	s.URL, s.Issuer = second.url, second.url+"/idp"
+	restarted := time.Now()
+	var status string
+	for drain := drainDeadline(t); ; {
+		db.Raw(`SELECT status FROM payrolls`).Scan(&status)
+		if status == "FINISHED" || status == "PARTIALLY_FAILED" {
+			break
+		}
+		if time.Now().After(drain) {
+			t.Fatalf("payroll %s %v after the restart, %d paid\n%s", status, time.Since(restarted), finished(), second.logTail())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Logf("resumed and finished %v after the restart", time.Since(restarted).Round(time.Millisecond))
+	if status != "FINISHED" {
+		t.Fatalf("payroll %s", status)
+	}
+	checkPaidOnce(t, db, p.Payroll.ID, es)
+	var finalEvents int64
+	db.Raw(`SELECT count(*) FROM events WHERE topic = 'payment' AND to_status = 'FINISHED' AND name = 'cash_out_payroll_finished'`).Scan(&finalEvents)
+	if finalEvents != 1000 {
+		t.Fatalf("%d salary FINISHED events, want 1000", finalEvents)
+	}
+	checkLedger(t, db)
 }
