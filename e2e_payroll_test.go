@@ -8,6 +8,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -551,4 +554,90 @@ func TestPayrollSurvivesSIGKILL(t *testing.T) {
 		t.Fatalf("%d salary FINISHED events, want 1000", finalEvents)
 	}
 	checkLedger(t, db)
+}
+
+// BenchmarkPayroll5000 measures a 5,000-line payroll end to end on a running server: the .xlsx
+// upload (multipart), its validation against 5,000 accounts, the creation of 5,000 salaries and
+// the one job that pays them, until FINISHED. It reports lines/s (README, "Payroll").
+func BenchmarkPayroll5000(b *testing.B) {
+	s := startServer(b, nil)
+	tok := tenantToken(b, s)
+	doc := vectors(b)["cnpj_numeric"].Valid[7].Raw
+	a := create(b, s, tok, map[string]any{"name": "Folha Bench", "email": "f@example.com", "document": doc}).Account
+	if p, _ := review(b, s, operatorToken(b, s), a.ID, "APPROVE"); p.Account == nil {
+		b.Fatal("approve")
+	}
+	es := seedEmployees(b, s.db, 5, 5000)
+	for i := range es {
+		es[i].Amount = 100 // R$ 1,00 each: 5,000 lines fit the standard plan's daily limit nine times over
+	}
+	file := payrollWorkbook(b, es)
+	b.ResetTimer()
+	began := time.Now()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		r := gql(b, s, tok, depositMutation, map[string]any{"input": map[string]any{"accountId": a.ID, "amount": "5000.00", "idempotencyKey": fmt.Sprintf("bench-%d", i)}})
+		if len(r.Errors) > 0 {
+			b.Fatal(r.Errors)
+		}
+		b.StartTimer()
+		r, p := uploadPayroll(b, s, tok, map[string]any{"accountId": a.ID, "idempotencyKey": fmt.Sprintf("bench-folha-%d", i)}, "folha.xlsx", file)
+		if len(r.Errors) > 0 || p.Payroll == nil {
+			b.Fatalf("createPayroll: %+v %+v", r.Errors, p.UserErrors)
+		}
+		if done := waitPayroll(b, s, tok, p.Payroll.ID, 10*time.Minute); done.Summary.Finished != 5000 {
+			b.Fatalf("payroll ran as %+v", done)
+		}
+	}
+	b.ReportMetric(float64(5000*b.N)/time.Since(began).Seconds(), "lines/s")
+}
+
+// TestPayrollUploadWithNPMClient uploads the spreadsheet with a client built from the npm
+// packages upload clients use (extract-files, the extraction of apollo-upload-client, and
+// form-data; testdata/graphql-upload-client, installed by .ci/run with npm ci): the payroll is
+// created from its file and every salary is paid.
+func TestPayrollUploadWithNPMClient(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("testdata", "graphql-upload-client")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "extract-files")); err != nil {
+		t.Fatalf("the upload client is not installed: run (cd %s && npm ci)", dir)
+	}
+	s := startServer(t, nil)
+	tok := tenantToken(t, s)
+	payer := payrollAccount(t, s, tok, vectors(t)["cnpj_numeric"].Valid[8].Raw, "20000.00")
+	es := seedEmployees(t, s.db, 6, 1000)
+	file := filepath.Join(t.TempDir(), "folha-npm.xlsx")
+	if err := os.WriteFile(file, payrollWorkbook(t, es), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars, _ := json.Marshal(map[string]any{"input": map[string]any{"accountId": payer, "idempotencyKey": "folha-npm"}})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", "client.mjs", s.URL+"/graphql", tok, createPayrollMutation, string(vars), file)
+	cmd.Dir = dir
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, out)
+	}
+	var res struct {
+		Status int
+		Body   gqlResponse
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	var p payrollPayload
+	if res.Status != http.StatusOK || len(res.Body.Errors) > 0 {
+		t.Fatalf("HTTP %d %+v", res.Status, res.Body.Errors)
+	}
+	res.Body.decode(t, "createPayroll", &p)
+	if p.Payroll == nil || p.Payroll.LineCount != 1000 || p.Payroll.Amount.Amount != sumOf(es).String() {
+		t.Fatalf("createPayroll: %+v %+v", p.Payroll, p.UserErrors)
+	}
+	if done := waitPayroll(t, s, tok, p.Payroll.ID, 60*time.Second); done.Status != "FINISHED" || done.Summary.Finished != 1000 {
+		t.Fatalf("payroll ran as %+v", done)
+	}
+	checkPaidOnce(t, s.db, p.Payroll.ID, es)
+	checkLedger(t, s.db)
 }
