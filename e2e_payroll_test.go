@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -356,6 +357,39 @@ func TestPayrollFromXLSXUpload(t *testing.T) {
 		}
 		if !slices.Equal(names, []string{"payroll_created", "payroll_processing", "payroll_finished"}) {
 			t.Fatalf("payroll events %v", names)
+		}
+		// The subscription replays them from the start of the log.
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		resp := postSSE(t, ctx, s, tok, `subscription($id: ID!) { payrollStatusChanged(accountId: $id, after: "`+logStart+`") { name status previousStatus payroll { id } } }`,
+			map[string]any{"id": payer})
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		var streamed []string
+		for len(streamed) < 3 && sc.Scan() {
+			line, ok := strings.CutPrefix(sc.Text(), "data:")
+			if !ok {
+				continue
+			}
+			var ev struct {
+				Data struct {
+					PayrollStatusChanged struct {
+						Name, Status string
+						Payroll      struct{ ID string }
+					}
+				}
+			}
+			if err := json.Unmarshal([]byte(line), &ev); err != nil {
+				t.Fatalf("%v: %s", err, line)
+			}
+			e := ev.Data.PayrollStatusChanged
+			if e.Payroll.ID != p.Payroll.ID {
+				t.Fatalf("event of another payroll: %s", line)
+			}
+			streamed = append(streamed, e.Name+":"+e.Status)
+		}
+		if !slices.Equal(streamed, []string{"payroll_created:CREATED", "payroll_processing:PROCESSING", "payroll_finished:FINISHED"}) {
+			t.Fatalf("streamed %v", streamed)
 		}
 	})
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/banking/payments"
+	"github.com/ponte-bff/ponte/banking/payroll"
 	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/webhooks"
 )
@@ -51,6 +52,9 @@ func TestEventNamesAreTheNamesTheEventLogUses(t *testing.T) {
 	}
 	for _, s := range []consent.Status{consent.StatusAwaiting, consent.StatusAuthorised, consent.StatusRejected, consent.StatusRevoked, consent.StatusExpired} {
 		want["consent_"+strings.ToLower(string(s))] = true
+	}
+	for _, n := range payroll.EventNames() {
+		want[n] = true
 	}
 	names := webhooks.EventNames()
 	for n := range want {
