@@ -131,15 +131,3 @@ func (s *Service) Salaries(ctx context.Context, payrollID uuid.UUID, p paging.Pa
 	}
 	return out, nil
 }
-
-// PayrollOf returns the payroll a salary payment belongs to, if any.
-func (s *Service) PayrollOf(ctx context.Context, paymentID uuid.UUID) (*uuid.UUID, error) {
-	var ids []uuid.UUID
-	if err := s.db.WithContext(ctx).Model(&models.PayrollSalary{}).Where("payment_id = ?", paymentID).Pluck("payroll_id", &ids).Error; err != nil {
-		return nil, err
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	return &ids[0], nil
-}
