@@ -26,6 +26,9 @@ const (
 // MaxLines is the most salaries one payroll pays.
 const MaxLines = 5000
 
+// maxUnzipped bounds what an .xlsx may unzip to: a 5,000-line sheet is a few megabytes.
+const maxUnzipped = 64 << 20
+
 // File is an uploaded spreadsheet.
 type File struct {
 	Filename string
@@ -70,7 +73,8 @@ func readFile(f File) ([]row, error) {
 }
 
 func xlsxCells(raw []byte) ([][]string, []int, error) {
-	wb, err := excelize.OpenReader(bytes.NewReader(raw))
+	// Bounded unzipping: an upload of a few megabytes must not inflate into gigabytes.
+	wb, err := excelize.OpenReader(bytes.NewReader(raw), excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped / 2})
 	if err != nil {
 		return nil, nil, apperr.Field(apperr.Invalid, fileField, "the file is not a readable .xlsx workbook")
 	}
