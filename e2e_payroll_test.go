@@ -491,7 +491,9 @@ func TestScheduledPayrollCancels(t *testing.T) {
 		t.Fatalf("scheduled payroll: %+v", p)
 	}
 	scheduled := func() string {
-		var a struct{ Balance struct{ Scheduled struct{ Amount string } } }
+		var a struct {
+			Balance struct{ Scheduled struct{ Amount string } }
+		}
 		gql(t, s, tok, `query($id: ID!) { account(id: $id) { balance { scheduled { amount } } } }`, map[string]any{"id": payer}).decode(t, "account", &a)
 		return a.Balance.Scheduled.Amount
 	}
