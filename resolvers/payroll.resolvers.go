@@ -13,7 +13,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/google/uuid"
-
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/payroll"
