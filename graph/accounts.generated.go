@@ -21,7 +21,7 @@ type AccountResolver interface {
 	Balance(ctx context.Context, objs []*model.Account) ([]*model.Balance, error)
 	Statement(ctx context.Context, objs []*model.Account, first *int, after *string, from *time.Time, to *time.Time, direction *model.EntryDirection) ([]*model.StatementConnection, error)
 	Payments(ctx context.Context, objs []*model.Account, first *int, after *string, status []model.PaymentStatus) ([]*model.PaymentConnection, error)
-	Payrolls(ctx context.Context, obj *model.Account, first *int, after *string) (*model.PayrollConnection, error)
+	Payrolls(ctx context.Context, objs []*model.Account, first *int, after *string) ([]*model.PayrollConnection, error)
 }
 type CreateAccountPayloadResolver interface {
 	Account(ctx context.Context, obj *model.CreateAccountPayload) (*model.Account, error)
@@ -934,8 +934,7 @@ func (ec *executionContext) _Account_payrolls(ctx context.Context, field graphql
 			return ec.fieldContext_Account_payrolls(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Account().Payrolls(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolveBatch_Account_payrolls(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PayrollConnection) graphql.Marshaler {
@@ -967,6 +966,30 @@ func (ec *executionContext) fieldContext_Account_payrolls(ctx context.Context, f
 		return fc, err
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Account_payrolls(ctx context.Context, field graphql.CollectedField, obj *model.Account) (any, error) {
+	resolver := ec.Resolvers.Account()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*model.Account](ctx, "Account"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Payrolls(ctx, batch.Parents, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[*model.PayrollConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Account.payrolls",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Payrolls(ctx, []*model.Account{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	return graphql.ResolveBatchSingleResult[*model.PayrollConnection](
+		ctx,
+		results,
+		err,
+		"Account.payrolls",
+	)
 }
 
 func (ec *executionContext) _AccountConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AccountConnection) (ret graphql.Marshaler) {

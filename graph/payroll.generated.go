@@ -20,7 +20,7 @@ import (
 type PayrollResolver interface {
 	Account(ctx context.Context, obj *model.Payroll) (*model.Account, error)
 
-	Summary(ctx context.Context, obj *model.Payroll) (*model.PayrollSummary, error)
+	Summary(ctx context.Context, objs []*model.Payroll) ([]*model.PayrollSummary, error)
 	Salaries(ctx context.Context, obj *model.Payroll, first *int, after *string) (*model.PaymentConnection, error)
 }
 
@@ -228,7 +228,7 @@ func (ec *executionContext) _Payroll_summary(ctx context.Context, field graphql.
 			return ec.fieldContext_Payroll_summary(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Payroll().Summary(ctx, obj)
+			return ec.resolveBatch_Payroll_summary(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PayrollSummary) graphql.Marshaler {
@@ -249,6 +249,29 @@ func (ec *executionContext) fieldContext_Payroll_summary(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Payroll_summary(ctx context.Context, field graphql.CollectedField, obj *model.Payroll) (any, error) {
+	resolver := ec.Resolvers.Payroll()
+	if batch, ok := graphql.BatchParentsFor[*model.Payroll](ctx, "Payroll"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Summary(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.PayrollSummary](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Payroll.summary",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Summary(ctx, []*model.Payroll{obj})
+	return graphql.ResolveBatchSingleResult[*model.PayrollSummary](
+		ctx,
+		results,
+		err,
+		"Payroll.summary",
+	)
 }
 
 func (ec *executionContext) _Payroll_salaries(ctx context.Context, field graphql.CollectedField, obj *model.Payroll) (ret graphql.Marshaler) {
@@ -1366,6 +1389,7 @@ func (ec *executionContext) unmarshalNCreatePayrollInput2githubᚗcomᚋponteᚑ
 }
 
 func (ec *executionContext) marshalNPayroll2ᚕᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPayrollᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Payroll) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Payroll", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

@@ -24,27 +24,33 @@ import (
 	"github.com/ponte-bff/ponte/paging"
 )
 
-// Payrolls is the resolver for the payrolls field.
-func (r *accountResolver) Payrolls(ctx context.Context, obj *model.Account, first *int, after *string) (*model.PayrollConnection, error) {
-	key, err := decodeID(obj.ID, globalid.Account)
+// Payrolls is the batch resolver for the payrolls field.
+func (r *accountResolver) Payrolls(ctx context.Context, objs []*model.Account, first *int, after *string) ([]*model.PayrollConnection, error) {
+	ids, allowed, refusals, err := r.authorizeAccounts(ctx, auth.ActionReadPayments, objs)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := r.Authz.Account(ctx, auth.ActionReadPayments, key); err != nil {
 		return nil, err
 	}
 	p, err := paging.Parse(first, after)
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.PayrollService.List(ctx, key, p)
-	if err != nil {
-		return nil, err
+	pages := map[uuid.UUID]*payroll.Page{}
+	if len(allowed) > 0 {
+		if pages, err = r.PayrollService.ListMany(ctx, allowed, p); err != nil {
+			return nil, err
+		}
 	}
-	conn := &model.PayrollConnection{}
-	conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Payrolls, payrollOut, payroll.CursorOf,
-		func(c string, n *model.Payroll) *model.PayrollEdge { return &model.PayrollEdge{Cursor: c, Node: n} }, page.HasNext, p)
-	return conn, nil
+	out := make([]*model.PayrollConnection, len(ids))
+	for i, id := range ids {
+		if refusals[i] != nil {
+			continue
+		}
+		page, conn := pages[id], &model.PayrollConnection{}
+		conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Payrolls, payrollOut, payroll.CursorOf,
+			func(c string, n *model.Payroll) *model.PayrollEdge { return &model.PayrollEdge{Cursor: c, Node: n} }, page.HasNext, p)
+		out[i] = conn
+	}
+	return out, batchErrors(refusals)
 }
 
 // CreatePayroll is the resolver for the createPayroll field.
@@ -102,14 +108,22 @@ func (r *payrollResolver) Account(ctx context.Context, obj *model.Payroll) (*mod
 	return accs[0], nil
 }
 
-// Summary is the resolver for the summary field.
-func (r *payrollResolver) Summary(ctx context.Context, obj *model.Payroll) (*model.PayrollSummary, error) {
-	sums, err := r.PayrollService.Summaries(ctx, []uuid.UUID{obj.PayrollID})
+// Summary is the batch resolver for the summary field.
+func (r *payrollResolver) Summary(ctx context.Context, objs []*model.Payroll) ([]*model.PayrollSummary, error) {
+	ids := make([]uuid.UUID, len(objs))
+	for i, obj := range objs {
+		ids[i] = obj.PayrollID
+	}
+	sums, err := r.PayrollService.Summaries(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	s := sums[obj.PayrollID]
-	return &model.PayrollSummary{Finished: s.Finished, Failed: s.Failed, Refunded: s.Refunded, Scheduled: s.Scheduled}, nil
+	out := make([]*model.PayrollSummary, len(objs))
+	for i, obj := range objs {
+		s := sums[obj.PayrollID]
+		out[i] = &model.PayrollSummary{Finished: s.Finished, Failed: s.Failed, Refunded: s.Refunded, Scheduled: s.Scheduled}
+	}
+	return out, nil
 }
 
 // Salaries is the resolver for the salaries field.

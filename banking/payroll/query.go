@@ -29,23 +29,6 @@ type Page struct {
 	HasNext  bool
 }
 
-// List returns an account's payrolls, newest first.
-func (s *Service) List(ctx context.Context, accountID uuid.UUID, p paging.Page) (*Page, error) {
-	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
-	if p.After != nil {
-		q = q.Where("(created_at, id) < (?, ?)", p.After.At, p.After.ID)
-	}
-	var rows []*models.Payroll
-	if err := q.Order("created_at DESC, id DESC").Limit(p.First + 1).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	out := &Page{Payrolls: rows}
-	if len(rows) > p.First {
-		out.Payrolls, out.HasNext = rows[:p.First], true
-	}
-	return out, nil
-}
-
 // CursorOf is the keyset cursor just after p.
 func CursorOf(p *models.Payroll) paging.Cursor { return paging.Cursor{At: p.CreatedAt, ID: p.ID} }
 
@@ -128,6 +111,38 @@ func (s *Service) Salaries(ctx context.Context, payrollID uuid.UUID, p paging.Pa
 	}
 	for _, l := range links {
 		out.Payments, out.Lines = append(out.Payments, byID[l.PaymentID]), append(out.Lines, l.Line)
+	}
+	return out, nil
+}
+
+// ListMany is List for many accounts at once (the payrolls of a page of accounts), with the same
+// page for each: one query, a LATERAL walk of payrolls_account_page per account. Every id gets a
+// page.
+func (s *Service) ListMany(ctx context.Context, accountIDs []uuid.UUID, p paging.Page) (map[uuid.UUID]*Page, error) {
+	cond, args := "", []any{}
+	if p.After != nil {
+		cond = " AND (p.created_at, p.id) < (?, ?)"
+		args = append(args, p.After.At, p.After.ID)
+	}
+	args = append(args, p.First+1, accountIDs)
+	var rows []*models.Payroll
+	err := s.db.WithContext(ctx).Raw(`SELECT x.* FROM accounts a CROSS JOIN LATERAL (
+		SELECT p.* FROM payrolls p WHERE p.account_id = a.id`+cond+` ORDER BY p.created_at DESC, p.id DESC LIMIT ?) x
+		WHERE a.id IN ? ORDER BY x.account_id, x.created_at DESC, x.id DESC`, args...).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]*Page, len(accountIDs))
+	for _, id := range accountIDs {
+		out[id] = &Page{}
+	}
+	for _, r := range rows {
+		pg := out[r.AccountID]
+		if len(pg.Payrolls) == p.First {
+			pg.HasNext = true
+			continue
+		}
+		pg.Payrolls = append(pg.Payrolls, r)
 	}
 	return out, nil
 }
