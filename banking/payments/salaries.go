@@ -99,6 +99,18 @@ func (s *Service) ExecuteSalariesTx(ctx context.Context, tx *gorm.DB, ids []uuid
 		Order("id").Find(&ps).Error; err != nil {
 		return 0, 0, err
 	}
+	// The receivers' ledger accounts, opened for the whole batch before its first posting locks any.
+	var receivers []uuid.UUID
+	for _, p := range ps {
+		if runnable(Status(p.Status)) && p.Target.AccountID != nil {
+			receivers = append(receivers, *p.Target.AccountID)
+		}
+	}
+	if len(receivers) > 0 {
+		if err := s.ledger.OpenAccountsTx(ctx, tx, receivers); err != nil {
+			return 0, 0, err
+		}
+	}
 	today := clockDate(s.now())
 	for _, p := range ps {
 		if !runnable(Status(p.Status)) {
