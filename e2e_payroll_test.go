@@ -450,6 +450,19 @@ func TestPayrollWithBadLinesCreatesNothing(t *testing.T) {
 			t.Fatalf("userErrors %+v", p.UserErrors)
 		}
 	})
+	t.Run("UploadBeyondTheLimit", func(t *testing.T) {
+		big := bytes.Repeat([]byte("x"), 9<<20) // more than gqlserver.DefaultMaxUploadBytes
+		r, _ := uploadPayroll(t, s, tok, map[string]any{"accountId": payer, "idempotencyKey": "grande"}, "folha.csv", big)
+		if r.Status != http.StatusRequestEntityTooLarge || r.code() != "REQUEST_TOO_LARGE" {
+			t.Fatalf("a 9 MiB upload: HTTP %d %+v", r.Status, r.Errors)
+		}
+	})
+	t.Run("NotASpreadsheet", func(t *testing.T) {
+		_, p := uploadPayroll(t, s, tok, map[string]any{"accountId": payer, "idempotencyKey": "pdf"}, "folha.pdf", []byte("%PDF-1.7"))
+		if p.Payroll != nil || len(p.UserErrors) != 1 || strings.Join(p.UserErrors[0].Field, "/") != "input/file" || p.UserErrors[0].Code != "INVALID" {
+			t.Fatalf("a PDF: %+v", p)
+		}
+	})
 	t.Run("NotBothLinesAndFile", func(t *testing.T) {
 		var p payrollPayload
 		gql(t, s, tok, createPayrollMutation, map[string]any{"input": map[string]any{"accountId": payer, "idempotencyKey": "nada"}}).decode(t, "createPayroll", &p)
