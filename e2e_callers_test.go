@@ -211,6 +211,15 @@ var accountOps = []accountOp{
 	{"boletoNode", "accounts:read", `query($id: ID!) { node(id: $id) { id ... on Boleto { barcode } } }`, "node", false, true},
 	{"boletoAccount", "accounts:read", `query($id: ID!) { boleto(id: $id) { id account { name document email } } }`, "boleto", false, true},
 	{"cancelBoleto", "boletos:issue", `mutation($id: ID!) { cancelBoleto(input: {boletoId: $id}) { userErrors { code } } }`, "cancelBoleto", false, true},
+	// Payroll: Treasury only to create or cancel (treasuryOnly), readable as payments are. The
+	// operations marked byPayroll name a payroll on the account (payrollFixture).
+	{"createPayroll", "payments:initiate", `mutation($id: ID!) { createPayroll(input: {accountId: $id, lines: [{name: "Ana", document: "52998224725", accountCode: "1", amount: "1.00"}], idempotencyKey: "matrix-payroll"}) { payroll { id } userErrors { code } } }`, "createPayroll", false, false},
+	{"payrolls", "payments:read", `query($id: ID!) { account(id: $id) { payrolls(first: 5) { nodes { id status summary { finished } } } } }`, "account", false, false},
+	{"payroll", "payments:read", `query($id: ID!) { payroll(id: $id) { id status lineCount } }`, "payroll", false, false},
+	{"payrollNode", "payments:read", `query($id: ID!) { node(id: $id) { id ... on Payroll { status } } }`, "node", false, false},
+	{"cancelPayroll", "payments:initiate", `mutation($id: ID!) { cancelPayroll(input: {payrollId: $id}) { payroll { id } userErrors { code } } }`, "cancelPayroll", false, false},
+	{"payrollAccount", "payments:read", `query($id: ID!) { payroll(id: $id) { id account { name document email } } }`, "payroll", false, false},
+	{"payrollStatusChangedAccount", "payments:read", `subscription($id: ID!) { payrollStatusChanged(accountId: $id, after: "` + logStart + `") { payroll { account { name document email } } } }`, "payrollStatusChanged", false, false},
 	{"boletoStatusChangedAccount", "accounts:read", `subscription($id: ID!) { boletoStatusChanged(accountId: $id, after: "` + logStart + `") { boleto { account { name document email } } } }`, "boletoStatusChanged", false, false},
 }
 
@@ -250,6 +259,36 @@ func freshContact(t *testing.T, s *testServer, accountID, what string) string {
 	return globalid.Encode(globalid.Contact, c.ID)
 }
 
+// byPayroll are the operations of accountOps that name a payroll on the account (payrollFixture)
+// instead of the account.
+var byPayroll = map[string]bool{"payroll": true, "payrollNode": true, "cancelPayroll": true, "payrollAccount": true}
+
+// treasuryOnly are the operations no consent allows, whatever its scopes: only the tenant that
+// owns the account (auth.Authorizer.RunPayroll).
+var treasuryOnly = map[string]bool{"createPayroll": true, "cancelPayroll": true}
+
+// payrollFixture writes a FINISHED payroll on the account, with its payroll_created event, and
+// returns its global ID: the matrix needs one on every account it tries, including those no
+// tenant could run a payroll on (a consented account), so it is written directly.
+func payrollFixture(t *testing.T, s *testServer, accountID string) string {
+	t.Helper()
+	key, ok := globalid.DecodeAs(accountID, globalid.Account)
+	if !ok {
+		t.Fatalf("bad account id %q", accountID)
+	}
+	var id string
+	err := s.db.Raw(`WITH p AS (INSERT INTO payrolls (tenant_id, account_id, status, amount_cents, line_count, run_on, idempotency_key, request_hash, created_by)
+		VALUES ((SELECT id FROM tenants WHERE client_id = 'demo-erp'), ?, 'FINISHED', 100, 1, current_date, 'matrix-' || gen_random_uuid(), '\x00', 'matrix')
+		RETURNING id, tenant_id, account_id),
+	e AS (INSERT INTO events (name, topic, tenant_id, account_id, payroll_id, to_status, actor, occurred_at)
+		SELECT 'payroll_created', 'payroll', tenant_id, account_id, id, 'FINISHED', 'matrix', now() FROM p)
+	SELECT id::text FROM p`, key).Scan(&id).Error
+	if err != nil || id == "" {
+		t.Fatalf("payroll fixture: %v", err)
+	}
+	return globalid.Encode(globalid.Payroll, uuid.MustParse(id))
+}
+
 // logStart is the cursor before every event: a stream that starts from it replays what happened
 // before its subscription was registered, so a test never waits for the registration.
 var logStart = events.Cursor{}.String()
@@ -266,7 +305,10 @@ var opNeeds = map[string][]string{
 	"payments": {"accounts:read", "payments:read"}, "pendingApprovals": {"payments:read"},
 	"createTedTransfer": {"payments:initiate"}, "payBarcode": {"payments:initiate"}, "cancelPayment": {"payments:initiate"},
 	"payment": {"payments:read"}, "paymentNode": {"payments:read"},
-	"paymentAccount": {"payments:read", "accounts:read"}, "paymentNodeAccount": {"payments:read", "accounts:read"},
+	"createPayroll": {"payments:initiate"}, "cancelPayroll": {"payments:initiate"}, "payrolls": {"accounts:read", "payments:read"},
+	"payroll": {"payments:read"}, "payrollNode": {"payments:read"}, "payrollAccount": {"payments:read", "accounts:read"},
+	"payrollStatusChangedAccount": {"payments:read", "accounts:read"},
+	"paymentAccount":              {"payments:read", "accounts:read"}, "paymentNodeAccount": {"payments:read", "accounts:read"},
 	"accountPaymentsAccount": {"accounts:read", "payments:read"}, "createTedTransferAccount": {"payments:initiate", "accounts:read"},
 	"sandboxDepositAccount": {"accounts:read"}, "paymentStatusChangedAccount": {"payments:read", "accounts:read"},
 	"contacts": {"accounts:read", "contacts:manage"}, "createContact": {"contacts:manage"}, "contact": {"contacts:manage"},
@@ -295,6 +337,7 @@ var accountEdges = map[string][]string{
 	"SandboxDepositPayload.account":      {"sandboxDepositAccount"},
 	"SetAccountLimitPlanPayload.account": {"TestAuthorizationMatrixTenantWithoutAccountsRead"},
 	"Boleto.account":                     {"issueBoletoAccount", "accountBoletosAccount", "boletoAccount", "boletoStatusChangedAccount"},
+	"Payroll.account":                    {"payrollAccount", "payrollStatusChangedAccount"},
 }
 
 // issueMatrixBoleto issues a PROPOSTA on accountID and returns its ID.
@@ -405,8 +448,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 	id = grantConsent(t, s, other, "http://localhost:3001/consent/callback", holders, "boletos:issue")
 	holdersBoleto := issueMatrixBoleto(t, s, other, holders, "matrix-holder")
 	revoke(t, s, other, id)
+	payrolls := map[string]string{own.ID: payrollFixture(t, s, own.ID), holders: payrollFixture(t, s, holders)}
 	target := func(op accountOp, account, payment string) string {
 		switch {
+		case byPayroll[op.name]:
+			return payrolls[account]
 		case op.byPayment:
 			return payment
 		case op.byBoleto && account == own.ID:
@@ -432,7 +478,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Run(fmt.Sprintf("ConsentedWith_%s_Only", scope), func(t *testing.T) {
 			id := grantConsent(t, s, other, "http://localhost:3001/consent/callback", holders, scope)
 			for _, op := range accountOps {
-				if got, want := allowedTo(t, s, other, op, target(op, holders, holdersPayment)), op.scope == scope || op.scope == "accounts:read"; got != want {
+				if got, want := allowedTo(t, s, other, op, target(op, holders, holdersPayment)), (op.scope == scope || op.scope == "accounts:read") && !treasuryOnly[op.name]; got != want {
 					t.Errorf("%s with consent %s: allowed=%v, want %v", op.name, scope, got, want)
 				}
 			}
@@ -705,6 +751,7 @@ func TestAuthorizationMatrixNarrowedTokens(t *testing.T) {
 	own := approvedAccount(t, s, owner, vectors(t)["cnpj_numeric"].Valid[2].Raw)
 	ownPayment := createPayments(t, s, owner, own, "", "narrow")[1].ID
 	ownBoleto := issueMatrixBoleto(t, s, owner, own, "narrow")
+	ownPayroll := payrollFixture(t, s, own)
 	tokens := map[string]string{}
 	token := func(scopes []string) string {
 		key := strings.Join(scopes, " ")
@@ -720,6 +767,9 @@ func TestAuthorizationMatrixNarrowedTokens(t *testing.T) {
 		}
 		if op.byBoleto {
 			target = ownBoleto
+		}
+		if byPayroll[op.name] {
+			target = ownPayroll
 		}
 		needs := opNeeds[op.name]
 		if !allowedTo(t, s, token(needs), op, target) {
@@ -782,7 +832,8 @@ func TestAuthorizationMatrixTenantWithoutAccountsRead(t *testing.T) {
 	holdersPayment := createPayments(t, s, tok, holders, "", "noread-holder")[1].ID
 	ownBoleto, holdersBoleto := issueMatrixBoleto(t, s, tok, own, "noread"), issueMatrixBoleto(t, s, tok, holders, "noread-holder")
 
-	for _, target := range []struct{ name, account, payment, boleto string }{{"own", own, ownPayment, ownBoleto}, {"consented", holders, holdersPayment, holdersBoleto}} {
+	for _, target := range []struct{ name, account, payment, boleto, payroll string }{
+		{"own", own, ownPayment, ownBoleto, payrollFixture(t, s, own)}, {"consented", holders, holdersPayment, holdersBoleto, payrollFixture(t, s, holders)}} {
 		for _, o := range accountOps {
 			id := target.account
 			if o.byPayment {
@@ -791,7 +842,11 @@ func TestAuthorizationMatrixTenantWithoutAccountsRead(t *testing.T) {
 			if o.byBoleto {
 				id = target.boleto
 			}
-			if got, want := allowedTo(t, s, tok, o, id), !slices.Contains(opNeeds[o.name], "accounts:read"); got != want {
+			if byPayroll[o.name] {
+				id = target.payroll
+			}
+			want := !slices.Contains(opNeeds[o.name], "accounts:read") && !(treasuryOnly[o.name] && target.name == "consented")
+			if got := allowedTo(t, s, tok, o, id); got != want {
 				t.Errorf("%s on its %s account: allowed=%v, want %v", o.name, target.name, got, want)
 			}
 		}

@@ -27,6 +27,7 @@ import (
 	"github.com/ponte-bff/ponte/banking/contacts"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
+	"github.com/ponte-bff/ponte/banking/payroll"
 	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/database"
 	"github.com/ponte-bff/ponte/devidp"
@@ -178,6 +179,7 @@ type app struct {
 	login    *consent.Login
 	payments *payments.Service
 	boletos  *boletos.Service
+	payroll  *payroll.Service
 	webhooks *webhooks.Service
 	tenants  *tenants.Service
 	buckets  *throttle.Buckets
@@ -216,6 +218,7 @@ func newApp(ctx context.Context, cfg config, id identity, publicURL string, pool
 		a.payments.SetClock(clock)
 		a.boletos.SetClock(clock)
 	}
+	a.payroll = payroll.New(db, a.ledger, a.payments, a.queue.InsertTx, payroll.Config{})
 	a.consents.OnEnd(a.payments.StopForEndedConsent) // a consent's end stops its cash-out in the same transaction
 	a.authz = auth.NewAuthorizer(db, a.payments)
 	a.contacts = contacts.New(db)
@@ -234,6 +237,9 @@ func (a *app) registerJobs(cfg config) error {
 		return err
 	}
 	if err := a.boletos.Register(a.queue, cfg.SweepInterval); err != nil {
+		return err
+	}
+	if err := a.payroll.Register(a.queue); err != nil {
 		return err
 	}
 	return a.webhooks.Register(a.queue)
@@ -259,7 +265,7 @@ func routes(cfg config, id identity, a *app, log *slog.Logger) http.Handler {
 	res := &resolvers.Resolver{Authz: a.authz, AccountService: a.accounts, ConsentService: a.consents, Ledger: a.ledger,
 		Sandbox: cfg.Env != envProduction, PaymentService: a.payments, ReceiptKey: cfg.ReceiptKey, ReceiptVerifyLimit: verifyLimit,
 		Hub: a.hub, Webhooks: a.webhooks, TenantService: a.tenants, Buckets: a.buckets,
-		ContactService: a.contacts, BoletoService: a.boletos}
+		ContactService: a.contacts, BoletoService: a.boletos, PayrollService: a.payroll}
 	mux.Handle("/graphql", gqlserver.New(cfg.graphql(), res, a.authn, log))
 	// GET /api/v1/discovery/keys: the JWKS of the keys that sign STONE-format webhooks
 	a.webhooks.Routes(mux)

@@ -89,7 +89,7 @@ func (g *StreamGuard) TenantID() *uuid.UUID {
 // again at once.
 func (g *StreamGuard) Notice(e *models.Event) {
 	if g == nil || g.caller.Kind != KindTenant || e.TenantID == nil || *e.TenantID != g.caller.Tenant.ID ||
-		e.Topic == models.EventTopicPayment || e.Topic == models.EventTopicBoleto || (e.Topic == models.EventTopicConsent && len(g.accounts) == 0) {
+		e.Topic == models.EventTopicPayment || e.Topic == models.EventTopicBoleto || e.Topic == models.EventTopicPayroll || (e.Topic == models.EventTopicConsent && len(g.accounts) == 0) {
 		return // a consent matters only to a stream about accounts
 	}
 	if g.timer != nil && g.ctx.Err() == nil { // never waits for a judgement under way

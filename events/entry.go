@@ -39,8 +39,13 @@ type EntryCounterparty struct {
 	AccountType     string     `json:"account_type,omitempty"`
 }
 
-// RecordAll is Record for several events at once, in one INSERT: a writer on a hot path (the
-// ledger, one event per statement entry of a movement) appends them in one round trip. Each
+// recordBatch is how many events one INSERT of RecordAll carries: PostgreSQL takes at most 65,535
+// parameters a statement, and an event has fewer than 20 columns.
+const recordBatch = 500
+
+// RecordAll is Record for several events at once, in one INSERT per recordBatch events: a writer
+// on a hot path (the ledger, one event per statement entry of a movement) appends them in one
+// round trip, and a payroll's thousands of salaries in a few. Each
 // event follows Record's rules (actor required; request id and time filled in); either all of
 // them carry a Detail or none does.
 func RecordAll(ctx context.Context, tx *gorm.DB, evs []Event) error {
@@ -72,5 +77,5 @@ func RecordAll(ctx context.Context, tx *gorm.DB, evs []Event) error {
 	if !withDetail { // nil details would be sent as empty strings, which are no JSON
 		omit = append(omit, "detail")
 	}
-	return tx.WithContext(ctx).Omit(omit...).Create(&evs).Error
+	return tx.WithContext(ctx).Omit(omit...).CreateInBatches(&evs, recordBatch).Error
 }

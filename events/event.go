@@ -20,6 +20,7 @@ type Topic = models.EventTopic
 const (
 	TopicPayment = models.EventTopicPayment
 	TopicConsent = models.EventTopicConsent
+	TopicPayroll = models.EventTopicPayroll
 	TopicTenant  = models.EventTopicTenant
 	TopicContact = models.EventTopicContact
 	// TopicStatementEntry: an entry on a customer account (RecordEntries).
@@ -89,7 +90,7 @@ func Record(ctx context.Context, tx *gorm.DB, e *Event) error {
 }
 
 // columns are the events columns every reader returns, xid as a number.
-const columns = `id, xid::text::numeric::bigint AS xid, name, topic, tenant_id, account_id, payment_id, consent_id, contact_id, boleto_id,
+const columns = `id, xid::text::numeric::bigint AS xid, name, topic, tenant_id, account_id, payment_id, consent_id, contact_id, boleto_id, payroll_id,
 	from_status, to_status, actor, reason, request_id, occurred_at, entry_id, detail`
 
 // ReadAfter returns up to limit events after c that no running transaction can still precede,

@@ -207,7 +207,7 @@ func (h *Hub) WatchTenant(tenant uuid.UUID, f func(*Event)) (stop func()) {
 // "id:topic:tenant" (migration 00011); anything else is only a wake-up call.
 func (h *Hub) announce(payload string) {
 	parts := strings.Split(payload, ":")
-	if len(parts) != 3 || Topic(parts[1]) == TopicPayment || Topic(parts[1]) == TopicBoleto {
+	if len(parts) != 3 || Topic(parts[1]) == TopicPayment || Topic(parts[1]) == TopicBoleto || Topic(parts[1]) == TopicPayroll {
 		return
 	}
 	id, err1 := strconv.ParseInt(parts[0], 10, 64)

@@ -25,6 +25,7 @@ const (
 	Contact     Type = "Contact"
 	ContactBank Type = "ContactBankAccount"
 	Boleto      Type = "Boleto"
+	Payroll     Type = "Payroll"
 )
 
 // prefix versions the encoding so it can change without breaking stored IDs.

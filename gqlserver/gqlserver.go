@@ -11,6 +11,7 @@ package gqlserver
 import (
 	"context"
 	"log/slog"
+	"mime"
 	"net/http"
 	"time"
 
@@ -31,14 +32,21 @@ import (
 
 // Config holds the endpoint's limits and what it allows outside production.
 type Config struct {
-	MaxComplexity  int      // per operation (gqlgen's fixed complexity)
-	MaxDepth       int      // of selection sets
-	MaxBodyBytes   int64    // of a request body, and of the query string of a GET
+	MaxComplexity int   // per operation (gqlgen's fixed complexity)
+	MaxDepth      int   // of selection sets
+	MaxBodyBytes  int64 // of a request body, and of the query string of a GET
+	// MaxUploadBytes is the body limit of a multipart request (a file upload: createPayroll's
+	// spreadsheet); default DefaultMaxUploadBytes. Every other request keeps MaxBodyBytes.
+	MaxUploadBytes int64
 	AllowedOrigins []string // Origin patterns a WebSocket may come from (coder/websocket's)
 	// Introspection allows schema introspection, also without a token: the IDE reads the schema
 	// before a token is pasted. Never in production.
 	Introspection bool
 }
+
+// DefaultMaxUploadBytes is the default body limit of a multipart request: a 5,000-line payroll
+// workbook is about 200 KB, so 8 MiB leaves room for formatting without inviting abuse.
+const DefaultMaxUploadBytes = 8 << 20
 
 // Limits of an operation's expanded size (apiguard.SizeLimit): at these, gqlgen's validation of
 // the worst operation takes tens of milliseconds.
@@ -65,6 +73,12 @@ func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *sl
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(oneShot{transport.GET{}})
 	srv.AddTransport(oneShot{transport.POST{}})
+	// The GraphQL multipart request spec (file uploads): bodies up to MaxUploadBytes, of which at
+	// most 1 MiB is held in memory (the rest spills to a temporary file).
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = DefaultMaxUploadBytes
+	}
+	srv.AddTransport(oneShot{transport.MultipartForm{MaxUploadSize: cfg.MaxUploadBytes, MaxMemory: 1 << 20}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
@@ -87,7 +101,8 @@ func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *sl
 
 	// verifyReceipt is public: whoever holds a printed receipt confirms it without a login.
 	anonymous := apiguard.IsPublic(cfg.MaxBodyBytes, cfg.Introspection, "verifyReceipt")
-	return apiguard.MaxBody(cfg.MaxBodyBytes)(clientip.Middleware(authn.Middleware(log, anonymous)(apiguard.ThrottledStatus(srv))))
+	h := clientip.Middleware(authn.Middleware(log, anonymous)(apiguard.ThrottledStatus(srv)))
+	return multipartOr(apiguard.MaxBody(cfg.MaxUploadBytes)(h), apiguard.MaxBody(cfg.MaxBodyBytes)(h))
 }
 
 // readMemo gives a query operation (not a mutation, not a subscription) the authorizer's memo:
@@ -97,4 +112,15 @@ func readMemo(ctx context.Context, next graphql.OperationHandler) graphql.Respon
 		ctx = auth.WithReadMemo(ctx)
 	}
 	return next(ctx)
+}
+
+// multipartOr routes a multipart request (an upload) to upload and every other one to other.
+func multipartOr(upload, other http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil && mt == "multipart/form-data" {
+			upload.ServeHTTP(w, r)
+			return
+		}
+		other.ServeHTTP(w, r)
+	})
 }

@@ -24,6 +24,7 @@ type AccountResolver interface {
 	Balance(ctx context.Context, objs []*model.Account) ([]*model.Balance, error)
 	Statement(ctx context.Context, objs []*model.Account, first *int, after *string, from *time.Time, to *time.Time, direction *model.EntryDirection) ([]*model.StatementConnection, error)
 	Payments(ctx context.Context, objs []*model.Account, first *int, after *string, status []model.PaymentStatus) ([]*model.PaymentConnection, error)
+	Payrolls(ctx context.Context, objs []*model.Account, first *int, after *string) ([]*model.PayrollConnection, error)
 }
 type CreateAccountPayloadResolver interface {
 	Account(ctx context.Context, obj *model.CreateAccountPayload) (*model.Account, error)
@@ -59,6 +60,8 @@ type MutationResolver interface {
 	ApprovePayments(ctx context.Context, input model.DecidePaymentsInput) (*model.DecidePaymentsPayload, error)
 	RejectPayments(ctx context.Context, input model.DecidePaymentsInput) (*model.DecidePaymentsPayload, error)
 	SandboxRefundPayment(ctx context.Context, input model.SandboxRefundPaymentInput) (*model.CancelPaymentPayload, error)
+	CreatePayroll(ctx context.Context, input model.CreatePayrollInput) (*model.PayrollPayload, error)
+	CancelPayroll(ctx context.Context, input model.CancelPayrollInput) (*model.PayrollPayload, error)
 	RotateWebhookSigningKey(ctx context.Context) (*model.RotateWebhookSigningKeyPayload, error)
 	CreateWebhookEndpoint(ctx context.Context, input model.CreateWebhookEndpointInput) (*model.CreateWebhookEndpointPayload, error)
 	DeleteWebhookEndpoint(ctx context.Context, input model.WebhookEndpointInput) (*model.DeleteWebhookEndpointPayload, error)
@@ -187,6 +190,28 @@ func (ec *executionContext) field_Account_payments_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Account_payrolls_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Account_statement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -289,6 +314,20 @@ func (ec *executionContext) field_Mutation_cancelPayment_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cancelPayroll_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CancelPayrollInput, error) {
+			return ec.unmarshalNCancelPayrollInput2githubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐCancelPayrollInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -337,6 +376,20 @@ func (ec *executionContext) field_Mutation_createLimitPlan_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateLimitPlanInput, error) {
 			return ec.unmarshalNCreateLimitPlanInput2githubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐCreateLimitPlanInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createPayroll_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreatePayrollInput, error) {
+			return ec.unmarshalNCreatePayrollInput2githubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐCreatePayrollInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1303,6 +1356,73 @@ func (ec *executionContext) resolveBatch_Account_payments(ctx context.Context, f
 		results,
 		err,
 		"Account.payments",
+	)
+}
+
+func (ec *executionContext) _Account_payrolls(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_payrolls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Account_payrolls(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PayrollConnection) graphql.Marshaler {
+			return ec.marshalNPayrollConnection2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPayrollConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_payrolls(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PayrollConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Account_payrolls_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Account_payrolls(ctx context.Context, field graphql.CollectedField, obj *model.Account) (any, error) {
+	resolver := ec.Resolvers.Account()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*model.Account](ctx, "Account"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Payrolls(ctx, batch.Parents, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[*model.PayrollConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Account.payrolls",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Payrolls(ctx, []*model.Account{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	return graphql.ResolveBatchSingleResult[*model.PayrollConnection](
+		ctx,
+		results,
+		err,
+		"Account.payrolls",
 	)
 }
 
@@ -3078,6 +3198,94 @@ func (ec *executionContext) fieldContext_Mutation_sandboxRefundPayment(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createPayroll(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPayroll(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePayroll(ctx, fc.Args["input"].(model.CreatePayrollInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PayrollPayload) graphql.Marshaler {
+			return ec.marshalNPayrollPayload2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPayrollPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPayroll(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PayrollPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPayroll_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelPayroll(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelPayroll(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelPayroll(ctx, fc.Args["input"].(model.CancelPayrollInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PayrollPayload) graphql.Marshaler {
+			return ec.marshalNPayrollPayload2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPayrollPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelPayroll(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PayrollPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelPayroll_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_rotateWebhookSigningKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3682,6 +3890,12 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_payments(ctx, field, obj)
 				})
+		case "payrolls":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_payrolls(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -4172,6 +4386,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "sandboxRefundPayment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_sandboxRefundPayment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createPayroll":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPayroll(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelPayroll":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelPayroll(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

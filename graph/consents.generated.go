@@ -24,6 +24,7 @@ type SubscriptionResolver interface {
 	BoletoStatusChanged(ctx context.Context, accountID *string, boletoIds []string, after *string) (<-chan *model.BoletoStatusEvent, error)
 	StatementEntryAdded(ctx context.Context, accountID *string, direction *model.EntryDirection, after *string) (<-chan *model.StatementEntryEvent, error)
 	PaymentStatusChanged(ctx context.Context, accountID *string, paymentIds []string, after *string) (<-chan *model.PaymentStatusEvent, error)
+	PayrollStatusChanged(ctx context.Context, accountID *string, payrollIds []string, after *string) (<-chan *model.PayrollStatusEvent, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -101,6 +102,36 @@ func (ec *executionContext) field_Subscription_paymentStatusChanged_args(ctx con
 		return nil, err
 	}
 	args["paymentIds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_payrollStatusChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accountId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "payrollIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["payrollIds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
@@ -1111,6 +1142,50 @@ func (ec *executionContext) fieldContext_Subscription_paymentStatusChanged(ctx c
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_payrollStatusChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_payrollStatusChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().PayrollStatusChanged(ctx, fc.Args["accountId"].(*string), fc.Args["payrollIds"].([]string), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PayrollStatusEvent) graphql.Marshaler {
+			return ec.marshalNPayrollStatusEvent2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPayrollStatusEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_payrollStatusChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PayrollStatusEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_payrollStatusChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -1584,6 +1659,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_statementEntryAdded(ctx, fields[0])
 	case "paymentStatusChanged":
 		return ec._Subscription_paymentStatusChanged(ctx, fields[0])
+	case "payrollStatusChanged":
+		return ec._Subscription_payrollStatusChanged(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}

@@ -31,6 +31,7 @@ type ResolverRoot interface {
 	Limits() LimitsResolver
 	Mutation() MutationResolver
 	Payment() PaymentResolver
+	Payroll() PayrollResolver
 	Query() QueryResolver
 	ReviewKycPayload() ReviewKycPayloadResolver
 	SandboxDepositPayload() SandboxDepositPayloadResolver
@@ -62,6 +63,7 @@ type ComplexityRoot struct {
 		MobileNumber func(childComplexity int) int
 		Name         func(childComplexity int) int
 		Payments     func(childComplexity int, first *int, after *string, status []model.PaymentStatus) int
+		Payrolls     func(childComplexity int, first *int, after *string) int
 		Statement    func(childComplexity int, first *int, after *string, from *time.Time, to *time.Time, direction *model.EntryDirection) int
 		Status       func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
@@ -375,10 +377,12 @@ type ComplexityRoot struct {
 		ApprovePayments          func(childComplexity int, input model.DecidePaymentsInput) int
 		CancelBoleto             func(childComplexity int, input model.CancelBoletoInput) int
 		CancelPayment            func(childComplexity int, input model.CancelPaymentInput) int
+		CancelPayroll            func(childComplexity int, input model.CancelPayrollInput) int
 		CreateAccount            func(childComplexity int, input model.CreateAccountInput) int
 		CreateContact            func(childComplexity int, input model.CreateContactInput) int
 		CreateInternalTransfer   func(childComplexity int, input model.CreateInternalTransferInput) int
 		CreateLimitPlan          func(childComplexity int, input model.CreateLimitPlanInput) int
+		CreatePayroll            func(childComplexity int, input model.CreatePayrollInput) int
 		CreateTedTransfer        func(childComplexity int, input model.CreateTedTransferInput) int
 		CreateWebhookEndpoint    func(childComplexity int, input model.CreateWebhookEndpointInput) int
 		DeleteContact            func(childComplexity int, input model.DeleteContactInput) int
@@ -475,6 +479,53 @@ type ComplexityRoot struct {
 		TypedLine   func(childComplexity int) int
 	}
 
+	Payroll struct {
+		Account      func(childComplexity int) int
+		Amount       func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Description  func(childComplexity int) int
+		Fee          func(childComplexity int) int
+		FinishedAt   func(childComplexity int) int
+		ID           func(childComplexity int) int
+		LineCount    func(childComplexity int) int
+		Salaries     func(childComplexity int, first *int, after *string) int
+		ScheduledFor func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Summary      func(childComplexity int) int
+	}
+
+	PayrollConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	PayrollEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PayrollPayload struct {
+		Payroll    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	PayrollStatusEvent struct {
+		Cursor         func(childComplexity int) int
+		Name           func(childComplexity int) int
+		OccurredAt     func(childComplexity int) int
+		Payroll        func(childComplexity int) int
+		PreviousStatus func(childComplexity int) int
+		Status         func(childComplexity int) int
+	}
+
+	PayrollSummary struct {
+		Failed    func(childComplexity int) int
+		Finished  func(childComplexity int) int
+		Refunded  func(childComplexity int) int
+		Scheduled func(childComplexity int) int
+	}
+
 	Query struct {
 		Account            func(childComplexity int, id string) int
 		Accounts           func(childComplexity int, first *int, after *string) int
@@ -488,6 +539,7 @@ type ComplexityRoot struct {
 		Node               func(childComplexity int, id string) int
 		Payment            func(childComplexity int, id string) int
 		PaymentFees        func(childComplexity int) int
+		Payroll            func(childComplexity int, id string) int
 		PendingApprovals   func(childComplexity int, accountID string) int
 		RateLimit          func(childComplexity int) int
 		SchedulingCalendar func(childComplexity int, kind model.PaymentKind, from time.Time, to time.Time) int
@@ -661,6 +713,7 @@ type ComplexityRoot struct {
 		BoletoStatusChanged  func(childComplexity int, accountID *string, boletoIds []string, after *string) int
 		ConsentStatusChanged func(childComplexity int, consentID *string, after *string) int
 		PaymentStatusChanged func(childComplexity int, accountID *string, paymentIds []string, after *string) int
+		PayrollStatusChanged func(childComplexity int, accountID *string, payrollIds []string, after *string) int
 		StatementEntryAdded  func(childComplexity int, accountID *string, direction *model.EntryDirection, after *string) int
 	}
 
@@ -889,6 +942,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Payments(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].([]model.PaymentStatus)), true
+	case "Account.payrolls":
+		if e.ComplexityRoot.Account.Payrolls == nil {
+			break
+		}
+
+		args, err := ec.field_Account_payrolls_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.Payrolls(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Account.statement":
 		if e.ComplexityRoot.Account.Statement == nil {
 			break
@@ -2083,6 +2147,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelPayment(childComplexity, args["input"].(model.CancelPaymentInput)), true
+	case "Mutation.cancelPayroll":
+		if e.ComplexityRoot.Mutation.CancelPayroll == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelPayroll_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelPayroll(childComplexity, args["input"].(model.CancelPayrollInput)), true
 	case "Mutation.createAccount":
 		if e.ComplexityRoot.Mutation.CreateAccount == nil {
 			break
@@ -2127,6 +2202,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateLimitPlan(childComplexity, args["input"].(model.CreateLimitPlanInput)), true
+	case "Mutation.createPayroll":
+		if e.ComplexityRoot.Mutation.CreatePayroll == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPayroll_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePayroll(childComplexity, args["input"].(model.CreatePayrollInput)), true
 	case "Mutation.createTedTransfer":
 		if e.ComplexityRoot.Mutation.CreateTedTransfer == nil {
 			break
@@ -2666,6 +2752,191 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PaymentTarget.TypedLine(childComplexity), true
 
+	case "Payroll.account":
+		if e.ComplexityRoot.Payroll.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payroll.Account(childComplexity), true
+	case "Payroll.amount":
+		if e.ComplexityRoot.Payroll.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payroll.Amount(childComplexity), true
+	case "Payroll.createdAt":
+		if e.ComplexityRoot.Payroll.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payroll.CreatedAt(childComplexity), true
+	case "Payroll.description":
+		if e.ComplexityRoot.Payroll.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payroll.Description(childComplexity), true
+	case "Payroll.fee":
+		if e.ComplexityRoot.Payroll.Fee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payroll.Fee(childComplexity), true
+	case "Payroll.finishedAt":
+		if e.ComplexityRoot.Payroll.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payroll.FinishedAt(childComplexity), true
+	case "Payroll.id":
+		if e.ComplexityRoot.Payroll.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payroll.ID(childComplexity), true
+	case "Payroll.lineCount":
+		if e.ComplexityRoot.Payroll.LineCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payroll.LineCount(childComplexity), true
+	case "Payroll.salaries":
+		if e.ComplexityRoot.Payroll.Salaries == nil {
+			break
+		}
+
+		args, err := ec.field_Payroll_salaries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Payroll.Salaries(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Payroll.scheduledFor":
+		if e.ComplexityRoot.Payroll.ScheduledFor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payroll.ScheduledFor(childComplexity), true
+	case "Payroll.status":
+		if e.ComplexityRoot.Payroll.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payroll.Status(childComplexity), true
+	case "Payroll.summary":
+		if e.ComplexityRoot.Payroll.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payroll.Summary(childComplexity), true
+
+	case "PayrollConnection.edges":
+		if e.ComplexityRoot.PayrollConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollConnection.Edges(childComplexity), true
+	case "PayrollConnection.nodes":
+		if e.ComplexityRoot.PayrollConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollConnection.Nodes(childComplexity), true
+	case "PayrollConnection.pageInfo":
+		if e.ComplexityRoot.PayrollConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollConnection.PageInfo(childComplexity), true
+
+	case "PayrollEdge.cursor":
+		if e.ComplexityRoot.PayrollEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollEdge.Cursor(childComplexity), true
+	case "PayrollEdge.node":
+		if e.ComplexityRoot.PayrollEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollEdge.Node(childComplexity), true
+
+	case "PayrollPayload.payroll":
+		if e.ComplexityRoot.PayrollPayload.Payroll == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollPayload.Payroll(childComplexity), true
+	case "PayrollPayload.userErrors":
+		if e.ComplexityRoot.PayrollPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollPayload.UserErrors(childComplexity), true
+
+	case "PayrollStatusEvent.cursor":
+		if e.ComplexityRoot.PayrollStatusEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollStatusEvent.Cursor(childComplexity), true
+	case "PayrollStatusEvent.name":
+		if e.ComplexityRoot.PayrollStatusEvent.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollStatusEvent.Name(childComplexity), true
+	case "PayrollStatusEvent.occurredAt":
+		if e.ComplexityRoot.PayrollStatusEvent.OccurredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollStatusEvent.OccurredAt(childComplexity), true
+	case "PayrollStatusEvent.payroll":
+		if e.ComplexityRoot.PayrollStatusEvent.Payroll == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollStatusEvent.Payroll(childComplexity), true
+	case "PayrollStatusEvent.previousStatus":
+		if e.ComplexityRoot.PayrollStatusEvent.PreviousStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollStatusEvent.PreviousStatus(childComplexity), true
+	case "PayrollStatusEvent.status":
+		if e.ComplexityRoot.PayrollStatusEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollStatusEvent.Status(childComplexity), true
+
+	case "PayrollSummary.failed":
+		if e.ComplexityRoot.PayrollSummary.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollSummary.Failed(childComplexity), true
+	case "PayrollSummary.finished":
+		if e.ComplexityRoot.PayrollSummary.Finished == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollSummary.Finished(childComplexity), true
+	case "PayrollSummary.refunded":
+		if e.ComplexityRoot.PayrollSummary.Refunded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollSummary.Refunded(childComplexity), true
+	case "PayrollSummary.scheduled":
+		if e.ComplexityRoot.PayrollSummary.Scheduled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollSummary.Scheduled(childComplexity), true
+
 	case "Query.account":
 		if e.ComplexityRoot.Query.Account == nil {
 			break
@@ -2789,6 +3060,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PaymentFees(childComplexity), true
+	case "Query.payroll":
+		if e.ComplexityRoot.Query.Payroll == nil {
+			break
+		}
+
+		args, err := ec.field_Query_payroll_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Payroll(childComplexity, args["id"].(string)), true
 	case "Query.pendingApprovals":
 		if e.ComplexityRoot.Query.PendingApprovals == nil {
 			break
@@ -3481,6 +3763,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.PaymentStatusChanged(childComplexity, args["accountId"].(*string), args["paymentIds"].([]string), args["after"].(*string)), true
+	case "Subscription.payrollStatusChanged":
+		if e.ComplexityRoot.Subscription.PayrollStatusChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_payrollStatusChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.PayrollStatusChanged(childComplexity, args["accountId"].(*string), args["payrollIds"].([]string), args["after"].(*string)), true
 	case "Subscription.statementEntryAdded":
 		if e.ComplexityRoot.Subscription.StatementEntryAdded == nil {
 			break
@@ -3883,11 +4176,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("BoletoInterestInput", ec.unmarshalInputBoletoInterestInput),
 			graphql.NewInputUnmarshaler("CancelBoletoInput", ec.unmarshalInputCancelBoletoInput),
 			graphql.NewInputUnmarshaler("CancelPaymentInput", ec.unmarshalInputCancelPaymentInput),
+			graphql.NewInputUnmarshaler("CancelPayrollInput", ec.unmarshalInputCancelPayrollInput),
 			graphql.NewInputUnmarshaler("ContactBankAccountInput", ec.unmarshalInputContactBankAccountInput),
 			graphql.NewInputUnmarshaler("CreateAccountInput", ec.unmarshalInputCreateAccountInput),
 			graphql.NewInputUnmarshaler("CreateContactInput", ec.unmarshalInputCreateContactInput),
 			graphql.NewInputUnmarshaler("CreateInternalTransferInput", ec.unmarshalInputCreateInternalTransferInput),
 			graphql.NewInputUnmarshaler("CreateLimitPlanInput", ec.unmarshalInputCreateLimitPlanInput),
+			graphql.NewInputUnmarshaler("CreatePayrollInput", ec.unmarshalInputCreatePayrollInput),
 			graphql.NewInputUnmarshaler("CreateTedTransferInput", ec.unmarshalInputCreateTedTransferInput),
 			graphql.NewInputUnmarshaler("CreateWebhookEndpointInput", ec.unmarshalInputCreateWebhookEndpointInput),
 			graphql.NewInputUnmarshaler("DecidePaymentsInput", ec.unmarshalInputDecidePaymentsInput),
@@ -3895,6 +4190,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DisableTenantInput", ec.unmarshalInputDisableTenantInput),
 			graphql.NewInputUnmarshaler("IssueBoletoInput", ec.unmarshalInputIssueBoletoInput),
 			graphql.NewInputUnmarshaler("PayBarcodeInput", ec.unmarshalInputPayBarcodeInput),
+			graphql.NewInputUnmarshaler("PayrollLineInput", ec.unmarshalInputPayrollLineInput),
 			graphql.NewInputUnmarshaler("RedeliverWebhookInput", ec.unmarshalInputRedeliverWebhookInput),
 			graphql.NewInputUnmarshaler("RegisterTenantInput", ec.unmarshalInputRegisterTenantInput),
 			graphql.NewInputUnmarshaler("RemoveContactBankAccountInput", ec.unmarshalInputRemoveContactBankAccountInput),
@@ -4003,7 +4299,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accountant.graphqls" "schema/accounts.graphqls" "schema/admin.graphqls" "schema/boletos.graphqls" "schema/cashin.graphqls" "schema/consents.graphqls" "schema/contacts.graphqls" "schema/cost.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/schema.graphqls" "schema/stonehooks.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
+//go:embed "schema/accountant.graphqls" "schema/accounts.graphqls" "schema/admin.graphqls" "schema/boletos.graphqls" "schema/cashin.graphqls" "schema/consents.graphqls" "schema/contacts.graphqls" "schema/cost.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/payroll.graphqls" "schema/schema.graphqls" "schema/stonehooks.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4025,6 +4321,7 @@ var sources = []*ast.Source{
 	{Name: "schema/cost.graphqls", Input: sourceData("schema/cost.graphqls"), BuiltIn: false},
 	{Name: "schema/ledger.graphqls", Input: sourceData("schema/ledger.graphqls"), BuiltIn: false},
 	{Name: "schema/payments.graphqls", Input: sourceData("schema/payments.graphqls"), BuiltIn: false},
+	{Name: "schema/payroll.graphqls", Input: sourceData("schema/payroll.graphqls"), BuiltIn: false},
 	{Name: "schema/schema.graphqls", Input: sourceData("schema/schema.graphqls"), BuiltIn: false},
 	{Name: "schema/stonehooks.graphqls", Input: sourceData("schema/stonehooks.graphqls"), BuiltIn: false},
 	{Name: "schema/viewer.graphqls", Input: sourceData("schema/viewer.graphqls"), BuiltIn: false},
@@ -4078,6 +4375,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_statement(ctx, field)
 	case "payments":
 		return ec.fieldContext_Account_payments(ctx, field)
+	case "payrolls":
+		return ec.fieldContext_Account_payrolls(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 }
@@ -4826,6 +5125,100 @@ func (ec *executionContext) childFields_PaymentTarget(ctx context.Context, field
 		return ec.fieldContext_PaymentTarget_segment(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PaymentTarget", field.Name)
+}
+
+func (ec *executionContext) childFields_Payroll(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Payroll_id(ctx, field)
+	case "status":
+		return ec.fieldContext_Payroll_status(ctx, field)
+	case "account":
+		return ec.fieldContext_Payroll_account(ctx, field)
+	case "amount":
+		return ec.fieldContext_Payroll_amount(ctx, field)
+	case "fee":
+		return ec.fieldContext_Payroll_fee(ctx, field)
+	case "lineCount":
+		return ec.fieldContext_Payroll_lineCount(ctx, field)
+	case "summary":
+		return ec.fieldContext_Payroll_summary(ctx, field)
+	case "salaries":
+		return ec.fieldContext_Payroll_salaries(ctx, field)
+	case "description":
+		return ec.fieldContext_Payroll_description(ctx, field)
+	case "scheduledFor":
+		return ec.fieldContext_Payroll_scheduledFor(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Payroll_createdAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_Payroll_finishedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Payroll", field.Name)
+}
+
+func (ec *executionContext) childFields_PayrollConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PayrollConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_PayrollConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PayrollConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PayrollConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PayrollEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PayrollEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PayrollEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PayrollEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PayrollPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payroll":
+		return ec.fieldContext_PayrollPayload_payroll(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_PayrollPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PayrollPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_PayrollStatusEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payroll":
+		return ec.fieldContext_PayrollStatusEvent_payroll(ctx, field)
+	case "previousStatus":
+		return ec.fieldContext_PayrollStatusEvent_previousStatus(ctx, field)
+	case "status":
+		return ec.fieldContext_PayrollStatusEvent_status(ctx, field)
+	case "occurredAt":
+		return ec.fieldContext_PayrollStatusEvent_occurredAt(ctx, field)
+	case "name":
+		return ec.fieldContext_PayrollStatusEvent_name(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PayrollStatusEvent_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PayrollStatusEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_PayrollSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "finished":
+		return ec.fieldContext_PayrollSummary_finished(ctx, field)
+	case "failed":
+		return ec.fieldContext_PayrollSummary_failed(ctx, field)
+	case "refunded":
+		return ec.fieldContext_PayrollSummary_refunded(ctx, field)
+	case "scheduled":
+		return ec.fieldContext_PayrollSummary_scheduled(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PayrollSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_RateLimit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

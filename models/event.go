@@ -17,7 +17,8 @@ const (
 	// EventTopicStatementEntry is an entry the ledger wrote on a customer account (cash-in and
 	// every other entry); it names no tenant: it concerns every tenant that reaches the account.
 	EventTopicStatementEntry EventTopic = "statement_entry"
-	EventTopicBoleto         EventTopic = "boleto" // a boleto's status change (banking/boletos)
+	EventTopicBoleto         EventTopic = "boleto"  // a boleto's status change (banking/boletos)
+	EventTopicPayroll        EventTopic = "payroll" // a payroll's own status change (its salaries are payment events)
 )
 
 // Event is one row of the append-only event log: a status change of a payment or a consent, who
@@ -34,6 +35,7 @@ type Event struct {
 	ConsentID  *uuid.UUID `gorm:"column:consent_id;type:uuid"`
 	ContactID  *uuid.UUID `gorm:"column:contact_id;type:uuid"`
 	BoletoID   *uuid.UUID `gorm:"column:boleto_id;type:uuid"`
+	PayrollID  *uuid.UUID `gorm:"column:payroll_id;type:uuid"`
 	FromStatus *string    `gorm:"column:from_status"` // nil when created
 	ToStatus   string     `gorm:"column:to_status"`
 	Actor      string     `gorm:"column:actor"`      // who: "system", "tenant:<client id>", "holder:<document>"...

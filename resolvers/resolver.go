@@ -11,6 +11,7 @@ import (
 	"github.com/ponte-bff/ponte/banking/contacts"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
+	"github.com/ponte-bff/ponte/banking/payroll"
 	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/graph"
@@ -38,6 +39,7 @@ type Resolver struct {
 	Buckets            *throttle.Buckets // the callers' query-cost buckets (rateLimit, Tenant.throttle)
 	ContactService     *contacts.Service
 	BoletoService      *boletos.Service
+	PayrollService     *payroll.Service
 }
 
 // Config returns the gqlgen configuration: resolvers and complexity functions together. Every
@@ -56,6 +58,8 @@ func Config(r *Resolver) graph.Config {
 	cfg.Complexity.Account.Statement = func(child int, first *int, after *string, _, _ *time.Time, _ *model.EntryDirection) int {
 		return connection(child, first, after)
 	}
+	cfg.Complexity.Account.Payrolls = connection
+	cfg.Complexity.Payroll.Salaries = connection
 	cfg.Complexity.Query.Consents = func(child int, first *int, after *string, _ []model.ConsentStatus) int {
 		return connection(child, first, after)
 	}

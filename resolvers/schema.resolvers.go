@@ -39,6 +39,8 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		return r.Query().Payment(ctx, id)
 	case globalid.Boleto:
 		return r.Query().Boleto(ctx, id)
+	case globalid.Payroll:
+		return r.Query().Payroll(ctx, id)
 	case globalid.Webhook, globalid.Delivery:
 		c, err := r.Authz.Require(ctx, auth.ActionManageWebhooks)
 		if err != nil {

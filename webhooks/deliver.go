@@ -89,13 +89,14 @@ type Payload struct {
 }
 
 // Data is what changed. IDs are GraphQL global IDs; PaymentID is set for payment events,
-// ConsentID for consent events, ContactID for contact events, EntryID and Entry for statement
+// ConsentID for consent events, ContactID for contact events, PayrollID for payroll events, EntryID and Entry for statement
 // entries (cash_in_*, statement_entry_added), whose Status is the entry's direction (CREDIT, DEBIT).
 type Data struct {
 	PaymentID      string     `json:"payment_id,omitempty"`
 	ConsentID      string     `json:"consent_id,omitempty"`
 	ContactID      string     `json:"contact_id,omitempty"`
 	BoletoID       string     `json:"barcode_payment_invoice_id,omitempty"`
+	PayrollID      string     `json:"payroll_id,omitempty"`
 	EntryID        string     `json:"entry_id,omitempty"`
 	AccountID      *string    `json:"account_id"`      // null for a consent not yet tied to an account
 	Status         string     `json:"status"`          // the status it moved to
@@ -134,6 +135,9 @@ func PayloadOf(e *events.Event) ([]byte, error) {
 	}
 	if e.BoletoID != nil {
 		p.Data.BoletoID = globalid.Encode(globalid.Boleto, *e.BoletoID)
+	}
+	if e.PayrollID != nil {
+		p.Data.PayrollID = globalid.Encode(globalid.Payroll, *e.PayrollID)
 	}
 	if e.AccountID != nil {
 		id := globalid.Encode(globalid.Account, *e.AccountID)

@@ -240,9 +240,9 @@ func withheld(ctx context.Context, db *gorm.DB, evs []events.Event, interested f
 	return out, nil
 }
 
-// ofAccount reports whether e tells its tenant of an account's payments, contacts or boletos.
+// ofAccount reports whether e tells its tenant of an account's payments, contacts, boletos or payrolls.
 func ofAccount(e *events.Event) bool {
-	return (e.Topic == events.TopicPayment || e.Topic == events.TopicContact || e.Topic == events.TopicBoleto) && e.TenantID != nil && e.AccountID != nil
+	return (e.Topic == events.TopicPayment || e.Topic == events.TopicContact || e.Topic == events.TopicBoleto || e.Topic == events.TopicPayroll) && e.TenantID != nil && e.AccountID != nil
 }
 
 // entryRecipients returns, by event id, the tenants each statement-entry event of evs goes to:

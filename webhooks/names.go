@@ -28,6 +28,9 @@ import (
 //   - boletos issued (banking/boletos): barcode_payment_invoice_<status>, status one of created,
 //     registered, settled, expired, cancelled (Stone's; the log's cancellation_requested is no
 //     webhook).
+//   - payrolls (the run itself; each salary also sends its cash_out_payroll_* events):
+//     payroll_created (whether it runs now or is SCHEDULED), payroll_processing, payroll_finished,
+//     payroll_partially_failed, payroll_cancelled.
 var eventNames = stoneformat.Names()
 
 // EventNames returns every event name an endpoint may filter on, sorted. The slice is the caller's.

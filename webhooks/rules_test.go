@@ -16,6 +16,7 @@ import (
 	"github.com/ponte-bff/ponte/banking/contacts"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/banking/payments"
+	"github.com/ponte-bff/ponte/banking/payroll"
 	"github.com/ponte-bff/ponte/consent"
 	"github.com/ponte-bff/ponte/webhooks"
 )
@@ -69,6 +70,9 @@ func TestEventNamesAreTheNamesTheEventLogUses(t *testing.T) {
 	}
 	for _, s := range []boletos.Status{boletos.StatusCreated, boletos.StatusRegistered, boletos.StatusSettled, boletos.StatusExpired, boletos.StatusCancelled} {
 		want[boletos.EventName(s)] = true
+	}
+	for _, n := range payroll.EventNames() {
+		want[n] = true
 	}
 	names := webhooks.EventNames()
 	for n := range want {

@@ -20,6 +20,7 @@ const (
 	TED                Kind = "TED"               // to another bank through the STR
 	BoletoPayment      Kind = "BOLETO"            // a boleto de cobrança: 47-digit typed line
 	ArrecadacaoPayment Kind = "BARCODE"           // arrecadação, a utility bill or tax (concessionária, tributo): 48-digit typed line
+	Salary             Kind = "PAYROLL"           // one salary of a payroll: a transfer to the employee's Ponte account
 )
 
 // IsBarcode reports whether k is the payment of a barcode (boleto or arrecadação), whose receipt
@@ -45,6 +46,8 @@ func (k Kind) Description() string {
 		return "Pagamento de boleto"
 	case ArrecadacaoPayment:
 		return "Pagamento de conta de consumo / tributo"
+	case Salary:
+		return "Pagamento de salário (folha de pagamento)"
 	}
 	return ""
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/ponte-bff/ponte/money"
 )
 
@@ -52,6 +53,8 @@ type Account struct {
 	Statement *StatementConnection `json:"statement"`
 	// Newest first. Needs the scope payments:read.
 	Payments *PaymentConnection `json:"payments"`
+	// The account's payrolls, newest first. Needs the scope payments:read.
+	Payrolls *PayrollConnection `json:"payrolls"`
 }
 
 func (Account) IsNode()            {}
@@ -321,6 +324,12 @@ type CancelPaymentPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Which payroll to cancel.
+type CancelPayrollInput struct {
+	// The payroll's global ID.
+	PayrollID string `json:"payrollId"`
+}
+
 type ConsentConnection struct {
 	Edges      []*ConsentEdge `json:"edges"`
 	Nodes      []*Consent     `json:"nodes"`
@@ -514,6 +523,22 @@ type CreateLimitPlanPayload struct {
 type CreatePaymentPayload struct {
 	Payment    *Payment     `json:"payment,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+// A payroll to run on the tenant's own account (Treasury only). Give exactly one of lines and file.
+type CreatePayrollInput struct {
+	// The paying account: one the tenant owns (a consent never allows a payroll).
+	AccountID string `json:"accountId"`
+	// The salaries, at most 5,000. A bad one is a userError at ["input","lines",<index from 0>,<field>], e.g. ["input","lines",16,"document"].
+	Lines []*PayrollLineInput `json:"lines,omitempty"`
+	// An .xlsx workbook (its first sheet) or a .csv (comma or semicolon separated, UTF-8) with a header row naming Stone's columns Nome, CPF, Conta and Salário (a number, or text like 1.234,56), at most 5,000 salaries. A bad cell is a userError at ["input","file","line",<row number, the header being a row>,<column>], e.g. ["input","file","line",17,"CPF"].
+	File *graphql.Upload `json:"file,omitempty"`
+	// A later São Paulo day to run on (SCHEDULED); absent or today: it runs now.
+	ScheduledFor *time.Time `json:"scheduledFor,omitempty"`
+	// Shown on every salary's statement entry (at most 200 characters).
+	Description *string `json:"description,omitempty"`
+	// The same key with the same payroll returns the payroll already created; with another payroll it is IDEMPOTENCY_KEY_REUSED.
+	IdempotencyKey string `json:"idempotencyKey"`
 }
 
 type CreateTedTransferInput struct {
@@ -712,6 +737,72 @@ type PaymentTarget struct {
 	DueDate   *time.Time `json:"dueDate,omitempty"`
 	// Arrecadação: what is being paid.
 	Segment *string `json:"segment,omitempty"`
+}
+
+// A page of payrolls, newest first.
+type PayrollConnection struct {
+	// The payrolls with their cursors.
+	Edges []*PayrollEdge `json:"edges"`
+	// The payrolls.
+	Nodes []*Payroll `json:"nodes"`
+	// Whether there is more.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// One payroll of a connection.
+type PayrollEdge struct {
+	// Resume after this payroll.
+	Cursor string `json:"cursor"`
+	// The payroll.
+	Node *Payroll `json:"node"`
+}
+
+// One salary of a payroll given inline.
+type PayrollLineInput struct {
+	// The employee's name.
+	Name string `json:"name"`
+	// The employee's CPF, bare or masked: it must be the holder's of the account.
+	Document string `json:"document"`
+	// The employee's Ponte account code, with its check digit; the account must be APPROVED.
+	AccountCode string `json:"accountCode"`
+	// The salary, more than zero.
+	Amount money.Cents `json:"amount"`
+}
+
+// What createPayroll and cancelPayroll return.
+type PayrollPayload struct {
+	// The payroll; null when userErrors say why not.
+	Payroll *Payroll `json:"payroll,omitempty"`
+	// Why nothing was created or changed: with any bad line, none of the payroll exists.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// One payroll status change.
+type PayrollStatusEvent struct {
+	// The payroll as it is now.
+	Payroll *Payroll `json:"payroll"`
+	// The status before; null when created.
+	PreviousStatus *PayrollStatus `json:"previousStatus,omitempty"`
+	// The status it moved to.
+	Status PayrollStatus `json:"status"`
+	// When it moved.
+	OccurredAt time.Time `json:"occurredAt"`
+	// The event's name: payroll_created, payroll_processing, payroll_finished, payroll_partially_failed or payroll_cancelled.
+	Name string `json:"name"`
+	// Resume after this event: pass it as `after` when subscribing again.
+	Cursor string `json:"cursor"`
+}
+
+// How a payroll's salaries stand.
+type PayrollSummary struct {
+	// Salaries paid (FINISHED).
+	Finished int `json:"finished"`
+	// Salaries that FAILED when they ran.
+	Failed int `json:"failed"`
+	// Salaries returned after they were paid (REFUNDED; internal transfers never are).
+	Refunded int `json:"refunded"`
+	// Salaries still waiting to run (APPROVED now or SCHEDULED for a later day).
+	Scheduled int `json:"scheduled"`
 }
 
 // The caller's query-cost bucket (Shopify's leaky bucket): every operation costs points before it
@@ -1870,6 +1961,76 @@ func (e *PaymentStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e PaymentStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a payroll stands.
+type PayrollStatus string
+
+const (
+	// Created to run today: its salaries are queued.
+	PayrollStatusCreated PayrollStatus = "CREATED"
+	// Created to run on scheduledFor; cancelPayroll still can stop it.
+	PayrollStatusScheduled PayrollStatus = "SCHEDULED"
+	// Its salaries are being paid.
+	PayrollStatusProcessing PayrollStatus = "PROCESSING"
+	// Every salary was paid.
+	PayrollStatusFinished PayrollStatus = "FINISHED"
+	// Every salary ran and at least one FAILED (its reason is on the salary).
+	PayrollStatusPartiallyFailed PayrollStatus = "PARTIALLY_FAILED"
+	// Cancelled before it ran; no salary was paid.
+	PayrollStatusCancelled PayrollStatus = "CANCELLED"
+)
+
+var AllPayrollStatus = []PayrollStatus{
+	PayrollStatusCreated,
+	PayrollStatusScheduled,
+	PayrollStatusProcessing,
+	PayrollStatusFinished,
+	PayrollStatusPartiallyFailed,
+	PayrollStatusCancelled,
+}
+
+func (e PayrollStatus) IsValid() bool {
+	switch e {
+	case PayrollStatusCreated, PayrollStatusScheduled, PayrollStatusProcessing, PayrollStatusFinished, PayrollStatusPartiallyFailed, PayrollStatusCancelled:
+		return true
+	}
+	return false
+}
+
+func (e PayrollStatus) String() string {
+	return string(e)
+}
+
+func (e *PayrollStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PayrollStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PayrollStatus", str)
+	}
+	return nil
+}
+
+func (e PayrollStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PayrollStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PayrollStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

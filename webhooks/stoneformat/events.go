@@ -66,6 +66,10 @@ var Events = func() map[string]Event {
 	}
 	// Every other statement entry (a debit, a fee): Stone has no name; Ponte's own.
 	m["statement_entry_added"] = Event{Type: "statement_entry_added", TargetType: "statement_entry", Data: fieldsData}
+	// Payrolls (the run; each salary is a cash_out_payroll_* of its own): Stone has no names.
+	for _, st := range []string{"created", "processing", "finished", "partially_failed", "cancelled"} {
+		m["payroll_"+st] = Event{Type: "payroll_" + st, TargetType: "payroll", Data: fieldsData}
+	}
 	// Contacts (favorecidos): Stone publishes no contact events; Ponte's own names.
 	for _, name := range []string{"contact_created", "contact_updated", "contact_deleted"} {
 		m[name] = Event{Type: name, TargetType: "contact", Data: fieldsData}
