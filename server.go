@@ -273,6 +273,8 @@ func routes(cfg config, id identity, a *app, log *slog.Logger) http.Handler {
 	receiptsAPI := &httpapi.Receipts{Authz: a.authz, Payments: a.payments, Key: cfg.ReceiptKey, Log: log,
 		VerifyURL: a.publicURL + httpapi.VerifyReceiptPath, VerifyLimit: verifyLimit}
 	receiptsAPI.Routes(mux, authenticated)
+	// GET /boletos/{id}.pdf
+	(&httpapi.Boletos{Authz: a.authz, Boletos: a.boletos, Log: log}).Routes(mux, authenticated)
 	// GET /accounts/{id}/statement.ofx and .csv
 	(&httpapi.Statements{Authz: a.authz, Accounts: a.accounts, Ledger: a.ledger, Log: log}).Routes(mux, authenticated)
 	// The holder's pages: /consents/authorize, /consents/callback, /consents/decide, /consents/mine
