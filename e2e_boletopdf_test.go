@@ -26,7 +26,7 @@ func TestBoletoPDF(t *testing.T) {
 	p := issueBoleto(t, s, tokA, map[string]any{"accountId": a, "kind": "COBRANCA", "amount": "1234.56", "dueDate": due.Format(time.DateOnly),
 		"limitDate": due.AddDate(0, 0, 30).Format(time.DateOnly), "description": "Mensalidade de dezembro",
 		"customer": map[string]any{"name": "Padaria Pão Quente", "document": vectors(t)["cnpj_numeric"].Valid[16].Raw},
-		"fine": map[string]any{"rate": "2.00"}, "idempotencyKey": "pdf-1"})
+		"fine":     map[string]any{"rate": "2.00"}, "idempotencyKey": "pdf-1"})
 	if p.Boleto == nil {
 		t.Fatalf("issueBoleto: %+v", p.UserErrors)
 	}
