@@ -177,11 +177,21 @@ func TestConsentRefusals(t *testing.T) {
 	t.Run("WrongHolderLogsIn", func(t *testing.T) {
 		id, link := newLink(t)
 		b := newHolderBrowser(t)
-		p := b.journeyToConsentPage(link, "other", "other")
-		if p.status != http.StatusForbidden || !strings.Contains(p.body, "Nothing was granted") {
-			t.Fatalf("wrong holder: %d\n%s", p.status, p.body)
+		// The link is spent: the consent ends REJECTED at once and the browser goes back to the
+		// tenant, which learns why.
+		q := redirectResult(t, b.journeyToConsentPage(link, "other", "other"))
+		if q.Get("result") != "rejected" || q.Get("error") != "wrong_holder" || q.Get("consent_id") != id {
+			t.Fatalf("wrong holder: back at the tenant with %v", q)
 		}
 		nothingGranted(t, id)
+		if st := status(t, id); st != "REJECTED" {
+			t.Fatalf("consent after the wrong holder logged in: %s", st)
+		}
+		key, _ := globalid.DecodeAs(id, globalid.Consent)
+		var reason string
+		if err := s.db.Raw("SELECT reason FROM events WHERE consent_id = ? AND to_status = 'REJECTED'", key).Scan(&reason).Error; err != nil || reason != "wrong_holder" {
+			t.Fatalf("rejection event's reason %q (%v), want wrong_holder", reason, err)
+		}
 	})
 
 	t.Run("LinkIsSingleUse", func(t *testing.T) {

@@ -86,6 +86,10 @@ func (p *Pages) callback(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
+	if j.redirect != "" {
+		http.Redirect(w, r, j.redirect, http.StatusSeeOther)
+		return
+	}
 	next := map[string]string{"consent": "/consents/decide?session=", "manage": "/consents/mine?session=", "approve": "/approvals?session="}[j.session.Purpose]
 	http.Redirect(w, r, next+j.session.ID.String(), http.StatusSeeOther)
 }
