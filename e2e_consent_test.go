@@ -380,15 +380,15 @@ func TestConsentJourneyInBrowser(t *testing.T) {
 		t.Fatalf("after approval in the browser: %+v", r.Errors)
 	}
 
+	// The login of the consent journey is the holder's session on the other pages too: "my
+	// consents" opens without a new login; revoking asks for confirmation first.
 	browsertest.Do(t, ctx, "revoke from my consents",
 		chromedp.Navigate(s.URL+"/consents/mine"),
-		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
-		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), "holder"),
-		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), "holder"),
-		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.grants button`)),
 		chromedp.Click(chromedp.CSS(`.grants button`)),
-		chromedp.WaitNotPresent(chromedp.CSS(`.grants button`)),
+		chromedp.WaitVisible(chromedp.CSS(`.confirm button.danger`)),
+		chromedp.Click(chromedp.CSS(`.confirm button.danger`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.empty`)), // back at the list, with no grant left
 	)
 	if r := gql(t, s, tok, readAccount, map[string]any{"id": accountID}); r.code() != "FORBIDDEN" {
 		t.Fatalf("after the holder revoked: %+v", r.Errors)

@@ -18,7 +18,8 @@ import (
 	"github.com/ponte-bff/ponte/models"
 )
 
-// sessionTTL bounds one holder journey: log in and decide within it.
+// sessionTTL bounds a login, from leaving for the provider to coming back; a logged-in session
+// then lasts holderSessionTTL.
 const sessionTTL = 15 * time.Minute
 
 // PageError is a failure shown to the holder as a page: an HTTP status and words a person reads.
@@ -40,6 +41,7 @@ var (
 	errBadLink      = pageErr(404, "Link inválido · Invalid link", "Este link de autorização não existe ou já foi usado. Peça um novo link à sua plataforma. · This authorization link does not exist or was already used. Ask your platform for a new one.", nil)
 	errLinkExpired  = pageErr(410, "Link expirado · Link expired", "Este link de autorização expirou. Peça um novo link à sua plataforma. · This authorization link has expired. Ask your platform for a new one.", nil)
 	errBadSession   = pageErr(400, "Sessão inválida · Invalid session", "Não foi possível confirmar que esta é a mesma janela que iniciou o acesso. Abra o link novamente. · We could not confirm this is the browser that started the login. Open the link again.", nil)
+	errBadForm      = pageErr(403, "Formulário inválido · Invalid form", "O formulário não pôde ser validado. Nada foi alterado. · The form could not be verified. Nothing was changed.", nil)
 	errSessionUsed  = pageErr(409, "Já concluído · Already done", "Esta autorização já foi concluída. · This authorization was already completed.", nil)
 )
 
@@ -171,6 +173,7 @@ func (s *Service) Callback(ctx context.Context, login *Login, cookie string, q u
 	j := &journey{session: &sess}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		sess.HolderIssuer, sess.HolderSubject, sess.HolderDocument, sess.CSRFToken = &h.Issuer, &h.Subject, &h.Document, &csrf
+		sess.ExpiresAt = s.now().Add(holderSessionTTL) // logged in: the one session of every holder page
 		if sess.Purpose == "consent" {
 			var c models.Consent
 			if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", sess.ConsentID).Take(&c).Error; err != nil {
@@ -317,7 +320,7 @@ func checkForm(sess *models.HolderSession, cookie, csrf string, now time.Time) e
 		return errBadSession
 	}
 	if sess.CSRFToken == nil || csrf == "" || subtle.ConstantTimeCompare([]byte(csrf), []byte(*sess.CSRFToken)) != 1 {
-		return pageErr(403, "Formulário inválido · Invalid form", "O formulário não pôde ser validado. Nada foi alterado. · The form could not be verified. Nothing was changed.", nil)
+		return errBadForm
 	}
 	if sess.DoneAt != nil {
 		return errSessionUsed
