@@ -27,9 +27,9 @@ type Approvals interface {
 // and until when the holder may decide (São Paulo time, with its offset).
 type approvalRow struct {
 	ID, Kind, Amount, Fee, Beneficiary, Detail, Account, Created string
-	Tenant, Description, BoletoDue, RunOn, Deadline             string
-	PastDue                                                     bool // a boleto paid after its due date: interest and fines may apply
-	NoAccess                                                    bool // the asking tenant no longer reaches the account
+	Tenant, Description, BoletoDue, RunOn, Deadline              string
+	PastDue                                                      bool // a boleto paid after its due date: interest and fines may apply
+	NoAccess                                                     bool // the asking tenant no longer reaches the account
 }
 
 var kindText = map[string]string{

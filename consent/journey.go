@@ -38,11 +38,11 @@ func pageErr(status int, title, msg string, err error) *PageError {
 }
 
 var (
-	errBadLink      = pageErr(404, "Link inválido · Invalid link", "Este link de autorização não existe ou já foi usado. Peça um novo link à sua plataforma. · This authorization link does not exist or was already used. Ask your platform for a new one.", nil)
-	errLinkExpired  = pageErr(410, "Link expirado · Link expired", "Este link de autorização expirou. Peça um novo link à sua plataforma. · This authorization link has expired. Ask your platform for a new one.", nil)
-	errBadSession   = pageErr(400, "Sessão inválida · Invalid session", "Não foi possível confirmar que esta é a mesma janela que iniciou o acesso. Abra o link novamente. · We could not confirm this is the browser that started the login. Open the link again.", nil)
-	errBadForm      = pageErr(403, "Formulário inválido · Invalid form", "O formulário não pôde ser validado. Nada foi alterado. · The form could not be verified. Nothing was changed.", nil)
-	errSessionUsed  = pageErr(409, "Já concluído · Already done", "Esta autorização já foi concluída. · This authorization was already completed.", nil)
+	errBadLink     = pageErr(404, "Link inválido · Invalid link", "Este link de autorização não existe ou já foi usado. Peça um novo link à sua plataforma. · This authorization link does not exist or was already used. Ask your platform for a new one.", nil)
+	errLinkExpired = pageErr(410, "Link expirado · Link expired", "Este link de autorização expirou. Peça um novo link à sua plataforma. · This authorization link has expired. Ask your platform for a new one.", nil)
+	errBadSession  = pageErr(400, "Sessão inválida · Invalid session", "Não foi possível confirmar que esta é a mesma janela que iniciou o acesso. Abra o link novamente. · We could not confirm this is the browser that started the login. Open the link again.", nil)
+	errBadForm     = pageErr(403, "Formulário inválido · Invalid form", "O formulário não pôde ser validado. Nada foi alterado. · The form could not be verified. Nothing was changed.", nil)
+	errSessionUsed = pageErr(409, "Já concluído · Already done", "Esta autorização já foi concluída. · This authorization was already completed.", nil)
 )
 
 // journey is a holder session as the pages use it.

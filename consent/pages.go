@@ -284,7 +284,8 @@ func (p *Pages) fail(w http.ResponseWriter, r *http.Request, err error) {
 func (e *PageError) Failed() bool { return e.Status >= 400 }
 
 // Nav is nil: an error page offers no links that need a session.
-func (e *PageError) Nav() *nav { return nil
+func (e *PageError) Nav() *nav {
+	return nil
 }
 
 func (p *Pages) render(w http.ResponseWriter, status int, name string, data any) {
