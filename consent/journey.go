@@ -48,7 +48,6 @@ var (
 // journey is a holder session as the pages use it.
 type journey struct {
 	session *models.HolderSession
-	consent *models.Consent // purpose "consent" only
 	// redirect, when set, ends the journey at the tenant's redirect URI (the wrong holder logged in).
 	redirect string
 }
@@ -186,7 +185,6 @@ func (s *Service) Callback(ctx context.Context, login *Login, cookie string, q u
 			if len(cands) == 0 {
 				return s.rejectWrongHolder(ctx, tx, &sess, &c, j)
 			}
-			j.consent = &c
 		}
 		return tx.Save(&sess).Error
 	})
