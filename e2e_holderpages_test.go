@@ -1,7 +1,9 @@
 package main
 
 import (
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -190,5 +192,50 @@ func TestApprovalPageSaysTheTenantLostAccess(t *testing.T) {
 	}
 	if !strings.Contains(p.body, "Nota fiscal 4471") {
 		t.Fatalf("the payment is not shown:\n%s", p.body)
+	}
+}
+
+// TestHolderSessionCookieAndEnd: the holder's cookie is HttpOnly and SameSite=Lax (Secure only
+// over https, so not on this plain-http development server); a logout without the page's CSRF
+// token ends nothing; an expired session row sends the browser to the login again, and so does
+// a logout.
+func TestHolderSessionCookieAndEnd(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(s.URL + "/approvals")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cookies := resp.Cookies()
+	if resp.StatusCode != http.StatusSeeOther || len(cookies) != 1 {
+		t.Fatalf("/approvals without a session: %d, cookies %v", resp.StatusCode, cookies)
+	}
+	if c := cookies[0]; c.Name != "ponte_holder" || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure || c.Path != "/" {
+		t.Fatalf("holder cookie %+v", c)
+	}
+
+	b, p := holderPage(t, s, "/approvals", "holder")
+	csrf := formFields(p.body).Get("csrf_token")
+	if res := b.post(s.URL+"/consents/logout", url.Values{"csrf_token": {"forged"}}); res.status != http.StatusForbidden {
+		t.Fatalf("logout with a forged token: %d", res.status)
+	}
+	if again := b.get(s.URL + "/consents/mine"); again.url.Path != "/consents/mine" || strings.Contains(again.body, `name="password"`) {
+		t.Fatalf("a forged logout ended the session: %s\n%s", again.url, again.body)
+	}
+	if res := b.post(s.URL+"/consents/logout", url.Values{"csrf_token": {csrf}}); res.status != http.StatusOK || !strings.Contains(res.body, "Logged out") {
+		t.Fatalf("logout: %d\n%s", res.status, res.body)
+	}
+	if after := b.get(s.URL + "/approvals"); !strings.Contains(after.body, `name="password"`) {
+		t.Fatalf("after logging out /approvals did not ask for a login: %s", after.url)
+	}
+
+	b, _ = holderPage(t, s, "/consents/mine", "holder")
+	if err := s.db.Exec("UPDATE holder_sessions SET expires_at = now() - interval '1 second'").Error; err != nil {
+		t.Fatal(err)
+	}
+	if after := b.get(s.URL + "/consents/mine"); !strings.Contains(after.body, `name="password"`) {
+		t.Fatalf("an expired session still served my consents: %s", after.url)
 	}
 }
