@@ -503,16 +503,16 @@ func holderPage(t *testing.T, s *testServer, path, username string) (*holderBrow
 	return b, p
 }
 
-// validForm is the session and CSRF token of a logged-in holder page, read from the database: a
-// page with nothing to act on shows no form, yet its owner could still post one.
+// validForm is the CSRF token of a logged-in holder page: a page with nothing to act on shows no
+// form of its own, yet its owner could still post one; the token is in the page's logout form.
 func validForm(t *testing.T, s *testServer, p page) url.Values {
 	t.Helper()
-	session := p.url.Query().Get("session")
-	var csrf string
-	if err := s.db.Raw("SELECT csrf_token FROM holder_sessions WHERE id = ?", session).Scan(&csrf).Error; err != nil || csrf == "" {
-		t.Fatalf("session %q: %v", session, err)
+	csrf := formFields(p.body).Get("csrf_token")
+	var n int64
+	if err := s.db.Raw("SELECT count(*) FROM holder_sessions WHERE csrf_token = ? AND csrf_token <> ''", csrf).Scan(&n).Error; err != nil || n != 1 {
+		t.Fatalf("the page's CSRF token %q names %d sessions (%v)", csrf, n, err)
 	}
-	return url.Values{"session": {session}, "csrf_token": {csrf}}
+	return url.Values{"csrf_token": {csrf}}
 }
 
 // TestAuthorizationMatrixHolderPages walks the holder pages as the account's holder and as
@@ -538,8 +538,8 @@ func TestAuthorizationMatrixHolderPages(t *testing.T) {
 		}
 		form := validForm(t, s, p)
 		for _, decision := range []string{"approve", "reject"} {
-			res := b.post(s.URL+"/approvals", url.Values{"session": form["session"], "csrf_token": form["csrf_token"], "paymentId": paymentIDs, "decision": {decision}})
-			if res.status != http.StatusOK || !strings.Contains(res.body, "Nothing was changed") {
+			res := b.post(s.URL+"/approvals", url.Values{"csrf_token": form["csrf_token"], "paymentId": paymentIDs, "decision": {decision}})
+			if res.status != http.StatusConflict || !strings.Contains(res.body, "Nothing was changed") || !strings.Contains(res.body, `class="error"`) {
 				t.Fatalf("%s the holder's payments as another person: %d\n%s", decision, res.status, res.body)
 			}
 		}
@@ -555,7 +555,7 @@ func TestAuthorizationMatrixHolderPages(t *testing.T) {
 			t.Fatalf("another person's consents page shows grants:\n%s", p.body)
 		}
 		form := validForm(t, s, p)
-		res := b.post(s.URL+"/consents/mine/revoke", url.Values{"session": form["session"], "csrf_token": form["csrf_token"], "consentId": {consentKey.String()}})
+		res := b.post(s.URL+"/consents/mine/revoke", url.Values{"csrf_token": form["csrf_token"], "consentId": {consentKey.String()}, "confirm": {"yes"}})
 		if res.status != http.StatusNotFound {
 			t.Fatalf("revoking the holder's consent as another person: %d, want the bad-link page\n%s", res.status, res.body)
 		}
@@ -573,7 +573,7 @@ func TestAuthorizationMatrixHolderPages(t *testing.T) {
 			}
 		}
 		form := formFields(p.body)
-		res := b.post(s.URL+"/approvals", url.Values{"session": form["session"], "csrf_token": form["csrf_token"], "paymentId": {ps[1].ID}, "decision": {"reject"}})
+		res := b.post(s.URL+"/approvals", url.Values{"csrf_token": form["csrf_token"], "paymentId": {ps[1].ID}, "decision": {"reject"}})
 		if res.status != http.StatusOK || !strings.Contains(res.body, "rejected") {
 			t.Fatalf("reject as the holder: %d\n%s", res.status, res.body)
 		}
@@ -587,7 +587,16 @@ func TestAuthorizationMatrixHolderPages(t *testing.T) {
 			t.Fatalf("the holder's consents page lacks the grant:\n%s", p.body)
 		}
 		form := formFields(p.body)
-		if res := b.post(s.URL+"/consents/mine/revoke", url.Values{"session": form["session"], "csrf_token": form["csrf_token"], "consentId": {consentKey.String()}}); res.status != http.StatusOK {
+		revoke := url.Values{"csrf_token": form["csrf_token"], "consentId": {consentKey.String()}}
+		// The list's button asks for confirmation first and changes nothing.
+		if res := b.post(s.URL+"/consents/mine/revoke", revoke); res.status != http.StatusOK || !strings.Contains(res.body, `name="confirm" value="yes"`) {
+			t.Fatalf("revoke as the holder, before confirming: %d\n%s", res.status, res.body)
+		}
+		if !allowedTo(t, s, tok, accountOps[0], holders) {
+			t.Fatal("asking to revoke revoked before the holder confirmed")
+		}
+		revoke.Set("confirm", "yes")
+		if res := b.post(s.URL+"/consents/mine/revoke", revoke); res.status != http.StatusOK {
 			t.Fatalf("revoke as the holder: %d\n%s", res.status, res.body)
 		}
 		if allowedTo(t, s, tok, accountOps[0], holders) {

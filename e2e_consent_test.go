@@ -14,7 +14,10 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+	"github.com/google/uuid"
 
+	"github.com/ponte-bff/ponte/events"
+	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/internal/browsertest"
 )
 
@@ -174,11 +177,21 @@ func TestConsentRefusals(t *testing.T) {
 	t.Run("WrongHolderLogsIn", func(t *testing.T) {
 		id, link := newLink(t)
 		b := newHolderBrowser(t)
-		p := b.journeyToConsentPage(link, "other", "other")
-		if p.status != http.StatusForbidden || !strings.Contains(p.body, "Nothing was granted") {
-			t.Fatalf("wrong holder: %d\n%s", p.status, p.body)
+		// The link is spent: the consent ends REJECTED at once and the browser goes back to the
+		// tenant, which learns why.
+		q := redirectResult(t, b.journeyToConsentPage(link, "other", "other"))
+		if q.Get("result") != "rejected" || q.Get("error") != "wrong_holder" || q.Get("consent_id") != id {
+			t.Fatalf("wrong holder: back at the tenant with %v", q)
 		}
 		nothingGranted(t, id)
+		if st := status(t, id); st != "REJECTED" {
+			t.Fatalf("consent after the wrong holder logged in: %s", st)
+		}
+		key, _ := globalid.DecodeAs(id, globalid.Consent)
+		var reason string
+		if err := s.db.Raw("SELECT reason FROM events WHERE consent_id = ? AND to_status = 'REJECTED'", key).Scan(&reason).Error; err != nil || reason != "wrong_holder" {
+			t.Fatalf("rejection event's reason %q (%v), want wrong_holder", reason, err)
+		}
 	})
 
 	t.Run("LinkIsSingleUse", func(t *testing.T) {
@@ -367,15 +380,15 @@ func TestConsentJourneyInBrowser(t *testing.T) {
 		t.Fatalf("after approval in the browser: %+v", r.Errors)
 	}
 
+	// The login of the consent journey is the holder's session on the other pages too: "my
+	// consents" opens without a new login; revoking asks for confirmation first.
 	browsertest.Do(t, ctx, "revoke from my consents",
 		chromedp.Navigate(s.URL+"/consents/mine"),
-		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
-		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), "holder"),
-		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), "holder"),
-		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.grants button`)),
 		chromedp.Click(chromedp.CSS(`.grants button`)),
-		chromedp.WaitNotPresent(chromedp.CSS(`.grants button`)),
+		chromedp.WaitVisible(chromedp.CSS(`.confirm button.danger`)),
+		chromedp.Click(chromedp.CSS(`.confirm button.danger`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.empty`)), // back at the list, with no grant left
 	)
 	if r := gql(t, s, tok, readAccount, map[string]any{"id": accountID}); r.code() != "FORBIDDEN" {
 		t.Fatalf("after the holder revoked: %+v", r.Errors)
@@ -522,16 +535,58 @@ func TestNothingOfARevokedConsentsAccountReachesTheTenant(t *testing.T) {
 		t.Fatalf("the holder approved payments of a revoked consent: %+v", decided)
 	}
 
-	// A later event of the tenant is dispatched after the cancellations: once it arrived, they
-	// were withheld, not late.
+	// The cancellations of its own payments are news the tenant gets: they say the payments
+	// will not run, and why.
+	waitReceived("cash_out_external_transfer_cancelled", 1)
+	waitReceived("cash_out_payment_cancelled", 1)
+	waitReceived("consent_revoked", 1)
+	var reasons []string
+	accountKey, _ := globalid.DecodeAs(holders, globalid.Account)
+	if err := s.db.Raw(`SELECT reason FROM events WHERE payment_id IN (SELECT id FROM payments WHERE account_id = ? AND status = 'CANCELLED')
+		AND to_status = 'CANCELLED' ORDER BY id`, accountKey).Scan(&reasons).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(reasons) != 2 || reasons[0] != "consent_revoked" || reasons[1] != "consent_revoked" {
+		t.Errorf("cancellation events' reasons: %v, want consent_revoked twice", reasons)
+	}
+
+	// Anything else of the account stays withheld: an event of the tenant's payment on the
+	// account for any other reason, recorded in the log as the payments domain would, never
+	// reaches it. A later event of the tenant is dispatched after that: once it arrived, the
+	// account's event was withheld, not late.
+	before := receivedTotal(recv)
+	var tenant, payment struct{ ID uuid.UUID }
+	if err := s.db.Raw("SELECT id FROM tenants WHERE client_id = 'demo-erp-2'").Scan(&tenant).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Raw("SELECT id FROM payments WHERE account_id = ? AND status = 'CANCELLED' ORDER BY id LIMIT 1", accountKey).Scan(&payment).Error; err != nil {
+		t.Fatal(err)
+	}
+	other := "a later change of the account"
+	if err := events.Record(context.Background(), s.db, &events.Event{Name: "cash_out_external_transfer_cancelled", Topic: events.TopicPayment,
+		TenantID: &tenant.ID, AccountID: &accountKey, PaymentID: &payment.ID, ToStatus: "CANCELLED", Actor: "system", Reason: &other}); err != nil {
+		t.Fatal(err)
+	}
 	requestConsent(t, s, erp2, map[string]any{"accountId": holders, "scopes": []string{"ACCOUNTS_READ"}, "redirectUri": "http://localhost:3001/consent/callback"})
 	waitReceived("consent_awaiting_authorisation", 2)
 	if received("consent_revoked") != 1 {
 		t.Error("the tenant did not hear of the revocation")
 	}
+	if got := receivedTotal(recv) - before; got != 1 {
+		recv.mu.Lock()
+		defer recv.mu.Unlock()
+		t.Errorf("after the cancellations the tenant received %d events (%v); want only the new consent's", got, recv.types)
+	}
 	for _, name := range []string{"cash_out_external_transfer_cancelled", "cash_out_payment_cancelled"} {
-		if n := received(name); n != 0 {
-			t.Errorf("the tenant received %s after its consent was revoked", name)
+		if n := received(name); n != 1 {
+			t.Errorf("the tenant received %s %d times, want once", name, n)
 		}
 	}
+}
+
+// receivedTotal is how many webhooks recv has accepted.
+func receivedTotal(recv *erpReceiver) int {
+	recv.mu.Lock()
+	defer recv.mu.Unlock()
+	return len(recv.types)
 }

@@ -136,11 +136,11 @@ func TestPaymentsWithHolderApproval(t *testing.T) {
 			}
 		}
 		form := formFields(page.body)
-		approve := url.Values{"session": form["session"], "csrf_token": form["csrf_token"], "paymentId": {ps[0].ID, ps[1].ID}, "decision": {"approve"}}
+		approve := url.Values{"csrf_token": form["csrf_token"], "paymentId": {ps[0].ID, ps[1].ID}, "decision": {"approve"}}
 		if res := b.post(s.URL+"/approvals", approve); res.status != http.StatusOK || !strings.Contains(res.body, "approved") {
 			t.Fatalf("approve: %d\n%s", res.status, res.body)
 		}
-		reject := url.Values{"session": form["session"], "csrf_token": form["csrf_token"], "paymentId": {ps[2].ID}, "decision": {"reject"}}
+		reject := url.Values{"csrf_token": form["csrf_token"], "paymentId": {ps[2].ID}, "decision": {"reject"}}
 		if res := b.post(s.URL+"/approvals", reject); res.status != http.StatusOK || !strings.Contains(res.body, "rejected") {
 			t.Fatalf("reject: %d\n%s", res.status, res.body)
 		}

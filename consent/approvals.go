@@ -4,9 +4,11 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/banking/receipts"
 	"github.com/ponte-bff/ponte/globalid"
@@ -21,48 +23,101 @@ type Approvals interface {
 	Decide(ctx context.Context, by string, approve, reject []uuid.UUID, reason *string) ([]*models.Payment, error)
 }
 
-// approvalRow is one pending payment as the page shows it.
+// approvalRow is one pending payment as the page shows it: what it pays, who asked, when it runs
+// and until when the holder may decide (São Paulo time, with its offset).
 type approvalRow struct {
-	ID, Kind, Amount, Fee, Beneficiary, Detail, Due, Account, When string
+	ID, Kind, Amount, Fee, Beneficiary, Detail, Account, Created string
+	Tenant, Description, BoletoDue, RunOn, Deadline              string
+	PastDue                                                      bool // a boleto paid after its due date: interest and fines may apply
+	NoAccess                                                     bool // the asking tenant no longer reaches the account
 }
 
 var kindText = map[string]string{
 	"INTERNAL_TRANSFER": "Transferência · Transfer", "TED": "TED", "BOLETO": "Boleto", "BARCODE": "Conta/tributo · Bill/tax",
 }
 
-func (p *Pages) showApprovals(w http.ResponseWriter, r *http.Request) {
-	p.renderApprovals(w, r, "")
+// approvalsView is what approvals.html shows.
+type approvalsView struct {
+	Title, CSRF string
+	Notice      string
+	Failed      bool // the notice tells of a failure
+	Rows        []approvalRow
+	Nav         *nav
 }
 
-// renderApprovals shows the holder's pending payments, or starts the login when there is no
-// logged-in session for this browser.
-func (p *Pages) renderApprovals(w http.ResponseWriter, r *http.Request, notice string) {
-	id, err := uuid.Parse(r.URL.Query().Get("session"))
-	if err != nil {
-		id, err = uuid.Parse(r.PostFormValue("session"))
-	}
-	if err != nil { // no session yet: log in first
-		p.logIn(w, r, "approve")
+func (p *Pages) showApprovals(w http.ResponseWriter, r *http.Request) {
+	sess := p.currentPage(w, r, "approve")
+	if sess == nil {
 		return
 	}
-	sess, err := p.svc.loggedIn(r.Context(), id, p.readCookie(r))
-	if err != nil || sess.Purpose != "approve" {
-		p.fail(w, r, errBadSession)
-		return
-	}
+	p.renderApprovals(w, r, sess, "", false)
+}
+
+// renderApprovals shows the session holder's pending payments, with a notice (a failure when
+// failed) about what was just done.
+func (p *Pages) renderApprovals(w http.ResponseWriter, r *http.Request, sess *models.HolderSession, notice string, failed bool) {
 	pending, byID, err := p.pendingFor(r.Context(), sess)
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	data := struct {
-		Title, Session, CSRF, Notice string
-		Rows                         []approvalRow
-	}{Title: "Aprovar pagamentos", Session: sess.ID.String(), CSRF: *sess.CSRFToken, Notice: notice}
-	for i := range pending {
-		data.Rows = append(data.Rows, rowOf(&pending[i], byID))
+	tenants, reach, err := p.askers(r.Context(), pending)
+	if err != nil {
+		p.fail(w, r, err)
+		return
 	}
-	p.render(w, http.StatusOK, "approvals.html", data)
+	data := approvalsView{Title: "Aprovar pagamentos", CSRF: *sess.CSRFToken, Notice: notice, Failed: failed,
+		Nav: &nav{CSRF: *sess.CSRFToken, Here: "approvals"}}
+	for i := range pending {
+		row := rowOf(&pending[i], byID)
+		if t := pending[i].TenantID; t != nil {
+			row.Tenant = tenants[*t]
+			row.NoAccess = !reach[*t][pending[i].AccountID]
+		}
+		data.Rows = append(data.Rows, row)
+	}
+	status := http.StatusOK
+	if failed {
+		status = http.StatusConflict
+	}
+	p.render(w, status, "approvals.html", data)
+}
+
+// askers returns the names of the tenants that created pending, and which accounts each still
+// reaches with payments:initiate, as the authorizer judges it now. A payment whose tenant lost
+// the account (its consent ended and the sweeper has not cancelled it yet) is shown as such.
+func (p *Pages) askers(ctx context.Context, pending []models.Payment) (map[uuid.UUID]string, map[uuid.UUID]map[uuid.UUID]bool, error) {
+	accountsOf := map[uuid.UUID][]uuid.UUID{}
+	for _, pay := range pending {
+		if pay.TenantID != nil {
+			accountsOf[*pay.TenantID] = append(accountsOf[*pay.TenantID], pay.AccountID)
+		}
+	}
+	names := map[uuid.UUID]string{}
+	reach := map[uuid.UUID]map[uuid.UUID]bool{}
+	if len(accountsOf) == 0 {
+		return names, reach, nil
+	}
+	ids := make([]uuid.UUID, 0, len(accountsOf))
+	for t := range accountsOf {
+		ids = append(ids, t)
+	}
+	db := p.svc.db.WithContext(ctx)
+	var ts []models.Tenant
+	if err := db.Select("id", "name").Where("id IN ?", ids).Find(&ts).Error; err != nil {
+		return nil, nil, err
+	}
+	for _, t := range ts {
+		names[t.ID] = t.Name
+	}
+	for t, accs := range accountsOf {
+		reached, err := auth.TenantReaches(ctx, db, t, auth.ScopePaymentsInitiate, accs, p.svc.now())
+		if err != nil {
+			return nil, nil, err
+		}
+		reach[t] = reached
+	}
+	return names, reach, nil
 }
 
 // pendingFor returns the payments awaiting the session holder's decision, on every account the
@@ -86,12 +141,30 @@ func (p *Pages) pendingFor(ctx context.Context, sess *models.HolderSession) ([]m
 	return pending, byID, err
 }
 
+// dateBR is a calendar date as Brazilians write it.
+const dateBR = "02/01/2006"
+
+// saoPauloTime is an instant in São Paulo time with its offset, so nobody wonders which zone.
+func saoPauloTime(t time.Time) string {
+	return t.In(saoPauloTZ).Format("02/01/2006 15:04 (UTC-07:00)")
+}
+
 func rowOf(pay *models.Payment, accounts map[uuid.UUID]models.Account) approvalRow {
 	t := pay.Target
 	row := approvalRow{
 		ID: globalid.Encode(globalid.Payment, pay.ID), Kind: kindText[pay.Kind],
 		Amount: receipts.FormatBRL(money.Cents(pay.AmountCents)), Fee: receipts.FormatBRL(money.Cents(pay.FeeCents)),
-		Beneficiary: t.Name, Due: pay.RunOn.Format("02/01/2006"), When: pay.CreatedAt.In(saoPauloTZ).Format("02/01/2006 15:04"),
+		Beneficiary: t.Name, RunOn: pay.RunOn.Format(dateBR), Created: saoPauloTime(pay.CreatedAt),
+	}
+	if pay.Description != nil {
+		row.Description = *pay.Description
+	}
+	if pay.ApprovalExpiresAt != nil {
+		row.Deadline = saoPauloTime(*pay.ApprovalExpiresAt)
+	}
+	if due, err := time.Parse(time.DateOnly, t.DueDate); err == nil {
+		row.BoletoDue = due.Format(dateBR)
+		row.PastDue = pay.RunOn.Format(time.DateOnly) > t.DueDate
 	}
 	switch {
 	case t.TypedLine != "":
@@ -115,13 +188,12 @@ func (p *Pages) decideApprovals(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	id, _ := uuid.Parse(r.PostFormValue("session"))
-	sess, err := p.svc.loggedIn(r.Context(), id, p.readCookie(r))
-	if err != nil || sess.Purpose != "approve" {
-		p.fail(w, r, errBadSession)
-		return
+	cookie := p.readCookie(r)
+	sess, err := p.svc.current(r.Context(), cookie)
+	if err == nil {
+		err = checkPageForm(sess, cookie, r.PostFormValue("csrf_token"), p.svc.now())
 	}
-	if err := checkForm(sess, p.readCookie(r), r.PostFormValue("csrf_token"), p.svc.now()); err != nil {
+	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
@@ -135,7 +207,7 @@ func (p *Pages) decideApprovals(w http.ResponseWriter, r *http.Request) {
 		ids = append(ids, key)
 	}
 	if len(ids) == 0 {
-		p.renderApprovals(w, r, "Marque ao menos um pagamento. · Tick at least one payment.")
+		p.renderApprovals(w, r, sess, "Marque ao menos um pagamento. · Tick at least one payment.", true)
 		return
 	}
 	var approve, reject []uuid.UUID
@@ -151,10 +223,10 @@ func (p *Pages) decideApprovals(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := p.decidePayments(r.Context(), sess, approve, reject); err != nil {
 		p.log.InfoContext(r.Context(), "approval refused", "err", err)
-		p.renderApprovals(w, r, "Nada foi alterado: algum pagamento não está mais aguardando aprovação. · Nothing was changed: a payment no longer awaits approval.")
+		p.renderApprovals(w, r, sess, "Nada foi alterado: algum pagamento não está mais aguardando aprovação. · Nothing was changed: a payment no longer awaits approval.", true)
 		return
 	}
-	p.renderApprovals(w, r, notice)
+	p.renderApprovals(w, r, sess, notice, false)
 }
 
 // decidePayments asks the authorizer whether the session's holder may decide every payment, as

@@ -28,31 +28,20 @@ func asHolder(ctx context.Context, sess *models.HolderSession) context.Context {
 	return auth.WithCaller(ctx, holderCaller(sess))
 }
 
-// myGrants loads a "manage" session this browser owns and the live grants its holder may see.
-func (p *Pages) myGrants(ctx context.Context, sessionID uuid.UUID, cookie string) (*models.HolderSession, []models.Consent, error) {
-	sess, err := p.svc.loggedIn(ctx, sessionID, cookie)
-	if err != nil {
-		return nil, nil, err
-	}
-	if sess.Purpose != "manage" {
-		return nil, nil, errBadSession
-	}
+// myGrants returns the live grants the session's holder may see ("my consents").
+func (p *Pages) myGrants(ctx context.Context, sess *models.HolderSession) ([]models.Consent, error) {
 	visible, err := p.authz.ConsentVisibility(asHolder(ctx, sess))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	grants, err := p.svc.liveGrants(ctx, visible)
-	return sess, grants, err
+	return p.svc.liveGrants(ctx, visible)
 }
 
 // revokeByHolder revokes one of the grants the "my consents" page shows; any other id is refused
-// as a bad link, whether it exists or not.
-func (p *Pages) revokeByHolder(ctx context.Context, sessionID uuid.UUID, cookie, csrf string, consentID uuid.UUID) error {
-	sess, grants, err := p.myGrants(ctx, sessionID, cookie)
+// as a bad link, whether it exists or not. The caller has checked the form.
+func (p *Pages) revokeByHolder(ctx context.Context, sess *models.HolderSession, consentID uuid.UUID) error {
+	grants, err := p.myGrants(ctx, sess)
 	if err != nil {
-		return err
-	}
-	if err := checkForm(sess, cookie, csrf, p.svc.now()); err != nil {
 		return err
 	}
 	for _, g := range grants {

@@ -18,7 +18,8 @@ import (
 	"github.com/ponte-bff/ponte/models"
 )
 
-// sessionTTL bounds one holder journey: log in and decide within it.
+// sessionTTL bounds a login, from leaving for the provider to coming back; a logged-in session
+// then lasts holderSessionTTL.
 const sessionTTL = 15 * time.Minute
 
 // PageError is a failure shown to the holder as a page: an HTTP status and words a person reads.
@@ -37,17 +38,18 @@ func pageErr(status int, title, msg string, err error) *PageError {
 }
 
 var (
-	errBadLink      = pageErr(404, "Link inválido · Invalid link", "Este link de autorização não existe ou já foi usado. Peça um novo link à sua plataforma. · This authorization link does not exist or was already used. Ask your platform for a new one.", nil)
-	errLinkExpired  = pageErr(410, "Link expirado · Link expired", "Este link de autorização expirou. Peça um novo link à sua plataforma. · This authorization link has expired. Ask your platform for a new one.", nil)
-	errBadSession   = pageErr(400, "Sessão inválida · Invalid session", "Não foi possível confirmar que esta é a mesma janela que iniciou o acesso. Abra o link novamente. · We could not confirm this is the browser that started the login. Open the link again.", nil)
-	errSessionUsed  = pageErr(409, "Já concluído · Already done", "Esta autorização já foi concluída. · This authorization was already completed.", nil)
-	errNotTheHolder = pageErr(403, "Conta de outra pessoa · Someone else's account", "A pessoa que entrou não é titular nem representante desta conta. Nada foi autorizado. · The person who logged in neither holds nor represents this account. Nothing was granted.", nil)
+	errBadLink     = pageErr(404, "Link inválido · Invalid link", "Este link de autorização não existe ou já foi usado. Peça um novo link à sua plataforma. · This authorization link does not exist or was already used. Ask your platform for a new one.", nil)
+	errLinkExpired = pageErr(410, "Link expirado · Link expired", "Este link de autorização expirou. Peça um novo link à sua plataforma. · This authorization link has expired. Ask your platform for a new one.", nil)
+	errBadSession  = pageErr(400, "Sessão inválida · Invalid session", "Não foi possível confirmar que esta é a mesma janela que iniciou o acesso. Abra o link novamente. · We could not confirm this is the browser that started the login. Open the link again.", nil)
+	errBadForm     = pageErr(403, "Formulário inválido · Invalid form", "O formulário não pôde ser validado. Nada foi alterado. · The form could not be verified. Nothing was changed.", nil)
+	errSessionUsed = pageErr(409, "Já concluído · Already done", "Esta autorização já foi concluída. · This authorization was already completed.", nil)
 )
 
 // journey is a holder session as the pages use it.
 type journey struct {
 	session *models.HolderSession
-	consent *models.Consent // purpose "consent" only
+	// redirect, when set, ends the journey at the tenant's redirect URI (the wrong holder logged in).
+	redirect string
 }
 
 // OpenLink consumes a single-use authorization link and starts the holder's login: it returns
@@ -170,9 +172,10 @@ func (s *Service) Callback(ctx context.Context, login *Login, cookie string, q u
 	j := &journey{session: &sess}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		sess.HolderIssuer, sess.HolderSubject, sess.HolderDocument, sess.CSRFToken = &h.Issuer, &h.Subject, &h.Document, &csrf
+		sess.ExpiresAt = s.now().Add(holderSessionTTL) // logged in: the one session of every holder page
 		if sess.Purpose == "consent" {
 			var c models.Consent
-			if err := tx.Preload("Tenant").Where("id = ?", sess.ConsentID).Take(&c).Error; err != nil {
+			if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", sess.ConsentID).Take(&c).Error; err != nil {
 				return err
 			}
 			cands, err := candidates(tx, &c, h.Document)
@@ -180,14 +183,8 @@ func (s *Service) Callback(ctx context.Context, login *Login, cookie string, q u
 				return err
 			}
 			if len(cands) == 0 {
-				now := s.now()
-				sess.DoneAt = &now
-				if err := tx.Save(&sess).Error; err != nil {
-					return err
-				}
-				return errNotTheHolder
+				return s.rejectWrongHolder(ctx, tx, &sess, &c, j)
 			}
-			j.consent = &c
 		}
 		return tx.Save(&sess).Error
 	})
@@ -195,6 +192,32 @@ func (s *Service) Callback(ctx context.Context, login *Login, cookie string, q u
 		return nil, err
 	}
 	return j, nil
+}
+
+// ReasonWrongHolder is why a consent ends REJECTED when the person who logged in on its journey
+// neither holds nor represents the account: the link is spent, so the tenant hears at once (its
+// redirect URI gets result=rejected&error=wrong_holder) instead of waiting for the link to expire.
+const ReasonWrongHolder = "wrong_holder"
+
+// rejectWrongHolder ends the consent REJECTED with ReasonWrongHolder inside tx and sets j's
+// redirect to the tenant's URI. Nothing is granted and the wrong person's identity is not kept
+// on the consent; the event names them as the actor. The caller has locked c's row.
+func (s *Service) rejectWrongHolder(ctx context.Context, tx *gorm.DB, sess *models.HolderSession, c *models.Consent, j *journey) error {
+	now := s.now()
+	sess.DoneAt = &now
+	if err := tx.Save(sess).Error; err != nil {
+		return err
+	}
+	if Status(c.Status) != StatusAwaiting {
+		return errSessionUsed
+	}
+	reason := ReasonWrongHolder
+	c.DecidedAt = &now
+	if err := s.transition(ctx, tx, c, StatusRejected, "holder:"+*sess.HolderSubject, &reason); err != nil {
+		return err
+	}
+	j.redirect = redirectTo(*c, "rejected", ReasonWrongHolder)
+	return nil
 }
 
 // candidates are the approved accounts the holder (by verified document) may grant for c.
@@ -267,7 +290,7 @@ func (s *Service) Decide(ctx context.Context, sessionID uuid.UUID, d Decision) (
 		if err := s.transition(ctx, tx, &c, to, "holder:"+*sess.HolderSubject, nil); err != nil {
 			return err
 		}
-		redirect = redirectTo(c, result)
+		redirect = redirectTo(c, result, "")
 		return nil
 	})
 	if err != nil {
@@ -295,7 +318,7 @@ func checkForm(sess *models.HolderSession, cookie, csrf string, now time.Time) e
 		return errBadSession
 	}
 	if sess.CSRFToken == nil || csrf == "" || subtle.ConstantTimeCompare([]byte(csrf), []byte(*sess.CSRFToken)) != 1 {
-		return pageErr(403, "Formulário inválido · Invalid form", "O formulário não pôde ser validado. Nada foi alterado. · The form could not be verified. Nothing was changed.", nil)
+		return errBadForm
 	}
 	if sess.DoneAt != nil {
 		return errSessionUsed
@@ -306,7 +329,9 @@ func checkForm(sess *models.HolderSession, cookie, csrf string, now time.Time) e
 	return nil
 }
 
-func redirectTo(c models.Consent, result string) string {
+// redirectTo is the tenant's redirect URI with the consent's id, the result, the tenant's state
+// and, when errCode is not empty, error=errCode.
+func redirectTo(c models.Consent, result, errCode string) string {
 	u, err := url.Parse(c.RedirectURI)
 	if err != nil {
 		return c.RedirectURI
@@ -314,6 +339,9 @@ func redirectTo(c models.Consent, result string) string {
 	q := u.Query()
 	q.Set("consent_id", globalid.Encode(globalid.Consent, c.ID))
 	q.Set("result", result)
+	if errCode != "" {
+		q.Set("error", errCode)
+	}
 	if c.TenantState != nil {
 		q.Set("state", *c.TenantState)
 	}

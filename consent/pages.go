@@ -60,6 +60,7 @@ func (p *Pages) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /consents/decide", p.decide)
 	mux.HandleFunc("GET /consents/mine", p.mine)
 	mux.HandleFunc("POST /consents/mine/revoke", p.revoke)
+	mux.HandleFunc("POST /consents/logout", p.logout)
 	if p.approvals != nil {
 		mux.HandleFunc("GET /approvals", p.showApprovals)
 		mux.HandleFunc("POST /approvals", p.decideApprovals)
@@ -86,8 +87,12 @@ func (p *Pages) callback(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	next := map[string]string{"consent": "/consents/decide?session=", "manage": "/consents/mine?session=", "approve": "/approvals?session="}[j.session.Purpose]
-	http.Redirect(w, r, next+j.session.ID.String(), http.StatusSeeOther)
+	if j.redirect != "" {
+		http.Redirect(w, r, j.redirect, http.StatusSeeOther)
+		return
+	}
+	next := map[string]string{"consent": "/consents/decide?session=" + j.session.ID.String(), "manage": "/consents/mine", "approve": "/approvals"}[j.session.Purpose]
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 func (p *Pages) showDecision(w http.ResponseWriter, r *http.Request) {
@@ -102,10 +107,11 @@ func (p *Pages) showDecision(w http.ResponseWriter, r *http.Request) {
 		Title, Tenant, Until, Session, CSRF string
 		Scopes                              [][2]string
 		Accounts                            []account
-	}{Title: "Autorizar acesso", Tenant: pg.Consent.Tenant.Name, Until: pg.Consent.ExpiresAt.Format("02/01/2006"),
-		Session: pg.Session.ID.String(), CSRF: *pg.Session.CSRFToken}
+		Nav                                 *nav
+	}{Title: "Autorizar acesso", Tenant: pg.Consent.Tenant.Name, Until: pg.Consent.ExpiresAt.In(saoPauloTZ).Format("02/01/2006"),
+		Session: pg.Session.ID.String(), CSRF: *pg.Session.CSRFToken, Nav: &nav{CSRF: *pg.Session.CSRFToken}}
 	for _, sc := range pg.Consent.Scopes {
-		data.Scopes = append(data.Scopes, scopeText[sc])
+		data.Scopes = append(data.Scopes, scopeSentence(sc))
 	}
 	for _, a := range pg.Candidates {
 		acc := account{ID: a.ID.String(), Name: a.Name, Document: maskDocument(a.Document)}
@@ -144,26 +150,45 @@ func (p *Pages) decide(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) mine(w http.ResponseWriter, r *http.Request) {
-	id, err := uuid.Parse(r.URL.Query().Get("session"))
-	if err != nil { // no session yet: log in first
-		p.logIn(w, r, "manage")
+	sess := p.currentPage(w, r, "manage")
+	if sess == nil {
 		return
 	}
-	sess, grants, err := p.myGrants(r.Context(), id, p.readCookie(r))
+	grants, err := p.myGrants(r.Context(), sess)
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	type grant struct{ ID, Tenant, Account, Scopes, Until string }
+	p.render(w, http.StatusOK, "mine.html", mineData(sess, grants, nil))
+}
+
+// grantView is one live grant as "my consents" shows it.
+type grantView struct {
+	ID, Tenant, Account, Until string
+	Scopes                     [][2]string // each as a sentence, Portuguese and English
+}
+
+// mineData is what mine.html shows; confirm, when set, is the grant whose revocation the holder
+// is asked to confirm.
+func mineData(sess *models.HolderSession, grants []models.Consent, confirm *grantView) any {
 	data := struct {
-		Title, Session, CSRF string
-		Grants               []grant
-	}{Title: "Meus consentimentos", Session: sess.ID.String(), CSRF: *sess.CSRFToken}
+		Title, CSRF string
+		Grants      []grantView
+		Confirm     *grantView
+		Nav         *nav
+	}{Title: "Meus consentimentos", CSRF: *sess.CSRFToken, Confirm: confirm, Nav: &nav{CSRF: *sess.CSRFToken, Here: "mine"}}
 	for _, g := range grants {
-		data.Grants = append(data.Grants, grant{ID: g.ID.String(), Tenant: g.Tenant.Name, Account: accountLabel(g.Account),
-			Scopes: strings.Join(g.Scopes, ", "), Until: g.ExpiresAt.Format("02/01/2006")})
+		data.Grants = append(data.Grants, viewOfGrant(g))
 	}
-	p.render(w, http.StatusOK, "mine.html", data)
+	return data
+}
+
+func viewOfGrant(g models.Consent) grantView {
+	v := grantView{ID: g.ID.String(), Tenant: g.Tenant.Name, Account: accountLabel(g.Account), Until: g.ExpiresAt.In(saoPauloTZ).Format("02/01/2006")}
+	for _, sc := range g.Scopes {
+		v.Scopes = append(v.Scopes, scopeSentence(sc))
+	}
+	return v
 }
 
 // logIn starts the holder's login for one of the pages and sends the browser to the provider.
@@ -177,18 +202,44 @@ func (p *Pages) logIn(w http.ResponseWriter, r *http.Request, purpose string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
+// revoke asks the holder to confirm, then revokes: the first post (the list's button) shows the
+// grant again with a confirmation button, whose post carries confirm=yes. No JavaScript needed.
 func (p *Pages) revoke(w http.ResponseWriter, r *http.Request) {
 	if err := sameOrigin(r); err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	id, _ := uuid.Parse(r.PostFormValue("session"))
-	consentID, _ := uuid.Parse(r.PostFormValue("consentId"))
-	if err := p.revokeByHolder(r.Context(), id, p.readCookie(r), r.PostFormValue("csrf_token"), consentID); err != nil {
+	cookie := p.readCookie(r)
+	sess, err := p.svc.current(r.Context(), cookie)
+	if err == nil {
+		err = checkPageForm(sess, cookie, r.PostFormValue("csrf_token"), p.svc.now())
+	}
+	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/consents/mine?session="+id.String(), http.StatusSeeOther)
+	consentID, _ := uuid.Parse(r.PostFormValue("consentId"))
+	if r.PostFormValue("confirm") != "yes" {
+		grants, err := p.myGrants(r.Context(), sess)
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		for _, g := range grants {
+			if g.ID == consentID {
+				v := viewOfGrant(g)
+				p.render(w, http.StatusOK, "mine.html", mineData(sess, nil, &v))
+				return
+			}
+		}
+		p.fail(w, r, errBadLink)
+		return
+	}
+	if err := p.revokeByHolder(r.Context(), sess, consentID); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/consents/mine", http.StatusSeeOther)
 }
 
 // sameOrigin refuses a form posted from another site when the browser says so; the CSRF token
@@ -207,7 +258,7 @@ func sameOrigin(r *http.Request) error {
 
 func (p *Pages) setCookie(w http.ResponseWriter, value string) {
 	http.SetCookie(w, &http.Cookie{Name: p.cookie, Value: value, Path: "/", HttpOnly: true, Secure: p.secure,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(sessionTTL / time.Second)})
+		SameSite: http.SameSiteLaxMode, MaxAge: int(holderSessionTTL / time.Second)})
 }
 
 func (p *Pages) readCookie(r *http.Request) string {
@@ -227,6 +278,14 @@ func (p *Pages) fail(w http.ResponseWriter, r *http.Request, err error) {
 		p.log.InfoContext(r.Context(), "holder page refused", "path", r.URL.Path, "status", pe.Status, "err", pe.Err)
 	}
 	p.render(w, pe.Status, "error.html", pe)
+}
+
+// Failed reports whether the page tells of a failure (shown as an error, not as a notice).
+func (e *PageError) Failed() bool { return e.Status >= 400 }
+
+// Nav is nil: an error page offers no links that need a session.
+func (e *PageError) Nav() *nav {
+	return nil
 }
 
 func (p *Pages) render(w http.ResponseWriter, status int, name string, data any) {

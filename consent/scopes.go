@@ -24,3 +24,12 @@ var scopeText = map[Scope][2]string{
 
 // IsScope reports whether s is a scope a consent can grant.
 func IsScope(s string) bool { return slices.Contains(Scopes, s) }
+
+// scopeSentence is scope as the holder reads it, in Portuguese and English; a scope the pages do
+// not know yet is shown as it is rather than hidden.
+func scopeSentence(scope Scope) [2]string {
+	if t, ok := scopeText[scope]; ok {
+		return t
+	}
+	return [2]string{scope, scope}
+}

@@ -44,6 +44,9 @@ type Config struct {
 	Users          []User
 	Logger         *slog.Logger
 	CryptoKey      [32]byte // for zitadel's opaque codes; zero: random
+	// ShowUsers lists the users and their passwords on the login page. Development sets it
+	// (the demo people are public anyway); any other provider leaves it off.
+	ShowUsers bool
 }
 
 const (

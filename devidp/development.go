@@ -23,6 +23,7 @@ func Development(issuer string, rp Client, accessTokenTTL time.Duration, log *sl
 	cfg := Demo(issuer)
 	cfg.Logger = log
 	cfg.AccessTokenTTL = accessTokenTTL
+	cfg.ShowUsers = true // development only: the login page lists the demo people
 	cfg.Clients = append(cfg.Clients, rp)
 	p, err := New(cfg)
 	if err != nil {

@@ -29,6 +29,7 @@ type loginPage struct {
 	actionURL   string
 	callbackURL func(ctx context.Context, authRequestID string) string
 	log         *slog.Logger
+	shown       []User // listed with their passwords on the form (Config.ShowUsers)
 }
 
 type loginView struct {
@@ -39,6 +40,7 @@ type loginView struct {
 	Action        string
 	AuthRequestID string
 	Username      string
+	Users         []User // the development people, when shown
 }
 
 func (l *loginPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -79,6 +81,7 @@ func (l *loginPage) show(w http.ResponseWriter, id, username, errMsg string) {
 		Action:        l.actionURL,
 		AuthRequestID: id,
 		Username:      username,
+		Users:         l.shown,
 	})
 }
 
@@ -97,7 +100,7 @@ func (l *loginPage) submit(w http.ResponseWriter, r *http.Request) {
 	user, ok := l.users.authenticate(username, r.PostForm.Get("password"))
 	if !ok {
 		l.log.InfoContext(r.Context(), "devidp: login failed")
-		l.show(w, id, username, "Invalid username or password.")
+		l.show(w, id, username, "Usuário ou senha inválidos. · Invalid username or password.")
 		return
 	}
 	if err := l.store.completeLogin(id, user.Subject); err != nil {

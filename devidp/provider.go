@@ -98,7 +98,7 @@ func New(cfg Config) (*Provider, error) {
 		assertions:   newAssertionVerifier(cfg.Issuer, endpoints.Token.Absolute(cfg.Issuer)),
 		discovery:    newDiscovery(cfg, endpoints, clientList),
 	}
-	p.login = &loginPage{
+	login := &loginPage{
 		store:       store,
 		users:       us,
 		clients:     clients,
@@ -106,6 +106,10 @@ func New(cfg Config) (*Provider, error) {
 		callbackURL: srv.AuthCallbackURL(),
 		log:         cfg.Logger,
 	}
+	if cfg.ShowUsers {
+		login.shown = cfg.Users
+	}
+	p.login = login
 	// The guard runs inside zitadel's CORS handler, so browsers can read its
 	// errors and preflight requests are answered as usual.
 	p.handler = op.RegisterLegacyServer(srv, op.AuthorizeCallbackHandler(provider),

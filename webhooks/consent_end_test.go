@@ -31,11 +31,15 @@ func (e *env) consentedAccount(tenant uuid.UUID) (uuid.UUID, uuid.UUID) {
 	return acc.ID, c.ID
 }
 
-func (e *env) accountEvent(tenant, account uuid.UUID, name, to string) *events.Event {
+// accountEvent records a payment event of account for tenant, with reason if one is given.
+func (e *env) accountEvent(tenant, account uuid.UUID, name, to string, reason ...string) *events.Event {
 	e.t.Helper()
 	payment := uuid.New()
 	ev := &events.Event{Name: name, Topic: events.TopicPayment, TenantID: &tenant, AccountID: &account, PaymentID: &payment,
 		ToStatus: to, Actor: "system"}
+	if len(reason) > 0 {
+		ev.Reason = &reason[0]
+	}
 	e.record(ev)
 	return ev
 }
@@ -63,14 +67,21 @@ func TestNoEventOfAnAccountReachesATenantAfterItsConsentEnds(t *testing.T) {
 
 	e.revokeConsent(consent)
 	after := e.accountEvent(tenant, account, "cash_out_internal_transfer_cancelled", "CANCELLED")
+	// The cancellation of the tenant's own payment because the consent ended is the one event of
+	// the account that still reaches it; the same cancellation for another reason does not.
+	endedWith := e.accountEvent(tenant, account, "cash_out_internal_transfer_cancelled", "CANCELLED", "consent_revoked")
+	otherReason := e.accountEvent(tenant, account, "cash_out_internal_transfer_cancelled", "CANCELLED", "cancelled_by_tenant")
 	revoked := e.consentEvent(tenant, "consent_revoked", "REVOKED")
 	e.waitDelivery(svc, tenant, ep.ID, revoked, webhooks.StatusSucceeded) // dispatched after `after`: the consent's own event still reaches it
-	if n := e.count("SELECT count(*) FROM webhook_deliveries WHERE event_id = ?", after.ID); n != 0 {
-		t.Fatalf("%d deliveries of an event of the account after the consent was revoked", n)
+	e.waitDelivery(svc, tenant, ep.ID, endedWith, webhooks.StatusSucceeded)
+	for _, ev := range []*events.Event{after, otherReason} {
+		if n := e.count("SELECT count(*) FROM webhook_deliveries WHERE event_id = ?", ev.ID); n != 0 {
+			t.Fatalf("%d deliveries of an event of the account (reason %v) after the consent was revoked", n, ev.Reason)
+		}
 	}
 	got := rcv.accepted()
-	if len(got) != 2 || got[webhooks.MessageID(before.ID)] != 1 || got[webhooks.MessageID(revoked.ID)] != 1 {
-		t.Fatalf("the endpoint received %v, want only the event before revocation and consent_revoked", got)
+	if len(got) != 3 || got[webhooks.MessageID(before.ID)] != 1 || got[webhooks.MessageID(revoked.ID)] != 1 || got[webhooks.MessageID(endedWith.ID)] != 1 {
+		t.Fatalf("the endpoint received %v, want the event before revocation, the cancellation for consent_revoked and consent_revoked", got)
 	}
 }
 

@@ -216,8 +216,10 @@ func liveEndpoints(ctx context.Context, tx *gorm.DB, evs []events.Event, recipie
 // withheld returns the ids of the events of evs that their tenant may no longer hear of: an event
 // of an account's payments or contacts whose tenant (one interested, or any when interested is nil) neither owns
 // the account nor holds a live consent on it any more (auth.TenantReaches, at now). So nothing of an account reaches a
-// tenant once its consent is revoked or expired, not even the events the revocation itself
-// causes. A consent's own events always reach its tenant: they tell it the consent ended.
+// tenant once its consent is revoked or expired, with one exception: the cancellation of the
+// tenant's own payment because that consent ended (endedWithConsent). The tenant created that
+// payment and must learn it will not run; the event says only that. A consent's own events
+// always reach its tenant: they tell it the consent ended.
 func withheld(ctx context.Context, db *gorm.DB, evs []events.Event, interested func(tenant uuid.UUID) bool, now time.Time) (map[int64]bool, error) {
 	byTenant := map[uuid.UUID][]uuid.UUID{}
 	for i := range evs {
@@ -232,12 +234,23 @@ func withheld(ctx context.Context, db *gorm.DB, evs []events.Event, interested f
 			return nil, err
 		}
 		for i := range evs {
-			if e := &evs[i]; ofAccount(e) && *e.TenantID == tenant && !reached[*e.AccountID] {
+			if e := &evs[i]; ofAccount(e) && *e.TenantID == tenant && !reached[*e.AccountID] && !endedWithConsent(e) {
 				out[e.ID] = true
 			}
 		}
 	}
 	return out, nil
+}
+
+// consentEndReasons are the reasons payments.StopForEndedConsent cancels a payment with
+// (payments.ReasonConsentRevoked, payments.ReasonConsentExpired).
+var consentEndReasons = []string{"consent_revoked", "consent_expired"}
+
+// endedWithConsent reports whether e is the cancellation of the tenant's own payment because the
+// consent it was created under ended: news for the tenant even though it no longer reaches the account.
+func endedWithConsent(e *events.Event) bool {
+	return e.Topic == events.TopicPayment && e.PaymentID != nil && e.ToStatus == "CANCELLED" && e.Reason != nil &&
+		slices.Contains(consentEndReasons, *e.Reason)
 }
 
 // ofAccount reports whether e tells its tenant of an account's payments, contacts, boletos or payrolls.
