@@ -275,6 +275,11 @@ func TestContacts(t *testing.T) {
 		if p := contactMutation(t, s, tok, "updateContact", map[string]any{"contactId": maria.ID, "name": "Outra Pessoa", "document": cpfs[3].Raw}); p.Contact == nil {
 			t.Fatalf("update: %+v", p.UserErrors)
 		}
+		// A retry after the edit is the same request (its fingerprint covers the contact's bank
+		// account, not what it resolved to): the same payment, not IDEMPOTENCY_KEY_REUSED.
+		if again := pay(t, s, tok, "createTedTransfer", map[string]any{"accountId": acc, "contactBankAccountId": itauID, "amount": "10.00", "idempotencyKey": "ted-by-contact"}); again.Payment == nil || again.Payment.ID != ted.Payment.ID {
+			t.Fatalf("a retry after the contact changed: %+v", again)
+		}
 		if p := contactMutation(t, s, tok, "removeContactBankAccount", map[string]any{"contactBankAccountId": itauID}); p.Contact == nil {
 			t.Fatalf("remove: %+v", p.UserErrors)
 		}

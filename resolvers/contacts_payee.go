@@ -21,27 +21,28 @@ import (
 // authorizer allowed the cash-out (createPayment); saving needs contacts:manage too, asked
 // before anything is created.
 
-// internalTransferPayee is the account code createInternalTransfer pays, and the payee to save.
-func (r *Resolver) internalTransferPayee(ctx context.Context, accountID uuid.UUID, in model.CreateInternalTransferInput) (string, *contacts.Payee, error) {
+// internalTransferPayee is the account code createInternalTransfer pays, the contact's bank account
+// it was named by (if so), and the payee to save.
+func (r *Resolver) internalTransferPayee(ctx context.Context, accountID uuid.UUID, in model.CreateInternalTransferInput) (string, *uuid.UUID, *contacts.Payee, error) {
 	if err := r.mayAddContact(ctx, accountID, in.SaveAsContact); err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	if in.ContactBankAccountID != nil {
 		if in.TargetAccountCode != nil {
-			return "", nil, apperr.Field(apperr.Invalid, []string{"contactBankAccountId"}, "give targetAccountCode or contactBankAccountId, not both")
+			return "", nil, nil, apperr.Field(apperr.Invalid, []string{"contactBankAccountId"}, "give targetAccountCode or contactBankAccountId, not both")
 		}
 		id, err := contactBankAccountKey(*in.ContactBankAccountID)
 		if err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
 		code, err := r.ContactService.InternalTargetCode(ctx, accountID, id)
-		return code, nil, err // a contact's bank account is a contact already
+		return code, &id, nil, err // a contact's bank account is a contact already
 	}
 	if in.TargetAccountCode == nil {
-		return "", nil, apperr.Field(apperr.Required, []string{"targetAccountCode"}, "give targetAccountCode or contactBankAccountId")
+		return "", nil, nil, apperr.Field(apperr.Required, []string{"targetAccountCode"}, "give targetAccountCode or contactBankAccountId")
 	}
 	if in.SaveAsContact == nil || !*in.SaveAsContact {
-		return *in.TargetAccountCode, nil, nil
+		return *in.TargetAccountCode, nil, nil, nil
 	}
 	// Ponte never says who holds a code before the transfer has run: the payer names the payee.
 	d := contacts.Details{}
@@ -52,29 +53,30 @@ func (r *Resolver) internalTransferPayee(ctx context.Context, accountID uuid.UUI
 		d.Document = *in.ContactDocument
 	}
 	if err := contacts.CheckDetails(d); err != nil {
-		return "", nil, renameFields(err, map[string]string{"name": "contactName", "document": "contactDocument"})
+		return "", nil, nil, renameFields(err, map[string]string{"name": "contactName", "document": "contactDocument"})
 	}
-	return *in.TargetAccountCode, &contacts.Payee{Details: d, BankAccount: contacts.BankAccountInput{AccountCode: *in.TargetAccountCode}}, nil
+	return *in.TargetAccountCode, nil, &contacts.Payee{Details: d, BankAccount: contacts.BankAccountInput{AccountCode: *in.TargetAccountCode}}, nil
 }
 
-// tedPayee is the target createTedTransfer pays, and the payee to save.
-func (r *Resolver) tedPayee(ctx context.Context, accountID uuid.UUID, in model.CreateTedTransferInput) (payments.TEDTarget, *contacts.Payee, error) {
+// tedPayee is the target createTedTransfer pays, the contact's bank account it was named by (if
+// so), and the payee to save.
+func (r *Resolver) tedPayee(ctx context.Context, accountID uuid.UUID, in model.CreateTedTransferInput) (payments.TEDTarget, *uuid.UUID, *contacts.Payee, error) {
 	if err := r.mayAddContact(ctx, accountID, in.SaveAsContact); err != nil {
-		return payments.TEDTarget{}, nil, err
+		return payments.TEDTarget{}, nil, nil, err
 	}
 	if in.ContactBankAccountID != nil {
 		if in.Target != nil {
-			return payments.TEDTarget{}, nil, apperr.Field(apperr.Invalid, []string{"contactBankAccountId"}, "give target or contactBankAccountId, not both")
+			return payments.TEDTarget{}, nil, nil, apperr.Field(apperr.Invalid, []string{"contactBankAccountId"}, "give target or contactBankAccountId, not both")
 		}
 		id, err := contactBankAccountKey(*in.ContactBankAccountID)
 		if err != nil {
-			return payments.TEDTarget{}, nil, err
+			return payments.TEDTarget{}, nil, nil, err
 		}
 		t, err := r.ContactService.TEDTarget(ctx, accountID, id)
-		return t, nil, err
+		return t, &id, nil, err
 	}
 	if in.Target == nil {
-		return payments.TEDTarget{}, nil, apperr.Field(apperr.Required, []string{"target"}, "give target or contactBankAccountId")
+		return payments.TEDTarget{}, nil, nil, apperr.Field(apperr.Required, []string{"target"}, "give target or contactBankAccountId")
 	}
 	t := in.Target
 	target := payments.TEDTarget{AccountCode: t.AccountCode, Name: t.Name, Document: t.Document}
@@ -87,9 +89,9 @@ func (r *Resolver) tedPayee(ctx context.Context, accountID uuid.UUID, in model.C
 		target.AccountType = string(*t.AccountType)
 	}
 	if in.SaveAsContact == nil || !*in.SaveAsContact {
-		return target, nil, nil
+		return target, nil, nil, nil
 	}
-	return target, &contacts.Payee{Details: contacts.Details{Name: target.Name, Document: target.Document},
+	return target, nil, &contacts.Payee{Details: contacts.Details{Name: target.Name, Document: target.Document},
 		BankAccount: contacts.BankAccountInput{BankCode: target.BankCode, ISPB: target.ISPB, BranchCode: target.BranchCode,
 			AccountCode: target.AccountCode, AccountType: target.AccountType}}, nil
 }

@@ -62,11 +62,11 @@ func (r *accountResolver) Payments(ctx context.Context, objs []*model.Account, f
 // CreateInternalTransfer is the resolver for the createInternalTransfer field.
 func (r *mutationResolver) CreateInternalTransfer(ctx context.Context, input model.CreateInternalTransferInput) (*model.CreatePaymentPayload, error) {
 	return r.createPayment(ctx, input.AccountID, func(g auth.Grant, c payments.Common) (*models.Payment, error) {
-		code, save, err := r.internalTransferPayee(ctx, c.AccountID, input)
+		code, payee, save, err := r.internalTransferPayee(ctx, c.AccountID, input)
 		if err != nil {
 			return nil, err
 		}
-		p, err := r.PaymentService.CreateInternalTransfer(ctx, g, payments.InternalTransferInput{Common: c, TargetAccountCode: code})
+		p, err := r.PaymentService.CreateInternalTransfer(ctx, g, payments.InternalTransferInput{Common: c, TargetAccountCode: code, Payee: payee})
 		return r.savePayee(ctx, save, p, err)
 	}, paymentCommon(input.Amount, input.Description, input.ScheduledFor, input.IdempotencyKey))
 }
@@ -74,11 +74,11 @@ func (r *mutationResolver) CreateInternalTransfer(ctx context.Context, input mod
 // CreateTedTransfer is the resolver for the createTedTransfer field.
 func (r *mutationResolver) CreateTedTransfer(ctx context.Context, input model.CreateTedTransferInput) (*model.CreatePaymentPayload, error) {
 	return r.createPayment(ctx, input.AccountID, func(g auth.Grant, c payments.Common) (*models.Payment, error) {
-		target, save, err := r.tedPayee(ctx, c.AccountID, input)
+		target, payee, save, err := r.tedPayee(ctx, c.AccountID, input)
 		if err != nil {
 			return nil, err
 		}
-		p, err := r.PaymentService.CreateTED(ctx, g, payments.TEDInput{Common: c, Target: target})
+		p, err := r.PaymentService.CreateTED(ctx, g, payments.TEDInput{Common: c, Target: target, Payee: payee})
 		return r.savePayee(ctx, save, p, err)
 	}, paymentCommon(input.Amount, input.Description, input.ScheduledFor, input.IdempotencyKey))
 }

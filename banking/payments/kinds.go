@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/accounts"
@@ -20,6 +22,10 @@ const stoneISPB, stoneCode = "16501555", "197"
 type InternalTransferInput struct {
 	Common
 	TargetAccountCode string
+	// Payee is the contact's bank account the caller named instead of the target (the code is
+	// what it resolved to); the request's fingerprint covers the payee, so a retry after the
+	// contact was edited is the same request.
+	Payee *uuid.UUID
 }
 
 // CreateInternalTransfer creates an internal transfer (instant, any day) to any well-formed
@@ -59,7 +65,16 @@ func (s *Service) CreateInternalTransfer(ctx context.Context, o auth.Grant, in I
 		return nil, err
 	}
 	return s.create(ctx, o, draft{Common: in.Common, kind: KindInternalTransfer, target: target,
-		hash: requestHash(KindInternalTransfer, in.Common, Target{AccountCode: code})})
+		hash: requestHash(KindInternalTransfer, in.Common, payeeOr(in.Payee, Target{AccountCode: code}))})
+}
+
+// payeeOr is what a transfer's fingerprint covers of its target: the contact's bank account when
+// the caller named one (what it resolves to may change with the contact), else the target.
+func payeeOr(payee *uuid.UUID, target Target) Target {
+	if payee != nil {
+		return Target{AccountCode: "contact:" + payee.String()}
+	}
+	return target
 }
 
 // TEDTarget is a bank account at another institution and its holder.
@@ -74,6 +89,7 @@ type TEDTarget struct {
 type TEDInput struct {
 	Common
 	Target TEDTarget
+	Payee  *uuid.UUID // as InternalTransferInput's: the contact's bank account named instead of Target
 }
 
 // CreateTED creates a TED to another bank, run on business days inside the TED window.
@@ -94,7 +110,7 @@ func (s *Service) CreateTED(ctx context.Context, o auth.Grant, in TEDInput) (*mo
 	}
 	target := Target{Name: name, Document: doc.Number, DocumentType: string(doc.Type), ISPB: ba.Bank.ISPB, BankCode: ba.Bank.Code,
 		BankName: ba.Bank.Name, BranchCode: ba.BranchCode, AccountCode: ba.AccountCode, AccountType: ba.AccountType}
-	return s.create(ctx, o, draft{Common: in.Common, kind: KindTED, target: target, hash: requestHash(KindTED, in.Common, target)})
+	return s.create(ctx, o, draft{Common: in.Common, kind: KindTED, target: target, hash: requestHash(KindTED, in.Common, payeeOr(in.Payee, target))})
 }
 
 // BarcodeInput pays a boleto or an arrecadação code.
