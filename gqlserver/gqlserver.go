@@ -27,6 +27,7 @@ import (
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/internal/clientip"
+	"github.com/ponte-bff/ponte/observe"
 	"github.com/ponte-bff/ponte/resolvers"
 )
 
@@ -80,6 +81,10 @@ func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *sl
 	}
 	srv.AddTransport(oneShot{transport.MultipartForm{MaxUploadSize: cfg.MaxUploadBytes, MaxMemory: 1 << 20}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// First, so that its spans wrap the whole operation and its response interceptor sees the
+	// response complete (extensions.cost): operation and resolver spans, the request's operation
+	// name and cost for its access line, open subscriptions.
+	srv.Use(observe.GraphQL{})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
