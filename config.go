@@ -60,7 +60,7 @@ type config struct {
 	DrainGrace        time.Duration // after a stop signal: /readyz fails, requests still served this long
 	LogText           bool          // text logs (development's default) instead of JSON
 	LogLevel          slog.Level
-	MetricsAddr       string // "": /metrics on the public port; else its own listener (host:port)
+	MetricsAddr       string          // "": /metrics on the public port; else its own listener (host:port)
 	Throttle          throttle.Limits // a tenant's bucket unless its registration says otherwise; holders' and operators'
 	// ThrottleClock is the buckets' clock: nil, the system's. Tests set it; no variable does.
 	ThrottleClock func() time.Time

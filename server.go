@@ -352,7 +352,9 @@ func routes(cfg config, id identity, a *app, metrics http.Handler, log *slog.Log
 	// Outermost the trace (a traceparent continues the caller's), then the request id, then the
 	// access line and the HTTP metrics, which name the route the mux matched.
 	return otelhttp.NewHandler(reqid.Middleware(observe.Requests(log, mux)), "ponte",
-		otelhttp.WithFilter(func(r *http.Request) bool { return r.URL.Path != "/healthz" && r.URL.Path != "/readyz" && r.URL.Path != "/metrics" }),
+		otelhttp.WithFilter(func(r *http.Request) bool {
+			return r.URL.Path != "/healthz" && r.URL.Path != "/readyz" && r.URL.Path != "/metrics"
+		}),
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + spanRoute(r.URL.Path) }))
 }
 

@@ -50,10 +50,10 @@ func QueueCollector(pool *pgxpool.Pool) prometheus.Collector { return queueColle
 type queueCollector struct{ pool *pgxpool.Pool }
 
 var (
-	queueDepth = prometheus.NewDesc("ponte_jobs", "River jobs not finished, by queue, kind and state (available, scheduled, retryable, running).",
-		[]string{"queue", "kind", "state"}, nil)
+	queueDepth = prometheus.NewDesc("ponte_jobs", "River jobs not finished, by queue and state (available, scheduled, retryable, running).",
+		[]string{"queue", "state"}, nil)
 	queueOldest = prometheus.NewDesc("ponte_jobs_oldest_available_seconds",
-		"How long the oldest job available to run has waited since its scheduled time, by queue.", []string{"queue"}, nil)
+		"How long the oldest job available to run has waited since its scheduled time, by queue (0 when none waits).", []string{"queue"}, nil)
 	scrapeErrors = prometheus.NewDesc("ponte_jobs_scrape_error", "1 when the job counts could not be read from the database during this scrape.",
 		nil, nil)
 )
@@ -69,28 +69,31 @@ func (c queueCollector) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	failed := 0.0
 	defer func() { ch <- prometheus.MustNewConstMetric(scrapeErrors, prometheus.GaugeValue, failed) }()
-	rows, err := c.pool.Query(ctx, `SELECT queue, kind, state::text, count(*) FROM river_job
-		WHERE state IN ('available', 'scheduled', 'retryable', 'running') GROUP BY 1, 2, 3`)
+	// Every queue the cluster works (River records them in river_queue), every state, from 0.
+	rows, err := c.pool.Query(ctx, `SELECT q.name, s.state, count(j.id) FROM river_queue q
+		CROSS JOIN unnest(ARRAY['available', 'scheduled', 'retryable', 'running']) AS s(state)
+		LEFT JOIN river_job j ON j.queue = q.name AND j.state::text = s.state
+		GROUP BY 1, 2`)
 	if err != nil {
 		failed = 1
 		return
 	}
 	for rows.Next() {
-		var queue, kind, state string
+		var queue, state string
 		var n int64
-		if err := rows.Scan(&queue, &kind, &state, &n); err != nil {
+		if err := rows.Scan(&queue, &state, &n); err != nil {
 			failed = 1
 			break
 		}
-		ch <- prometheus.MustNewConstMetric(queueDepth, prometheus.GaugeValue, float64(n), queue, kind, state)
+		ch <- prometheus.MustNewConstMetric(queueDepth, prometheus.GaugeValue, float64(n), queue, state)
 	}
 	rows.Close()
 	if rows.Err() != nil {
 		failed = 1
 		return
 	}
-	rows, err = c.pool.Query(ctx, `SELECT queue, extract(epoch FROM now() - min(scheduled_at))::float8 FROM river_job
-		WHERE state = 'available' GROUP BY 1`)
+	rows, err = c.pool.Query(ctx, `SELECT q.name, coalesce(extract(epoch FROM now() - min(j.scheduled_at))::float8, 0) FROM river_queue q
+		LEFT JOIN river_job j ON j.queue = q.name AND j.state = 'available' GROUP BY 1`)
 	if err != nil {
 		failed = 1
 		return

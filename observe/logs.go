@@ -35,7 +35,9 @@ func WithRequest(h slog.Handler) slog.Handler {
 
 type requestHandler struct{ inner slog.Handler }
 
-func (h requestHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.inner.Enabled(ctx, l) }
+func (h requestHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.inner.Enabled(ctx, l)
+}
 
 func (h requestHandler) Handle(ctx context.Context, r slog.Record) error {
 	if ctx != nil {
@@ -60,7 +62,9 @@ func (h requestHandler) WithAttrs(as []slog.Attr) slog.Handler {
 	return requestHandler{h.inner.WithAttrs(as)}
 }
 
-func (h requestHandler) WithGroup(name string) slog.Handler { return requestHandler{h.inner.WithGroup(name)} }
+func (h requestHandler) WithGroup(name string) slog.Handler {
+	return requestHandler{h.inner.WithGroup(name)}
+}
 
 // QuietRiver wraps the handler of River's logger: River's periodic per-queue job counts
 // ("Producer job counts") and its maintenance services' routine reports go to debug level, so an

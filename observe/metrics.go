@@ -29,10 +29,12 @@ var (
 		Help:    "Requested cost (points) of GraphQL operations, by operation name.",
 		Buckets: []float64{1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000},
 	}, []string{"operation"})
-	throttled = prometheus.NewCounterVec(prometheus.CounterOpts{
+	// Which tenant was throttled is in the request's access line (throttled=true): a label per
+	// tenant would grow with the tenants.
+	throttled = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "ponte_graphql_throttled_total",
-		Help: "GraphQL operations refused because the caller's bucket lacked the points (THROTTLED), by caller (a tenant's client id, or holder/operator).",
-	}, []string{"caller"})
+		Help: "GraphQL operations refused because the caller's bucket lacked the points (THROTTLED, HTTP 429).",
+	})
 	openSubscriptions = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "ponte_graphql_subscriptions_open",
 		Help: "GraphQL subscriptions running now (WebSocket and SSE).",
@@ -61,6 +63,9 @@ var (
 func init() {
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		httpRequests, httpDuration, queryCost, throttled, openSubscriptions, jobDuration, jobWait, webhookResults, webhookLag)
+	for _, r := range []string{"delivered", "failed", "gave_up", "not_sent"} { // every result, from 0
+		webhookResults.WithLabelValues(r)
+	}
 }
 
 // Handler serves the metrics in Prometheus' text format: the process-wide series and those of

@@ -40,11 +40,7 @@ func Requests(log *slog.Logger, mux http.Handler) http.Handler {
 		httpRequests.WithLabelValues(route, op, strconv.Itoa(status)).Inc()
 		httpDuration.WithLabelValues(route, op).Observe(took.Seconds())
 		if info.Throttled {
-			caller := info.Tenant
-			if caller == "" {
-				caller = callerKind(info.Caller)
-			}
-			throttled.WithLabelValues(caller).Inc()
+			throttled.Inc()
 		}
 		attrs := []slog.Attr{
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", status),
@@ -52,6 +48,9 @@ func Requests(log *slog.Logger, mux http.Handler) http.Handler {
 		}
 		if info.Operation != "" || route == "/graphql" {
 			attrs = append(attrs, slog.String("operation", info.Operation), slog.Int("cost", info.Cost))
+			if info.Throttled {
+				attrs = append(attrs, slog.Bool("throttled", true))
+			}
 		}
 		level := slog.LevelInfo
 		if quiet[route] { // probes and scrapes, every few seconds: debug lines
@@ -64,19 +63,6 @@ func Requests(log *slog.Logger, mux http.Handler) http.Handler {
 
 // quiet are the routes whose access lines are debug lines.
 var quiet = map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /metrics": true}
-
-// callerKind is "holder" or "operator" for an actor name such as "holder:<sub>".
-func callerKind(actor string) string {
-	for i := range len(actor) {
-		if actor[i] == ':' {
-			return actor[:i]
-		}
-	}
-	if actor == "" {
-		return "anonymous"
-	}
-	return actor
-}
 
 // Operation names are the client's: the metrics keep at most maxOperations distinct plain
 // names, then count the rest as "other", so that no client can grow the series without bound.
