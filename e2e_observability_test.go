@@ -149,11 +149,13 @@ func TestATraceFollowsARequestIntoTheJobItEnqueued(t *testing.T) {
 	waitStatus(t, s, tok, p.Payment.ID, "FINISHED")
 
 	want := map[string]func(tracetest.SpanStub) bool{
-		"the HTTP request": func(s tracetest.SpanStub) bool { return s.SpanKind == trace.SpanKindServer && s.Name == "POST /graphql" },
-		"the operation":    func(s tracetest.SpanStub) bool { return s.Name == "graphql.mutation Pay" },
-		"the resolver":     func(s tracetest.SpanStub) bool { return s.Name == "resolve Mutation.createTedTransfer" },
-		"a SQL query":      func(s tracetest.SpanStub) bool { return strings.HasPrefix(s.Name, "sql ") },
-		"the River job":    func(s tracetest.SpanStub) bool { return strings.HasPrefix(s.Name, "job ") },
+		"the HTTP request": func(s tracetest.SpanStub) bool {
+			return s.SpanKind == trace.SpanKindServer && s.Name == "POST /graphql"
+		},
+		"the operation": func(s tracetest.SpanStub) bool { return s.Name == "graphql.mutation Pay" },
+		"the resolver":  func(s tracetest.SpanStub) bool { return s.Name == "resolve Mutation.createTedTransfer" },
+		"a SQL query":   func(s tracetest.SpanStub) bool { return strings.HasPrefix(s.Name, "sql ") },
+		"the River job": func(s tracetest.SpanStub) bool { return strings.HasPrefix(s.Name, "job ") },
 	}
 	deadline := time.Now().Add(10 * time.Second) // the job's span ends just after its payment's status is read
 	for {
