@@ -341,6 +341,7 @@ func TestShutdownFailsReadinessFirstAndSubscriptionsReconnect(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	ws := openWSStream(t, ctx, s.testServer, tok, consentStreamQuery, map[string]any{})
+	sse := openSSEStream(t, ctx, s.testServer, tok, consentStreamQuery, map[string]any{})
 	if r, err := http.Get(s.URL + "/readyz"); err != nil || r.StatusCode != http.StatusOK {
 		t.Fatalf("not ready before the shutdown: %v %v", r, err)
 	}
@@ -368,6 +369,9 @@ func TestShutdownFailsReadinessFirstAndSubscriptionsReconnect(t *testing.T) {
 	end := ended(t, ctx, "the WebSocket", ws.end)
 	if end.code != websocket.StatusCode(auth.CloseServiceRestart) {
 		t.Fatalf("the subscription ended with close code %d and error %q, want %d", end.code, end.error, auth.CloseServiceRestart)
+	}
+	if end := ended(t, ctx, "the SSE stream", sse.end); end.error != "SERVICE_UNAVAILABLE" {
+		t.Fatalf("the SSE stream ended with error %q, want SERVICE_UNAVAILABLE", end.error)
 	}
 	select {
 	case err := <-s.done:

@@ -13,7 +13,7 @@ import (
 // shutting down: 1012 "Service Restart" (RFC 6455's registry). graphql-ws clients treat it as
 // retryable (their fatal codes are 4400-4499 and 1002/1011-style protocol errors), so they
 // reconnect, to another replica, and subscribe again; a normal 1000 or a "complete" would tell
-// them the subscription is over. An SSE stream ends with an UNAVAILABLE error event instead.
+// them the subscription is over. An SSE stream ends with a SERVICE_UNAVAILABLE error event instead.
 const CloseServiceRestart = 1012
 
 var errRestarting = apperr.E(apperr.Unavailable, "the server is restarting: reconnect and subscribe again")

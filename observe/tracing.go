@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/propagation"
 	sdkresource "go.opentelemetry.io/otel/sdk/resource"
@@ -48,7 +49,11 @@ func Tracing(ctx context.Context, getenv func(string) string) (shutdown func(con
 	if err != nil {
 		return noop, false, err
 	}
-	res, err := sdkresource.Merge(sdkresource.Default(), sdkresource.Environment())
+	// service.name is "ponte" unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES name it.
+	res, err := sdkresource.Merge(sdkresource.Default(), sdkresource.NewSchemaless(attribute.String("service.name", "ponte")))
+	if err == nil {
+		res, err = sdkresource.Merge(res, sdkresource.Environment())
+	}
 	if err != nil {
 		res = sdkresource.Default()
 	}
