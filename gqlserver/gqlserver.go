@@ -2,7 +2,8 @@
 // with its transports (HTTP POST and GET, WebSocket with graphql-transport-ws and the legacy
 // graphql-ws, SSE), its limits (complexity, depth, body size, query cost against the caller's
 // bucket: HTTP 429 when it does not fit), the error presenter, panic recovery
-// and authentication of every request.
+// authentication of every request, and its observation (observe.GraphQL: spans, metrics, the
+// access line's operation and cost).
 //
 // It owns how the endpoint is assembled, nothing it serves: no resolver, no rule. The server
 // mounts it at /graphql. Domain packages never import it.

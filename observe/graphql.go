@@ -107,7 +107,7 @@ func (GraphQL) InterceptResponse(ctx context.Context, next graphql.ResponseHandl
 // InterceptField wraps a resolver method's work in a span.
 func (GraphQL) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || !fc.IsResolver || fc.Field.Field == nil || !trace.SpanContextFromContext(ctx).IsValid() {
+	if fc == nil || !fc.IsResolver || fc.Field.Field == nil || !trace.SpanFromContext(ctx).IsRecording() {
 		return next(ctx)
 	}
 	ctx, span := tracer().Start(ctx, "resolve "+fc.Object+"."+fc.Field.Name, trace.WithAttributes(

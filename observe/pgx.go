@@ -11,8 +11,8 @@ import (
 )
 
 // QueryTracer is a pgx tracer that gives every SQL query run within a traced context a span (its
-// statement, without arguments: they carry customers' data). Queries outside a trace (River's
-// polling, the event hub's reads) get none: they would each start a trace of their own.
+// statement, without arguments: they carry customers' data). Queries outside a sampled trace
+// (River's polling, the event hub's reads) get none: they would each start a trace of their own.
 type QueryTracer struct{}
 
 var _ pgx.QueryTracer = QueryTracer{}
@@ -21,7 +21,7 @@ type spanKey struct{}
 
 // TraceQueryStart starts the query's span.
 func (QueryTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
-	if !trace.SpanContextFromContext(ctx).IsValid() {
+	if !trace.SpanFromContext(ctx).IsRecording() { // not traced, or not sampled: no span to add to
 		return ctx
 	}
 	ctx, span := tracer().Start(ctx, "sql "+firstWord(data.SQL), trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(
