@@ -1,7 +1,7 @@
 // Package gqlserver builds Ponte's one GraphQL endpoint: gqlgen's executor over the resolvers,
 // with its transports (HTTP POST and GET, WebSocket with graphql-transport-ws and the legacy
 // graphql-ws, SSE), its limits (complexity, depth, body size, query cost against the caller's
-// bucket: HTTP 429 when it does not fit), the error presenter, panic recovery
+// bucket: HTTP 429 when it does not fit), the error presenter, panic recovery,
 // authentication of every request, and its observation (observe.GraphQL: spans, metrics, the
 // access line's operation and cost).
 //
