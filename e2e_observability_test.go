@@ -383,3 +383,29 @@ func TestShutdownFailsReadinessFirstAndSubscriptionsReconnect(t *testing.T) {
 		t.Fatal("the server did not stop")
 	}
 }
+
+// TestMetricsOnTheirOwnPort: with PONTE_METRICS_ADDR, /metrics is served there and not on the
+// public port.
+func TestMetricsOnTheirOwnPort(t *testing.T) {
+	t.Parallel()
+	admin := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	s := startObservedServer(t, map[string]string{"PONTE_METRICS_ADDR": admin})
+	resp, err := http.Get("http://" + admin + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
+	resp.Body.Close()
+	if err != nil || families["ponte_db_pool_max_connections"] == nil {
+		t.Fatalf("the admin port's /metrics: %v, %d families", err, len(families))
+	}
+	resp, err = http.Get(s.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("the public port's /metrics answered %d", resp.StatusCode)
+	}
+}
