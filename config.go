@@ -57,6 +57,10 @@ type config struct {
 	MaxBodyBytes      int64
 	AllowedOrigins    []string
 	ShutdownTimeout   time.Duration
+	DrainGrace        time.Duration // after a stop signal: /readyz fails, requests still served this long
+	LogText           bool          // text logs (development's default) instead of JSON
+	LogLevel          slog.Level
+	MetricsAddr       string          // "": /metrics on the public port; else its own listener (host:port)
 	Throttle          throttle.Limits // a tenant's bucket unless its registration says otherwise; holders' and operators'
 	// ThrottleClock is the buckets' clock: nil, the system's. Tests set it; no variable does.
 	ThrottleClock func() time.Time
@@ -120,6 +124,23 @@ func loadConfig(getenv func(string) string) (config, error) {
 		defaultHost = "localhost"
 	}
 	c.Host = e.str("HOST", defaultHost)
+	// Development stops at once and logs text for a terminal; elsewhere a load balancer gets time
+	// to see /readyz fail, and logs are JSON for a collector.
+	defaultGrace, defaultFormat := 10*time.Second, "json"
+	if c.Env == envDevelopment {
+		defaultGrace, defaultFormat = 0, "text"
+	}
+	c.DrainGrace = e.duration("PONTE_DRAIN_GRACE", defaultGrace)
+	c.MetricsAddr = e.str("PONTE_METRICS_ADDR", "")
+	switch format := e.str("PONTE_LOG_FORMAT", defaultFormat); format {
+	case "json", "text":
+		c.LogText = format == "text"
+	default:
+		return c, fmt.Errorf("PONTE_LOG_FORMAT must be json or text, not %q", format)
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(e.str("PONTE_LOG_LEVEL", "info"))); err != nil {
+		return c, fmt.Errorf("PONTE_LOG_LEVEL must be debug, info, warn or error: %w", err)
+	}
 	// Every payment worker holds a connection of the one pool while it runs: by default half the
 	// pool, the other half left to requests, the other queues and the two LISTEN connections (the
 	// event hub's and River's).

@@ -53,7 +53,7 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 func startConfiguredServer(t testing.TB, env map[string]string, configure func(*config)) *testServer {
 	t.Helper()
 	dsn := testdb.New(t)
-	vars := map[string]string{"DATABASE_URL": dsn, "DB_MAX_OPEN_CONNS": "5", "SHUTDOWN_TIMEOUT": "2s"}
+	vars := map[string]string{"DATABASE_URL": dsn, "DB_MAX_OPEN_CONNS": "5", "SHUTDOWN_TIMEOUT": "2s", "PONTE_DRAIN_GRACE": "0s"}
 	for k, v := range env {
 		vars[k] = v
 	}

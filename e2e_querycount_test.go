@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"sync/atomic"
 	"testing"
 
@@ -86,7 +87,7 @@ func startCountingServer(t *testing.T) (*testServer, *queryCounter) {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- listen(ctx, ln, routes(cfg, id, a, log), cfg.ShutdownTimeout, log) }()
+	go func() { done <- a.listen(ctx, cfg, ln, nil, routes(cfg, id, a, http.NotFoundHandler(), log), nil, log) }()
 	t.Cleanup(func() { closeDatabase(pool, db) }) // runs after the server has stopped
 	stopOnCleanup(t, cancel, done)
 	// The job queue executes the payments the test makes (their entries' payment edges count too).

@@ -15,10 +15,13 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/auth"
@@ -38,6 +41,7 @@ import (
 	"github.com/ponte-bff/ponte/ide"
 	"github.com/ponte-bff/ponte/internal/ratelimit"
 	"github.com/ponte-bff/ponte/jobs"
+	"github.com/ponte-bff/ponte/observe"
 	"github.com/ponte-bff/ponte/reqid"
 	"github.com/ponte-bff/ponte/resolvers"
 	"github.com/ponte-bff/ponte/tenants"
@@ -66,8 +70,20 @@ func run(ctx context.Context, getenv func(string) string, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := slog.New(observe.NewLogHandler(stderr, cfg.LogText, cfg.LogLevel))
 	slog.SetDefault(log) // libraries that log to the default logger (zitadel's op) share our output
+	shutdownTracing, tracing, err := observe.Tracing(ctx, getenv)
+	if err != nil {
+		return fmt.Errorf("OpenTelemetry exporter: %w", err)
+	}
+	defer func() { // the last spans, flushed after everything has stopped
+		flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := shutdownTracing(flushCtx); err != nil {
+			log.Warn("flush traces", "err", err)
+		}
+	}()
+	log.Info("tracing", "exporter", map[bool]string{true: "otlp", false: "off"}[tracing])
 	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
 	if err != nil {
 		return err
@@ -79,6 +95,7 @@ func run(ctx context.Context, getenv func(string) string, stderr io.Writer) erro
 // clock; nil: the system's (tests pin it).
 func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger, clock func() time.Time) error {
 	defer ln.Close()
+	log = slog.New(observe.WithRequest(log.Handler())) // every line a request writes names it
 	port := ln.Addr().(*net.TCPAddr).Port
 	publicURL := cfg.publicURL(port)
 
@@ -104,9 +121,21 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger, c
 		return err
 	}
 	defer a.stopJobs(cfg.ShutdownTimeout, log)
-	go a.hub.Run(ctx)
+	// The hub outlives the signal: subscriptions are ended by the drain (with a retryable close
+	// code), not by their source going away.
+	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopHub()
+	go a.hub.Run(hubCtx)
 
-	return listen(ctx, ln, routes(cfg, id, a, log), cfg.ShutdownTimeout, log.With("env", cfg.Env))
+	metrics := observe.Handler(observe.PoolCollector(pool), observe.QueueCollector(pool), observe.HubLagCollector(a.hub.Lag))
+	var admin net.Listener
+	if cfg.MetricsAddr != "" { // /metrics on its own port, out of the public one's reach
+		if admin, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			return fmt.Errorf("PONTE_METRICS_ADDR: %w", err)
+		}
+		defer admin.Close()
+	}
+	return a.listen(ctx, cfg, ln, admin, routes(cfg, id, a, metrics, log), metrics, log.With("env", cfg.Env))
 }
 
 // openDatabase creates the database when it is missing, opens the one pool that gorm, River and
@@ -188,6 +217,9 @@ type app struct {
 	queue    *jobs.Jobs
 	// publicURL is where browsers reach Ponte (a receipt names its verification page under it).
 	publicURL string
+	// shuttingDown is set when the server is told to stop: /readyz fails from then on, so that
+	// load balancers stop sending requests during the drain grace period.
+	shuttingDown atomic.Bool
 }
 
 // newApp builds the services on db and registers their background work on one job queue.
@@ -256,7 +288,7 @@ func (a *app) stopJobs(timeout time.Duration, log *slog.Logger) {
 
 // routes is every HTTP route Ponte serves, in one place; each package's Routes mounts the paths
 // named beside it.
-func routes(cfg config, id identity, a *app, log *slog.Logger) http.Handler {
+func routes(cfg config, id identity, a *app, metrics http.Handler, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	authenticated := a.authn.Middleware(log, nil)
 	// The public receipt check (verifyReceipt and its page) allows each client address 20 at once,
@@ -296,7 +328,14 @@ func routes(cfg config, id identity, a *app, log *slog.Logger) http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = io.WriteString(w, "ok\n")
 	})
+	if cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", metrics)
+	}
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if a.shuttingDown.Load() { // first to fail: the drain has begun
+			http.Error(w, "not ready: shutting down", http.StatusServiceUnavailable)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
 		// Anonymous: the causes name hosts, users and databases, so they go to the logs only.
@@ -312,19 +351,49 @@ func routes(cfg config, id identity, a *app, log *slog.Logger) http.Handler {
 		}
 		_, _ = io.WriteString(w, "ready\n")
 	})
-	return reqid.Middleware(mux)
+	// Outermost the trace (a traceparent continues the caller's), then the request id, then the
+	// access line and the HTTP metrics, which name the route the mux matched.
+	return otelhttp.NewHandler(reqid.Middleware(observe.Requests(log, mux)), "ponte",
+		otelhttp.WithFilter(func(r *http.Request) bool {
+			return r.URL.Path != "/healthz" && r.URL.Path != "/readyz" && r.URL.Path != "/metrics"
+		}),
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + spanRoute(r.URL.Path) }))
 }
 
-// listen serves h on ln until ctx ends, then shuts the server down within timeout.
-func listen(ctx context.Context, ln net.Listener, h http.Handler, timeout time.Duration, log *slog.Logger) error {
+// spanRoute is a request's path as a span names it: the fixed paths as they are, the paths that
+// carry ids by their first segment (a span name per object would defeat grouping).
+func spanRoute(path string) string {
+	switch path {
+	case "/graphql", "/", "/playground":
+		return path
+	}
+	if i := strings.IndexByte(path[1:], '/'); i >= 0 {
+		return path[:i+1] + "/…"
+	}
+	return path
+}
+
+// listen serves h on ln (and metrics on admin, when not nil) until ctx ends. Then it shuts down
+// in order: /readyz fails at once; requests are still served for the drain grace period, while
+// load balancers notice; open subscriptions end with a retryable close code (auth's Drain); the
+// server stops, waiting for requests in flight, within the shutdown timeout.
+func (a *app) listen(ctx context.Context, cfg config, ln, admin net.Listener, h, metrics http.Handler, log *slog.Logger) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	var adminSrv *http.Server
+	if admin != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", metrics)
+		adminSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { errc <- adminSrv.Serve(admin) }()
+		log.Info("metrics listening", "addr", admin.Addr().String())
+	}
 	log.Info("ponte listening", "addr", ln.Addr().String(), "ide", fmt.Sprintf("http://localhost:%d/", ln.Addr().(*net.TCPAddr).Port))
 
 	select {
@@ -332,8 +401,19 @@ func listen(ctx context.Context, ln net.Listener, h http.Handler, timeout time.D
 		return err
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), timeout)
+	a.shuttingDown.Store(true)
+	if cfg.DrainGrace > 0 {
+		log.Info("shutting down: not ready; serving for the drain grace period", "grace", cfg.DrainGrace.String())
+		time.Sleep(cfg.DrainGrace) // load balancers see /readyz fail and stop sending requests
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
+	if err := a.authn.Drain(shutdownCtx); err != nil {
+		log.Warn("shutdown: streams still open", "open", a.authn.OpenStreams(), "err", err)
+	}
+	if adminSrv != nil {
+		defer adminSrv.Close()
+	}
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}

@@ -34,6 +34,7 @@ type Authenticator struct {
 	verifier *oidc.IDTokenVerifier // set once discovery succeeds
 
 	watchTenant TenantWatch // WatchTenants: a disabled tenant's open sockets close at once
+	drain       drain       // Drain: a shutting-down server's streams end with a retryable code
 }
 
 // NewAuthenticator returns an Authenticator for tokens of issuer.

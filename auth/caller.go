@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ponte-bff/ponte/models"
+	"github.com/ponte-bff/ponte/reqid"
 )
 
 // Kind is what sort of caller a token belongs to.
@@ -48,6 +49,13 @@ type callerKey struct{}
 
 // WithCaller returns ctx carrying c.
 func WithCaller(ctx context.Context, c *Caller) context.Context {
+	tenant := ""
+	if c != nil && c.Kind == KindTenant {
+		tenant = c.ClientID
+	}
+	if c != nil { // the request's access log line and every log line it writes name the caller
+		reqid.SetCaller(ctx, tenant, c.Actor())
+	}
 	return context.WithValue(ctx, callerKey{}, c)
 }
 

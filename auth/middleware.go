@@ -17,6 +17,7 @@ func (a *Authenticator) Middleware(log *slog.Logger, allowAnonymous func(*http.R
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if isWebsocketUpgrade(r) {
+				defer a.track()() // Drain waits for the socket to close
 				next.ServeHTTP(w, withSocket(r))
 				return
 			}
@@ -36,10 +37,10 @@ func (a *Authenticator) Middleware(log *slog.Logger, allowAnonymous func(*http.R
 				case apperr.Forbidden:
 					status = http.StatusForbidden
 				case apperr.Unavailable: // the cause names hosts and users: logs only
-					log.Error("authenticate", "err", err)
+					log.ErrorContext(r.Context(), "authenticate", "err", err)
 					status = http.StatusServiceUnavailable
 				case apperr.Internal:
-					log.Error("authenticate", "err", err)
+					log.ErrorContext(r.Context(), "authenticate", "err", err)
 					status = http.StatusInternalServerError
 					err = apperr.E(apperr.Internal, "internal error")
 				}
@@ -48,7 +49,7 @@ func (a *Authenticator) Middleware(log *slog.Logger, allowAnonymous func(*http.R
 			}
 			r = r.WithContext(WithCaller(r.Context(), c))
 			if isEventStream(r) { // ends when the token expires (and when a stream guard ends it)
-				serveEventStream(next, w, r, c.Expiry)
+				a.serveEventStream(next, w, r, c.Expiry)
 				return
 			}
 			next.ServeHTTP(w, r)

@@ -87,8 +87,11 @@ func (s *stream) reason() *apperr.Error {
 
 // closeCode is the WebSocket close code and reason for why the stream ended.
 func closeCode(err *apperr.Error) (int, string) {
-	if err.Code == apperr.Unauthenticated {
+	switch err.Code {
+	case apperr.Unauthenticated:
 		return CloseTokenExpired, "access token expired"
+	case apperr.Unavailable:
+		return CloseServiceRestart, "service restart: reconnect"
 	}
 	return CloseForbidden, "forbidden: " + err.Message
 }
@@ -101,10 +104,12 @@ func isEventStream(r *http.Request) bool {
 
 // serveEventStream serves an authenticated SSE request as a stream that ends when the caller's
 // token expires or a guard ends it, with the reason as its last event.
-func serveEventStream(next http.Handler, w http.ResponseWriter, r *http.Request, expiry time.Time) {
+func (a *Authenticator) serveEventStream(next http.Handler, w http.ResponseWriter, r *http.Request, expiry time.Time) {
+	defer a.track()()
 	s := &stream{sse: true}
 	ctx, stop := s.run(r.Context(), expiry)
 	defer stop()
+	a.endOnDrain(ctx, s)
 	next.ServeHTTP(&sseWriter{ResponseWriter: w, s: s}, r.WithContext(ctx))
 }
 

@@ -34,6 +34,7 @@ func (a *Authenticator) WebsocketInit(ctx context.Context, p transport.InitPaylo
 	if st := streamOf(ctx); st != nil {
 		// Closed with 4401 when the token expires, and with 4403 when the tenant is disabled.
 		ctx, _ = st.run(ctx, c.Expiry)
+		a.endOnDrain(ctx, st) // 1012 when the server shuts down
 		if c.Kind == KindTenant && a.watchTenant != nil {
 			context.AfterFunc(ctx, a.watchTenant(c.Tenant.ID, func(e *models.Event) {
 				if e.Topic == models.EventTopicTenant {

@@ -27,6 +27,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/ponte-bff/ponte/migrations"
+	"github.com/ponte-bff/ponte/observe"
 )
 
 // Pool sizes the database/sql pool of Open.
@@ -71,6 +72,7 @@ func OpenPool(ctx context.Context, dsn string, maxConns int, maxLifetime time.Du
 	if maxLifetime > 0 {
 		cfg.MaxConnLifetime = maxLifetime
 	}
+	cfg.ConnConfig.Tracer = observe.QueryTracer{} // a span per query run within a trace
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

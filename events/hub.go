@@ -2,10 +2,12 @@ package events
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -31,6 +33,8 @@ type Hub struct {
 	watchers map[uuid.UUID]map[*func(*Event)]struct{} // by tenant: WatchTenant
 	head     Cursor
 	wake     chan struct{}
+	// published is head as others may read it (Lag); nil until Run has read the log's head.
+	published atomic.Pointer[Cursor]
 }
 
 // Subscription receives the events published after it was made.
@@ -83,6 +87,7 @@ func (h *Hub) Run(ctx context.Context) {
 		h.log.Error("events: read head", "err", err)
 	}
 	h.head = head
+	h.published.Store(&head)
 	go h.listen(ctx)
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
@@ -113,6 +118,8 @@ func (h *Hub) publishNew(ctx context.Context) {
 			h.head = CursorOf(e)
 			h.publish(e)
 		}
+		head := h.head
+		h.published.Store(&head)
 		if len(evs) < 500 {
 			return
 		}
@@ -231,4 +238,18 @@ func (h *Hub) poke() {
 	case h.wake <- struct{}{}:
 	default:
 	}
+}
+
+// Lag is how far the hub is behind the event log: the age of the oldest event committed but not
+// yet published to subscribers, 0 when it has published everything (the metrics' event-log lag).
+func (h *Hub) Lag(ctx context.Context) (time.Duration, error) {
+	head := h.published.Load()
+	if head == nil {
+		return 0, errors.New("events: the hub is not running")
+	}
+	evs, err := ReadAfter(ctx, h.db, *head, 1)
+	if err != nil || len(evs) == 0 {
+		return 0, err
+	}
+	return max(0, time.Since(evs[0].OccurredAt)), nil
 }

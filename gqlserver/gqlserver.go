@@ -1,8 +1,9 @@
 // Package gqlserver builds Ponte's one GraphQL endpoint: gqlgen's executor over the resolvers,
 // with its transports (HTTP POST and GET, WebSocket with graphql-transport-ws and the legacy
 // graphql-ws, SSE), its limits (complexity, depth, body size, query cost against the caller's
-// bucket: HTTP 429 when it does not fit), the error presenter, panic recovery
-// and authentication of every request.
+// bucket: HTTP 429 when it does not fit), the error presenter, panic recovery,
+// authentication of every request, and its observation (observe.GraphQL: spans, metrics, the
+// access line's operation and cost).
 //
 // It owns how the endpoint is assembled, nothing it serves: no resolver, no rule. The server
 // mounts it at /graphql. Domain packages never import it.
@@ -27,6 +28,7 @@ import (
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/internal/clientip"
+	"github.com/ponte-bff/ponte/observe"
 	"github.com/ponte-bff/ponte/resolvers"
 )
 
@@ -80,6 +82,10 @@ func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *sl
 	}
 	srv.AddTransport(oneShot{transport.MultipartForm{MaxUploadSize: cfg.MaxUploadBytes, MaxMemory: 1 << 20}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// First, so that its spans wrap the whole operation and its response interceptor sees the
+	// response complete (extensions.cost): operation and resolver spans, the request's operation
+	// name and cost for its access line, open subscriptions.
+	srv.Use(observe.GraphQL{})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}

@@ -38,6 +38,9 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/ponte-bff/ponte/observe"
 )
 
 // QueueDefault is the queue a job goes to unless its InsertOpts name another.
@@ -107,6 +110,8 @@ func New(ctx context.Context, pool *pgxpool.Pool, sqlDB *sql.DB, cfg Config) (*J
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	// River's per-queue job counts and routine maintenance reports are debug lines.
+	cfg.Logger = slog.New(observe.QuietRiver(cfg.Logger.Handler()))
 	if len(cfg.Queues) == 0 {
 		cfg.Queues = map[string]int{QueueDefault: 10}
 	}
@@ -139,6 +144,8 @@ func New(ctx context.Context, pool *pgxpool.Pool, sqlDB *sql.DB, cfg Config) (*J
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		PeriodicJobs:         cfg.PeriodicJobs,
 		FetchPollInterval:    cfg.PollInterval,
+		// Each job's span continues the trace that inserted it; its wait and duration are measured.
+		Middleware: []rivertype.Middleware{&observe.RiverMiddleware{}},
 	}
 	workerCfg.FetchCooldown = cfg.FetchCooldown
 	if cfg.PollInterval > 0 && cmp.Or(cfg.FetchCooldown, river.FetchCooldownDefault) > cfg.PollInterval {
@@ -160,6 +167,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, sqlDB *sql.DB, cfg Config) (*J
 		Workers:       workers,
 		MaxAttempts:   cfg.MaxAttempts,
 		FetchCooldown: workerCfg.FetchCooldown,
+		Middleware:    []rivertype.Middleware{&observe.RiverMiddleware{}}, // a job carries its inserter's trace
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: insert client: %w", err)

@@ -27,7 +27,7 @@ func Middleware(next http.Handler) http.Handler {
 			id = newID()
 		}
 		w.Header().Set(Header, id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), key{}, id)))
+		next.ServeHTTP(w, r.WithContext(withInfo(context.WithValue(r.Context(), key{}, id))))
 	})
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/models"
+	"github.com/ponte-bff/ponte/observe"
 	"github.com/ponte-bff/ponte/webhooks/stoneformat"
 )
 
@@ -219,6 +220,7 @@ func (s *Service) attempt(ctx context.Context, args DeliverArgs, attempt, maxAtt
 		}
 	}
 	out := s.send(ctx, t, ev)
+	out.eventAt = ev.OccurredAt
 	if !out.ok() {
 		if attempt >= maxAttempts {
 			out.final = true
@@ -234,7 +236,7 @@ func (s *Service) attempt(ctx context.Context, args DeliverArgs, attempt, maxAtt
 		return nil
 	}
 	if out.final {
-		s.log.Warn("webhooks: delivery failed for good", "delivery", args.DeliveryID, "attempts", attempt, "err", out.err)
+		s.log.WarnContext(ctx, "webhooks: delivery failed for good", "delivery", args.DeliveryID, "attempts", attempt, "err", out.err)
 	}
 	return fmt.Errorf("webhooks: delivery %s attempt %d: %s", args.DeliveryID, attempt, out.err)
 }
@@ -251,7 +253,8 @@ type outcome struct {
 	err       string // "" when the endpoint answered 2xx
 	final     bool   // no attempt follows: the delivery is FAILED
 	next      *time.Time
-	noAttempt bool // nothing was sent (the endpoint is gone): record no attempt
+	noAttempt bool      // nothing was sent (the endpoint is gone): record no attempt
+	eventAt   time.Time // when the event happened: a delivery's lag is measured from it
 }
 
 func (o *outcome) ok() bool { return o.err == "" }
@@ -294,7 +297,7 @@ func (s *Service) request(ctx context.Context, t *target, ev *events.Event, at t
 		if body, err = s.stoneBody(ctx, t.PublicKey, ev, at); err != nil {
 			// The cause (a database error, a key that does not open) is Ponte's, for its logs;
 			// the tenant's delivery log says only that the attempt was not sent.
-			s.log.Error("webhooks: STONE body", "event", ev.ID, "err", err)
+			s.log.ErrorContext(ctx, "webhooks: STONE body", "event", ev.ID, "err", err)
 			return nil, errStoneBody
 		}
 	} else {
@@ -309,6 +312,7 @@ func (s *Service) request(ctx context.Context, t *target, ev *events.Event, at t
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Ponte-Webhooks/1")
+	observe.InjectTrace(ctx, req.Header) // traceparent: the delivery job's trace
 	if t.Format == FormatStone {
 		req.Header.Set(stoneformat.HeaderEventID, id)
 		req.Header.Set(stoneformat.HeaderEventType, stoneformat.Events[ev.Name].Type)
@@ -346,7 +350,7 @@ func sendError(err error) string {
 func (s *Service) record(ctx context.Context, args DeliverArgs, o outcome) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout) // record even when the job is cancelled
 	defer cancel()
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var d models.WebhookDelivery
 		if err := tx.Select("status", "generation", "attempts").Clauses(forUpdate).Where("id = ?", args.DeliveryID).Take(&d).Error; err != nil {
 			return err
@@ -381,4 +385,21 @@ func (s *Service) record(ctx context.Context, args DeliverArgs, o outcome) error
 		}
 		return tx.Model(&Delivery{}).Where("id = ?", args.DeliveryID).Updates(set).Error
 	})
+	if err == nil {
+		observe.WebhookAttempt(o.result(), o.at.Sub(o.eventAt))
+	}
+	return err
+}
+
+// result names the attempt's result in the delivery metrics (observe.WebhookAttempt).
+func (o *outcome) result() string {
+	switch {
+	case o.noAttempt:
+		return "not_sent"
+	case o.ok():
+		return "delivered"
+	case o.final:
+		return "gave_up"
+	}
+	return "failed"
 }

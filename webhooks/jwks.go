@@ -16,13 +16,13 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+KeysPath, func(w http.ResponseWriter, r *http.Request) {
 		set, err := s.JWKS(r.Context())
 		if err != nil {
-			s.log.Error("webhooks: JWKS", "err", err)
+			s.log.ErrorContext(r.Context(), "webhooks: JWKS", "err", err)
 			http.Error(w, "signing keys unavailable", http.StatusServiceUnavailable)
 			return
 		}
 		body, err := json.Marshal(set)
 		if err != nil {
-			s.log.Error("webhooks: JWKS", "err", err)
+			s.log.ErrorContext(r.Context(), "webhooks: JWKS", "err", err)
 			http.Error(w, "signing keys unavailable", http.StatusServiceUnavailable)
 			return
 		}

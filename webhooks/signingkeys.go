@@ -192,7 +192,7 @@ func (s *Service) RotateSigningKey(ctx context.Context, actor string) (*SigningK
 		return nil, err
 	}
 	s.remember(row.KID, priv)
-	s.log.Info("webhooks: signing key rotated", "kid", row.KID, "by", actor, "old_published_until", until)
+	s.log.InfoContext(ctx, "webhooks: signing key rotated", "kid", row.KID, "by", actor, "old_published_until", until)
 	return &SigningKey{KID: row.KID, CreatedAt: row.CreatedAt}, nil
 }
 
