@@ -57,7 +57,10 @@ type config struct {
 	MaxBodyBytes      int64
 	AllowedOrigins    []string
 	ShutdownTimeout   time.Duration
-	Throttle          throttle.Limits // a tenant's bucket unless its registration says otherwise; holders' and operators'
+	// PersistedOperations is the allow-list of operations (PONTE_PERSISTED_OPERATIONS, an Apollo
+	// persisted query manifest); nil: every operation runs.
+	PersistedOperations gqlserver.PersistedOperations
+	Throttle            throttle.Limits // a tenant's bucket unless its registration says otherwise; holders' and operators'
 	// ThrottleClock is the buckets' clock: nil, the system's. Tests set it; no variable does.
 	ThrottleClock func() time.Time
 }
@@ -175,6 +178,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.OIDCIssuer != "" && c.OIDCSecret == "" {
 		return c, fmt.Errorf("OIDC_CLIENT_SECRET is required with OIDC_ISSUER: holders log in through Ponte's own client %q", c.OIDCClientID)
 	}
+	if path := e.str("PONTE_PERSISTED_OPERATIONS", ""); path != "" {
+		ops, err := gqlserver.LoadPersistedOperations(path)
+		if err != nil {
+			return c, fmt.Errorf("PONTE_PERSISTED_OPERATIONS: %w", err)
+		}
+		c.PersistedOperations = ops
+	}
 	return c, nil
 }
 
@@ -201,7 +211,7 @@ func (c config) buckets() *throttle.Buckets {
 
 func (c config) graphql() gqlserver.Config {
 	return gqlserver.Config{MaxComplexity: c.MaxComplexity, MaxDepth: c.MaxDepth, MaxBodyBytes: c.MaxBodyBytes,
-		AllowedOrigins: c.AllowedOrigins, Introspection: c.Env != envProduction}
+		AllowedOrigins: c.AllowedOrigins, Introspection: c.Env != envProduction, PersistedOperations: c.PersistedOperations}
 }
 
 // jobs: a payment job takes milliseconds. A replica killed mid-job leaves it "running": the leader
