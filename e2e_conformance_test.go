@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ponte-bff/ponte/internal/testdb"
 )
 
 // runNode runs script of the npm package in testdata/<pkg> (installed by .ci/run with npm ci)
@@ -103,5 +108,147 @@ func TestApolloClientWithPersistedQueriesAndDefer(t *testing.T) {
 		if r.Status != http.StatusOK || !strings.HasPrefix(r.ContentType, "multipart/mixed") {
 			t.Errorf("a deferred answer: %+v", r)
 		}
+	}
+}
+
+// postJSON posts body to /graphql accepting accept, and returns the status and decoded body.
+func postJSON(t *testing.T, s *testServer, tok, accept string, body map[string]any) (int, map[string]json.RawMessage) {
+	t.Helper()
+	raw, _ := json.Marshal(body)
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(raw))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", accept)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]json.RawMessage
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("HTTP %d: %v", resp.StatusCode, err)
+	}
+	return resp.StatusCode, out
+}
+
+// errorCode is the extensions.code of a response's first error.
+func errorCode(t *testing.T, body map[string]json.RawMessage) string {
+	t.Helper()
+	var errs []gqlError
+	_ = json.Unmarshal(body["errors"], &errs)
+	if len(errs) == 0 {
+		return ""
+	}
+	return fmt.Sprint(errs[0].Extensions["code"])
+}
+
+// TestDeferOverASingleResponseIsRefused: a plain POST (one JSON body) cannot carry @defer's later
+// parts; it is refused with a coded request error instead of answering null where they belong.
+func TestDeferOverASingleResponseIsRefused(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tok := tenantToken(t, s)
+	acc := approvedAccount(t, s, tok, vectors(t)["cnpj_numeric"].Valid[6].Raw)
+	body := map[string]any{"query": deferredBalanceQuery, "variables": map[string]any{"id": acc}}
+	status, out := postJSON(t, s, tok, "application/json", body)
+	if status != http.StatusOK || errorCode(t, out) != "DEFER_REQUIRES_INCREMENTAL_DELIVERY" || string(out["data"]) != "null" {
+		t.Fatalf("application/json: HTTP %d %s", status, out)
+	}
+	status, out = postJSON(t, s, tok, "application/graphql-response+json", body)
+	if _, hasData := out["data"]; status != http.StatusBadRequest || errorCode(t, out) != "DEFER_REQUIRES_INCREMENTAL_DELIVERY" || hasData {
+		t.Fatalf("application/graphql-response+json: HTTP %d %s", status, out)
+	}
+	// Through a fragment spread too.
+	spread := `query($id: ID!) { account(id: $id) { id ...B @defer } } fragment B on Account { balance { available { amount } } }`
+	if status, out := postJSON(t, s, tok, "application/json", map[string]any{"query": spread, "variables": map[string]any{"id": acc}}); errorCode(t, out) != "DEFER_REQUIRES_INCREMENTAL_DELIVERY" {
+		t.Fatalf("a deferred fragment spread: HTTP %d %s", status, out)
+	}
+}
+
+// persistedManifest writes an Apollo persisted query manifest of queries and returns its path.
+func persistedManifest(t *testing.T, queries ...string) string {
+	t.Helper()
+	var ops []map[string]string
+	for _, q := range queries {
+		sum := sha256.Sum256([]byte(q))
+		ops = append(ops, map[string]string{"id": hex.EncodeToString(sum[:]), "body": q, "name": "Op", "type": "query"})
+	}
+	raw, _ := json.Marshal(map[string]any{"format": "apollo-persisted-query-manifest", "version": 1, "operations": ops})
+	path := filepath.Join(t.TempDir(), "persisted-query-manifest.json")
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestPersistedOperationsAllowList: with PONTE_PERSISTED_OPERATIONS the endpoint runs the listed
+// operations only, named by their hash (the text then optional) or sent in full; anything else is
+// refused with PERSISTED_QUERY_NOT_IN_LIST. A manifest whose id is not its body's hash is refused
+// at start.
+func TestPersistedOperationsAllowList(t *testing.T) {
+	t.Parallel()
+	listed := `query Who { viewer { kind } }`
+	s := startServer(t, map[string]string{"PONTE_PERSISTED_OPERATIONS": persistedManifest(t, listed)})
+	tok := tenantToken(t, s)
+	sum := sha256.Sum256([]byte(listed))
+	byHash := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}
+	for name, body := range map[string]map[string]any{
+		"HashOnly":    {"extensions": byHash},
+		"HashAndText": {"query": listed, "extensions": byHash},
+		"TextOnly":    {"query": listed},
+	} {
+		if status, out := postJSON(t, s, tok, "application/json", body); status != http.StatusOK || string(out["data"]) != `{"viewer":{"kind":"TENANT"}}` {
+			t.Errorf("%s: HTTP %d %s", name, status, out)
+		}
+	}
+	other := sha256.Sum256([]byte(`{ viewer { clientId } }`))
+	for name, body := range map[string]map[string]any{
+		"AnotherText":         {"query": `{ viewer { clientId } }`},
+		"AnotherHash":         {"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(other[:])}}},
+		"ListedHashOtherText": {"query": `{ viewer { clientId } }`, "extensions": byHash},
+	} {
+		if status, out := postJSON(t, s, tok, "application/json", body); status != http.StatusOK || errorCode(t, out) != "PERSISTED_QUERY_NOT_IN_LIST" || string(out["data"]) != "null" {
+			t.Errorf("%s: HTTP %d %s", name, status, out)
+		}
+	}
+
+	bad := persistedManifest(t, listed)
+	raw, _ := os.ReadFile(bad)
+	if err := os.WriteFile(bad, bytes.Replace(raw, []byte(`viewer { kind }`), []byte(`viewer { clientId }`), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadConfig(func(k string) string { return map[string]string{"PONTE_PERSISTED_OPERATIONS": bad}[k] }); err == nil || !strings.Contains(err.Error(), "SHA-256") {
+		t.Fatalf("a manifest whose id is not its body's hash: %v", err)
+	}
+}
+
+// TestProductionRefusesIntrospectionWithACode: in production __schema and __type (directly or
+// through a fragment) are refused before the operation runs, with INTROSPECTION_DISABLED rather
+// than an INTERNAL error; __typename still answers.
+func TestProductionRefusesIntrospectionWithACode(t *testing.T) {
+	t.Parallel()
+	idp := startServer(t, nil) // only its OpenID Provider is used
+	env := map[string]string{
+		"PONTE_ENV": "production", "DATABASE_URL": testdb.New(t), "OIDC_ISSUER": idp.Issuer,
+		"OIDC_CLIENT_SECRET": "unused-here", "PONTE_RECEIPT_KEY": "production-test-key", "DB_MAX_OPEN_CONNS": "5", "PONTE_WEBHOOK_KEY_SECRET": "production-webhook-key-secret",
+	}
+	var stdout, stderr bytes.Buffer
+	if err := command(context.Background(), []string{"tenant", "add", "--client-id", "demo-erp", "--name", "ERP", "--scopes", "accounts:read"},
+		func(k string) string { return env[k] }, &stdout, &stderr); err != nil {
+		t.Fatalf("tenant add: %v %s", err, stderr.String())
+	}
+	prod := startServer(t, env)
+	tok := tenantToken(t, idp)
+	for _, q := range []string{
+		`{ __schema { queryType { name } } }`,
+		`{ __type(name: "Account") { name } }`,
+		`{ viewer { kind } ...S } fragment S on Query { __schema { types { name } } }`,
+	} {
+		if r := gql(t, prod, tok, q, nil); r.Status != http.StatusOK || r.code() != "INTROSPECTION_DISABLED" || r.Data != nil {
+			t.Errorf("%s: HTTP %d %+v", q, r.Status, r.Errors)
+		}
+	}
+	if r := gql(t, prod, tok, `{ __typename viewer { __typename kind } }`, nil); len(r.Errors) > 0 || string(r.Data["viewer"]) != `{"__typename":"Viewer","kind":"TENANT"}` {
+		t.Fatalf("__typename: HTTP %d %+v %s", r.Status, r.Errors, r.Data["viewer"])
 	}
 }
