@@ -252,3 +252,42 @@ func TestProductionRefusesIntrospectionWithACode(t *testing.T) {
 		t.Fatalf("__typename: HTTP %d %+v %s", r.Status, r.Errors, r.Data["viewer"])
 	}
 }
+
+// TestEveryConnectionCountsItsItems: totalCount counts every page with the page's filters, on
+// the connections that page through an account's items.
+func TestEveryConnectionCountsItsItems(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	tok := tenantToken(t, s)
+	acc := approvedAccount(t, s, tok, vectors(t)["cnpj_numeric"].Valid[7].Raw)
+	for i := range 3 {
+		deposit(t, s, tok, acc, "10.00", fmt.Sprintf("count-dep-%d", i))
+	}
+	r := gql(t, s, tok, `query($id: ID!) { account(id: $id) {
+		one: statement(first: 1) { totalCount nodes { id } }
+		credits: statement(direction: CREDIT) { totalCount nodes { id } }
+		debits: statement(direction: DEBIT) { totalCount }
+		payments(first: 1) { totalCount }
+		boletos(first: 1) { totalCount }
+		contacts(first: 1) { totalCount }
+		payrolls(first: 1) { totalCount }
+	} webhookDeliveries(first: 1) { totalCount } }`, map[string]any{"id": acc})
+	if len(r.Errors) > 0 {
+		t.Fatalf("%+v", r.Errors)
+	}
+	var a struct {
+		One, Credits struct {
+			TotalCount int
+			Nodes      []struct{ ID string }
+		}
+		Debits, Payments, Boletos, Contacts, Payrolls struct{ TotalCount int }
+	}
+	r.decode(t, "account", &a)
+	if a.One.TotalCount != 3 || len(a.One.Nodes) != 1 || a.Credits.TotalCount != 3 || len(a.Credits.Nodes) != 3 || a.Debits.TotalCount != 0 ||
+		a.Payments.TotalCount != 0 || a.Boletos.TotalCount != 0 || a.Contacts.TotalCount != 0 || a.Payrolls.TotalCount != 0 {
+		t.Fatalf("%s", r.Data["account"])
+	}
+	if string(r.Data["webhookDeliveries"]) != `{"totalCount":0}` {
+		t.Fatalf("webhookDeliveries: %s", r.Data["webhookDeliveries"])
+	}
+}

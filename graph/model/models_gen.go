@@ -214,16 +214,6 @@ type BoletoAddress struct {
 	PostalCode *string `json:"postalCode,omitempty"`
 }
 
-// A page of boletos, newest issued first.
-type BoletoConnection struct {
-	// The boletos with their cursors.
-	Edges []*BoletoEdge `json:"edges"`
-	// The boletos.
-	Nodes []*Boleto `json:"nodes"`
-	// Where the page stands.
-	PageInfo *PageInfo `json:"pageInfo"`
-}
-
 // The payer named on the slip (sacado).
 type BoletoCustomerInput struct {
 	// Name (razão social), at most 100 characters.
@@ -465,16 +455,6 @@ type ContactBankAccountInput struct {
 	AccountCode string `json:"accountCode"`
 	// The account's type (default CC); left out for a Ponte payee.
 	AccountType *BankAccountType `json:"accountType,omitempty"`
-}
-
-// A page of an account's contacts, newest first.
-type ContactConnection struct {
-	// The contacts with their cursors.
-	Edges []*ContactEdge `json:"edges"`
-	// The contacts of this page.
-	Nodes []*Contact `json:"nodes"`
-	// Where this page is in the list.
-	PageInfo *PageInfo `json:"pageInfo"`
 }
 
 // An edge of a ContactConnection.
@@ -803,16 +783,6 @@ type PayBarcodeInput struct {
 	IdempotencyKey string `json:"idempotencyKey"`
 }
 
-// A page of payments, newest first.
-type PaymentConnection struct {
-	// The page's payments with their cursors.
-	Edges []*PaymentEdge `json:"edges"`
-	// The page's payments.
-	Nodes []*Payment `json:"nodes"`
-	// Relay pagination state.
-	PageInfo *PageInfo `json:"pageInfo"`
-}
-
 // A payment in a page, with its cursor.
 type PaymentEdge struct {
 	// Opaque cursor of this payment, for `after`.
@@ -867,16 +837,6 @@ type PaymentTarget struct {
 	DueDate *time.Time `json:"dueDate,omitempty"`
 	// Arrecadação: what is being paid.
 	Segment *string `json:"segment,omitempty"`
-}
-
-// A page of payrolls, newest first.
-type PayrollConnection struct {
-	// The payrolls with their cursors.
-	Edges []*PayrollEdge `json:"edges"`
-	// The payrolls.
-	Nodes []*Payroll `json:"nodes"`
-	// Whether there is more.
-	PageInfo *PageInfo `json:"pageInfo"`
 }
 
 // One payroll of a connection.
@@ -1269,16 +1229,6 @@ type SetBoletoLimitsPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
-// A page of statement entries, newest first.
-type StatementConnection struct {
-	// The page's entries with their cursors.
-	Edges []*StatementEdge `json:"edges"`
-	// The page's entries.
-	Nodes []*StatementEntry `json:"nodes"`
-	// Relay pagination state.
-	PageInfo *PageInfo `json:"pageInfo"`
-}
-
 // A statement entry in a page, with its cursor.
 type StatementEdge struct {
 	// Opaque cursor of this entry, for `after`.
@@ -1429,16 +1379,6 @@ type WebhookAttempt struct {
 	DurationMs int `json:"durationMs"`
 	// Why the attempt failed (network error, timeout, non-2xx status); null when it succeeded.
 	Error *string `json:"error,omitempty"`
-}
-
-// A page of webhook deliveries, newest first.
-type WebhookDeliveryConnection struct {
-	// The page's deliveries with their cursors.
-	Edges []*WebhookDeliveryEdge `json:"edges"`
-	// The page's deliveries.
-	Nodes []*WebhookDelivery `json:"nodes"`
-	// Relay pagination state.
-	PageInfo *PageInfo `json:"pageInfo"`
 }
 
 // A webhook delivery in a page, with its cursor.
