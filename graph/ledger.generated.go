@@ -986,15 +986,15 @@ func (ec *executionContext) _StatementEntry_kind(ctx context.Context, field grap
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.StatementEntryKind) graphql.Marshaler {
+			return ec.marshalNStatementEntryKind2githubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐStatementEntryKind(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_StatementEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatementEntry", field, false, false, "String")
+	return graphql.NewScalarFieldContext("StatementEntry", field, false, false, "StatementEntryKind")
 }
 
 func (ec *executionContext) _StatementEntry_fee(ctx context.Context, field graphql.CollectedField, obj *model.StatementEntry) (ret graphql.Marshaler) {

@@ -468,15 +468,15 @@ func (ec *executionContext) _BarcodeInfo_errorReason(ctx context.Context, field 
 			return obj.ErrorReason, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BarcodeErrorReason) graphql.Marshaler {
+			return ec.marshalOBarcodeErrorReason2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐBarcodeErrorReason(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_BarcodeInfo_errorReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BarcodeInfo", field, false, false, "String")
+	return graphql.NewScalarFieldContext("BarcodeInfo", field, false, false, "BarcodeErrorReason")
 }
 
 func (ec *executionContext) _CancelPaymentPayload_payment(ctx context.Context, field graphql.CollectedField, obj *model.CancelPaymentPayload) (ret graphql.Marshaler) {

@@ -220,7 +220,11 @@ func (r *queryResolver) DecodeBarcode(ctx context.Context, code string, referenc
 		if !errors.As(err, &be) {
 			return nil, err
 		}
-		return &model.BarcodeInfo{Valid: false, Error: &be.Message, ErrorReason: &be.Reason}, nil
+		reason, err := barcodeReasonOut(be.Reason)
+		if err != nil {
+			return nil, err
+		}
+		return &model.BarcodeInfo{Valid: false, Error: &be.Message, ErrorReason: &reason}, nil
 	}
 	line, bar := b.FormattedLine(), b.Barcode
 	out := &model.BarcodeInfo{Valid: true, TypedLine: &line, Barcode: &bar}

@@ -192,8 +192,8 @@ type BarcodeInfo struct {
 	Segment *string `json:"segment,omitempty"`
 	// Why the code is refused: a person's sentence.
 	Error *string `json:"error,omitempty"`
-	// Why the code is refused: general_dv, field_dv_1..3, block_dv_1..4, length, non_digit, currency, segment, value_id, due_date...
-	ErrorReason *string `json:"errorReason,omitempty"`
+	// Why the code is refused, for code to branch on.
+	ErrorReason *BarcodeErrorReason `json:"errorReason,omitempty"`
 }
 
 // A postal address on a boleto.
@@ -1627,6 +1627,106 @@ func (e BankAccountType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Why decodeBarcode refused a code.
+type BarcodeErrorReason string
+
+const (
+	// A character other than a digit or the mask (spaces, dots, dashes).
+	BarcodeErrorReasonNonDigit BarcodeErrorReason = "NON_DIGIT"
+	// Not 44 (barcode), 47 (boleto line) or 48 (arrecadação line) digits.
+	BarcodeErrorReasonLength BarcodeErrorReason = "LENGTH"
+	// The barcode's general check digit does not match.
+	BarcodeErrorReasonGeneralDv BarcodeErrorReason = "GENERAL_DV"
+	// Boleto typed line: field 1's check digit does not match.
+	BarcodeErrorReasonFieldDv1 BarcodeErrorReason = "FIELD_DV_1"
+	// Boleto typed line: field 2's check digit does not match.
+	BarcodeErrorReasonFieldDv2 BarcodeErrorReason = "FIELD_DV_2"
+	// Boleto typed line: field 3's check digit does not match.
+	BarcodeErrorReasonFieldDv3 BarcodeErrorReason = "FIELD_DV_3"
+	// Arrecadação typed line: block 1's check digit does not match.
+	BarcodeErrorReasonBlockDv1 BarcodeErrorReason = "BLOCK_DV_1"
+	// Arrecadação typed line: block 2's check digit does not match.
+	BarcodeErrorReasonBlockDv2 BarcodeErrorReason = "BLOCK_DV_2"
+	// Arrecadação typed line: block 3's check digit does not match.
+	BarcodeErrorReasonBlockDv3 BarcodeErrorReason = "BLOCK_DV_3"
+	// Arrecadação typed line: block 4's check digit does not match.
+	BarcodeErrorReasonBlockDv4 BarcodeErrorReason = "BLOCK_DV_4"
+	// A boleto's currency code is not 9 (BRL).
+	BarcodeErrorReasonCurrency BarcodeErrorReason = "CURRENCY"
+	// An arrecadação's segment is 0 or 8.
+	BarcodeErrorReasonSegment BarcodeErrorReason = "SEGMENT"
+	// An arrecadação's value id is not 6, 7, 8 or 9.
+	BarcodeErrorReasonValueID BarcodeErrorReason = "VALUE_ID"
+	// 48 digits (an arrecadação line) that do not start with 8.
+	BarcodeErrorReasonNotArrecadacao BarcodeErrorReason = "NOT_ARRECADACAO"
+	// An arrecadação code (starting with 8) where a boleto is required.
+	BarcodeErrorReasonNotBoleto BarcodeErrorReason = "NOT_BOLETO"
+	// The due-date factor gives no date in FEBRABAN's window around the reference date.
+	BarcodeErrorReasonDueDate BarcodeErrorReason = "DUE_DATE"
+)
+
+var AllBarcodeErrorReason = []BarcodeErrorReason{
+	BarcodeErrorReasonNonDigit,
+	BarcodeErrorReasonLength,
+	BarcodeErrorReasonGeneralDv,
+	BarcodeErrorReasonFieldDv1,
+	BarcodeErrorReasonFieldDv2,
+	BarcodeErrorReasonFieldDv3,
+	BarcodeErrorReasonBlockDv1,
+	BarcodeErrorReasonBlockDv2,
+	BarcodeErrorReasonBlockDv3,
+	BarcodeErrorReasonBlockDv4,
+	BarcodeErrorReasonCurrency,
+	BarcodeErrorReasonSegment,
+	BarcodeErrorReasonValueID,
+	BarcodeErrorReasonNotArrecadacao,
+	BarcodeErrorReasonNotBoleto,
+	BarcodeErrorReasonDueDate,
+}
+
+func (e BarcodeErrorReason) IsValid() bool {
+	switch e {
+	case BarcodeErrorReasonNonDigit, BarcodeErrorReasonLength, BarcodeErrorReasonGeneralDv, BarcodeErrorReasonFieldDv1, BarcodeErrorReasonFieldDv2, BarcodeErrorReasonFieldDv3, BarcodeErrorReasonBlockDv1, BarcodeErrorReasonBlockDv2, BarcodeErrorReasonBlockDv3, BarcodeErrorReasonBlockDv4, BarcodeErrorReasonCurrency, BarcodeErrorReasonSegment, BarcodeErrorReasonValueID, BarcodeErrorReasonNotArrecadacao, BarcodeErrorReasonNotBoleto, BarcodeErrorReasonDueDate:
+		return true
+	}
+	return false
+}
+
+func (e BarcodeErrorReason) String() string {
+	return string(e)
+}
+
+func (e *BarcodeErrorReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BarcodeErrorReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BarcodeErrorReason", str)
+	}
+	return nil
+}
+
+func (e BarcodeErrorReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BarcodeErrorReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BarcodeErrorReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What a boleto asks of its payer (Stone's invoice_type).
 type BoletoKind string
 
@@ -2350,6 +2450,81 @@ func (e *Scope) UnmarshalJSON(b []byte) error {
 }
 
 func (e Scope) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A statement entry's type: Stone's statement types (an ERP that classifies Stone's statements
+// classifies Ponte's the same way), plus FEE, Ponte's own. The CSV and OFX exports and STONE-format
+// webhooks keep Stone's lower_snake_case spelling.
+type StatementEntryKind string
+
+const (
+	// Between two Ponte accounts (an internal transfer).
+	StatementEntryKindInternal StatementEntryKind = "INTERNAL"
+	// A TED in or out of Ponte.
+	StatementEntryKindExternal StatementEntryKind = "EXTERNAL"
+	// A TED out that came back.
+	StatementEntryKindExternalRefund StatementEntryKind = "EXTERNAL_REFUND"
+	// A boleto, utility bill or tax paid by barcode.
+	StatementEntryKindPayment StatementEntryKind = "PAYMENT"
+	// A barcode payment that was returned.
+	StatementEntryKindPaymentRefund StatementEntryKind = "PAYMENT_REFUND"
+	// The fee of an operation, posted as its own entry.
+	StatementEntryKindFee StatementEntryKind = "FEE"
+	// The credit of a boleto the account issued and someone paid (Stone's cash_in_barcode_payment).
+	StatementEntryKindBoletoSettlement StatementEntryKind = "BOLETO_SETTLEMENT"
+)
+
+var AllStatementEntryKind = []StatementEntryKind{
+	StatementEntryKindInternal,
+	StatementEntryKindExternal,
+	StatementEntryKindExternalRefund,
+	StatementEntryKindPayment,
+	StatementEntryKindPaymentRefund,
+	StatementEntryKindFee,
+	StatementEntryKindBoletoSettlement,
+}
+
+func (e StatementEntryKind) IsValid() bool {
+	switch e {
+	case StatementEntryKindInternal, StatementEntryKindExternal, StatementEntryKindExternalRefund, StatementEntryKindPayment, StatementEntryKindPaymentRefund, StatementEntryKindFee, StatementEntryKindBoletoSettlement:
+		return true
+	}
+	return false
+}
+
+func (e StatementEntryKind) String() string {
+	return string(e)
+}
+
+func (e *StatementEntryKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StatementEntryKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StatementEntryKind", str)
+	}
+	return nil
+}
+
+func (e StatementEntryKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StatementEntryKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StatementEntryKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
