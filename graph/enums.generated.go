@@ -62,4 +62,20 @@ func (ec *executionContext) marshalOBarcodeErrorReason2ᚖgithubᚗcomᚋponte�
 	return v
 }
 
+func (ec *executionContext) unmarshalOPaymentFailureReason2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPaymentFailureReason(ctx context.Context, v any) (*model.PaymentFailureReason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PaymentFailureReason)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPaymentFailureReason2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPaymentFailureReason(ctx context.Context, sel ast.SelectionSet, v *model.PaymentFailureReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 // endregion ***************************** type.gotpl *****************************

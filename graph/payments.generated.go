@@ -1165,15 +1165,15 @@ func (ec *executionContext) _Payment_failureReason(ctx context.Context, field gr
 			return obj.FailureReason, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PaymentFailureReason) graphql.Marshaler {
+			return ec.marshalOPaymentFailureReason2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPaymentFailureReason(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Payment_failureReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Payment", field, false, false, "PaymentFailureReason")
 }
 
 func (ec *executionContext) _Payment_schedulingReceipt(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {

@@ -5,7 +5,9 @@ import (
 	"strings"
 
 	"github.com/ponte-bff/ponte/banking/ledger"
+	"github.com/ponte-bff/ponte/banking/payments"
 	"github.com/ponte-bff/ponte/graph/model"
+	"github.com/ponte-bff/ponte/models"
 )
 
 // GraphQL enums spell the vocabularies Stone's documents (and Ponte's exports and webhooks) write
@@ -25,4 +27,17 @@ func barcodeReasonOut(reason string) (model.BarcodeErrorReason, error) {
 		return r, fmt.Errorf("barcode refusal reason %q is not a BarcodeErrorReason", reason)
 	}
 	return r, nil
+}
+
+// failureReasonOut is a payment's failure reason as a PaymentFailureReason: RETURNED for a
+// REFUNDED payment (whose free-text reason the receipt's refund carries), Stone's reason
+// upper-cased for a FAILED one (every payments.FailureReasons has its value).
+func failureReasonOut(p *models.Payment) *model.PaymentFailureReason {
+	if p.FailureReason == nil {
+		return nil
+	}
+	if payments.Status(p.Status) == payments.StatusRefunded {
+		return ptr(model.PaymentFailureReasonReturned)
+	}
+	return ptr(model.PaymentFailureReason(strings.ToUpper(*p.FailureReason)))
 }

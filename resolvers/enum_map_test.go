@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/ponte-bff/ponte/banking/ledger"
+	"github.com/ponte-bff/ponte/banking/payments"
+	"github.com/ponte-bff/ponte/graph/model"
+	"github.com/ponte-bff/ponte/models"
 )
 
 func TestEveryLedgerKindIsAStatementEntryKind(t *testing.T) {
@@ -13,6 +16,19 @@ func TestEveryLedgerKindIsAStatementEntryKind(t *testing.T) {
 		if out := entryKindOut(k); !out.IsValid() {
 			t.Errorf("ledger kind %q: %q is not a StatementEntryKind", k, out)
 		}
+	}
+}
+
+func TestEveryFailureReasonIsAPaymentFailureReason(t *testing.T) {
+	for _, r := range payments.FailureReasons {
+		p := &models.Payment{Status: string(payments.StatusFailed), FailureReason: &r}
+		if out := failureReasonOut(p); !out.IsValid() {
+			t.Errorf("failure reason %q: %q is not a PaymentFailureReason", r, *out)
+		}
+	}
+	refund := "conta encerrada"
+	if out := failureReasonOut(&models.Payment{Status: string(payments.StatusRefunded), FailureReason: &refund}); *out != model.PaymentFailureReasonReturned {
+		t.Errorf("a refunded payment: %q", *out)
 	}
 }
 

@@ -2102,6 +2102,86 @@ func (e KycDecision) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Why a payment FAILED (Stone's failure reasons, and Ponte's for a consent that ended), or RETURNED
+// for a REFUNDED payment. STONE-format webhooks keep the lower_snake_case spelling.
+type PaymentFailureReason string
+
+const (
+	// The available balance did not cover the amount and its fee when the payment ran.
+	PaymentFailureReasonInsufficientBalance PaymentFailureReason = "INSUFFICIENT_BALANCE"
+	// The amount went over the account's daily or monthly limit when the payment ran.
+	PaymentFailureReasonLimitExceeded PaymentFailureReason = "LIMIT_EXCEEDED"
+	// The paying account could not move money (not approved, disabled or blocked).
+	PaymentFailureReasonAccountRestriction PaymentFailureReason = "ACCOUNT_RESTRICTION"
+	// An internal transfer's beneficiary account cannot receive transfers: nobody has the code, or its account is not approved, disabled or blocked. Given only when the payer could have paid.
+	PaymentFailureReasonInvalidTargetAccount PaymentFailureReason = "INVALID_TARGET_ACCOUNT"
+	// A Ponte boleto could no longer be paid when the payment ran: settled meanwhile, cancelled, expired, or its amount due changed.
+	PaymentFailureReasonBoletoNotPayable PaymentFailureReason = "BOLETO_NOT_PAYABLE"
+	// The consent the payment was created through was revoked before it ran.
+	PaymentFailureReasonConsentRevoked PaymentFailureReason = "CONSENT_REVOKED"
+	// The consent the payment was created through expired before it ran.
+	PaymentFailureReasonConsentExpired PaymentFailureReason = "CONSENT_EXPIRED"
+	// The consent the payment was created through had ended when it was approved or ran.
+	PaymentFailureReasonConsentEnded PaymentFailureReason = "CONSENT_ENDED"
+	// The payment was REFUNDED: the receiving institution returned it; its reason is in receipt.refund.reason.
+	PaymentFailureReasonReturned PaymentFailureReason = "RETURNED"
+)
+
+var AllPaymentFailureReason = []PaymentFailureReason{
+	PaymentFailureReasonInsufficientBalance,
+	PaymentFailureReasonLimitExceeded,
+	PaymentFailureReasonAccountRestriction,
+	PaymentFailureReasonInvalidTargetAccount,
+	PaymentFailureReasonBoletoNotPayable,
+	PaymentFailureReasonConsentRevoked,
+	PaymentFailureReasonConsentExpired,
+	PaymentFailureReasonConsentEnded,
+	PaymentFailureReasonReturned,
+}
+
+func (e PaymentFailureReason) IsValid() bool {
+	switch e {
+	case PaymentFailureReasonInsufficientBalance, PaymentFailureReasonLimitExceeded, PaymentFailureReasonAccountRestriction, PaymentFailureReasonInvalidTargetAccount, PaymentFailureReasonBoletoNotPayable, PaymentFailureReasonConsentRevoked, PaymentFailureReasonConsentExpired, PaymentFailureReasonConsentEnded, PaymentFailureReasonReturned:
+		return true
+	}
+	return false
+}
+
+func (e PaymentFailureReason) String() string {
+	return string(e)
+}
+
+func (e *PaymentFailureReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PaymentFailureReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PaymentFailureReason", str)
+	}
+	return nil
+}
+
+func (e PaymentFailureReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PaymentFailureReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PaymentFailureReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What a payment is.
 type PaymentKind string
 
