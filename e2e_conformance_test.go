@@ -290,4 +290,11 @@ func TestEveryConnectionCountsItsItems(t *testing.T) {
 	if string(r.Data["webhookDeliveries"]) != `{"totalCount":0}` {
 		t.Fatalf("webhookDeliveries: %s", r.Data["webhookDeliveries"])
 	}
+	createPayments(t, s, tok, acc, "", "count") // a TED and a barcode payment
+	r = gql(t, s, tok, `query($id: ID!) { account(id: $id) { payments(first: 1) { totalCount nodes { id } } none: payments(status: [REJECTED]) { totalCount } } }`,
+		map[string]any{"id": acc})
+	if string(r.Data["account"]) == "" || !strings.Contains(string(r.Data["account"]), `"totalCount":2,"nodes":[{"id":`) ||
+		!strings.Contains(string(r.Data["account"]), `"none":{"totalCount":0}`) {
+		t.Fatalf("payments: %+v %s", r.Errors, r.Data["account"])
+	}
 }
