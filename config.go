@@ -60,8 +60,11 @@ type config struct {
 	DrainGrace        time.Duration // after a stop signal: /readyz fails, requests still served this long
 	LogText           bool          // text logs (development's default) instead of JSON
 	LogLevel          slog.Level
-	MetricsAddr       string          // "": /metrics on the public port; else its own listener (host:port)
-	Throttle          throttle.Limits // a tenant's bucket unless its registration says otherwise; holders' and operators'
+	MetricsAddr       string // "": /metrics on the public port; else its own listener (host:port)
+	// PersistedOperations is the allow-list of operations (PONTE_PERSISTED_OPERATIONS, an Apollo
+	// persisted query manifest); nil: every operation runs.
+	PersistedOperations gqlserver.PersistedOperations
+	Throttle            throttle.Limits // a tenant's bucket unless its registration says otherwise; holders' and operators'
 	// ThrottleClock is the buckets' clock: nil, the system's. Tests set it; no variable does.
 	ThrottleClock func() time.Time
 }
@@ -196,6 +199,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.OIDCIssuer != "" && c.OIDCSecret == "" {
 		return c, fmt.Errorf("OIDC_CLIENT_SECRET is required with OIDC_ISSUER: holders log in through Ponte's own client %q", c.OIDCClientID)
 	}
+	if path := e.str("PONTE_PERSISTED_OPERATIONS", ""); path != "" {
+		ops, err := gqlserver.LoadPersistedOperations(path)
+		if err != nil {
+			return c, fmt.Errorf("PONTE_PERSISTED_OPERATIONS: %w", err)
+		}
+		c.PersistedOperations = ops
+	}
 	return c, nil
 }
 
@@ -222,7 +232,7 @@ func (c config) buckets() *throttle.Buckets {
 
 func (c config) graphql() gqlserver.Config {
 	return gqlserver.Config{MaxComplexity: c.MaxComplexity, MaxDepth: c.MaxDepth, MaxBodyBytes: c.MaxBodyBytes,
-		AllowedOrigins: c.AllowedOrigins, Introspection: c.Env != envProduction}
+		AllowedOrigins: c.AllowedOrigins, Introspection: c.Env != envProduction, PersistedOperations: c.PersistedOperations}
 }
 
 // jobs: a payment job takes milliseconds. A replica killed mid-job leaves it "running": the leader

@@ -62,7 +62,7 @@ func TestAccountantFilesAndAPIAgree(t *testing.T) {
 	refs := map[string]entry{}
 	for _, e := range entries {
 		refs[e.Reference] = e
-		if fromTED := e.Kind == "external" && e.Direction == "DEBIT" || e.Kind == "fee"; fromTED != (e.Payment != nil) || fromTED && e.Payment.ID != ted.Payment.ID {
+		if fromTED := e.Kind == "EXTERNAL" && e.Direction == "DEBIT" || e.Kind == "FEE"; fromTED != (e.Payment != nil) || fromTED && e.Payment.ID != ted.Payment.ID {
 			t.Errorf("entry %+v: payment %+v, want the TED exactly for its debit and fee", e, e.Payment)
 		}
 	}
@@ -85,7 +85,7 @@ func TestAccountantFilesAndAPIAgree(t *testing.T) {
 			if !ok {
 				t.Fatalf("FITID %s is no StatementEntry.reference", tr.FiTID)
 			}
-			if want := map[bool]string{true: "FEE", false: map[string]string{"DEBIT": "DEBIT", "CREDIT": "CREDIT"}[e.Direction]}[e.Kind == "fee"]; tr.TrnType.String() != want {
+			if want := map[bool]string{true: "FEE", false: map[string]string{"DEBIT": "DEBIT", "CREDIT": "CREDIT"}[e.Direction]}[e.Kind == "FEE"]; tr.TrnType.String() != want {
 				t.Errorf("%s: TRNTYPE %s, want %s", e.Reference, tr.TrnType, want)
 			}
 		}

@@ -414,13 +414,14 @@ func TestNestedFragmentsAreRefusedBeforeAnyWalk(t *testing.T) {
 }
 
 // TestSubscriptionOverPlainPOSTIsRefused: POST and GET answer once, so a subscription sent over
-// them would wait for its first event; it is refused at once with a coded error.
+// them would wait for its first event; it is refused at once with a coded error: a request error,
+// so HTTP 200 with application/json (GraphQL over HTTP).
 func TestSubscriptionOverPlainPOSTIsRefused(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, nil)
 	tok := tenantToken(t, s)
 	r := gql(t, s, tok, `subscription { paymentStatusChanged { status } }`, nil)
-	if r.code() != "SUBSCRIPTION_REQUIRES_STREAM" || r.Status != http.StatusUnprocessableEntity {
+	if r.code() != "SUBSCRIPTION_REQUIRES_STREAM" || r.Status != http.StatusOK || r.Data != nil {
 		t.Fatalf("POST: HTTP %d %+v", r.Status, r.Errors)
 	}
 	req, _ := http.NewRequest(http.MethodGet, s.URL+"/graphql?query="+url.QueryEscape("subscription { paymentStatusChanged { status } }"), nil)

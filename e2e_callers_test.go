@@ -1024,7 +1024,7 @@ func TestEnumeratingAccountCodesRevealsNoOne(t *testing.T) {
 			t.Fatalf("the transfer to %s failed differently from the one to %s:\n%s\n%s", code, codes[0], got, first)
 		}
 	}
-	if !strings.Contains(first, `"failureReason":"insufficient_balance"`) || !strings.Contains(first, `"name":null`) {
+	if !strings.Contains(first, `"failureReason":"INSUFFICIENT_BALANCE"`) || !strings.Contains(first, `"name":null`) {
 		t.Fatalf("a transfer from an empty account: %s", first)
 	}
 
@@ -1047,7 +1047,7 @@ func TestEnumeratingAccountCodesRevealsNoOne(t *testing.T) {
 			r := gql(t, s, attacker, transfer, map[string]any{"a": payer, "code": code, "key": fmt.Sprint("enum-none-", i)})
 			var p struct{ Payment struct{ ID string } }
 			r.decode(t, "createInternalTransfer", &p)
-			if got := ran(t, p.Payment.ID, "FAILED"); !strings.Contains(string(got), `"failureReason":"invalid_target_account"`) {
+			if got := ran(t, p.Payment.ID, "FAILED"); !strings.Contains(string(got), `"failureReason":"INVALID_TARGET_ACCOUNT"`) {
 				t.Fatalf("to %s: %s", code, got)
 			}
 		}

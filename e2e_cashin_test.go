@@ -262,7 +262,7 @@ func TestCashInEvents(t *testing.T) {
 		if e.AccountID != b || e.Entry.Direction != "CREDIT" {
 			t.Fatalf("B's CREDIT stream got %+v", e)
 		}
-		if e.Entry.Kind != "fee" { // a returned fee is a credit too (statement_entry_added)
+		if e.Entry.Kind != "FEE" { // a returned fee is a credit too (statement_entry_added)
 			names = append(names, e.Name+" "+e.Entry.Amount.Amount)
 		}
 	}

@@ -64,7 +64,7 @@ func TestLedgerOverGraphQLAndExports(t *testing.T) {
 
 	t.Run("DepositsAndBalance", func(t *testing.T) {
 		p := deposit(t, s, tok, acc, "1500.25", "dep-1")
-		if len(p.UserErrors) > 0 || p.Entry == nil || p.Entry.Direction != "CREDIT" || p.Entry.Amount.Amount != "1500.25" || p.Entry.Kind != "external" ||
+		if len(p.UserErrors) > 0 || p.Entry == nil || p.Entry.Direction != "CREDIT" || p.Entry.Amount.Amount != "1500.25" || p.Entry.Kind != "EXTERNAL" ||
 			p.Entry.Counterparty == nil || p.Entry.Counterparty.Institution.Code != "001" {
 			t.Fatalf("%+v", p)
 		}

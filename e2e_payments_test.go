@@ -355,7 +355,7 @@ func TestDecodeBarcodeVectors(t *testing.T) {
 		}
 	}
 	for _, b := range v.Boleto.Invalid {
-		if got := decode(t, b.Input, nil); got.Valid || got.ErrorReason == nil || *got.ErrorReason != b.ExpectedReason {
+		if got := decode(t, b.Input, nil); got.Valid || got.ErrorReason == nil || *got.ErrorReason != strings.ToUpper(b.ExpectedReason) {
 			t.Errorf("invalid boleto %s: %+v, want %s", b.Input, got, b.ExpectedReason)
 		}
 	}
@@ -372,7 +372,7 @@ func TestDecodeBarcodeVectors(t *testing.T) {
 		}
 	}
 	for _, a := range v.Arrecadacao.Invalid {
-		if got := decode(t, a.Input, nil); got.Valid || got.ErrorReason == nil || *got.ErrorReason != a.ExpectedReason {
+		if got := decode(t, a.Input, nil); got.Valid || got.ErrorReason == nil || *got.ErrorReason != strings.ToUpper(a.ExpectedReason) {
 			t.Errorf("invalid arrecadação %s: %+v, want %s", a.Input, got, a.ExpectedReason)
 		}
 	}

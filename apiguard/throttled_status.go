@@ -58,5 +58,8 @@ func (w *throttledWriter) Write(p []byte) (int, error) {
 	return w.ResponseWriter.Write(p)
 }
 
+// Flush lets an incremental response (multipart/mixed: @defer) send each part as it is ready.
+func (w *throttledWriter) Flush() { _ = http.NewResponseController(w.ResponseWriter).Flush() }
+
 // Unwrap lets http.ResponseController reach the connection (a WebSocket's hijack).
 func (w *throttledWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

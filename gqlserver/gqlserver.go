@@ -44,6 +44,9 @@ type Config struct {
 	// Introspection allows schema introspection, also without a token: the IDE reads the schema
 	// before a token is pasted. Never in production.
 	Introspection bool
+	// PersistedOperations, when not empty, is the only operations the endpoint runs (an
+	// allow-list, PONTE_PERSISTED_OPERATIONS); automatic persisted queries work either way.
+	PersistedOperations PersistedOperations
 }
 
 // DefaultMaxUploadBytes is the default body limit of a multipart request: a 5,000-line payroll
@@ -73,14 +76,17 @@ func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *sl
 		}}},
 	})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(oneShot{transport.GET{}})
-	srv.AddTransport(oneShot{transport.POST{}})
+	srv.AddTransport(oneShot{Transport: transport.GET{}})
+	// multipart/mixed before POST, which matches the same requests: a POST that accepts
+	// multipart/mixed (Apollo Client's, for @defer) gets each deferred part as it is ready.
+	srv.AddTransport(oneShot{Transport: transport.MultipartMixed{Boundary: "-", DeliveryTimeout: 10 * time.Millisecond}, incremental: true})
+	srv.AddTransport(oneShot{Transport: transport.POST{}})
 	// The GraphQL multipart request spec (file uploads): bodies up to MaxUploadBytes, of which at
 	// most 1 MiB is held in memory (the rest spills to a temporary file).
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = DefaultMaxUploadBytes
 	}
-	srv.AddTransport(oneShot{transport.MultipartForm{MaxUploadSize: cfg.MaxUploadBytes, MaxMemory: 1 << 20}})
+	srv.AddTransport(oneShot{Transport: transport.MultipartForm{MaxUploadSize: cfg.MaxUploadBytes, MaxMemory: 1 << 20}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	// First, so that its spans wrap the whole operation and its response interceptor sees the
 	// response complete (extensions.cost): operation and resolver spans, the request's operation
@@ -88,7 +94,14 @@ func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *sl
 	srv.Use(observe.GraphQL{})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.Use(refuseIntrospection{})
 	}
+	// The allow-list, when there is one, before APQ: it hands APQ the listed text of a hash.
+	if len(cfg.PersistedOperations) > 0 {
+		srv.Use(allowList{cfg.PersistedOperations})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newAPQCache()})
 	// Before anything walks the document (validation, complexity, depth): its expanded size,
 	// measured once per fragment. Every field costs at least 1 in complexity, so an operation of
 	// more fields than MaxComplexity is refused by complexity anyway; the floor leaves room for

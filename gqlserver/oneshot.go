@@ -10,31 +10,58 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
-// codeStreamRequired refuses a subscription sent over a transport that answers once.
-const codeStreamRequired = "SUBSCRIPTION_REQUIRES_STREAM"
+const (
+	// codeStreamRequired refuses a subscription sent over a transport that answers once.
+	codeStreamRequired = "SUBSCRIPTION_REQUIRES_STREAM"
+	// codeDeferRequiresIncremental refuses @defer over a transport that sends one JSON body: it
+	// would carry the first part only, with null where the deferred fields belong.
+	codeDeferRequiresIncremental = "DEFER_REQUIRES_INCREMENTAL_DELIVERY"
+)
 
 func init() {
-	// A request the transport cannot serve: HTTP 422, like a validation failure.
+	// A request the transport cannot serve: a request error, like a validation failure (HTTP 200
+	// with application/json, 400 with application/graphql-response+json: jsonStatus).
 	errcode.RegisterErrorType(codeStreamRequired, errcode.KindProtocol)
+	errcode.RegisterErrorType(codeDeferRequiresIncremental, errcode.KindProtocol)
 }
 
-// oneShot is a transport that answers with one response (POST, GET). A subscription sent over it
-// would wait for its first event and answer only that; it is refused at once instead.
-type oneShot struct{ graphql.Transport }
+// oneShot is a transport that answers with one response (POST, GET, multipart uploads) or, when
+// incremental, one response in parts (multipart/mixed). A subscription sent over it would wait
+// for its first event and answer only that; it is refused at once instead. So is @defer over a
+// transport that is not incremental: gqlgen would send the first part and drop the rest.
+type oneShot struct {
+	graphql.Transport
+	incremental bool
+}
 
 func (t oneShot) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	t.Transport.Do(w, r, noSubscriptions{exec})
+	js := &jsonStatus{ResponseWriter: w}
+	t.Transport.Do(js, r, oneShotExecutor{exec, t.incremental})
+	js.finish()
 }
 
-type noSubscriptions struct{ graphql.GraphExecutor }
+type oneShotExecutor struct {
+	graphql.GraphExecutor
+	incremental bool
+}
 
-func (e noSubscriptions) CreateOperationContext(ctx context.Context, params *graphql.RawParams) (*graphql.OperationContext, gqlerror.List) {
+func (e oneShotExecutor) CreateOperationContext(ctx context.Context, params *graphql.RawParams) (*graphql.OperationContext, gqlerror.List) {
 	oc, errs := e.GraphExecutor.CreateOperationContext(ctx, params)
-	if len(errs) == 0 && oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
+	if len(errs) > 0 || oc.Operation == nil {
+		return oc, errs
+	}
+	if oc.Operation.Operation == ast.Subscription {
 		return oc, gqlerror.List{{
 			Message:    "a subscription needs a streaming transport: a WebSocket (graphql-transport-ws) or SSE (POST with Accept: text/event-stream)",
 			Extensions: map[string]any{"code": codeStreamRequired},
 		}}
 	}
-	return oc, errs
+	if !e.incremental && anySelection(oc.Doc, oc.Operation.SelectionSet, deferred) {
+		return oc, gqlerror.List{{
+			Message: "@defer needs incremental delivery: POST with Accept: multipart/mixed (as Apollo Client sends it), " +
+				"SSE (Accept: text/event-stream) or a WebSocket; a single JSON response cannot carry the deferred fields",
+			Extensions: map[string]any{"code": codeDeferRequiresIncremental},
+		}}
+	}
+	return oc, nil
 }

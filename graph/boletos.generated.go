@@ -979,6 +979,29 @@ func (ec *executionContext) fieldContext_BoletoConnection_pageInfo(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _BoletoConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.BoletoConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BoletoConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BoletoConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BoletoConnection", field, true, false, "Int")
+}
+
 func (ec *executionContext) _BoletoDiscount_rate(ctx context.Context, field graphql.CollectedField, obj *model.BoletoDiscount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2647,18 +2670,24 @@ func (ec *executionContext) _BoletoConnection(ctx context.Context, sel ast.Selec
 		case "edges":
 			out.Values[i] = ec._BoletoConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nodes":
 			out.Values[i] = ec._BoletoConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._BoletoConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BoletoConnection_totalCount(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

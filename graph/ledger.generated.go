@@ -708,6 +708,29 @@ func (ec *executionContext) fieldContext_StatementConnection_pageInfo(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _StatementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementConnection", field, true, false, "Int")
+}
+
 func (ec *executionContext) _StatementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.StatementEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -963,15 +986,15 @@ func (ec *executionContext) _StatementEntry_kind(ctx context.Context, field grap
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.StatementEntryKind) graphql.Marshaler {
+			return ec.marshalNStatementEntryKind2githubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐStatementEntryKind(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_StatementEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatementEntry", field, false, false, "String")
+	return graphql.NewScalarFieldContext("StatementEntry", field, false, false, "StatementEntryKind")
 }
 
 func (ec *executionContext) _StatementEntry_fee(ctx context.Context, field graphql.CollectedField, obj *model.StatementEntry) (ret graphql.Marshaler) {
@@ -1603,18 +1626,24 @@ func (ec *executionContext) _StatementConnection(ctx context.Context, sel ast.Se
 		case "edges":
 			out.Values[i] = ec._StatementConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nodes":
 			out.Values[i] = ec._StatementConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._StatementConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StatementConnection_totalCount(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

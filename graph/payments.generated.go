@@ -468,15 +468,15 @@ func (ec *executionContext) _BarcodeInfo_errorReason(ctx context.Context, field 
 			return obj.ErrorReason, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BarcodeErrorReason) graphql.Marshaler {
+			return ec.marshalOBarcodeErrorReason2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐBarcodeErrorReason(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_BarcodeInfo_errorReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BarcodeInfo", field, false, false, "String")
+	return graphql.NewScalarFieldContext("BarcodeInfo", field, false, false, "BarcodeErrorReason")
 }
 
 func (ec *executionContext) _CancelPaymentPayload_payment(ctx context.Context, field graphql.CollectedField, obj *model.CancelPaymentPayload) (ret graphql.Marshaler) {
@@ -1165,15 +1165,15 @@ func (ec *executionContext) _Payment_failureReason(ctx context.Context, field gr
 			return obj.FailureReason, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PaymentFailureReason) graphql.Marshaler {
+			return ec.marshalOPaymentFailureReason2ᚖgithubᚗcomᚋponteᚑbffᚋponteᚋgraphᚋmodelᚐPaymentFailureReason(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Payment_failureReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Payment", field, false, false, "PaymentFailureReason")
 }
 
 func (ec *executionContext) _Payment_schedulingReceipt(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
@@ -1334,6 +1334,29 @@ func (ec *executionContext) fieldContext_PaymentConnection_pageInfo(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PaymentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PaymentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentConnection", field, true, false, "Int")
 }
 
 func (ec *executionContext) _PaymentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PaymentEdge) (ret graphql.Marshaler) {
@@ -3287,18 +3310,24 @@ func (ec *executionContext) _PaymentConnection(ctx context.Context, sel ast.Sele
 		case "edges":
 			out.Values[i] = ec._PaymentConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nodes":
 			out.Values[i] = ec._PaymentConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._PaymentConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PaymentConnection_totalCount(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -162,9 +162,10 @@ type ComplexityRoot struct {
 	}
 
 	BoletoConnection struct {
-		Edges    func(childComplexity int) int
-		Nodes    func(childComplexity int) int
-		PageInfo func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
 	}
 
 	BoletoDiscount struct {
@@ -281,9 +282,10 @@ type ComplexityRoot struct {
 	}
 
 	ContactConnection struct {
-		Edges    func(childComplexity int) int
-		Nodes    func(childComplexity int) int
-		PageInfo func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
 	}
 
 	ContactEdge struct {
@@ -442,9 +444,10 @@ type ComplexityRoot struct {
 	}
 
 	PaymentConnection struct {
-		Edges    func(childComplexity int) int
-		Nodes    func(childComplexity int) int
-		PageInfo func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
 	}
 
 	PaymentEdge struct {
@@ -495,9 +498,10 @@ type ComplexityRoot struct {
 	}
 
 	PayrollConnection struct {
-		Edges    func(childComplexity int) int
-		Nodes    func(childComplexity int) int
-		PageInfo func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
 	}
 
 	PayrollEdge struct {
@@ -676,9 +680,10 @@ type ComplexityRoot struct {
 	}
 
 	StatementConnection struct {
-		Edges    func(childComplexity int) int
-		Nodes    func(childComplexity int) int
-		PageInfo func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
 	}
 
 	StatementEdge struct {
@@ -791,9 +796,10 @@ type ComplexityRoot struct {
 	}
 
 	WebhookDeliveryConnection struct {
-		Edges    func(childComplexity int) int
-		Nodes    func(childComplexity int) int
-		PageInfo func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
 	}
 
 	WebhookDeliveryEdge struct {
@@ -1399,6 +1405,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BoletoConnection.PageInfo(childComplexity), true
+	case "BoletoConnection.totalCount":
+		if e.ComplexityRoot.BoletoConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoletoConnection.TotalCount(childComplexity), true
 
 	case "BoletoDiscount.date":
 		if e.ComplexityRoot.BoletoDiscount.Date == nil {
@@ -1841,6 +1853,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContactConnection.PageInfo(childComplexity), true
+	case "ContactConnection.totalCount":
+		if e.ComplexityRoot.ContactConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactConnection.TotalCount(childComplexity), true
 
 	case "ContactEdge.cursor":
 		if e.ComplexityRoot.ContactEdge.Cursor == nil {
@@ -2627,6 +2645,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PaymentConnection.PageInfo(childComplexity), true
+	case "PaymentConnection.totalCount":
+		if e.ComplexityRoot.PaymentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentConnection.TotalCount(childComplexity), true
 
 	case "PaymentEdge.cursor":
 		if e.ComplexityRoot.PaymentEdge.Cursor == nil {
@@ -2848,6 +2872,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PayrollConnection.PageInfo(childComplexity), true
+	case "PayrollConnection.totalCount":
+		if e.ComplexityRoot.PayrollConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayrollConnection.TotalCount(childComplexity), true
 
 	case "PayrollEdge.cursor":
 		if e.ComplexityRoot.PayrollEdge.Cursor == nil {
@@ -3612,6 +3642,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatementConnection.PageInfo(childComplexity), true
+	case "StatementConnection.totalCount":
+		if e.ComplexityRoot.StatementConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementConnection.TotalCount(childComplexity), true
 
 	case "StatementEdge.cursor":
 		if e.ComplexityRoot.StatementEdge.Cursor == nil {
@@ -4089,6 +4125,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WebhookDeliveryConnection.PageInfo(childComplexity), true
+	case "WebhookDeliveryConnection.totalCount":
+		if e.ComplexityRoot.WebhookDeliveryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.TotalCount(childComplexity), true
 
 	case "WebhookDeliveryEdge.cursor":
 		if e.ComplexityRoot.WebhookDeliveryEdge.Cursor == nil {
@@ -4299,7 +4341,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accountant.graphqls" "schema/accounts.graphqls" "schema/admin.graphqls" "schema/boletos.graphqls" "schema/cashin.graphqls" "schema/consents.graphqls" "schema/contacts.graphqls" "schema/cost.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/payroll.graphqls" "schema/schema.graphqls" "schema/stonehooks.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
+//go:embed "schema/accountant.graphqls" "schema/accounts.graphqls" "schema/admin.graphqls" "schema/boletos.graphqls" "schema/cashin.graphqls" "schema/connections.graphqls" "schema/consents.graphqls" "schema/contacts.graphqls" "schema/cost.graphqls" "schema/enums.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/payroll.graphqls" "schema/schema.graphqls" "schema/stonehooks.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4316,9 +4358,11 @@ var sources = []*ast.Source{
 	{Name: "schema/admin.graphqls", Input: sourceData("schema/admin.graphqls"), BuiltIn: false},
 	{Name: "schema/boletos.graphqls", Input: sourceData("schema/boletos.graphqls"), BuiltIn: false},
 	{Name: "schema/cashin.graphqls", Input: sourceData("schema/cashin.graphqls"), BuiltIn: false},
+	{Name: "schema/connections.graphqls", Input: sourceData("schema/connections.graphqls"), BuiltIn: false},
 	{Name: "schema/consents.graphqls", Input: sourceData("schema/consents.graphqls"), BuiltIn: false},
 	{Name: "schema/contacts.graphqls", Input: sourceData("schema/contacts.graphqls"), BuiltIn: false},
 	{Name: "schema/cost.graphqls", Input: sourceData("schema/cost.graphqls"), BuiltIn: false},
+	{Name: "schema/enums.graphqls", Input: sourceData("schema/enums.graphqls"), BuiltIn: false},
 	{Name: "schema/ledger.graphqls", Input: sourceData("schema/ledger.graphqls"), BuiltIn: false},
 	{Name: "schema/payments.graphqls", Input: sourceData("schema/payments.graphqls"), BuiltIn: false},
 	{Name: "schema/payroll.graphqls", Input: sourceData("schema/payroll.graphqls"), BuiltIn: false},
@@ -4571,6 +4615,8 @@ func (ec *executionContext) childFields_BoletoConnection(ctx context.Context, fi
 		return ec.fieldContext_BoletoConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_BoletoConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BoletoConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BoletoConnection", field.Name)
 }
@@ -4809,6 +4855,8 @@ func (ec *executionContext) childFields_ContactConnection(ctx context.Context, f
 		return ec.fieldContext_ContactConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_ContactConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ContactConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContactConnection", field.Name)
 }
@@ -5059,6 +5107,8 @@ func (ec *executionContext) childFields_PaymentConnection(ctx context.Context, f
 		return ec.fieldContext_PaymentConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_PaymentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PaymentConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PaymentConnection", field.Name)
 }
@@ -5165,6 +5215,8 @@ func (ec *executionContext) childFields_PayrollConnection(ctx context.Context, f
 		return ec.fieldContext_PayrollConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_PayrollConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PayrollConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PayrollConnection", field.Name)
 }
@@ -5475,6 +5527,8 @@ func (ec *executionContext) childFields_StatementConnection(ctx context.Context,
 		return ec.fieldContext_StatementConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_StatementConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_StatementConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatementConnection", field.Name)
 }
@@ -5689,6 +5743,8 @@ func (ec *executionContext) childFields_WebhookDeliveryConnection(ctx context.Co
 		return ec.fieldContext_WebhookDeliveryConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_WebhookDeliveryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WebhookDeliveryConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryConnection", field.Name)
 }

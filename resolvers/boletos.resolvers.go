@@ -49,7 +49,9 @@ func (r *accountResolver) Boletos(ctx context.Context, obj *model.Account, first
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.BoletoConnection{}
+	conn := &model.BoletoConnection{Count: model.Count{Of: func(ctx context.Context) (int, error) {
+		return r.BoletoService.Count(ctx, id, f)
+	}}}
 	conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Boletos, boletoOut, boletos.CursorOf,
 		func(c string, n *model.Boleto) *model.BoletoEdge { return &model.BoletoEdge{Cursor: c, Node: n} }, page.HasNext, p)
 	return conn, nil

@@ -36,7 +36,9 @@ func (r *accountResolver) Contacts(ctx context.Context, obj *model.Account, firs
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ContactConnection{}
+	conn := &model.ContactConnection{Count: model.Count{Of: func(ctx context.Context) (int, error) {
+		return r.ContactService.Count(ctx, id, text)
+	}}}
 	conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Contacts, contactOut, contacts.CursorOf,
 		func(c string, n *model.Contact) *model.ContactEdge { return &model.ContactEdge{Cursor: c, Node: n} }, page.HasNext, p)
 	return conn, nil

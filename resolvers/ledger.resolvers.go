@@ -81,7 +81,9 @@ func (r *accountResolver) Statement(ctx context.Context, objs []*model.Account, 
 		if refusals[i] != nil {
 			continue
 		}
-		page, conn := pages[id], &model.StatementConnection{}
+		page, conn := pages[id], &model.StatementConnection{Count: model.Count{Of: func(ctx context.Context) (int, error) {
+			return r.Ledger.CountStatement(ctx, id, f)
+		}}}
 		conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Entries, func(e ledger.Entry) *model.StatementEntry { return entryOut(&e) }, ledger.EntryCursor,
 			func(c string, n *model.StatementEntry) *model.StatementEdge {
 				return &model.StatementEdge{Cursor: c, Node: n}

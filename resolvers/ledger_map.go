@@ -13,7 +13,7 @@ func entryOut(e *ledger.Entry) *model.StatementEntry {
 	out := &model.StatementEntry{
 		ID: globalid.Encode(globalid.Entry, e.ID), OccurredAt: e.OccurredAt, Direction: model.EntryDirection(e.Direction),
 		Amount: ptr(money.BRL(e.Amount)), BalanceBefore: ptr(money.BRL(e.BalanceBefore)), BalanceAfter: ptr(money.BRL(e.BalanceAfter)),
-		Description: e.Description, Kind: string(e.Kind), Fee: ptr(money.BRL(e.Fee)),
+		Description: e.Description, Kind: entryKindOut(e.Kind), Fee: ptr(money.BRL(e.Fee)),
 		TransactionID: globalid.Encode(globalid.Transaction, e.TransactionID),
 		Reference:     statementexport.Reference(*e), OperationID: e.OperationID,
 	}

@@ -51,7 +51,9 @@ func (r *accountResolver) Payments(ctx context.Context, objs []*model.Account, f
 		if refusals[i] != nil {
 			continue
 		}
-		page, conn := pages[id], &model.PaymentConnection{}
+		page, conn := pages[id], &model.PaymentConnection{Count: model.Count{Of: func(ctx context.Context) (int, error) {
+			return r.PaymentService.Count(ctx, id, statuses)
+		}}}
 		conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Payments, paymentOut, payments.CursorOf,
 			func(c string, n *model.Payment) *model.PaymentEdge { return &model.PaymentEdge{Cursor: c, Node: n} }, page.HasNext, p)
 		out[i] = conn
@@ -218,7 +220,11 @@ func (r *queryResolver) DecodeBarcode(ctx context.Context, code string, referenc
 		if !errors.As(err, &be) {
 			return nil, err
 		}
-		return &model.BarcodeInfo{Valid: false, Error: &be.Message, ErrorReason: &be.Reason}, nil
+		reason, err := barcodeReasonOut(be.Reason)
+		if err != nil {
+			return nil, err
+		}
+		return &model.BarcodeInfo{Valid: false, Error: &be.Message, ErrorReason: &reason}, nil
 	}
 	line, bar := b.FormattedLine(), b.Barcode
 	out := &model.BarcodeInfo{Valid: true, TypedLine: &line, Barcode: &bar}

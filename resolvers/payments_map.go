@@ -16,7 +16,7 @@ func paymentOut(p *models.Payment) *model.Payment {
 		ID: globalid.Encode(globalid.Payment, p.ID), Kind: model.PaymentKind(p.Kind), Status: model.PaymentStatus(p.Status),
 		Amount: ptr(money.BRL(money.Cents(p.AmountCents))), Fee: ptr(money.BRL(money.Cents(p.FeeCents))),
 		Description: p.Description, ScheduledFor: p.ScheduledFor, RunsOn: p.RunOn, CreatedAt: p.CreatedAt,
-		UpdatedAt: p.UpdatedAt, FinishedAt: p.FinishedAt, FailureReason: p.FailureReason, AccountID: p.AccountID, PaymentID: p.ID,
+		UpdatedAt: p.UpdatedAt, FinishedAt: p.FinishedAt, FailureReason: failureReasonOut(p), AccountID: p.AccountID, PaymentID: p.ID,
 		StoredTarget: p.Target,
 	}
 	if p.ApprovalStatus != nil && p.ApprovalExpiresAt != nil {

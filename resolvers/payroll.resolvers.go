@@ -45,7 +45,9 @@ func (r *accountResolver) Payrolls(ctx context.Context, objs []*model.Account, f
 		if refusals[i] != nil {
 			continue
 		}
-		page, conn := pages[id], &model.PayrollConnection{}
+		page, conn := pages[id], &model.PayrollConnection{Count: model.Count{Of: func(ctx context.Context) (int, error) {
+			return r.PayrollService.Count(ctx, id)
+		}}}
 		conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Payrolls, payrollOut, payroll.CursorOf,
 			func(c string, n *model.Payroll) *model.PayrollEdge { return &model.PayrollEdge{Cursor: c, Node: n} }, page.HasNext, p)
 		out[i] = conn
@@ -144,7 +146,9 @@ func (r *payrollResolver) Salaries(ctx context.Context, obj *model.Payroll, firs
 	for i := range rows {
 		rows[i] = salary{page.Payments[i], page.Lines[i]}
 	}
-	conn := &model.PaymentConnection{}
+	conn := &model.PaymentConnection{Count: model.Count{Of: func(ctx context.Context) (int, error) {
+		return r.PayrollService.SalaryCount(ctx, obj.PayrollID)
+	}}}
 	conn.Edges, conn.Nodes, conn.PageInfo = relay(rows, func(s salary) *model.Payment { return paymentOut(s.p) },
 		func(s salary) paging.Cursor { return payroll.SalaryCursor(s.line, s.p.ID) },
 		func(c string, n *model.Payment) *model.PaymentEdge { return &model.PaymentEdge{Cursor: c, Node: n} }, page.HasNext, p)

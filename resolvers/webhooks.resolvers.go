@@ -168,7 +168,9 @@ func (r *queryResolver) WebhookDeliveries(ctx context.Context, first *int, after
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.WebhookDeliveryConnection{}
+	conn := &model.WebhookDeliveryConnection{Count: model.Count{Of: func(ctx context.Context) (int, error) {
+		return r.Webhooks.CountDeliveries(ctx, c.Tenant.ID, f)
+	}}}
 	conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Deliveries, deliveryOut, webhooks.DeliveryCursor,
 		func(c string, n *model.WebhookDelivery) *model.WebhookDeliveryEdge {
 			return &model.WebhookDeliveryEdge{Cursor: c, Node: n}

@@ -55,6 +55,39 @@ func DeliveryCursor(d *Delivery) paging.Cursor { return paging.Cursor{At: d.Crea
 // Deliveries returns a page of the tenant's delivery log, newest first. A filter on another
 // tenant's endpoint finds nothing. Errors: INVALID for an unknown status.
 func (s *Service) Deliveries(ctx context.Context, tenantID uuid.UUID, f DeliveryFilter, p paging.Page) (*DeliveryPage, error) {
+	q, err := s.deliveries(ctx, tenantID, f)
+	if err != nil {
+		return nil, err
+	}
+	if p.After != nil {
+		q = q.Where("(created_at, id) < (?, ?)", p.After.At, p.After.ID)
+	}
+	p.First = max(p.First, 0)
+	var rows []*Delivery
+	if err := q.Order("created_at DESC, id DESC").Limit(p.First + 1).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	page := &DeliveryPage{Deliveries: rows}
+	if len(rows) > p.First {
+		page.Deliveries, page.HasNext = rows[:p.First], true
+	}
+	return page, nil
+}
+
+// CountDeliveries is how many deliveries Deliveries returns over all its pages: a connection's
+// totalCount. Errors: as Deliveries.
+func (s *Service) CountDeliveries(ctx context.Context, tenantID uuid.UUID, f DeliveryFilter) (int, error) {
+	q, err := s.deliveries(ctx, tenantID, f)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = q.Model(&Delivery{}).Count(&n).Error
+	return int(n), err
+}
+
+// deliveries selects the tenant's deliveries that f lets through.
+func (s *Service) deliveries(ctx context.Context, tenantID uuid.UUID, f DeliveryFilter) (*gorm.DB, error) {
 	q := s.db.WithContext(ctx).Where("tenant_id = ?", tenantID)
 	if f.EndpointID != nil {
 		q = q.Where("endpoint_id = ?", *f.EndpointID)
@@ -70,19 +103,7 @@ func (s *Service) Deliveries(ctx context.Context, tenantID uuid.UUID, f Delivery
 		}
 		q = q.Where("status = ?", *f.Status)
 	}
-	if p.After != nil {
-		q = q.Where("(created_at, id) < (?, ?)", p.After.At, p.After.ID)
-	}
-	p.First = max(p.First, 0)
-	var rows []*Delivery
-	if err := q.Order("created_at DESC, id DESC").Limit(p.First + 1).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	page := &DeliveryPage{Deliveries: rows}
-	if len(rows) > p.First {
-		page.Deliveries, page.HasNext = rows[:p.First], true
-	}
-	return page, nil
+	return q, nil
 }
 
 // Delivery returns one of the tenant's deliveries. Errors: NOT_FOUND (also for another tenant's).

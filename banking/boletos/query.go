@@ -58,6 +58,30 @@ type Page struct {
 
 // List returns an account's boletos, newest issued first.
 func (s *Service) List(ctx context.Context, accountID uuid.UUID, f Filter, p paging.Page) (*Page, error) {
+	q := s.filtered(ctx, accountID, f)
+	if p.After != nil {
+		q = q.Where("(issued_at, id) < (?, ?)", p.After.At, p.After.ID)
+	}
+	var rows []*models.Boleto
+	if err := q.Order("issued_at DESC, id DESC").Limit(p.First + 1).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := &Page{Boletos: rows}
+	if len(rows) > p.First {
+		out.Boletos, out.HasNext = rows[:p.First], true
+	}
+	return out, nil
+}
+
+// Count is how many boletos List returns over all its pages: a connection's totalCount.
+func (s *Service) Count(ctx context.Context, accountID uuid.UUID, f Filter) (int, error) {
+	var n int64
+	err := s.filtered(ctx, accountID, f).Model(&models.Boleto{}).Count(&n).Error
+	return int(n), err
+}
+
+// filtered selects the account's boletos that f lets through.
+func (s *Service) filtered(ctx context.Context, accountID uuid.UUID, f Filter) *gorm.DB {
 	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
 	if len(f.Statuses) > 0 {
 		q = q.Where("status IN ?", f.Statuses)
@@ -71,18 +95,7 @@ func (s *Service) List(ctx context.Context, accountID uuid.UUID, f Filter, p pag
 	if f.DueTo != nil {
 		q = q.Where("due_date <= ?", f.DueTo.Time())
 	}
-	if p.After != nil {
-		q = q.Where("(issued_at, id) < (?, ?)", p.After.At, p.After.ID)
-	}
-	var rows []*models.Boleto
-	if err := q.Order("issued_at DESC, id DESC").Limit(p.First + 1).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	out := &Page{Boletos: rows}
-	if len(rows) > p.First {
-		out.Boletos, out.HasNext = rows[:p.First], true
-	}
-	return out, nil
+	return q
 }
 
 // CursorOf is the paging cursor just after b.

@@ -64,7 +64,31 @@ type Page struct {
 // contacts by a part of the name (any case), the start of the document (digits, mask or not),
 // or a bank account's account code, bank code, ISPB or a part of the bank's name.
 func (s *Service) List(ctx context.Context, accountID uuid.UUID, search string, p paging.Page) (*Page, error) {
-	q := s.db.WithContext(ctx).Preload("BankAccounts", orderBankAccounts).Where("account_id = ?", accountID)
+	q := s.filtered(ctx, accountID, search).Preload("BankAccounts", orderBankAccounts)
+	if p.After != nil {
+		q = q.Where("(contacts.created_at, contacts.id) < (?, ?)", p.After.At, p.After.ID)
+	}
+	var rows []*models.Contact
+	if err := q.Order("contacts.created_at DESC, contacts.id DESC").Limit(p.First + 1).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := &Page{Contacts: rows}
+	if len(rows) > p.First {
+		out.Contacts, out.HasNext = rows[:p.First], true
+	}
+	return out, nil
+}
+
+// Count is how many contacts List finds with search over all its pages: a connection's totalCount.
+func (s *Service) Count(ctx context.Context, accountID uuid.UUID, search string) (int, error) {
+	var n int64
+	err := s.filtered(ctx, accountID, search).Model(&models.Contact{}).Count(&n).Error
+	return int(n), err
+}
+
+// filtered selects the account's contacts that search finds (all of them when it is blank).
+func (s *Service) filtered(ctx context.Context, accountID uuid.UUID, search string) *gorm.DB {
+	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
 	if text := strings.TrimSpace(search); text != "" {
 		like := "%" + escapeLike(text) + "%"
 		compact := strings.Map(func(r rune) rune {
@@ -78,18 +102,7 @@ func (s *Service) List(ctx context.Context, accountID uuid.UUID, search string, 
 			AND (b.account_code = ? OR b.bank_code = ? OR b.ispb = ? OR b.bank_name ILIKE ?)))`,
 			like, compact, escapeLike(compact)+"%", compact, text, text, like)
 	}
-	if p.After != nil {
-		q = q.Where("(contacts.created_at, contacts.id) < (?, ?)", p.After.At, p.After.ID)
-	}
-	var rows []*models.Contact
-	if err := q.Order("contacts.created_at DESC, contacts.id DESC").Limit(p.First + 1).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	out := &Page{Contacts: rows}
-	if len(rows) > p.First {
-		out.Contacts, out.HasNext = rows[:p.First], true
-	}
-	return out, nil
+	return q
 }
 
 // CursorOf is the keyset cursor just after c.

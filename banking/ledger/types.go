@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -26,13 +27,10 @@ const (
 	KindBoletoSettlement Kind = "boleto_settlement"
 )
 
-func (k Kind) valid() bool {
-	switch k {
-	case KindInternal, KindExternal, KindExternalRefund, KindPayment, KindPaymentRefund, KindFee, KindBoletoSettlement:
-		return true
-	}
-	return false
-}
+// Kinds are every Kind the ledger writes (GraphQL's StatementEntryKind has each, upper-cased).
+var Kinds = []Kind{KindInternal, KindExternal, KindExternalRefund, KindPayment, KindPaymentRefund, KindFee, KindBoletoSettlement}
+
+func (k Kind) valid() bool { return slices.Contains(Kinds, k) }
 
 // Direction is whether an entry put money into its account or took it out (GraphQL EntryDirection).
 type Direction string

@@ -26,6 +26,11 @@ var failureReasons = map[apperr.Code]string{
 	apperr.NotFound:           "account_restriction",
 }
 
+// FailureReasons are every failure reason a payment carries when FAILED (a REFUNDED one carries
+// the free text its refund gave). GraphQL's PaymentFailureReason has each, upper-cased.
+var FailureReasons = []string{"insufficient_balance", "limit_exceeded", "account_restriction", ReasonInvalidTargetAccount,
+	ReasonBoletoNotPayable, ReasonConsentRevoked, ReasonConsentExpired, ReasonConsentEnded}
+
 // ReasonInvalidTargetAccount is the failure reason of an internal transfer whose beneficiary
 // account cannot receive transfers when it runs: nobody has its code, or its account is not
 // approved, disabled or blocked. It is given only when the payer could have paid, so a payer

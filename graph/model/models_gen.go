@@ -16,27 +16,36 @@ import (
 // An object with a global, opaque ID that `node(id:)` resolves.
 type Node interface {
 	IsNode()
+	// Global, opaque ID; node(id:) resolves it.
 	GetID() string
 }
 
 // A customer of the bank, person or company, and its KYC status.
 type Account struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
+	// Global ID of the account.
+	ID string `json:"id"`
+	// Full name of the person, or the company's legal name.
+	Name string `json:"name"`
+	// Contact e-mail of the person or company.
 	Email string `json:"email"`
 	// E.164, e.g. +5521999998888.
 	MobileNumber *string `json:"mobileNumber,omitempty"`
 	// Date of birth (PF) or foundation date (PJ).
 	DateOfBirth *time.Time `json:"dateOfBirth,omitempty"`
 	// CPF (11 digits) or CNPJ (14 characters), without mask.
-	Document     string        `json:"document"`
-	DocumentType DocumentType  `json:"documentType"`
-	Status       AccountStatus `json:"status"`
+	Document string `json:"document"`
+	// Whether document is a CPF (person) or a CNPJ (company).
+	DocumentType DocumentType `json:"documentType"`
+	// Where the account stands in KYC and whether it may move money.
+	Status AccountStatus `json:"status"`
 	// The payment account; null until KYC approval.
 	BankAccount *BankAccount `json:"bankAccount,omitempty"`
-	Limits      *Limits      `json:"limits"`
-	CreatedAt   time.Time    `json:"createdAt"`
-	UpdatedAt   time.Time    `json:"updatedAt"`
+	// Movement limits of the account and what was used of them.
+	Limits *Limits `json:"limits"`
+	// When the account was opened.
+	CreatedAt time.Time `json:"createdAt"`
+	// When the account last changed (status, limit plan, details).
+	UpdatedAt time.Time `json:"updatedAt"`
 	// The account holder's login name at the bank (Stone's username), chosen at creation; null when none was given.
 	Username *string `json:"username,omitempty"`
 	// False once an operator has disabled the account (status DISABLED): it may not move money until enabled again. It follows only that decision: a BLOCKED account (a KYC outcome) or one waiting for KYC is still enabled, as in Stone's account object.
@@ -57,19 +66,29 @@ type Account struct {
 	Payrolls *PayrollConnection `json:"payrolls"`
 }
 
-func (Account) IsNode()            {}
+func (Account) IsNode() {}
+
+// Global, opaque ID; node(id:) resolves it.
 func (this Account) GetID() string { return this.ID }
 
+// A page of accounts, oldest first.
 type AccountConnection struct {
-	Edges      []*AccountEdge `json:"edges"`
-	Nodes      []*Account     `json:"nodes"`
-	PageInfo   *PageInfo      `json:"pageInfo"`
-	TotalCount int            `json:"totalCount"`
+	// The page's accounts with their cursors.
+	Edges []*AccountEdge `json:"edges"`
+	// The page's accounts.
+	Nodes []*Account `json:"nodes"`
+	// Relay pagination state.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many accounts the caller may see in all.
+	TotalCount int `json:"totalCount"`
 }
 
+// An account in a page, with its cursor.
 type AccountEdge struct {
-	Cursor string   `json:"cursor"`
-	Node   *Account `json:"node"`
+	// Opaque cursor of this account, for `after`.
+	Cursor string `json:"cursor"`
+	// The account.
+	Node *Account `json:"node"`
 }
 
 // A bank account to add to a contact.
@@ -98,9 +117,12 @@ type AddressInput struct {
 	PostalCode *string `json:"postalCode,omitempty"`
 }
 
+// The holder's approval of a cash-out from an account reached through consent.
 type Approval struct {
-	Status    ApprovalStatus `json:"status"`
-	DecidedAt *time.Time     `json:"decidedAt,omitempty"`
+	// Where the approval stands.
+	Status ApprovalStatus `json:"status"`
+	// When the holder decided; null while PENDING.
+	DecidedAt *time.Time `json:"decidedAt,omitempty"`
 	// holder:<subject> of who decided.
 	DecidedBy *string `json:"decidedBy,omitempty"`
 	// The holder must decide before this; never after the payment's scheduled day.
@@ -109,36 +131,48 @@ type Approval struct {
 
 // An account's balances. The account holds available + blocked; scheduled is what scheduled payments will take.
 type Balance struct {
+	// What may be spent now.
 	Available *money.Money `json:"available"`
-	Blocked   *money.Money `json:"blocked"`
+	// Held by the bank: not available, still the account's.
+	Blocked *money.Money `json:"blocked"`
+	// What scheduled payments will take when they run.
 	Scheduled *money.Money `json:"scheduled"`
 }
 
 // Bank details of a payment account.
 type BankAccount struct {
+	// Global ID of the payment account.
 	ID string `json:"id"`
 	// Account number with its check digit.
 	AccountCode string `json:"accountCode"`
 	// Branch (agência) without check digit.
-	BranchCode  string          `json:"branchCode"`
+	BranchCode string `json:"branchCode"`
+	// The kind of account (a payment account, PG, unless asked otherwise).
 	AccountType BankAccountType `json:"accountType"`
-	Institution *Institution    `json:"institution"`
+	// The institution that holds the account: Ponte's.
+	Institution *Institution `json:"institution"`
 }
 
-func (BankAccount) IsNode()            {}
+func (BankAccount) IsNode() {}
+
+// Global, opaque ID; node(id:) resolves it.
 func (this BankAccount) GetID() string { return this.ID }
 
 // A participant of the Central Bank's STR: a bank a TED can reach.
 type BankInstitution struct {
-	Name     string `json:"name"`
+	// Short name.
+	Name string `json:"name"`
+	// The participant's legal name.
 	FullName string `json:"fullName"`
-	Ispb     string `json:"ispb"`
+	// Identifier in the Central Bank's STR, 8 digits.
+	Ispb string `json:"ispb"`
 	// COMPE code; null for participants without one.
 	Code *string `json:"code,omitempty"`
 }
 
 // What a boleto or arrecadação code says, after every check digit was verified.
 type BarcodeInfo struct {
+	// Whether every check passed; when false, error and errorReason say why.
 	Valid bool `json:"valid"`
 	// BOLETO or BARCODE (arrecadação).
 	Kind *PaymentKind `json:"kind,omitempty"`
@@ -147,8 +181,9 @@ type BarcodeInfo struct {
 	// The 44-digit barcode.
 	Barcode *string `json:"barcode,omitempty"`
 	// Null when the code leaves the amount to be typed.
-	Amount  *money.Money `json:"amount,omitempty"`
-	DueDate *time.Time   `json:"dueDate,omitempty"`
+	Amount *money.Money `json:"amount,omitempty"`
+	// The due date the code carries; null when it carries none.
+	DueDate *time.Time `json:"dueDate,omitempty"`
 	// Boleto: COMPE code of the issuing bank.
 	BankCode *string `json:"bankCode,omitempty"`
 	// Boleto: the issuing bank's name.
@@ -157,8 +192,8 @@ type BarcodeInfo struct {
 	Segment *string `json:"segment,omitempty"`
 	// Why the code is refused: a person's sentence.
 	Error *string `json:"error,omitempty"`
-	// Why the code is refused: general_dv, field_dv_1..3, block_dv_1..4, length, non_digit, currency, segment, value_id, due_date...
-	ErrorReason *string `json:"errorReason,omitempty"`
+	// Why the code is refused, for code to branch on.
+	ErrorReason *BarcodeErrorReason `json:"errorReason,omitempty"`
 }
 
 // A postal address on a boleto.
@@ -177,16 +212,6 @@ type BoletoAddress struct {
 	State *string `json:"state,omitempty"`
 	// Postal code (CEP).
 	PostalCode *string `json:"postalCode,omitempty"`
-}
-
-// A page of boletos, newest issued first.
-type BoletoConnection struct {
-	// The boletos with their cursors.
-	Edges []*BoletoEdge `json:"edges"`
-	// The boletos.
-	Nodes []*Boleto `json:"nodes"`
-	// Where the page stands.
-	PageInfo *PageInfo `json:"pageInfo"`
 }
 
 // The payer named on the slip (sacado).
@@ -315,12 +340,17 @@ type CancelBoletoPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Which payment to cancel.
 type CancelPaymentInput struct {
+	// The payment's global ID.
 	PaymentID string `json:"paymentId"`
 }
 
+// The result of cancelling (or refunding) a payment.
 type CancelPaymentPayload struct {
-	Payment    *Payment     `json:"payment,omitempty"`
+	// The payment as it is now; null when userErrors says why not.
+	Payment *Payment `json:"payment,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -330,24 +360,36 @@ type CancelPayrollInput struct {
 	PayrollID string `json:"payrollId"`
 }
 
+// A page of consents, oldest first.
 type ConsentConnection struct {
-	Edges      []*ConsentEdge `json:"edges"`
-	Nodes      []*Consent     `json:"nodes"`
-	PageInfo   *PageInfo      `json:"pageInfo"`
-	TotalCount int            `json:"totalCount"`
+	// The page's consents with their cursors.
+	Edges []*ConsentEdge `json:"edges"`
+	// The page's consents.
+	Nodes []*Consent `json:"nodes"`
+	// Relay pagination state.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many consents match in all.
+	TotalCount int `json:"totalCount"`
 }
 
+// A consent in a page, with its cursor.
 type ConsentEdge struct {
-	Cursor string   `json:"cursor"`
-	Node   *Consent `json:"node"`
+	// Opaque cursor of this consent, for `after`.
+	Cursor string `json:"cursor"`
+	// The consent.
+	Node *Consent `json:"node"`
 }
 
 // One consent transition.
 type ConsentStatusEvent struct {
-	Consent        *Consent       `json:"consent"`
+	// The consent, as it is now.
+	Consent *Consent `json:"consent"`
+	// The status before; null when the consent was created.
 	PreviousStatus *ConsentStatus `json:"previousStatus,omitempty"`
-	Status         ConsentStatus  `json:"status"`
-	OccurredAt     time.Time      `json:"occurredAt"`
+	// The status after.
+	Status ConsentStatus `json:"status"`
+	// When the transition happened.
+	OccurredAt time.Time `json:"occurredAt"`
 	// Resume after this event: pass it as `after` when subscribing again.
 	Cursor string `json:"cursor"`
 }
@@ -375,7 +417,9 @@ type Contact struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 }
 
-func (Contact) IsNode()            {}
+func (Contact) IsNode() {}
+
+// Global, opaque ID; node(id:) resolves it.
 func (this Contact) GetID() string { return this.ID }
 
 // One bank account of a contact. Pass its id as contactBankAccountId to createTedTransfer (a bank account elsewhere) or createInternalTransfer (a Ponte account); the payment keeps a copy of the target as it was, whatever later happens to the contact.
@@ -394,7 +438,9 @@ type ContactBankAccount struct {
 	IsPonte bool `json:"isPonte"`
 }
 
-func (ContactBankAccount) IsNode()            {}
+func (ContactBankAccount) IsNode() {}
+
+// Global, opaque ID; node(id:) resolves it.
 func (this ContactBankAccount) GetID() string { return this.ID }
 
 // A contact's bank account as typed: elsewhere, with the rules of a TED target; or at Ponte, with bankCode "197" (or ispb 16501555, or no bank at all) and the account code alone.
@@ -409,16 +455,6 @@ type ContactBankAccountInput struct {
 	AccountCode string `json:"accountCode"`
 	// The account's type (default CC); left out for a Ponte payee.
 	AccountType *BankAccountType `json:"accountType,omitempty"`
-}
-
-// A page of an account's contacts, newest first.
-type ContactConnection struct {
-	// The contacts with their cursors.
-	Edges []*ContactEdge `json:"edges"`
-	// The contacts of this page.
-	Nodes []*Contact `json:"nodes"`
-	// Where this page is in the list.
-	PageInfo *PageInfo `json:"pageInfo"`
 }
 
 // An edge of a ContactConnection.
@@ -439,19 +475,27 @@ type ContactPayload struct {
 
 // Who is on the other side of a statement entry.
 type Counterparty struct {
+	// The other side's name.
 	Name *string `json:"name,omitempty"`
 	// CPF or CNPJ.
-	Document     *string          `json:"document,omitempty"`
-	DocumentType *DocumentType    `json:"documentType,omitempty"`
-	Institution  *Institution     `json:"institution,omitempty"`
-	BranchCode   *string          `json:"branchCode,omitempty"`
-	AccountCode  *string          `json:"accountCode,omitempty"`
-	AccountType  *BankAccountType `json:"accountType,omitempty"`
+	Document *string `json:"document,omitempty"`
+	// Whether document is a CPF or a CNPJ.
+	DocumentType *DocumentType `json:"documentType,omitempty"`
+	// The other side's institution.
+	Institution *Institution `json:"institution,omitempty"`
+	// The other side's branch, without check digit.
+	BranchCode *string `json:"branchCode,omitempty"`
+	// The other side's account number with its check digit.
+	AccountCode *string `json:"accountCode,omitempty"`
+	// The other side's kind of account.
+	AccountType *BankAccountType `json:"accountType,omitempty"`
 }
 
+// What opening an account needs.
 type CreateAccountInput struct {
 	// Full name of the person, or the company's legal name.
-	Name  string `json:"name"`
+	Name string `json:"name"`
+	// Contact e-mail of the person or company.
 	Email string `json:"email"`
 	// CPF or CNPJ, with or without mask.
 	Document string `json:"document"`
@@ -469,8 +513,11 @@ type CreateAccountInput struct {
 	Username *string `json:"username,omitempty"`
 }
 
+// The result of createAccount.
 type CreateAccountPayload struct {
-	Account    *Account     `json:"account,omitempty"`
+	// The account opened; null when userErrors says why not.
+	Account *Account `json:"account,omitempty"`
+	// Why the account was not opened; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -490,15 +537,20 @@ type CreateContactInput struct {
 	BankAccounts []*ContactBankAccountInput `json:"bankAccounts,omitempty"`
 }
 
+// A transfer to another Ponte account.
 type CreateInternalTransferInput struct {
+	// The paying account.
 	AccountID string `json:"accountId"`
 	// The credited Ponte account's code, with its check digit (INVALID without it); or give contactBankAccountId. Any such code gives the same payment whether an account has it or not: who can receive on it is checked when the transfer runs, which fails it with invalid_target_account when nobody can.
-	TargetAccountCode *string     `json:"targetAccountCode,omitempty"`
-	Amount            money.Cents `json:"amount"`
-	Description       *string     `json:"description,omitempty"`
+	TargetAccountCode *string `json:"targetAccountCode,omitempty"`
+	// Reais, e.g. "100.00"; positive.
+	Amount money.Cents `json:"amount"`
+	// What both statements show.
+	Description *string `json:"description,omitempty"`
 	// A future São Paulo day; absent: now.
-	ScheduledFor   *time.Time `json:"scheduledFor,omitempty"`
-	IdempotencyKey string     `json:"idempotencyKey"`
+	ScheduledFor *time.Time `json:"scheduledFor,omitempty"`
+	// The same key with the same input creates one payment; with other input, IDEMPOTENCY_KEY_REUSED.
+	IdempotencyKey string `json:"idempotencyKey"`
 	// Pay this contact bank account (a Ponte payee of the paying account's contacts) instead of targetAccountCode: give exactly one of them. The payment keeps the code as it was.
 	ContactBankAccountID *string `json:"contactBankAccountId,omitempty"`
 	// Add the target to the paying account's contacts once the payment is created (needs contacts:manage too). Idempotent: a contact with the document gains the bank account unless it has it. With targetAccountCode, give contactName and contactDocument: Ponte never says who holds a code.
@@ -509,19 +561,29 @@ type CreateInternalTransferInput struct {
 	ContactDocument *string `json:"contactDocument,omitempty"`
 }
 
+// A new limit plan.
 type CreateLimitPlanInput struct {
-	Name    string      `json:"name"`
-	Daily   money.Cents `json:"daily"`
+	// A unique name.
+	Name string `json:"name"`
+	// Most cash-out per day, in reais.
+	Daily money.Cents `json:"daily"`
+	// Most cash-out per month, in reais; at least daily.
 	Monthly money.Cents `json:"monthly"`
 }
 
+// The result of createLimitPlan.
 type CreateLimitPlanPayload struct {
-	Plan       *LimitPlan   `json:"plan,omitempty"`
+	// The plan created; null when userErrors says why not.
+	Plan *LimitPlan `json:"plan,omitempty"`
+	// Why the plan was not created; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The result of creating a payment.
 type CreatePaymentPayload struct {
-	Payment    *Payment     `json:"payment,omitempty"`
+	// The payment; null when userErrors says why not.
+	Payment *Payment `json:"payment,omitempty"`
+	// Why no payment was created; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -541,46 +603,63 @@ type CreatePayrollInput struct {
 	IdempotencyKey string `json:"idempotencyKey"`
 }
 
+// A TED to another bank.
 type CreateTedTransferInput struct {
+	// The paying account.
 	AccountID string `json:"accountId"`
 	// Who is paid; or give contactBankAccountId.
-	Target         *TedTargetInput `json:"target,omitempty"`
-	Amount         money.Cents     `json:"amount"`
-	Description    *string         `json:"description,omitempty"`
-	ScheduledFor   *time.Time      `json:"scheduledFor,omitempty"`
-	IdempotencyKey string          `json:"idempotencyKey"`
+	Target *TedTargetInput `json:"target,omitempty"`
+	// Reais, e.g. "100.00"; positive.
+	Amount money.Cents `json:"amount"`
+	// What the statement shows.
+	Description *string `json:"description,omitempty"`
+	// A future São Paulo business day; absent: now (or the next business day outside the TED window).
+	ScheduledFor *time.Time `json:"scheduledFor,omitempty"`
+	// The same key with the same input creates one payment; with other input, IDEMPOTENCY_KEY_REUSED.
+	IdempotencyKey string `json:"idempotencyKey"`
 	// Pay this contact bank account (a bank account elsewhere of the paying account's contacts) instead of target: give exactly one of them. The payment keeps a copy of the target as it was; later edits of the contact never change it.
 	ContactBankAccountID *string `json:"contactBankAccountId,omitempty"`
 	// Add the target (its holder and bank account) to the paying account's contacts once the payment is created (needs contacts:manage too). Idempotent: a contact with the document gains the bank account unless it has it.
 	SaveAsContact *bool `json:"saveAsContact,omitempty"`
 }
 
+// A new webhook endpoint.
 type CreateWebhookEndpointInput struct {
 	// https URL (http to localhost in development).
 	URL string `json:"url"`
 	// Event names; empty or absent: all.
-	Events      []string `json:"events,omitempty"`
-	Description *string  `json:"description,omitempty"`
+	Events []string `json:"events,omitempty"`
+	// A note about it, for the tenant.
+	Description *string `json:"description,omitempty"`
 	// How the webhooks are sent; STANDARD when absent.
 	Format *WebhookFormat `json:"format,omitempty"`
 	// STONE only: your RSA public key (2048 to 8192 bits), PEM (PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE) or a JWK; the webhooks are encrypted to it. Required for STONE: Ponte keeps no key of yours to default to.
 	PublicKey *string `json:"publicKey,omitempty"`
 }
 
+// The result of createWebhookEndpoint.
 type CreateWebhookEndpointPayload struct {
+	// The endpoint; null when userErrors says why not.
 	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
 	// The signing secret (whsec_...): shown only here and by rotateWebhookSecret.
-	Secret     *string      `json:"secret,omitempty"`
+	Secret *string `json:"secret,omitempty"`
+	// Why it was not created; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The holder's decision on some CREATED payments.
 type DecidePaymentsInput struct {
+	// The payments decided on, all or none.
 	PaymentIds []string `json:"paymentIds"`
-	Reason     *string  `json:"reason,omitempty"`
+	// Why, kept in the audit log.
+	Reason *string `json:"reason,omitempty"`
 }
 
+// The result of approvePayments or rejectPayments.
 type DecidePaymentsPayload struct {
-	Payments   []*Payment   `json:"payments"`
+	// The payments as they are now; empty when userErrors says why not.
+	Payments []*Payment `json:"payments"`
+	// Why nothing was decided; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -590,9 +669,12 @@ type DeleteContactInput struct {
 	ContactID string `json:"contactId"`
 }
 
+// The result of deleteWebhookEndpoint.
 type DeleteWebhookEndpointPayload struct {
-	DeletedEndpointID *string      `json:"deletedEndpointId,omitempty"`
-	UserErrors        []*UserError `json:"userErrors"`
+	// The ID of the endpoint deleted; null when userErrors says why not.
+	DeletedEndpointID *string `json:"deletedEndpointId,omitempty"`
+	// Why it was not deleted; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 // Disables a tenant: its tokens are refused from its next request and its open subscriptions end (WebSocket close 4403).
@@ -613,6 +695,7 @@ type DisableTenantPayload struct {
 
 // A financial institution in the Brazilian payment system.
 type Institution struct {
+	// Short name of the institution.
 	Name string `json:"name"`
 	// Identifier in the Central Bank's STR, 8 digits.
 	Ispb string `json:"ispb"`
@@ -656,60 +739,76 @@ type IssueBoletoPayload struct {
 
 // A named pair of movement limits.
 type LimitPlan struct {
-	Name    string       `json:"name"`
-	Daily   *money.Money `json:"daily"`
+	// The plan's unique name.
+	Name string `json:"name"`
+	// Most cash-out per São Paulo day.
+	Daily *money.Money `json:"daily"`
+	// Most cash-out per São Paulo month.
 	Monthly *money.Money `json:"monthly"`
 }
 
 // A day without TEDs or barcode payments.
 type NonBusinessDay struct {
-	Date      time.Time `json:"date"`
-	IsWeekend bool      `json:"isWeekend"`
+	// The day.
+	Date time.Time `json:"date"`
+	// Whether it is a Saturday or Sunday.
+	IsWeekend bool `json:"isWeekend"`
 	// The holiday's name, when it is one.
 	Holiday *string `json:"holiday,omitempty"`
 }
 
 // Relay pagination state of a connection.
 type PageInfo struct {
-	HasNextPage     bool    `json:"hasNextPage"`
-	HasPreviousPage bool    `json:"hasPreviousPage"`
-	StartCursor     *string `json:"startCursor,omitempty"`
-	EndCursor       *string `json:"endCursor,omitempty"`
+	// Whether items follow this page.
+	HasNextPage bool `json:"hasNextPage"`
+	// Whether items come before this page (that is, `after` was given).
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// Cursor of the page's first item; null on an empty page.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// Cursor of the page's last item; pass it as `after` for the next page. Null on an empty page.
+	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// A boleto or arrecadação to pay.
 type PayBarcodeInput struct {
+	// The paying account.
 	AccountID string `json:"accountId"`
 	// A 44-digit barcode, a 47-digit boleto line or a 48-digit arrecadação line, with or without mask.
 	Code string `json:"code"`
 	// Only when the code carries no amount.
-	Amount         *money.Cents `json:"amount,omitempty"`
-	ScheduledFor   *time.Time   `json:"scheduledFor,omitempty"`
-	IdempotencyKey string       `json:"idempotencyKey"`
+	Amount *money.Cents `json:"amount,omitempty"`
+	// A future São Paulo business day; absent: now.
+	ScheduledFor *time.Time `json:"scheduledFor,omitempty"`
+	// The same key with the same input creates one payment; with other input, IDEMPOTENCY_KEY_REUSED.
+	IdempotencyKey string `json:"idempotencyKey"`
 }
 
-type PaymentConnection struct {
-	Edges    []*PaymentEdge `json:"edges"`
-	Nodes    []*Payment     `json:"nodes"`
-	PageInfo *PageInfo      `json:"pageInfo"`
-}
-
+// A payment in a page, with its cursor.
 type PaymentEdge struct {
-	Cursor string   `json:"cursor"`
-	Node   *Payment `json:"node"`
+	// Opaque cursor of this payment, for `after`.
+	Cursor string `json:"cursor"`
+	// The payment.
+	Node *Payment `json:"node"`
 }
 
 // What one payment of a kind costs, charged with it as a separate entry.
 type PaymentFee struct {
-	Kind PaymentKind  `json:"kind"`
-	Fee  *money.Money `json:"fee"`
+	// The payment kind.
+	Kind PaymentKind `json:"kind"`
+	// What one payment of this kind costs.
+	Fee *money.Money `json:"fee"`
 }
 
 // One payment status change.
 type PaymentStatusEvent struct {
-	Payment        *Payment       `json:"payment"`
+	// The payment, as it is now.
+	Payment *Payment `json:"payment"`
+	// The status before; null when the payment was created.
 	PreviousStatus *PaymentStatus `json:"previousStatus,omitempty"`
-	Status         PaymentStatus  `json:"status"`
-	OccurredAt     time.Time      `json:"occurredAt"`
+	// The status after.
+	Status PaymentStatus `json:"status"`
+	// When the transition happened.
+	OccurredAt time.Time `json:"occurredAt"`
 	// Stone-style event name, e.g. cash_out_internal_transfer_approved.
 	Name string `json:"name"`
 	// Resume after this event: pass it as `after` when subscribing again.
@@ -733,20 +832,11 @@ type PaymentTarget struct {
 	// Barcode payments: the 44-digit barcode.
 	Barcode *string `json:"barcode,omitempty"`
 	// Barcode payments: the typed line, masked.
-	TypedLine *string    `json:"typedLine,omitempty"`
-	DueDate   *time.Time `json:"dueDate,omitempty"`
+	TypedLine *string `json:"typedLine,omitempty"`
+	// Barcode payments: the due date the code carries.
+	DueDate *time.Time `json:"dueDate,omitempty"`
 	// Arrecadação: what is being paid.
 	Segment *string `json:"segment,omitempty"`
-}
-
-// A page of payrolls, newest first.
-type PayrollConnection struct {
-	// The payrolls with their cursors.
-	Edges []*PayrollEdge `json:"edges"`
-	// The payrolls.
-	Nodes []*Payroll `json:"nodes"`
-	// Whether there is more.
-	PageInfo *PageInfo `json:"pageInfo"`
 }
 
 // One payroll of a connection.
@@ -822,13 +912,19 @@ type RateLimit struct {
 // The proof of a FINISHED payment (or of a REFUNDED one, with its refund). The PDF is at GET /payments/{id}/receipt.pdf with the same token.
 type Receipt struct {
 	// HMAC code that proves the receipt was issued by Ponte for this payment.
-	AuthenticationCode string        `json:"authenticationCode"`
-	Payer              *ReceiptParty `json:"payer"`
-	Beneficiary        *ReceiptParty `json:"beneficiary"`
-	Amount             *money.Money  `json:"amount"`
-	Fee                *money.Money  `json:"fee"`
-	TotalDebited       *money.Money  `json:"totalDebited"`
-	FinishedAt         time.Time     `json:"finishedAt"`
+	AuthenticationCode string `json:"authenticationCode"`
+	// Who paid.
+	Payer *ReceiptParty `json:"payer"`
+	// Who was paid.
+	Beneficiary *ReceiptParty `json:"beneficiary"`
+	// What the beneficiary received.
+	Amount *money.Money `json:"amount"`
+	// The fee charged.
+	Fee *money.Money `json:"fee"`
+	// amount plus fee.
+	TotalDebited *money.Money `json:"totalDebited"`
+	// When it was paid.
+	FinishedAt time.Time `json:"finishedAt"`
 	// Path of the PDF, relative to Ponte's address.
 	PDFPath string `json:"pdfPath"`
 	// What this receipt proves: PAYMENT, or REFUND once the payment was returned (then refund is set and the PDF is the comprovante de devolução).
@@ -839,11 +935,16 @@ type Receipt struct {
 
 // One side of a receipt.
 type ReceiptParty struct {
-	Name        *string      `json:"name,omitempty"`
-	Document    *string      `json:"document,omitempty"`
+	// The party's name.
+	Name *string `json:"name,omitempty"`
+	// CPF or CNPJ, masked as receipts show it.
+	Document *string `json:"document,omitempty"`
+	// The party's institution.
 	Institution *Institution `json:"institution,omitempty"`
-	BranchCode  *string      `json:"branchCode,omitempty"`
-	AccountCode *string      `json:"accountCode,omitempty"`
+	// Branch, without check digit.
+	BranchCode *string `json:"branchCode,omitempty"`
+	// Account number with its check digit.
+	AccountCode *string `json:"accountCode,omitempty"`
 }
 
 // The refund of a returned payment, as its receipt shows it.
@@ -884,13 +985,18 @@ type ReceiptVerification struct {
 	RefundedAt *time.Time `json:"refundedAt,omitempty"`
 }
 
+// Which delivery to send again.
 type RedeliverWebhookInput struct {
+	// The delivery's global ID.
 	DeliveryID string `json:"deliveryId"`
 }
 
+// The result of redeliverWebhook.
 type RedeliverWebhookPayload struct {
-	Delivery   *WebhookDelivery `json:"delivery,omitempty"`
-	UserErrors []*UserError     `json:"userErrors"`
+	// The delivery, PENDING again; null when userErrors says why not.
+	Delivery *WebhookDelivery `json:"delivery,omitempty"`
+	// Why it was not sent again; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 // A new tenant: an OAuth client of the OpenID Provider that Ponte will accept as this ERP.
@@ -925,17 +1031,20 @@ type RemoveContactBankAccountInput struct {
 
 // A person who may act for a company account.
 type RepresentativeInput struct {
+	// Full name of the person.
 	Name string `json:"name"`
 	// CPF.
 	Document string `json:"document"`
 }
 
+// What a consent request asks of a holder.
 type RequestConsentInput struct {
 	// The account, when the tenant knows its id.
 	AccountID *string `json:"accountId,omitempty"`
 	// Or the holder's CPF/CNPJ: the holder then picks which of their approved accounts to grant.
 	Document *string `json:"document,omitempty"`
-	Scopes   []Scope `json:"scopes"`
+	// What the tenant asks to do; ACCOUNTS_READ is always included.
+	Scopes []Scope `json:"scopes"`
 	// Exactly one of the tenant's registered redirect URIs.
 	RedirectURI string `json:"redirectUri"`
 	// Echoed back on the redirect, for the tenant to match the answer with its request.
@@ -944,36 +1053,55 @@ type RequestConsentInput struct {
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
+// The result of requestConsent.
 type RequestConsentPayload struct {
-	Consent    *Consent     `json:"consent,omitempty"`
+	// The consent, AWAITING_AUTHORISATION, with its authorizationUrl; null when userErrors says why not.
+	Consent *Consent `json:"consent,omitempty"`
+	// Why nothing was asked; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A KYC decision on one account.
 type ReviewKycInput struct {
-	AccountID string      `json:"accountId"`
-	Decision  KycDecision `json:"decision"`
-	Reason    *string     `json:"reason,omitempty"`
+	// The account decided on.
+	AccountID string `json:"accountId"`
+	// Approve, block or disable.
+	Decision KycDecision `json:"decision"`
+	// Why, for the audit log.
+	Reason *string `json:"reason,omitempty"`
 }
 
+// The result of reviewKyc.
 type ReviewKycPayload struct {
-	Account    *Account     `json:"account,omitempty"`
+	// The account after the decision; null when userErrors says why not.
+	Account *Account `json:"account,omitempty"`
+	// Why the decision was not recorded; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Which consent to end.
 type RevokeConsentInput struct {
-	ConsentID string  `json:"consentId"`
-	Reason    *string `json:"reason,omitempty"`
+	// The consent's global ID.
+	ConsentID string `json:"consentId"`
+	// Why, shown to the holder and kept in the audit log.
+	Reason *string `json:"reason,omitempty"`
 }
 
+// The result of revokeConsent.
 type RevokeConsentPayload struct {
-	Consent    *Consent     `json:"consent,omitempty"`
+	// The consent, REVOKED; null when userErrors says why not.
+	Consent *Consent `json:"consent,omitempty"`
+	// Why it was not revoked; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The result of rotateWebhookSecret.
 type RotateWebhookSecretPayload struct {
+	// The endpoint; null when userErrors says why not.
 	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
 	// The new secret; the old one stops signing at once.
-	Secret     *string      `json:"secret,omitempty"`
+	Secret *string `json:"secret,omitempty"`
+	// Why the secret was not rotated; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -985,17 +1113,26 @@ type RotateWebhookSigningKeyPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// An incoming TED to simulate in the sandbox.
 type SandboxDepositInput struct {
-	AccountID      string      `json:"accountId"`
-	Amount         money.Cents `json:"amount"`
-	Description    *string     `json:"description,omitempty"`
-	IdempotencyKey string      `json:"idempotencyKey"`
+	// The credited account.
+	AccountID string `json:"accountId"`
+	// Reais, e.g. "1500.25"; positive.
+	Amount money.Cents `json:"amount"`
+	// What the statement shows; default a generic TED description.
+	Description *string `json:"description,omitempty"`
+	// The same key with the same input credits once; with other input, IDEMPOTENCY_KEY_REUSED.
+	IdempotencyKey string `json:"idempotencyKey"`
 }
 
+// The result of sandboxDeposit.
 type SandboxDepositPayload struct {
-	Entry      *StatementEntry `json:"entry,omitempty"`
-	Account    *Account        `json:"account,omitempty"`
-	UserErrors []*UserError    `json:"userErrors"`
+	// The credit entry; null when userErrors says why not.
+	Entry *StatementEntry `json:"entry,omitempty"`
+	// The credited account.
+	Account *Account `json:"account,omitempty"`
+	// Why nothing was credited; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 // A payment of a Ponte boleto at another bank (sandbox).
@@ -1018,9 +1155,12 @@ type SandboxPayBoletoPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A payment to return in the sandbox.
 type SandboxRefundPaymentInput struct {
-	PaymentID string  `json:"paymentId"`
-	Reason    *string `json:"reason,omitempty"`
+	// The FINISHED TED or barcode payment.
+	PaymentID string `json:"paymentId"`
+	// Why, as the receiving institution would say it.
+	Reason *string `json:"reason,omitempty"`
 }
 
 // When a payment of a kind can run (Stone's scheduling calendar).
@@ -1028,8 +1168,9 @@ type SchedulingCalendar struct {
 	// The first day a payment created now would run.
 	NextAvailableExecutionDate time.Time `json:"nextAvailableExecutionDate"`
 	// The last day a payment may be scheduled for.
-	ExecutionLimitDate time.Time         `json:"executionLimitDate"`
-	NonBusinessDays    []*NonBusinessDay `json:"nonBusinessDays"`
+	ExecutionLimitDate time.Time `json:"executionLimitDate"`
+	// The non-business days between from and to.
+	NonBusinessDays []*NonBusinessDay `json:"nonBusinessDays"`
 }
 
 // The comprovante de agendamento of a payment scheduled for a future day. The PDF is at GET /payments/{id}/receipt.pdf with the same token while the payment is SCHEDULED.
@@ -1054,14 +1195,19 @@ type SchedulingReceipt struct {
 	PDFPath string `json:"pdfPath"`
 }
 
+// Which plan an account gets.
 type SetAccountLimitPlanInput struct {
+	// The account.
 	AccountID string `json:"accountId"`
 	// Name of an existing plan.
 	Plan string `json:"plan"`
 }
 
+// The result of setAccountLimitPlan.
 type SetAccountLimitPlanPayload struct {
-	Account    *Account     `json:"account,omitempty"`
+	// The account with its new limits; null when userErrors says why not.
+	Account *Account `json:"account,omitempty"`
+	// Why the plan was not set; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -1083,15 +1229,12 @@ type SetBoletoLimitsPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
-type StatementConnection struct {
-	Edges    []*StatementEdge  `json:"edges"`
-	Nodes    []*StatementEntry `json:"nodes"`
-	PageInfo *PageInfo         `json:"pageInfo"`
-}
-
+// A statement entry in a page, with its cursor.
 type StatementEdge struct {
-	Cursor string          `json:"cursor"`
-	Node   *StatementEntry `json:"node"`
+	// Opaque cursor of this entry, for `after`.
+	Cursor string `json:"cursor"`
+	// The entry.
+	Node *StatementEntry `json:"node"`
 }
 
 // A statement entry as it was posted: every credit and every debit on an account, in the order the
@@ -1110,14 +1253,20 @@ type StatementEntryEvent struct {
 	Cursor string `json:"cursor"`
 }
 
+// The beneficiary of a TED.
 type TedTargetInput struct {
 	// COMPE code; or give ispb.
-	BankCode    *string          `json:"bankCode,omitempty"`
-	Ispb        *string          `json:"ispb,omitempty"`
-	BranchCode  *string          `json:"branchCode,omitempty"`
-	AccountCode string           `json:"accountCode"`
+	BankCode *string `json:"bankCode,omitempty"`
+	// The beneficiary bank's ISPB; or give bankCode.
+	Ispb *string `json:"ispb,omitempty"`
+	// Branch (agência), without check digit.
+	BranchCode *string `json:"branchCode,omitempty"`
+	// Account number with its check digit.
+	AccountCode string `json:"accountCode"`
+	// The beneficiary's kind of account; default CC.
 	AccountType *BankAccountType `json:"accountType,omitempty"`
-	Name        string           `json:"name"`
+	// The beneficiary's name.
+	Name string `json:"name"`
 	// CPF or CNPJ.
 	Document string `json:"document"`
 }
@@ -1195,13 +1344,16 @@ type UpdateTenantPayload struct {
 // A business failure of a mutation: which input field, a stable code and a readable message.
 type UserError struct {
 	// Path to the input field, e.g. ["input", "document"]; null when it concerns no single field.
-	Field   []string      `json:"field,omitempty"`
-	Code    UserErrorCode `json:"code"`
-	Message string        `json:"message"`
+	Field []string `json:"field,omitempty"`
+	// A stable code to branch on.
+	Code UserErrorCode `json:"code"`
+	// A readable explanation, in English.
+	Message string `json:"message"`
 }
 
 // The authenticated caller.
 type Viewer struct {
+	// Which kind of caller.
 	Kind ViewerKind `json:"kind"`
 	// The token's subject.
 	Subject string `json:"subject"`
@@ -1217,32 +1369,37 @@ type Viewer struct {
 
 // One HTTP attempt of a delivery.
 type WebhookAttempt struct {
-	Attempt     int       `json:"attempt"`
+	// 1 for the first attempt, counting up.
+	Attempt int `json:"attempt"`
+	// When the request was sent.
 	AttemptedAt time.Time `json:"attemptedAt"`
 	// Null when no answer came.
-	StatusCode *int    `json:"statusCode,omitempty"`
-	DurationMs int     `json:"durationMs"`
-	Error      *string `json:"error,omitempty"`
+	StatusCode *int `json:"statusCode,omitempty"`
+	// How long until the answer (or the failure), in milliseconds.
+	DurationMs int `json:"durationMs"`
+	// Why the attempt failed (network error, timeout, non-2xx status); null when it succeeded.
+	Error *string `json:"error,omitempty"`
 }
 
-type WebhookDeliveryConnection struct {
-	Edges    []*WebhookDeliveryEdge `json:"edges"`
-	Nodes    []*WebhookDelivery     `json:"nodes"`
-	PageInfo *PageInfo              `json:"pageInfo"`
-}
-
+// A webhook delivery in a page, with its cursor.
 type WebhookDeliveryEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *WebhookDelivery `json:"node"`
+	// Opaque cursor of this delivery, for `after`.
+	Cursor string `json:"cursor"`
+	// The delivery.
+	Node *WebhookDelivery `json:"node"`
 }
 
 // Where a tenant receives signed webhooks (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature v1,<base64 HMAC-SHA256>).
 type WebhookEndpoint struct {
-	ID          string `json:"id"`
-	URL         string `json:"url"`
+	// Global ID of the endpoint.
+	ID string `json:"id"`
+	// Where deliveries are POSTed.
+	URL string `json:"url"`
+	// The tenant's note about it.
 	Description string `json:"description"`
 	// The event names it receives; empty: all (see webhookEventNames).
-	Events    []string  `json:"events"`
+	Events []string `json:"events"`
+	// When the endpoint was registered.
 	CreatedAt time.Time `json:"createdAt"`
 	// How its webhooks are sent.
 	Format WebhookFormat `json:"format"`
@@ -1250,10 +1407,14 @@ type WebhookEndpoint struct {
 	PublicKeyID *string `json:"publicKeyId,omitempty"`
 }
 
-func (WebhookEndpoint) IsNode()            {}
+func (WebhookEndpoint) IsNode() {}
+
+// Global, opaque ID; node(id:) resolves it.
 func (this WebhookEndpoint) GetID() string { return this.ID }
 
+// Which webhook endpoint.
 type WebhookEndpointInput struct {
+	// The endpoint's global ID.
 	EndpointID string `json:"endpointId"`
 }
 
@@ -1265,6 +1426,7 @@ type WebhookSigningKey struct {
 	CreatedAt time.Time `json:"createdAt"`
 }
 
+// An account's KYC and movement status, in Stone's vocabulary.
 type AccountStatus string
 
 const (
@@ -1335,10 +1497,14 @@ func (e AccountStatus) MarshalJSON() ([]byte, error) {
 type ApprovalStatus string
 
 const (
-	ApprovalStatusPending  ApprovalStatus = "PENDING"
+	// Waiting for the holder.
+	ApprovalStatusPending ApprovalStatus = "PENDING"
+	// The holder approved: the payment runs.
 	ApprovalStatusApproved ApprovalStatus = "APPROVED"
+	// The holder rejected: the payment will not run.
 	ApprovalStatusRejected ApprovalStatus = "REJECTED"
-	ApprovalStatusExpired  ApprovalStatus = "EXPIRED"
+	// Nobody decided before expiresAt: the payment expired.
+	ApprovalStatusExpired ApprovalStatus = "EXPIRED"
 )
 
 var AllApprovalStatus = []ApprovalStatus{
@@ -1391,6 +1557,7 @@ func (e ApprovalStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Kinds of bank account, as the Brazilian payment system names them.
 type BankAccountType string
 
 const (
@@ -1455,6 +1622,106 @@ func (e *BankAccountType) UnmarshalJSON(b []byte) error {
 }
 
 func (e BankAccountType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why decodeBarcode refused a code.
+type BarcodeErrorReason string
+
+const (
+	// A character other than a digit or the mask (spaces, dots, dashes).
+	BarcodeErrorReasonNonDigit BarcodeErrorReason = "NON_DIGIT"
+	// Not 44 (barcode), 47 (boleto line) or 48 (arrecadação line) digits.
+	BarcodeErrorReasonLength BarcodeErrorReason = "LENGTH"
+	// The barcode's general check digit does not match.
+	BarcodeErrorReasonGeneralDv BarcodeErrorReason = "GENERAL_DV"
+	// Boleto typed line: field 1's check digit does not match.
+	BarcodeErrorReasonFieldDv1 BarcodeErrorReason = "FIELD_DV_1"
+	// Boleto typed line: field 2's check digit does not match.
+	BarcodeErrorReasonFieldDv2 BarcodeErrorReason = "FIELD_DV_2"
+	// Boleto typed line: field 3's check digit does not match.
+	BarcodeErrorReasonFieldDv3 BarcodeErrorReason = "FIELD_DV_3"
+	// Arrecadação typed line: block 1's check digit does not match.
+	BarcodeErrorReasonBlockDv1 BarcodeErrorReason = "BLOCK_DV_1"
+	// Arrecadação typed line: block 2's check digit does not match.
+	BarcodeErrorReasonBlockDv2 BarcodeErrorReason = "BLOCK_DV_2"
+	// Arrecadação typed line: block 3's check digit does not match.
+	BarcodeErrorReasonBlockDv3 BarcodeErrorReason = "BLOCK_DV_3"
+	// Arrecadação typed line: block 4's check digit does not match.
+	BarcodeErrorReasonBlockDv4 BarcodeErrorReason = "BLOCK_DV_4"
+	// A boleto's currency code is not 9 (BRL).
+	BarcodeErrorReasonCurrency BarcodeErrorReason = "CURRENCY"
+	// An arrecadação's segment is 0 or 8.
+	BarcodeErrorReasonSegment BarcodeErrorReason = "SEGMENT"
+	// An arrecadação's value id is not 6, 7, 8 or 9.
+	BarcodeErrorReasonValueID BarcodeErrorReason = "VALUE_ID"
+	// 48 digits (an arrecadação line) that do not start with 8.
+	BarcodeErrorReasonNotArrecadacao BarcodeErrorReason = "NOT_ARRECADACAO"
+	// An arrecadação code (starting with 8) where a boleto is required.
+	BarcodeErrorReasonNotBoleto BarcodeErrorReason = "NOT_BOLETO"
+	// The due-date factor gives no date in FEBRABAN's window around the reference date.
+	BarcodeErrorReasonDueDate BarcodeErrorReason = "DUE_DATE"
+)
+
+var AllBarcodeErrorReason = []BarcodeErrorReason{
+	BarcodeErrorReasonNonDigit,
+	BarcodeErrorReasonLength,
+	BarcodeErrorReasonGeneralDv,
+	BarcodeErrorReasonFieldDv1,
+	BarcodeErrorReasonFieldDv2,
+	BarcodeErrorReasonFieldDv3,
+	BarcodeErrorReasonBlockDv1,
+	BarcodeErrorReasonBlockDv2,
+	BarcodeErrorReasonBlockDv3,
+	BarcodeErrorReasonBlockDv4,
+	BarcodeErrorReasonCurrency,
+	BarcodeErrorReasonSegment,
+	BarcodeErrorReasonValueID,
+	BarcodeErrorReasonNotArrecadacao,
+	BarcodeErrorReasonNotBoleto,
+	BarcodeErrorReasonDueDate,
+}
+
+func (e BarcodeErrorReason) IsValid() bool {
+	switch e {
+	case BarcodeErrorReasonNonDigit, BarcodeErrorReasonLength, BarcodeErrorReasonGeneralDv, BarcodeErrorReasonFieldDv1, BarcodeErrorReasonFieldDv2, BarcodeErrorReasonFieldDv3, BarcodeErrorReasonBlockDv1, BarcodeErrorReasonBlockDv2, BarcodeErrorReasonBlockDv3, BarcodeErrorReasonBlockDv4, BarcodeErrorReasonCurrency, BarcodeErrorReasonSegment, BarcodeErrorReasonValueID, BarcodeErrorReasonNotArrecadacao, BarcodeErrorReasonNotBoleto, BarcodeErrorReasonDueDate:
+		return true
+	}
+	return false
+}
+
+func (e BarcodeErrorReason) String() string {
+	return string(e)
+}
+
+func (e *BarcodeErrorReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BarcodeErrorReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BarcodeErrorReason", str)
+	}
+	return nil
+}
+
+func (e BarcodeErrorReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BarcodeErrorReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BarcodeErrorReason) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1591,6 +1858,7 @@ func (e BoletoStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where a consent stands.
 type ConsentStatus string
 
 const (
@@ -1657,6 +1925,7 @@ func (e ConsentStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Which Brazilian taxpayer document identifies a person or a company.
 type DocumentType string
 
 const (
@@ -1714,6 +1983,7 @@ func (e DocumentType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Which way money moved on a statement entry.
 type EntryDirection string
 
 const (
@@ -1771,6 +2041,7 @@ func (e EntryDirection) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What an operator decides on an account's KYC.
 type KycDecision string
 
 const (
@@ -1831,15 +2102,99 @@ func (e KycDecision) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Why a payment FAILED (Stone's failure reasons, and Ponte's for a consent that ended), or RETURNED
+// for a REFUNDED payment. STONE-format webhooks keep the lower_snake_case spelling.
+type PaymentFailureReason string
+
+const (
+	// The available balance did not cover the amount and its fee when the payment ran.
+	PaymentFailureReasonInsufficientBalance PaymentFailureReason = "INSUFFICIENT_BALANCE"
+	// The amount went over the account's daily or monthly limit when the payment ran.
+	PaymentFailureReasonLimitExceeded PaymentFailureReason = "LIMIT_EXCEEDED"
+	// The paying account could not move money (not approved, disabled or blocked).
+	PaymentFailureReasonAccountRestriction PaymentFailureReason = "ACCOUNT_RESTRICTION"
+	// An internal transfer's beneficiary account cannot receive transfers: nobody has the code, or its account is not approved, disabled or blocked. Given only when the payer could have paid.
+	PaymentFailureReasonInvalidTargetAccount PaymentFailureReason = "INVALID_TARGET_ACCOUNT"
+	// A Ponte boleto could no longer be paid when the payment ran: settled meanwhile, cancelled, expired, or its amount due changed.
+	PaymentFailureReasonBoletoNotPayable PaymentFailureReason = "BOLETO_NOT_PAYABLE"
+	// The consent the payment was created through was revoked before it ran.
+	PaymentFailureReasonConsentRevoked PaymentFailureReason = "CONSENT_REVOKED"
+	// The consent the payment was created through expired before it ran.
+	PaymentFailureReasonConsentExpired PaymentFailureReason = "CONSENT_EXPIRED"
+	// The consent the payment was created through had ended when it was approved or ran.
+	PaymentFailureReasonConsentEnded PaymentFailureReason = "CONSENT_ENDED"
+	// The payment was REFUNDED: the receiving institution returned it; its reason is in receipt.refund.reason.
+	PaymentFailureReasonReturned PaymentFailureReason = "RETURNED"
+)
+
+var AllPaymentFailureReason = []PaymentFailureReason{
+	PaymentFailureReasonInsufficientBalance,
+	PaymentFailureReasonLimitExceeded,
+	PaymentFailureReasonAccountRestriction,
+	PaymentFailureReasonInvalidTargetAccount,
+	PaymentFailureReasonBoletoNotPayable,
+	PaymentFailureReasonConsentRevoked,
+	PaymentFailureReasonConsentExpired,
+	PaymentFailureReasonConsentEnded,
+	PaymentFailureReasonReturned,
+}
+
+func (e PaymentFailureReason) IsValid() bool {
+	switch e {
+	case PaymentFailureReasonInsufficientBalance, PaymentFailureReasonLimitExceeded, PaymentFailureReasonAccountRestriction, PaymentFailureReasonInvalidTargetAccount, PaymentFailureReasonBoletoNotPayable, PaymentFailureReasonConsentRevoked, PaymentFailureReasonConsentExpired, PaymentFailureReasonConsentEnded, PaymentFailureReasonReturned:
+		return true
+	}
+	return false
+}
+
+func (e PaymentFailureReason) String() string {
+	return string(e)
+}
+
+func (e *PaymentFailureReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PaymentFailureReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PaymentFailureReason", str)
+	}
+	return nil
+}
+
+func (e PaymentFailureReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PaymentFailureReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PaymentFailureReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a payment is.
 type PaymentKind string
 
 const (
+	// A transfer to another Ponte account.
 	PaymentKindInternalTransfer PaymentKind = "INTERNAL_TRANSFER"
-	PaymentKindTed              PaymentKind = "TED"
+	// A TED to another bank.
+	PaymentKindTed PaymentKind = "TED"
 	// A boleto de cobrança.
 	PaymentKindBoleto PaymentKind = "BOLETO"
 	// Arrecadação: utilities and taxes paid by barcode.
 	PaymentKindBarcode PaymentKind = "BARCODE"
+	// A salary paid by a payroll.
 	PaymentKindPayroll PaymentKind = "PAYROLL"
 )
 
@@ -1898,16 +2253,26 @@ func (e PaymentKind) MarshalJSON() ([]byte, error) {
 type PaymentStatus string
 
 const (
-	PaymentStatusCreated                  PaymentStatus = "CREATED"
-	PaymentStatusApproved                 PaymentStatus = "APPROVED"
-	PaymentStatusScheduled                PaymentStatus = "SCHEDULED"
+	// Waiting for the holder's approval.
+	PaymentStatusCreated PaymentStatus = "CREATED"
+	// Approved (by the holder when needed), waiting to run.
+	PaymentStatusApproved PaymentStatus = "APPROVED"
+	// Waiting for its scheduled day.
+	PaymentStatusScheduled PaymentStatus = "SCHEDULED"
+	// Created outside its window (e.g. a TED after hours): runs on the next business day.
 	PaymentStatusDelayedToNextBusinessDay PaymentStatus = "DELAYED_TO_NEXT_BUSINESS_DAY"
-	PaymentStatusFinished                 PaymentStatus = "FINISHED"
-	PaymentStatusFailed                   PaymentStatus = "FAILED"
-	PaymentStatusRejected                 PaymentStatus = "REJECTED"
-	PaymentStatusCancelled                PaymentStatus = "CANCELLED"
-	PaymentStatusExpired                  PaymentStatus = "EXPIRED"
-	PaymentStatusRefunded                 PaymentStatus = "REFUNDED"
+	// Paid: the money left the account.
+	PaymentStatusFinished PaymentStatus = "FINISHED"
+	// It ran and failed: failureReason says why. Nothing was debited.
+	PaymentStatusFailed PaymentStatus = "FAILED"
+	// The holder rejected it.
+	PaymentStatusRejected PaymentStatus = "REJECTED"
+	// Cancelled before it ran.
+	PaymentStatusCancelled PaymentStatus = "CANCELLED"
+	// The holder did not decide in time.
+	PaymentStatusExpired PaymentStatus = "EXPIRED"
+	// Paid, then returned by the receiving institution: the amount and fee are back in the account.
+	PaymentStatusRefunded PaymentStatus = "REFUNDED"
 )
 
 var AllPaymentStatus = []PaymentStatus{
@@ -2170,24 +2535,113 @@ func (e Scope) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A statement entry's type: Stone's statement types (an ERP that classifies Stone's statements
+// classifies Ponte's the same way), plus FEE, Ponte's own. The CSV and OFX exports and STONE-format
+// webhooks keep Stone's lower_snake_case spelling.
+type StatementEntryKind string
+
+const (
+	// Between two Ponte accounts (an internal transfer).
+	StatementEntryKindInternal StatementEntryKind = "INTERNAL"
+	// A TED in or out of Ponte.
+	StatementEntryKindExternal StatementEntryKind = "EXTERNAL"
+	// A TED out that came back.
+	StatementEntryKindExternalRefund StatementEntryKind = "EXTERNAL_REFUND"
+	// A boleto, utility bill or tax paid by barcode.
+	StatementEntryKindPayment StatementEntryKind = "PAYMENT"
+	// A barcode payment that was returned.
+	StatementEntryKindPaymentRefund StatementEntryKind = "PAYMENT_REFUND"
+	// The fee of an operation, posted as its own entry.
+	StatementEntryKindFee StatementEntryKind = "FEE"
+	// The credit of a boleto the account issued and someone paid (Stone's cash_in_barcode_payment).
+	StatementEntryKindBoletoSettlement StatementEntryKind = "BOLETO_SETTLEMENT"
+)
+
+var AllStatementEntryKind = []StatementEntryKind{
+	StatementEntryKindInternal,
+	StatementEntryKindExternal,
+	StatementEntryKindExternalRefund,
+	StatementEntryKindPayment,
+	StatementEntryKindPaymentRefund,
+	StatementEntryKindFee,
+	StatementEntryKindBoletoSettlement,
+}
+
+func (e StatementEntryKind) IsValid() bool {
+	switch e {
+	case StatementEntryKindInternal, StatementEntryKindExternal, StatementEntryKindExternalRefund, StatementEntryKindPayment, StatementEntryKindPaymentRefund, StatementEntryKindFee, StatementEntryKindBoletoSettlement:
+		return true
+	}
+	return false
+}
+
+func (e StatementEntryKind) String() string {
+	return string(e)
+}
+
+func (e *StatementEntryKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StatementEntryKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StatementEntryKind", str)
+	}
+	return nil
+}
+
+func (e StatementEntryKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StatementEntryKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StatementEntryKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Why a mutation could not do what was asked. Business failures come here, not in `errors`.
 type UserErrorCode string
 
 const (
-	UserErrorCodeInvalid              UserErrorCode = "INVALID"
-	UserErrorCodeRequired             UserErrorCode = "REQUIRED"
-	UserErrorCodeInvalidDocument      UserErrorCode = "INVALID_DOCUMENT"
-	UserErrorCodeDuplicateDocument    UserErrorCode = "DUPLICATE_DOCUMENT"
-	UserErrorCodeDocumentBlocked      UserErrorCode = "DOCUMENT_BLOCKED"
-	UserErrorCodeNotFound             UserErrorCode = "NOT_FOUND"
-	UserErrorCodeAccountNotApproved   UserErrorCode = "ACCOUNT_NOT_APPROVED"
-	UserErrorCodeInsufficientFunds    UserErrorCode = "INSUFFICIENT_FUNDS"
-	UserErrorCodeLimitExceeded        UserErrorCode = "LIMIT_EXCEEDED"
+	// The value is malformed or out of range.
+	UserErrorCodeInvalid UserErrorCode = "INVALID"
+	// A required value is missing.
+	UserErrorCodeRequired UserErrorCode = "REQUIRED"
+	// The CPF or CNPJ fails its check digits or format.
+	UserErrorCodeInvalidDocument UserErrorCode = "INVALID_DOCUMENT"
+	// An account with this document already exists.
+	UserErrorCodeDuplicateDocument UserErrorCode = "DUPLICATE_DOCUMENT"
+	// The document was found to be fraud and may never open an account.
+	UserErrorCodeDocumentBlocked UserErrorCode = "DOCUMENT_BLOCKED"
+	// The object named does not exist or the caller may not see it (the two look the same).
+	UserErrorCodeNotFound UserErrorCode = "NOT_FOUND"
+	// The account has not passed KYC, or is disabled or blocked.
+	UserErrorCodeAccountNotApproved UserErrorCode = "ACCOUNT_NOT_APPROVED"
+	// The available balance does not cover the amount and its fee.
+	UserErrorCodeInsufficientFunds UserErrorCode = "INSUFFICIENT_FUNDS"
+	// The amount goes over the account's daily or monthly limit.
+	UserErrorCodeLimitExceeded UserErrorCode = "LIMIT_EXCEEDED"
+	// The idempotency key was used before with different input.
 	UserErrorCodeIdempotencyKeyReused UserErrorCode = "IDEMPOTENCY_KEY_REUSED"
-	UserErrorCodeInvalidBarcode       UserErrorCode = "INVALID_BARCODE"
-	UserErrorCodeInvalidState         UserErrorCode = "INVALID_STATE"
-	UserErrorCodeConsentRequired      UserErrorCode = "CONSENT_REQUIRED"
-	UserErrorCodeOutsideWindow        UserErrorCode = "OUTSIDE_WINDOW"
+	// The barcode or typed line fails its check digits or format.
+	UserErrorCodeInvalidBarcode UserErrorCode = "INVALID_BARCODE"
+	// The object is not in a state that allows this (e.g. cancelling a FINISHED payment).
+	UserErrorCodeInvalidState UserErrorCode = "INVALID_STATE"
+	// The tenant needs the holder's consent (with the right scope) for this account.
+	UserErrorCodeConsentRequired UserErrorCode = "CONSENT_REQUIRED"
+	// Not possible at this time or on this day (e.g. a date outside the scheduling calendar).
+	UserErrorCodeOutsideWindow UserErrorCode = "OUTSIDE_WINDOW"
 	// The contact already has this bank account.
 	UserErrorCodeDuplicateBankAccount UserErrorCode = "DUPLICATE_BANK_ACCOUNT"
 )
@@ -2253,6 +2707,7 @@ func (e UserErrorCode) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The kinds of caller.
 type ViewerKind string
 
 const (
@@ -2313,11 +2768,13 @@ func (e ViewerKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where a webhook delivery stands.
 type WebhookDeliveryStatus string
 
 const (
 	// Not delivered yet: being tried, with exponential backoff for at least 24 hours.
-	WebhookDeliveryStatusPending   WebhookDeliveryStatus = "PENDING"
+	WebhookDeliveryStatusPending WebhookDeliveryStatus = "PENDING"
+	// The endpoint answered 2xx.
 	WebhookDeliveryStatusSucceeded WebhookDeliveryStatus = "SUCCEEDED"
 	// Every attempt failed; redeliverWebhook tries again.
 	WebhookDeliveryStatusFailed WebhookDeliveryStatus = "FAILED"

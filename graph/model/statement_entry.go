@@ -11,18 +11,18 @@ import (
 // StatementEntry is the GraphQL StatementEntry, hand-written so that it carries the id of the
 // payment the entry executes for the `payment` field resolver.
 type StatementEntry struct {
-	ID            string         `json:"id"`
-	Reference     string         `json:"reference"`
-	OccurredAt    time.Time      `json:"occurredAt"`
-	Direction     EntryDirection `json:"direction"`
-	Amount        *money.Money   `json:"amount"`
-	BalanceBefore *money.Money   `json:"balanceBefore"`
-	BalanceAfter  *money.Money   `json:"balanceAfter"`
-	Description   string         `json:"description"`
-	Kind          string         `json:"kind"`
-	Fee           *money.Money   `json:"fee"`
-	TransactionID string         `json:"transactionId"`
-	Counterparty  *Counterparty  `json:"counterparty,omitempty"`
+	ID            string             `json:"id"`
+	Reference     string             `json:"reference"`
+	OccurredAt    time.Time          `json:"occurredAt"`
+	Direction     EntryDirection     `json:"direction"`
+	Amount        *money.Money       `json:"amount"`
+	BalanceBefore *money.Money       `json:"balanceBefore"`
+	BalanceAfter  *money.Money       `json:"balanceAfter"`
+	Description   string             `json:"description"`
+	Kind          StatementEntryKind `json:"kind"`
+	Fee           *money.Money       `json:"fee"`
+	TransactionID string             `json:"transactionId"`
+	Counterparty  *Counterparty      `json:"counterparty,omitempty"`
 
 	// OperationID is the payment the entry executes (or refunds); nil for a deposit.
 	OperationID *uuid.UUID `json:"-"`
