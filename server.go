@@ -87,7 +87,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger, c
 		return err
 	}
 	defer closeDatabase(pool, db) // last: it waits for every borrowed connection
-	id, err := newIdentity(cfg, port, publicURL, log)
+	id, err := newIdentity(ctx, cfg, port, publicURL, db, log)
 	if err != nil {
 		return err
 	}
@@ -152,15 +152,20 @@ type identity struct {
 	dev            *devidp.Provider
 }
 
-func newIdentity(cfg config, port int, publicURL string, log *slog.Logger) (identity, error) {
+func newIdentity(ctx context.Context, cfg config, port int, publicURL string, db *gorm.DB, log *slog.Logger) (identity, error) {
 	if cfg.OIDCIssuer != "" {
 		return identity{issuer: cfg.OIDCIssuer, secret: cfg.OIDCSecret}, nil
 	}
 	issuer := fmt.Sprintf("http://localhost:%d/idp", port)
+	// The signing key lives in the database, so a token pasted in the IDE survives a restart.
+	key, err := devidp.StoredSigningKey(ctx, db)
+	if err != nil {
+		return identity{}, err
+	}
 	dev, rp, err := devidp.Development(issuer, devidp.Client{
 		ID: cfg.OIDCClientID, Secret: cfg.OIDCSecret, Name: "Ponte", RedirectURIs: []string{publicURL + loginCallbackPath},
 		Scopes: []string{"openid", "profile", "email"},
-	}, cfg.DevTokenTTL, log.With("component", "devidp"))
+	}, key, cfg.DevTokenTTL, log.With("component", "devidp"))
 	if err != nil {
 		return identity{}, err
 	}

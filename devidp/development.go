@@ -2,6 +2,7 @@ package devidp
 
 import (
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
 	"fmt"
 	"log/slog"
@@ -11,8 +12,9 @@ import (
 // Development is the provider a development server serves at issuer when no external issuer is
 // configured: Demo's clients and people, plus rp, the server's own client for holders' logins.
 // When rp.Secret is empty it gets a random one, new at every start and known only to the
-// process. It returns the provider and rp as registered, with its secret.
-func Development(issuer string, rp Client, accessTokenTTL time.Duration, log *slog.Logger) (*Provider, Client, error) {
+// process. key signs its tokens (StoredSigningKey keeps one across restarts; nil: a new key).
+// It returns the provider and rp as registered, with its secret.
+func Development(issuer string, rp Client, key *rsa.PrivateKey, accessTokenTTL time.Duration, log *slog.Logger) (*Provider, Client, error) {
 	if rp.Secret == "" {
 		b := make([]byte, 32)
 		if _, err := rand.Read(b); err != nil {
@@ -23,6 +25,7 @@ func Development(issuer string, rp Client, accessTokenTTL time.Duration, log *sl
 	cfg := Demo(issuer)
 	cfg.Logger = log
 	cfg.AccessTokenTTL = accessTokenTTL
+	cfg.SigningKey = key
 	cfg.Clients = append(cfg.Clients, rp)
 	p, err := New(cfg)
 	if err != nil {
