@@ -38,33 +38,44 @@ func signDevToken(t testing.TB, key *rsa.PrivateKey, claims jwt.Claims, extra ma
 	return raw
 }
 
+// mustStoredKey is the development provider's stored signing key on s's database.
+func mustStoredKey(t testing.TB, s *testServer) *rsa.PrivateKey {
+	t.Helper()
+	key, err := devidp.StoredSigningKey(context.Background(), s.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+// devClaims are an access token's registered claims for issuer and audience, expiring in
+// hours (negative: expired that long ago).
+func devClaims(issuer, audience string, hours int) jwt.Claims {
+	exp := time.Now().Add(time.Duration(hours) * time.Hour)
+	return jwt.Claims{Issuer: issuer, Subject: "demo-erp", Audience: jwt.Audience{audience},
+		IssuedAt: jwt.NewNumericDate(exp.Add(-2 * time.Hour)), Expiry: jwt.NewNumericDate(exp)}
+}
+
 // TestTokenRefusalSaysWhy: a refused access token is UNAUTHENTICATED (401) with a reason that
 // tells an expired token from one signed by an unknown key, one for another audience and none.
 func TestTokenRefusalSaysWhy(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, nil)
-	stored, err := devidp.StoredSigningKey(context.Background(), s.db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	stored := mustStoredKey(t, s)
 	stranger, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
-	claims := func(aud string, exp time.Time) jwt.Claims {
-		return jwt.Claims{Issuer: s.Issuer, Subject: "demo-erp", Audience: jwt.Audience{aud},
-			IssuedAt: jwt.NewNumericDate(exp.Add(-time.Hour)), Expiry: jwt.NewNumericDate(exp)}
-	}
+	claims := func(aud string, hours int) jwt.Claims { return devClaims(s.Issuer, aud, hours) }
 	client := map[string]any{"client_id": "demo-erp", "scope": "accounts:read"}
 	cases := []struct {
 		name, token, reason string
 	}{
 		{"no token", "", "MISSING"},
 		{"not a JWT", "not-a-jwt", "MALFORMED"},
-		{"expired", signDevToken(t, stored, claims("ponte", now.Add(-time.Minute)), client), "EXPIRED"},
-		{"unknown key", signDevToken(t, stranger, claims("ponte", now.Add(time.Hour)), client), "UNKNOWN_KEY"},
-		{"wrong audience", signDevToken(t, stored, claims("someone-else", now.Add(time.Hour)), client), "WRONG_AUDIENCE"},
+		{"expired", signDevToken(t, stored, claims("ponte", -1), client), "EXPIRED"},
+		{"unknown key", signDevToken(t, stranger, claims("ponte", 1), client), "UNKNOWN_KEY"},
+		{"wrong audience", signDevToken(t, stored, claims("someone-else", 1), client), "WRONG_AUDIENCE"},
 	}
 	for _, c := range cases {
 		r := gql(t, s, c.token, `{ accounts(first: 1) { totalCount } }`, nil)
@@ -74,7 +85,7 @@ func TestTokenRefusalSaysWhy(t *testing.T) {
 	}
 	// The same key with the right audience and a future expiry is accepted: the cases above
 	// fail for the reason they name, not for being hand-signed.
-	if r := gql(t, s, signDevToken(t, stored, claims("ponte", now.Add(time.Hour)), client), `{ viewer { kind } }`, nil); len(r.Errors) > 0 {
+	if r := gql(t, s, signDevToken(t, stored, claims("ponte", 1), client), `{ viewer { kind } }`, nil); len(r.Errors) > 0 {
 		t.Errorf("a well-formed token of the stored key was refused: %+v", r.Errors)
 	}
 }

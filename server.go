@@ -165,7 +165,7 @@ func newIdentity(ctx context.Context, cfg config, port int, publicURL string, db
 	dev, rp, err := devidp.Development(issuer, devidp.Client{
 		ID: cfg.OIDCClientID, Secret: cfg.OIDCSecret, Name: "Ponte", RedirectURIs: []string{publicURL + loginCallbackPath},
 		Scopes: []string{"openid", "profile", "email"},
-	}, key, cfg.DevTokenTTL, log.With("component", "devidp"))
+	}, publicURL+ide.CallbackPath, key, cfg.DevTokenTTL, log.With("component", "devidp"))
 	if err != nil {
 		return identity{}, err
 	}
@@ -287,13 +287,14 @@ func routes(cfg config, id identity, a *app, log *slog.Logger) http.Handler {
 		mux.Handle("/idp/", id.dev)
 	}
 	if cfg.Env != envProduction {
-		welcome := "" // the ide package's generic text
+		ideCfg := ide.Config{Title: "Ponte GraphQL", Endpoint: "/graphql"} // the ide package's generic text
 		if id.dev != nil {
-			welcome = devidp.DemoWelcomeQuery(id.issuer)
+			ideCfg = devIDE(ideCfg, id.issuer, a.publicURL)
 		}
-		page := ide.New(ide.Config{Title: "Ponte GraphQL", Endpoint: "/graphql", DefaultQuery: welcome})
+		page := ide.New(ideCfg)
 		mux.Handle("GET /{$}", page)
 		mux.Handle("GET /playground", page)
+		mux.Handle("GET "+ide.CallbackPath, page)
 		mux.Handle(ide.AssetsPath, ide.Assets())
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
