@@ -15,7 +15,9 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 
+	"github.com/ponte-bff/ponte/database"
 	"github.com/ponte-bff/ponte/devidp"
+	"github.com/ponte-bff/ponte/internal/testdb"
 )
 
 // signDevToken signs claims with key under the key id the development provider gives it (the
@@ -93,28 +95,38 @@ func TestTokenRefusalSaysWhy(t *testing.T) {
 // restartableServer runs Ponte on one address and one database, and can stop and start again.
 type restartableServer struct {
 	*testServer
-	cfg  config
-	addr string
-	stop func()
+	cfg   config
+	addr  string
+	clock func() time.Time
+	stop  func()
 }
 
-// startRestartable starts a development server on a fresh database at a free port.
-func startRestartable(t *testing.T) *restartableServer {
+// startRestartable starts a development server on a fresh database at a free port, with clock
+// as the payments' clock (nil: the system's).
+func startRestartable(t *testing.T, clock func() time.Time) *restartableServer {
 	t.Helper()
-	s := startServer(t, nil) // a fresh, migrated database with its stored key; then serve it ourselves
-	r := &restartableServer{testServer: &testServer{DSN: s.DSN, db: s.db}}
-	vars := map[string]string{"DATABASE_URL": s.DSN, "DB_MAX_OPEN_CONNS": "5", "SHUTDOWN_TIMEOUT": "2s"}
+	dsn := testdb.New(t)
+	vars := map[string]string{"DATABASE_URL": dsn, "DB_MAX_OPEN_CONNS": "5", "SHUTDOWN_TIMEOUT": "2s"}
 	cfg, err := loadConfig(func(k string) string { return vars[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.cfg = cfg
+	r := &restartableServer{testServer: &testServer{DSN: dsn}, cfg: cfg, clock: clock}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.addr = ln.Addr().String()
 	r.serve(t, ln)
+	r.db, err = database.Open(context.Background(), dsn, database.Pool{MaxOpen: 2, MaxIdle: 1, MaxLifetime: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if sqlDB, err := r.db.DB(); err == nil {
+			sqlDB.Close()
+		}
+	})
 	return r
 }
 
@@ -125,7 +137,7 @@ func (r *restartableServer) serve(t *testing.T, ln net.Listener) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	go func() { done <- serve(ctx, r.cfg, ln, log, nil) }()
+	go func() { done <- serve(ctx, r.cfg, ln, log, r.clock) }()
 	stopped := false
 	r.stop = func() {
 		if stopped {
@@ -161,7 +173,7 @@ func (r *restartableServer) restart(t *testing.T) {
 // so a token issued before a restart is still accepted after it.
 func TestDevTokenSurvivesRestart(t *testing.T) {
 	t.Parallel()
-	s := startRestartable(t)
+	s := startRestartable(t, nil)
 	tok := tenantToken(t, s.testServer)
 	if r := gql(t, s.testServer, tok, `{ viewer { kind clientId } }`, nil); len(r.Errors) > 0 {
 		t.Fatalf("before the restart: %+v", r.Errors)

@@ -33,7 +33,7 @@ func TestIDEFirstHourInBrowser(t *testing.T) {
 		t.Skip("starts a browser")
 	}
 	t.Parallel()
-	s := startRestartable(t)
+	s := startRestartable(t, nil)
 	ctx := browsertest.New(t)
 
 	browsertest.Do(t, ctx, "open the IDE and get a demo-erp token",
