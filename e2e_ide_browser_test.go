@@ -7,9 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
+	"github.com/ponte-bff/ponte/devidp"
 	"github.com/ponte-bff/ponte/internal/browsertest"
 )
 
@@ -68,6 +71,34 @@ func TestIDEFirstHourInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(".graphiql-execute-button")),
 		void(waitIDEResult(`"clientId": "demo-erp"`)),
 	)
+
+	t.Run("HolderLoginInAPopup", func(t *testing.T) {
+		opened := chromedp.WaitNewTarget(ctx, func(i *target.Info) bool { return i.Type == "page" && i.OpenerID != "" })
+		browsertest.Do(t, ctx, "press Holder login", chromedp.Click(chromedp.ID("ponte-ide-holder-login")))
+		var popup target.ID
+		select {
+		case popup = <-opened:
+		case <-time.After(browsertest.StepTimeout):
+			t.Fatal("no login window opened")
+		}
+		pctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(popup))
+		defer cancel()
+		browsertest.Do(t, pctx, "log in as the holder in the popup",
+			chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
+			chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), "holder"),
+			chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), "holder"),
+			chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		)
+		browsertest.Do(t, ctx, "the IDE gets the holder's token",
+			void(chromedp.Poll[bool](`document.getElementById('ponte-ide-status').textContent.includes('`+devidp.DemoIDEClientID+`')`)),
+			void(waitVerdict("valid")))
+		holder := browsertest.Run(t, ctx, "read the token", chromedp.Value(chromedp.ID("ponte-ide-token")))
+		var v struct{ Kind, Document string }
+		gql(t, s.testServer, holder, `{ viewer { kind document } }`, nil).decode(t, "viewer", &v)
+		if v.Kind != "HOLDER" || v.Document != devidp.DemoHolderDocument {
+			t.Errorf("the holder login's token is for %+v", v)
+		}
+	})
 
 	t.Run("ExpiredTokenShowsTheServersVerdict", func(t *testing.T) {
 		expired := signDevToken(t, mustStoredKey(t, s.testServer), devClaims(s.Issuer, "ponte", -1), map[string]any{"client_id": "demo-erp"})
