@@ -28,6 +28,26 @@ func waitVerdict(want string) chromedp.Action[bool] {
 	return chromedp.Poll[bool](`document.getElementById('ponte-ide-status').getAttribute('data-verdict') === ` + string(b))
 }
 
+// measureOverflow measures how far the page reaches: the viewport's width, the document's and
+// the body's scroll widths, and the right edge of the widest element that no box inside the body
+// scrolls or clips (the tab strip and an editor's long lines scroll within their boxes).
+const measureOverflow = `(function () {
+  function contained(e) {
+    for (var p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== 'visible') { return true; }
+    }
+    return false;
+  }
+  var out = {viewport: window.innerWidth, document: document.documentElement.scrollWidth, body: document.body.scrollWidth};
+  var widest = 0;
+  document.querySelectorAll('body *').forEach(function (e) {
+    var r = e.getBoundingClientRect();
+    if (r.width > 0 && r.right > widest && !contained(e)) { widest = r.right; }
+  });
+  out.widest = widest;
+  return out;
+})()`
+
 // TestIDEFirstHourInBrowser is a newcomer's first hour: the IDE gets a demo token with one
 // button, runs the first example, the server restarts on the same database and the same token
 // still works; and on a 390 px phone nothing is wider than the screen.
@@ -121,22 +141,7 @@ func TestIDEFirstHourInBrowser(t *testing.T) {
 		)
 		// An element may reach past the edge only inside a box that scrolls or clips it (the
 		// tab strip, an editor's long line), never past the screen itself.
-		widths := browsertest.Run(t, ctx, "measure", chromedp.Evaluate[map[string]float64](`(function () {
-  function contained(e) {
-    for (var p = e.parentElement; p && p !== document.body; p = p.parentElement) {
-      if (getComputedStyle(p).overflowX !== 'visible') { return true; }
-    }
-    return false;
-  }
-  var out = {viewport: window.innerWidth, document: document.documentElement.scrollWidth, body: document.body.scrollWidth};
-  var widest = 0;
-  document.querySelectorAll('body *').forEach(function (e) {
-    var r = e.getBoundingClientRect();
-    if (r.width > 0 && r.right > widest && !contained(e)) { widest = r.right; }
-  });
-  out.widest = widest;
-  return out;
-})()`))
+		widths := browsertest.Run(t, ctx, "measure", chromedp.Evaluate[map[string]float64](measureOverflow))
 		t.Logf("at 390 px: %v", widths)
 		if widths["widest"] > 390.5 {
 			over := browsertest.Run(t, ctx, "name what overflows", chromedp.Evaluate[[]string](`(function () {
@@ -176,6 +181,16 @@ func TestIDEFirstHourInBrowser(t *testing.T) {
 		if response["right"] > 390.5 || response["width"] < 250 || response["height"] < 150 {
 			t.Errorf("on a phone the response pane is %v: not readable beside the editor", response)
 		}
+		browsertest.Do(t, ctx, "open the documentation explorer on the phone",
+			chromedp.Click(chromedp.CSS(`button[aria-label="Show Documentation Explorer"]`)),
+			chromedp.WaitVisible(chromedp.CSS(".graphiql-doc-explorer")),
+		)
+		docs := browsertest.Run(t, ctx, "measure with the docs open", chromedp.Evaluate[map[string]float64](measureOverflow))
+		for _, k := range []string{"document", "body", "widest"} {
+			if docs[k] > 390.5 {
+				t.Errorf("with the docs open, %s reaches %v px on a 390 px screen", k, docs[k])
+			}
+		}
 		shot := browsertest.Run(t, ctx, "full-page screenshot", chromedp.FullScreenshot(100))
 		img, err := png.Decode(bytes.NewReader(shot))
 		if err != nil {
@@ -185,5 +200,9 @@ func TestIDEFirstHourInBrowser(t *testing.T) {
 			t.Errorf("the full-page screenshot is %d px wide, want the viewport's 390", w)
 		}
 		_ = os.WriteFile(filepath.Join(os.TempDir(), "ponte-ide-390.png"), shot, 0o644)
+		browsertest.Do(t, ctx, "close the docs: the editors come back",
+			chromedp.Click(chromedp.CSS(`button[aria-label="Hide Documentation Explorer"]`)),
+			chromedp.WaitVisible(chromedp.CSS(".graphiql-execute-button")),
+		)
 	})
 }

@@ -60,7 +60,7 @@ func (a *Authenticator) refusal(ctx context.Context, raw string, err error) *app
 
 // keyID is the kid in raw's protected header, or "" when it has none.
 func keyID(raw string) string {
-	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512, jose.PS256, jose.PS384, jose.PS512, jose.ES256, jose.ES384, jose.ES512, jose.EdDSA})
+	jws, err := jose.ParseSignedCompact(raw, []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512, jose.PS256, jose.PS384, jose.PS512, jose.ES256, jose.ES384, jose.ES512, jose.EdDSA})
 	if err != nil || len(jws.Signatures) == 0 {
 		return ""
 	}

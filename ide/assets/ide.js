@@ -129,9 +129,10 @@
       var err = (r.body.errors || [])[0];
       if (r.status === 200 && !err) {
         verdict = { ok: true, text: describe(sent).text };
-        var exp = expiry(sent);
-        if (exp) {
-          recheck = setTimeout(checkToken, Math.max(0, exp - Date.now()) + 1000);
+        // setTimeout takes at most 2^31-1 ms (about 24 days); a later exp is checked on reload.
+        var wait = expiry(sent) - Date.now() + 1000;
+        if (wait > 0 && wait < 2147483647) {
+          recheck = setTimeout(checkToken, wait);
         }
       } else {
         var ext = (err && err.extensions) || {};
