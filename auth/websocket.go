@@ -21,8 +21,9 @@ func (a *Authenticator) WebsocketInit(ctx context.Context, p transport.InitPaylo
 	}
 	tok, ok := bearer(raw)
 	if !ok {
-		tok = strings.TrimSpace(raw) // some clients send the bare token
-		if strings.EqualFold(tok, "Bearer") { // "Bearer " and nothing after it: no token
+		// Some clients send the bare token; "Bearer " with nothing after it is no token.
+		tok = strings.TrimSpace(raw)
+		if strings.EqualFold(tok, "Bearer") {
 			tok = ""
 		}
 	}
