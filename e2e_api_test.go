@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -144,12 +145,16 @@ func TestTransports(t *testing.T) {
 	t.Run("ErrWebSocketBadTokenCloses4403", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		for _, bad := range []string{"", "garbage"} {
+		for bad, reason := range map[string]string{"": "UNAUTHENTICATED: MISSING", "garbage": "UNAUTHENTICATED: MALFORMED"} {
 			conn := dialGraphQLWS(t, ctx, s, bad)
 			var msg wsMessage
 			err := wsjson.Read(ctx, conn, &msg)
 			if code := websocket.CloseStatus(err); code != 4403 {
 				t.Fatalf("token %q: close status %d (%v), msg %+v", bad, code, err, msg)
+			}
+			// The close reason says why, as extensions.reason does over HTTP.
+			if ce := (websocket.CloseError{}); !errors.As(err, &ce) || ce.Reason != reason {
+				t.Errorf("token %q: close %v, want reason %q", bad, err, reason)
 			}
 		}
 	})

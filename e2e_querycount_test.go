@@ -75,7 +75,7 @@ func startCountingServer(t *testing.T) (*testServer, *queryCounter) {
 	}
 	counter := &queryCounter{}
 	counter.register(t, db)
-	id, err := newIdentity(cfg, port, publicURL, log)
+	id, err := newIdentity(ctx, cfg, port, publicURL, db, log)
 	if err != nil {
 		t.Fatal(err)
 	}

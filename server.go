@@ -104,7 +104,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger, c
 		return err
 	}
 	defer closeDatabase(pool, db) // last: it waits for every borrowed connection
-	id, err := newIdentity(cfg, port, publicURL, log)
+	id, err := newIdentity(ctx, cfg, port, publicURL, db, log)
 	if err != nil {
 		return err
 	}
@@ -181,15 +181,20 @@ type identity struct {
 	dev            *devidp.Provider
 }
 
-func newIdentity(cfg config, port int, publicURL string, log *slog.Logger) (identity, error) {
+func newIdentity(ctx context.Context, cfg config, port int, publicURL string, db *gorm.DB, log *slog.Logger) (identity, error) {
 	if cfg.OIDCIssuer != "" {
 		return identity{issuer: cfg.OIDCIssuer, secret: cfg.OIDCSecret}, nil
 	}
 	issuer := fmt.Sprintf("http://localhost:%d/idp", port)
+	// The signing key lives in the database, so a token pasted in the IDE survives a restart.
+	key, err := devidp.StoredSigningKey(ctx, db)
+	if err != nil {
+		return identity{}, err
+	}
 	dev, rp, err := devidp.Development(issuer, devidp.Client{
 		ID: cfg.OIDCClientID, Secret: cfg.OIDCSecret, Name: "Ponte", RedirectURIs: []string{publicURL + loginCallbackPath},
 		Scopes: []string{"openid", "profile", "email"},
-	}, cfg.DevTokenTTL, log.With("component", "devidp"))
+	}, publicURL+ide.CallbackPath, key, cfg.DevTokenTTL, log.With("component", "devidp"))
 	if err != nil {
 		return identity{}, err
 	}
@@ -316,13 +321,14 @@ func routes(cfg config, id identity, a *app, metrics http.Handler, log *slog.Log
 		mux.Handle("/idp/", id.dev)
 	}
 	if cfg.Env != envProduction {
-		welcome := "" // the ide package's generic text
+		ideCfg := ide.Config{Title: "Ponte GraphQL", Endpoint: "/graphql"} // the ide package's generic text
 		if id.dev != nil {
-			welcome = devidp.DemoWelcomeQuery(id.issuer)
+			ideCfg = devIDE(ideCfg, id.issuer, a.publicURL)
 		}
-		page := ide.New(ide.Config{Title: "Ponte GraphQL", Endpoint: "/graphql", DefaultQuery: welcome})
+		page := ide.New(ideCfg)
 		mux.Handle("GET /{$}", page)
 		mux.Handle("GET /playground", page)
+		mux.Handle("GET "+ide.CallbackPath, page)
 		mux.Handle(ide.AssetsPath, ide.Assets())
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

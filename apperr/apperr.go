@@ -44,7 +44,10 @@ type Error struct {
 	Code    Code
 	Field   []string // path of the offending input field, e.g. ["input", "document"]
 	Message string
-	Err     error // optional cause, for logs only
+	// Reason refines Code where a client can act on the difference, e.g. why an access token was
+	// refused (EXPIRED, UNKNOWN_KEY, WRONG_AUDIENCE): it becomes extensions.reason.
+	Reason string
+	Err    error // optional cause, for logs only
 }
 
 func (e *Error) Error() string {

@@ -92,7 +92,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, raw string) (*Caller, 
 	}
 	tok, err := v.Verify(ctx, raw)
 	if err != nil {
-		return nil, &apperr.Error{Code: apperr.Unauthenticated, Message: "invalid or expired access token", Err: err}
+		return nil, a.refusal(ctx, raw, err)
 	}
 	var std tokenClaims
 	var all map[string]any

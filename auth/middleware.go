@@ -27,7 +27,8 @@ func (a *Authenticator) Middleware(log *slog.Logger, allowAnonymous func(*http.R
 					next.ServeHTTP(w, r)
 					return
 				}
-				WriteError(w, http.StatusUnauthorized, apperr.E(apperr.Unauthenticated, "a bearer access token is required (Authorization: Bearer <token>)"))
+				WriteError(w, http.StatusUnauthorized, &apperr.Error{Code: apperr.Unauthenticated, Reason: ReasonMissing,
+					Message: "a bearer access token is required (Authorization: Bearer <token>)"})
 				return
 			}
 			c, err := a.Authenticate(r.Context(), raw)
@@ -80,7 +81,11 @@ func WriteError(w http.ResponseWriter, status int, err error) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
+	ext := map[string]any{"code": string(e.Code)}
+	if e.Reason != "" {
+		ext["reason"] = e.Reason
+	}
 	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{"message": e.Message, "extensions": map[string]any{"code": string(e.Code)}}},
+		"errors": []map[string]any{{"message": e.Message, "extensions": ext}},
 	})
 }

@@ -21,10 +21,14 @@ func (a *Authenticator) WebsocketInit(ctx context.Context, p transport.InitPaylo
 	}
 	tok, ok := bearer(raw)
 	if !ok {
-		tok = strings.TrimSpace(raw) // some clients send the bare token
+		// Some clients send the bare token; "Bearer " with nothing after it is no token.
+		tok = strings.TrimSpace(raw)
+		if strings.EqualFold(tok, "Bearer") {
+			tok = ""
+		}
 	}
 	if tok == "" {
-		return refuse(ctx, apperr.E(apperr.Unauthenticated, "connection_init must carry Authorization: Bearer <token>"))
+		return refuse(ctx, &apperr.Error{Code: apperr.Unauthenticated, Reason: ReasonMissing, Message: "connection_init must carry Authorization: Bearer <token>"})
 	}
 	c, err := a.Authenticate(ctx, tok)
 	if err != nil {
@@ -68,6 +72,10 @@ func refuse(ctx context.Context, err error) (context.Context, *transport.InitPay
 		code = 1013 // Try Again Later: the database or the issuer is down, the token may be fine
 	}
 	ctx = transport.WithWebsocketCloseCode(ctx, code)
-	ctx = transport.AppendCloseReason(ctx, string(apperr.CodeOf(err)))
+	reason := string(apperr.CodeOf(err))
+	if e, ok := apperr.As(err); ok && e.Reason != "" { // why a token was refused, as on HTTP
+		reason += ": " + e.Reason
+	}
+	ctx = transport.AppendCloseReason(ctx, reason)
 	return ctx, nil, err
 }

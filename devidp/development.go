@@ -2,6 +2,7 @@ package devidp
 
 import (
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
 	"fmt"
 	"log/slog"
@@ -11,8 +12,11 @@ import (
 // Development is the provider a development server serves at issuer when no external issuer is
 // configured: Demo's clients and people, plus rp, the server's own client for holders' logins.
 // When rp.Secret is empty it gets a random one, new at every start and known only to the
-// process. It returns the provider and rp as registered, with its secret.
-func Development(issuer string, rp Client, accessTokenTTL time.Duration, log *slog.Logger) (*Provider, Client, error) {
+// process. key signs its tokens (StoredSigningKey keeps one across restarts; nil: a new key).
+// It returns the provider and rp as registered, with its secret.
+// ideRedirectURI, when set, registers DemoIDEClientID, the GraphQL IDE's public client for the
+// holder login, with that redirect URI.
+func Development(issuer string, rp Client, ideRedirectURI string, key *rsa.PrivateKey, accessTokenTTL time.Duration, log *slog.Logger) (*Provider, Client, error) {
 	if rp.Secret == "" {
 		b := make([]byte, 32)
 		if _, err := rand.Read(b); err != nil {
@@ -24,7 +28,12 @@ func Development(issuer string, rp Client, accessTokenTTL time.Duration, log *sl
 	cfg.Logger = log
 	cfg.AccessTokenTTL = accessTokenTTL
 	cfg.ShowUsers = true // development only: the login page lists the demo people
+	cfg.SigningKey = key
 	cfg.Clients = append(cfg.Clients, rp)
+	if ideRedirectURI != "" {
+		cfg.Clients = append(cfg.Clients, Client{ID: DemoIDEClientID, Name: "Ponte GraphQL IDE", Public: true,
+			RedirectURIs: []string{ideRedirectURI}, Scopes: append([]string{"openid", "profile", "email"}, DemoHolderScopes()...)})
+	}
 	p, err := New(cfg)
 	if err != nil {
 		return nil, rp, fmt.Errorf("development OpenID Provider: %w", err)
@@ -32,22 +41,6 @@ func Development(issuer string, rp Client, accessTokenTTL time.Duration, log *sl
 	return p, rp, nil
 }
 
-// DemoWelcomeQuery is the GraphQL IDE's first query on a development server whose provider is
-// at issuer: it says exactly how to get a demo token.
-func DemoWelcomeQuery(issuer string) string {
-	return fmt.Sprintf(`# Welcome to Ponte. Paste a token in the "Bearer token" bar above, then run (Ctrl-Enter).
-#
-# A token for the demo ERP tenant:
-#   curl -s -u demo-erp:demo-erp-secret -d grant_type=client_credentials \
-#     %s/oauth/token | jq -r .access_token
-# An operator token: the same with demo-operator:demo-operator-secret.
-
-{
-  viewer { kind clientId scopes tenant { name } }
-  accounts(first: 10) {
-    totalCount
-    nodes { id name document status bankAccount { accountCode branchCode } }
-  }
-}
-`, issuer)
-}
+// DemoIDEClientID is the development GraphQL IDE's public client: its holder login (authorization
+// code + PKCE S256 in a popup) gets a holder's access token.
+const DemoIDEClientID = "ponte-ide"

@@ -2,12 +2,13 @@
 // certified op package with in-memory storage. Ponte serves it on its own
 // listener when no external issuer is configured, and tests start it in
 // process. It owns demo clients, a demo holder and a login form; it must
-// never run in production (it keeps everything in memory, trusts its
+// never run in production (it keeps everything but its signing key in memory, trusts its
 // configured users as given and, for a loopback issuer, runs over http).
 //
 // Development builds the provider a development server serves: Demo's clients
-// and people plus the server's own login client; DemoWelcomeQuery tells the
-// GraphQL IDE's user how to get a demo token from it.
+// and people plus the server's own login client and the GraphQL IDE's
+// (DemoIDEClientID); StoredSigningKey keeps its signing key in the database so
+// tokens survive a restart; DemoExamples are the IDE's first tabs.
 //
 // It offers exactly:
 //   - discovery (/.well-known/openid-configuration) and the JWKS (/keys);

@@ -321,6 +321,7 @@ type ComplexityRoot struct {
 	CreatePaymentPayload struct {
 		Payment    func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
 	}
 
 	CreateWebhookEndpointPayload struct {
@@ -435,6 +436,7 @@ type ComplexityRoot struct {
 		ID                func(childComplexity int) int
 		Kind              func(childComplexity int) int
 		Receipt           func(childComplexity int) int
+		RunsAt            func(childComplexity int) int
 		RunsOn            func(childComplexity int) int
 		ScheduledFor      func(childComplexity int) int
 		SchedulingReceipt func(childComplexity int) int
@@ -770,6 +772,11 @@ type ComplexityRoot struct {
 		Scopes   func(childComplexity int) int
 		Subject  func(childComplexity int) int
 		Tenant   func(childComplexity int) int
+	}
+
+	Warning struct {
+		Code    func(childComplexity int) int
+		Message func(childComplexity int) int
 	}
 
 	WebhookAttempt struct {
@@ -1967,6 +1974,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreatePaymentPayload.UserErrors(childComplexity), true
+	case "CreatePaymentPayload.warnings":
+		if e.ComplexityRoot.CreatePaymentPayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatePaymentPayload.Warnings(childComplexity), true
 
 	case "CreateWebhookEndpointPayload.endpoint":
 		if e.ComplexityRoot.CreateWebhookEndpointPayload.Endpoint == nil {
@@ -2590,6 +2603,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Payment.Receipt(childComplexity), true
+	case "Payment.runsAt":
+		if e.ComplexityRoot.Payment.RunsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.RunsAt(childComplexity), true
 	case "Payment.runsOn":
 		if e.ComplexityRoot.Payment.RunsOn == nil {
 			break
@@ -4003,6 +4022,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Viewer.Tenant(childComplexity), true
 
+	case "Warning.code":
+		if e.ComplexityRoot.Warning.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Warning.Code(childComplexity), true
+	case "Warning.message":
+		if e.ComplexityRoot.Warning.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Warning.Message(childComplexity), true
+
 	case "WebhookAttempt.attempt":
 		if e.ComplexityRoot.WebhookAttempt.Attempt == nil {
 			break
@@ -4341,7 +4373,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accountant.graphqls" "schema/accounts.graphqls" "schema/admin.graphqls" "schema/boletos.graphqls" "schema/cashin.graphqls" "schema/connections.graphqls" "schema/consents.graphqls" "schema/contacts.graphqls" "schema/cost.graphqls" "schema/enums.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/payroll.graphqls" "schema/schema.graphqls" "schema/stonehooks.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
+//go:embed "schema/accountant.graphqls" "schema/accounts.graphqls" "schema/admin.graphqls" "schema/boletos.graphqls" "schema/cashin.graphqls" "schema/connections.graphqls" "schema/consents.graphqls" "schema/contacts.graphqls" "schema/cost.graphqls" "schema/enums.graphqls" "schema/firsthour.graphqls" "schema/ledger.graphqls" "schema/payments.graphqls" "schema/payroll.graphqls" "schema/schema.graphqls" "schema/stonehooks.graphqls" "schema/viewer.graphqls" "schema/webhooks.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4363,6 +4395,7 @@ var sources = []*ast.Source{
 	{Name: "schema/contacts.graphqls", Input: sourceData("schema/contacts.graphqls"), BuiltIn: false},
 	{Name: "schema/cost.graphqls", Input: sourceData("schema/cost.graphqls"), BuiltIn: false},
 	{Name: "schema/enums.graphqls", Input: sourceData("schema/enums.graphqls"), BuiltIn: false},
+	{Name: "schema/firsthour.graphqls", Input: sourceData("schema/firsthour.graphqls"), BuiltIn: false},
 	{Name: "schema/ledger.graphqls", Input: sourceData("schema/ledger.graphqls"), BuiltIn: false},
 	{Name: "schema/payments.graphqls", Input: sourceData("schema/payments.graphqls"), BuiltIn: false},
 	{Name: "schema/payroll.graphqls", Input: sourceData("schema/payroll.graphqls"), BuiltIn: false},
@@ -4927,6 +4960,8 @@ func (ec *executionContext) childFields_CreatePaymentPayload(ctx context.Context
 		return ec.fieldContext_CreatePaymentPayload_payment(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_CreatePaymentPayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CreatePaymentPayload_warnings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreatePaymentPayload", field.Name)
 }
@@ -5093,6 +5128,8 @@ func (ec *executionContext) childFields_Payment(ctx context.Context, field graph
 		return ec.fieldContext_Payment_failureReason(ctx, field)
 	case "schedulingReceipt":
 		return ec.fieldContext_Payment_schedulingReceipt(ctx, field)
+	case "runsAt":
+		return ec.fieldContext_Payment_runsAt(ctx, field)
 	case "receipt":
 		return ec.fieldContext_Payment_receipt(ctx, field)
 	}
@@ -5687,6 +5724,16 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_document(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
+}
+
+func (ec *executionContext) childFields_Warning(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_Warning_code(ctx, field)
+	case "message":
+		return ec.fieldContext_Warning_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Warning", field.Name)
 }
 
 func (ec *executionContext) childFields_WebhookAttempt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

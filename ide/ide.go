@@ -83,6 +83,11 @@ type Config struct {
 	// DefaultQuery is the text of the editor on a first visit. Default:
 	// [DefaultQuery].
 	DefaultQuery string
+	// Tabs, when set, are the tabs of a first visit instead of DefaultQuery alone: examples
+	// that walk a newcomer through the API, the first one active.
+	Tabs []Tab
+	// Dev, when set, adds demo-token buttons and a holder login to the token bar.
+	Dev *Dev
 }
 
 // contentSecurityPolicy returns the Content-Security-Policy of the IDE
@@ -193,11 +198,14 @@ func ref(name string) assetRef {
 type pageConfig struct {
 	Endpoint     string `json:"endpoint"`
 	DefaultQuery string `json:"defaultQuery"`
+	Tabs         []Tab  `json:"tabs,omitempty"`
+	Dev          *Dev   `json:"dev,omitempty"`
 	StyleNonce   string `json:"styleNonce"`
 }
 
 type pageData struct {
 	Title                    string
+	Callback                 bool // the holder login's popup page, not the IDE
 	Config                   pageConfig
 	CSS, IDECSS              assetRef
 	React, ReactDOM, JS, IDE assetRef
@@ -221,7 +229,7 @@ func New(cfg Config) http.Handler {
 	}
 	data := pageData{
 		Title:    cfg.Title,
-		Config:   pageConfig{Endpoint: cfg.Endpoint, DefaultQuery: cfg.DefaultQuery},
+		Config:   pageConfig{Endpoint: cfg.Endpoint, DefaultQuery: cfg.DefaultQuery, Tabs: cfg.Tabs, Dev: cfg.Dev},
 		CSS:      ref("graphiql.min.css"),
 		IDECSS:   ref("ide.css"),
 		React:    ref("react.production.min.js"),
@@ -245,6 +253,7 @@ func New(cfg Config) http.Handler {
 		// A fresh style nonce for each response, so the page is not cacheable.
 		data := data
 		data.Config.StyleNonce = rand.Text()
+		data.Callback = r.URL.Path == CallbackPath
 		var buf bytes.Buffer
 		if err := pageTemplate.Execute(&buf, data); err != nil {
 			http.Error(w, "rendering the IDE page failed", http.StatusInternalServerError)

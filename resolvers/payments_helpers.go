@@ -26,7 +26,7 @@ func (r *Resolver) createPayment(ctx context.Context, accountID string, create f
 	id, ok := globalid.DecodeAs(accountID, globalid.Account)
 	if !ok {
 		ue, _ := userErrors(apperr.Field(apperr.Invalid, []string{"accountId"}, "%q is not an Account ID", accountID), "input")
-		return &model.CreatePaymentPayload{UserErrors: ue}, nil
+		return &model.CreatePaymentPayload{UserErrors: ue, Warnings: []*model.Warning{}}, nil
 	}
 	grant, err := r.Authz.InitiatePayment(ctx, id)
 	if err != nil {
@@ -36,9 +36,9 @@ func (r *Resolver) createPayment(ctx context.Context, accountID string, create f
 	p, err := create(grant, c)
 	if err != nil {
 		ue, err := userErrors(err, "input")
-		return &model.CreatePaymentPayload{UserErrors: ue}, err
+		return &model.CreatePaymentPayload{UserErrors: ue, Warnings: []*model.Warning{}}, err
 	}
-	return &model.CreatePaymentPayload{Payment: paymentOut(p), UserErrors: []*model.UserError{}}, nil
+	return &model.CreatePaymentPayload{Payment: paymentOut(p), UserErrors: []*model.UserError{}, Warnings: warningsOut(p)}, nil
 }
 
 // paymentFor loads a payment the caller may act on with action (FORBIDDEN otherwise, also when

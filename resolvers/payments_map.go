@@ -7,6 +7,7 @@ import (
 	"github.com/ponte-bff/ponte/brazil"
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/graph/model"
+	"github.com/ponte-bff/ponte/internal/saopaulo"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
 )
@@ -21,7 +22,7 @@ func paymentOut(p *models.Payment) *model.Payment {
 	}
 	if p.ApprovalStatus != nil && p.ApprovalExpiresAt != nil {
 		out.Approval = &model.Approval{Status: model.ApprovalStatus(*p.ApprovalStatus), DecidedAt: p.ApprovalDecidedAt,
-			DecidedBy: p.ApprovalDecidedBy, ExpiresAt: *p.ApprovalExpiresAt}
+			DecidedBy: p.ApprovalDecidedBy, ExpiresAt: p.ApprovalExpiresAt.In(saopaulo.Location)} // a deadline: São Paulo time
 	}
 	return out
 }

@@ -125,7 +125,7 @@ type Approval struct {
 	DecidedAt *time.Time `json:"decidedAt,omitempty"`
 	// holder:<subject> of who decided.
 	DecidedBy *string `json:"decidedBy,omitempty"`
-	// The holder must decide before this; never after the payment's scheduled day.
+	// The holder must decide before this; never after the payment's scheduled day. A deadline: given in São Paulo time (-03:00), as the approval page shows it.
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
@@ -585,6 +585,8 @@ type CreatePaymentPayload struct {
 	Payment *Payment `json:"payment,omitempty"`
 	// Why no payment was created; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
+	// What the caller should know about the payment created, e.g. PAST_DUE for a boleto paid after its due date; empty when there is nothing to say or no payment was created.
+	Warnings []*Warning `json:"warnings"`
 }
 
 // A payroll to run on the tenant's own account (Treasury only). Give exactly one of lines and file.
@@ -1365,6 +1367,14 @@ type Viewer struct {
 	Tenant *Tenant `json:"tenant,omitempty"`
 	// The holder's verified CPF or CNPJ, when kind is HOLDER.
 	Document *string `json:"document,omitempty"`
+}
+
+// Something about a request that succeeded which its caller should know before relying on it.
+type Warning struct {
+	// What the warning is about; stable, for programs.
+	Code WarningCode `json:"code"`
+	// A sentence for a person, with the dates involved.
+	Message string `json:"message"`
 }
 
 // One HTTP attempt of a delivery.
@@ -2259,7 +2269,7 @@ const (
 	PaymentStatusApproved PaymentStatus = "APPROVED"
 	// Waiting for its scheduled day.
 	PaymentStatusScheduled PaymentStatus = "SCHEDULED"
-	// Created outside its window (e.g. a TED after hours): runs on the next business day.
+	// A TED asked outside 06:30–17:00 São Paulo time or on a non-business day: it runs on runsOn, at runsAt (the window's opening).
 	PaymentStatusDelayedToNextBusinessDay PaymentStatus = "DELAYED_TO_NEXT_BUSINESS_DAY"
 	// Paid: the money left the account.
 	PaymentStatusFinished PaymentStatus = "FINISHED"
@@ -2763,6 +2773,61 @@ func (e *ViewerKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e ViewerKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What kind of thing a Warning is about.
+type WarningCode string
+
+const (
+	// The boleto or bill is paid after its due date (Payment.runsOn is later than target.dueDate): the issuer may add interest and a fine, or refuse the payment.
+	WarningCodePastDue WarningCode = "PAST_DUE"
+)
+
+var AllWarningCode = []WarningCode{
+	WarningCodePastDue,
+}
+
+func (e WarningCode) IsValid() bool {
+	switch e {
+	case WarningCodePastDue:
+		return true
+	}
+	return false
+}
+
+func (e WarningCode) String() string {
+	return string(e)
+}
+
+func (e *WarningCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WarningCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WarningCode", str)
+	}
+	return nil
+}
+
+func (e WarningCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WarningCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WarningCode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
