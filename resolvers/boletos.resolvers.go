@@ -7,8 +7,6 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,6 +18,7 @@ import (
 	"github.com/ponte-bff/ponte/globalid"
 	"github.com/ponte-bff/ponte/graph"
 	"github.com/ponte-bff/ponte/graph/model"
+	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
 	"github.com/ponte-bff/ponte/paging"
 )
@@ -186,59 +185,25 @@ func (r *queryResolver) Boleto(ctx context.Context, id string) (*model.Boleto, e
 
 // BoletoStatusChanged is the resolver for the boletoStatusChanged field.
 func (r *subscriptionResolver) BoletoStatusChanged(ctx context.Context, accountID *string, boletoIds []string, after *string) (<-chan *model.BoletoStatusEvent, error) {
-	if _, err := r.Authz.Caller(ctx); err != nil {
-		return nil, err
-	}
-	var account *uuid.UUID
-	if accountID != nil {
-		key, err := decodeID(*accountID, globalid.Account, "accountId")
-		if err != nil {
-			return nil, err
-		}
-		if _, err := r.Authz.Account(ctx, auth.ActionReadAccount, key); err != nil {
-			return nil, err
-		}
-		account = &key
-	}
-	only := map[uuid.UUID]bool{}
-	var about []uuid.UUID // the accounts the stream is about: it ends when the caller loses one
-	if account != nil {
-		about = append(about, *account)
-	}
-	for i, gid := range boletoIds {
-		b, err := r.boletoFor(ctx, gid, auth.ActionReadAccount, "boletoIds", fmt.Sprint(i))
-		if err != nil {
-			return nil, err
-		}
-		only[b.ID] = true
-		if !slices.Contains(about, b.AccountID) {
-			about = append(about, b.AccountID)
-		}
-	}
-	guard, err := r.Authz.GuardStream(ctx, auth.ActionReadAccount, about)
-	if err != nil {
-		return nil, err
-	}
-	return stream(ctx, r.Hub, guard, after, func(e *events.Event) (*model.BoletoStatusEvent, bool) {
-		if e.Topic != events.TopicBoleto || e.BoletoID == nil || e.AccountID == nil ||
-			(account != nil && *e.AccountID != *account) || (len(only) > 0 && !only[*e.BoletoID]) {
-			return nil, false
-		}
-		// Re-authorized for every event: a revoked consent stops them at once.
-		if _, err := r.Authz.Account(ctx, auth.ActionReadAccount, *e.AccountID); err != nil {
-			return nil, false
-		}
-		b, err := r.BoletoService.Get(ctx, *e.BoletoID)
-		if err != nil {
-			return nil, false
-		}
-		ev := &model.BoletoStatusEvent{Boleto: boletoOut(b), Status: model.BoletoStatus(e.ToStatus), OccurredAt: e.OccurredAt,
-			Name: e.Name, Cursor: events.CursorOf(e).String()}
-		if e.FromStatus != nil {
-			ev.PreviousStatus = ptr(model.BoletoStatus(*e.FromStatus))
-		}
-		return ev, true
-	})
+	return statusStream[models.Boleto, model.BoletoStatusEvent]{action: auth.ActionReadAccount, topic: events.TopicBoleto, idsField: "boletoIds",
+		object: func(e *events.Event) *uuid.UUID { return e.BoletoID },
+		find: func(ctx context.Context, gid string, field ...string) (uuid.UUID, uuid.UUID, error) {
+			b, err := r.boletoFor(ctx, gid, auth.ActionReadAccount, field...)
+			if err != nil {
+				return uuid.Nil, uuid.Nil, err
+			}
+			return b.ID, b.AccountID, nil
+		},
+		load: r.BoletoService.Get,
+		out: func(b *models.Boleto, e *events.Event) *model.BoletoStatusEvent {
+			ev := &model.BoletoStatusEvent{Boleto: boletoOut(b), Status: model.BoletoStatus(e.ToStatus), OccurredAt: e.OccurredAt,
+				Name: e.Name, Cursor: events.CursorOf(e).String()}
+			if e.FromStatus != nil {
+				ev.PreviousStatus = ptr(model.BoletoStatus(*e.FromStatus))
+			}
+			return ev
+		},
+	}.follow(ctx, r.Resolver, accountID, boletoIds, after)
 }
 
 // Boleto returns graph.BoletoResolver implementation.

@@ -8,8 +8,6 @@ package resolvers
 import (
 	"context"
 	"errors"
-	"fmt"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -325,59 +323,25 @@ func (r *queryResolver) PaymentFees(ctx context.Context) ([]*model.PaymentFee, e
 
 // PaymentStatusChanged is the resolver for the paymentStatusChanged field.
 func (r *subscriptionResolver) PaymentStatusChanged(ctx context.Context, accountID *string, paymentIds []string, after *string) (<-chan *model.PaymentStatusEvent, error) {
-	if _, err := r.Authz.Caller(ctx); err != nil {
-		return nil, err
-	}
-	var account *uuid.UUID
-	if accountID != nil {
-		key, err := decodeID(*accountID, globalid.Account, "accountId")
-		if err != nil {
-			return nil, err
-		}
-		if _, err := r.Authz.Account(ctx, auth.ActionReadPayments, key); err != nil {
-			return nil, err
-		}
-		account = &key
-	}
-	only := map[uuid.UUID]bool{}
-	var about []uuid.UUID // the accounts the stream is about: it ends when the caller loses one
-	if account != nil {
-		about = append(about, *account)
-	}
-	for i, gid := range paymentIds {
-		p, err := r.paymentFor(ctx, gid, auth.ActionReadPayments, "paymentIds", fmt.Sprint(i))
-		if err != nil {
-			return nil, err
-		}
-		only[p.ID] = true
-		if !slices.Contains(about, p.AccountID) {
-			about = append(about, p.AccountID)
-		}
-	}
-	guard, err := r.Authz.GuardStream(ctx, auth.ActionReadPayments, about)
-	if err != nil {
-		return nil, err
-	}
-	return stream(ctx, r.Hub, guard, after, func(e *events.Event) (*model.PaymentStatusEvent, bool) {
-		if e.Topic != events.TopicPayment || e.PaymentID == nil || e.AccountID == nil ||
-			(account != nil && *e.AccountID != *account) || (len(only) > 0 && !only[*e.PaymentID]) {
-			return nil, false
-		}
-		// Re-authorized for every event: a revoked consent stops them at once.
-		if _, err := r.Authz.Account(ctx, auth.ActionReadPayments, *e.AccountID); err != nil {
-			return nil, false
-		}
-		p, err := r.PaymentService.Get(ctx, *e.PaymentID)
-		if err != nil {
-			return nil, false
-		}
-		ev := &model.PaymentStatusEvent{Payment: paymentOut(p), Status: model.PaymentStatus(e.ToStatus), OccurredAt: e.OccurredAt,
-			Name: e.Name, Cursor: events.CursorOf(e).String()}
-		if e.FromStatus != nil {
-			ev.PreviousStatus = ptr(model.PaymentStatus(*e.FromStatus))
-		}
-		return ev, true
-	})
+	return statusStream[models.Payment, model.PaymentStatusEvent]{action: auth.ActionReadPayments, topic: events.TopicPayment, idsField: "paymentIds",
+		object: func(e *events.Event) *uuid.UUID { return e.PaymentID },
+		find: func(ctx context.Context, gid string, field ...string) (uuid.UUID, uuid.UUID, error) {
+			p, err := r.paymentFor(ctx, gid, auth.ActionReadPayments, field...)
+			if err != nil {
+				return uuid.Nil, uuid.Nil, err
+			}
+			return p.ID, p.AccountID, nil
+		},
+		load: r.PaymentService.Get,
+		out: func(p *models.Payment, e *events.Event) *model.PaymentStatusEvent {
+			ev := &model.PaymentStatusEvent{Payment: paymentOut(p), Status: model.PaymentStatus(e.ToStatus), OccurredAt: e.OccurredAt,
+				Name: e.Name, Cursor: events.CursorOf(e).String()}
+			if e.FromStatus != nil {
+				ev.PreviousStatus = ptr(model.PaymentStatus(*e.FromStatus))
+			}
+			return ev
+		},
+	}.follow(ctx, r.Resolver, accountID, paymentIds, after)
 }
 
 // Payment returns graph.PaymentResolver implementation.

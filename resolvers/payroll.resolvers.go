@@ -8,8 +8,6 @@ package resolvers
 import (
 	"context"
 	"errors"
-	"fmt"
-	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/google/uuid"
@@ -166,59 +164,25 @@ func (r *queryResolver) Payroll(ctx context.Context, id string) (*model.Payroll,
 
 // PayrollStatusChanged is the resolver for the payrollStatusChanged field.
 func (r *subscriptionResolver) PayrollStatusChanged(ctx context.Context, accountID *string, payrollIds []string, after *string) (<-chan *model.PayrollStatusEvent, error) {
-	if _, err := r.Authz.Caller(ctx); err != nil {
-		return nil, err
-	}
-	var account *uuid.UUID
-	if accountID != nil {
-		key, err := decodeID(*accountID, globalid.Account, "accountId")
-		if err != nil {
-			return nil, err
-		}
-		if _, err := r.Authz.Account(ctx, auth.ActionReadPayments, key); err != nil {
-			return nil, err
-		}
-		account = &key
-	}
-	only := map[uuid.UUID]bool{}
-	var about []uuid.UUID // the accounts the stream is about: it ends when the caller loses one
-	if account != nil {
-		about = append(about, *account)
-	}
-	for i, gid := range payrollIds {
-		p, err := r.payrollFor(ctx, gid, "payrollIds", fmt.Sprint(i))
-		if err != nil {
-			return nil, err
-		}
-		only[p.ID] = true
-		if !slices.Contains(about, p.AccountID) {
-			about = append(about, p.AccountID)
-		}
-	}
-	guard, err := r.Authz.GuardStream(ctx, auth.ActionReadPayments, about)
-	if err != nil {
-		return nil, err
-	}
-	return stream(ctx, r.Hub, guard, after, func(e *events.Event) (*model.PayrollStatusEvent, bool) {
-		if e.Topic != events.TopicPayroll || e.PayrollID == nil || e.AccountID == nil ||
-			(account != nil && *e.AccountID != *account) || (len(only) > 0 && !only[*e.PayrollID]) {
-			return nil, false
-		}
-		// Re-authorized for every event: a caller who lost the account hears no more of it.
-		if _, err := r.Authz.Account(ctx, auth.ActionReadPayments, *e.AccountID); err != nil {
-			return nil, false
-		}
-		p, err := r.PayrollService.Get(ctx, *e.PayrollID)
-		if err != nil {
-			return nil, false
-		}
-		ev := &model.PayrollStatusEvent{Payroll: payrollOut(p), Status: model.PayrollStatus(e.ToStatus), OccurredAt: e.OccurredAt,
-			Name: e.Name, Cursor: events.CursorOf(e).String()}
-		if e.FromStatus != nil {
-			ev.PreviousStatus = ptr(model.PayrollStatus(*e.FromStatus))
-		}
-		return ev, true
-	})
+	return statusStream[models.Payroll, model.PayrollStatusEvent]{action: auth.ActionReadPayments, topic: events.TopicPayroll, idsField: "payrollIds",
+		object: func(e *events.Event) *uuid.UUID { return e.PayrollID },
+		find: func(ctx context.Context, gid string, field ...string) (uuid.UUID, uuid.UUID, error) {
+			p, err := r.payrollFor(ctx, gid, field...)
+			if err != nil {
+				return uuid.Nil, uuid.Nil, err
+			}
+			return p.ID, p.AccountID, nil
+		},
+		load: r.PayrollService.Get,
+		out: func(p *models.Payroll, e *events.Event) *model.PayrollStatusEvent {
+			ev := &model.PayrollStatusEvent{Payroll: payrollOut(p), Status: model.PayrollStatus(e.ToStatus), OccurredAt: e.OccurredAt,
+				Name: e.Name, Cursor: events.CursorOf(e).String()}
+			if e.FromStatus != nil {
+				ev.PreviousStatus = ptr(model.PayrollStatus(*e.FromStatus))
+			}
+			return ev
+		},
+	}.follow(ctx, r.Resolver, accountID, payrollIds, after)
 }
 
 // Payroll returns graph.PayrollResolver implementation.
