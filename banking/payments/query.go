@@ -72,34 +72,17 @@ func (s *Service) List(ctx context.Context, accountID uuid.UUID, statuses []Stat
 // statuses and page for each: one query, a LATERAL walk of the index payments_account_page per
 // account. Every id gets a page.
 func (s *Service) ListMany(ctx context.Context, accountIDs []uuid.UUID, statuses []Status, p paging.Page) (map[uuid.UUID]*Page, error) {
-	cond, args := "", []any{}
+	where, args := "", []any{}
 	if len(statuses) > 0 {
-		cond += " AND p.status IN ?"
-		args = append(args, statuses)
+		where, args = " AND p.status IN ?", append(args, statuses)
 	}
-	if p.After != nil {
-		cond += " AND (p.created_at, p.id) < (?, ?)"
-		args = append(args, p.After.At, p.After.ID)
-	}
-	args = append(args, p.First+1, accountIDs)
-	var rows []*models.Payment
-	err := s.db.WithContext(ctx).Raw(`SELECT x.* FROM accounts a CROSS JOIN LATERAL (
-		SELECT p.* FROM payments p WHERE p.account_id = a.id`+cond+` ORDER BY p.created_at DESC, p.id DESC LIMIT ?) x
-		WHERE a.id IN ? ORDER BY x.account_id, x.created_at DESC, x.id DESC`, args...).Scan(&rows).Error
+	pages, err := paging.PerAccount(ctx, s.db, "payments", where, args, accountIDs, p, func(r *models.Payment) uuid.UUID { return r.AccountID })
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[uuid.UUID]*Page, len(accountIDs))
-	for _, id := range accountIDs {
-		out[id] = &Page{}
-	}
-	for _, r := range rows {
-		pg := out[r.AccountID]
-		if len(pg.Payments) == p.First {
-			pg.HasNext = true
-			continue
-		}
-		pg.Payments = append(pg.Payments, r)
+	out := make(map[uuid.UUID]*Page, len(pages))
+	for id, pg := range pages {
+		out[id] = &Page{Payments: pg.Rows, HasNext: pg.HasNext}
 	}
 	return out, nil
 }

@@ -119,30 +119,13 @@ func (s *Service) Salaries(ctx context.Context, payrollID uuid.UUID, p paging.Pa
 // page for each: one query, a LATERAL walk of payrolls_account_page per account. Every id gets a
 // page.
 func (s *Service) ListMany(ctx context.Context, accountIDs []uuid.UUID, p paging.Page) (map[uuid.UUID]*Page, error) {
-	cond, args := "", []any{}
-	if p.After != nil {
-		cond = " AND (p.created_at, p.id) < (?, ?)"
-		args = append(args, p.After.At, p.After.ID)
-	}
-	args = append(args, p.First+1, accountIDs)
-	var rows []*models.Payroll
-	err := s.db.WithContext(ctx).Raw(`SELECT x.* FROM accounts a CROSS JOIN LATERAL (
-		SELECT p.* FROM payrolls p WHERE p.account_id = a.id`+cond+` ORDER BY p.created_at DESC, p.id DESC LIMIT ?) x
-		WHERE a.id IN ? ORDER BY x.account_id, x.created_at DESC, x.id DESC`, args...).Scan(&rows).Error
+	pages, err := paging.PerAccount(ctx, s.db, "payrolls", "", nil, accountIDs, p, func(r *models.Payroll) uuid.UUID { return r.AccountID })
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[uuid.UUID]*Page, len(accountIDs))
-	for _, id := range accountIDs {
-		out[id] = &Page{}
-	}
-	for _, r := range rows {
-		pg := out[r.AccountID]
-		if len(pg.Payrolls) == p.First {
-			pg.HasNext = true
-			continue
-		}
-		pg.Payrolls = append(pg.Payrolls, r)
+	out := make(map[uuid.UUID]*Page, len(pages))
+	for id, pg := range pages {
+		out[id] = &Page{Payrolls: pg.Rows, HasNext: pg.HasNext}
 	}
 	return out, nil
 }
