@@ -194,8 +194,24 @@ func Do(t testing.TB, ctx context.Context, what string, actions ...chromedp.Acti
 	sctx, cancel := WithTimeout(ctx, StepTimeout)
 	defer cancel()
 	if err := chromedp.Do(sctx, actions...); err != nil {
-		t.Fatalf("%s: %v", what, err)
+		t.Fatalf("%s: %v\n%s", what, err, whereThePageIs(ctx))
 	}
+}
+
+// whereThePageIs says where a failed step left the tab (its address and the start of its text),
+// read in a few seconds of its own: a step that timed out says what it was waiting on.
+func whereThePageIs(ctx context.Context) string {
+	dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	url, err := chromedp.Run(dctx, chromedp.Location())
+	if err != nil {
+		return "the page could not be read: " + err.Error()
+	}
+	text, err := chromedp.Run(dctx, chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 1500) : "(no body yet)"`))
+	if err != nil {
+		text = "(its text could not be read: " + err.Error() + ")"
+	}
+	return "the page was " + url + ":\n" + text
 }
 
 // Run runs the action within [StepTimeout], fails the test if it fails,
@@ -206,7 +222,7 @@ func Run[T any](t testing.TB, ctx context.Context, what string, action chromedp.
 	defer cancel()
 	v, err := chromedp.Run(sctx, action)
 	if err != nil {
-		t.Fatalf("%s: %v", what, err)
+		t.Fatalf("%s: %v\n%s", what, err, whereThePageIs(ctx))
 	}
 	return v
 }
