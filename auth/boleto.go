@@ -33,14 +33,5 @@ func (z *Authorizer) Boleto(ctx context.Context, a Action, boletoID uuid.UUID) (
 // boletos:issue that owns the account, or holds a live consent with it) and names the issuer.
 // Errors: UNAUTHENTICATED, FORBIDDEN (also when the account does not exist).
 func (z *Authorizer) IssueBoleto(ctx context.Context, accountID uuid.UUID) (Grant, error) {
-	c, acc, err := z.account(ctx, ActionIssueBoleto, accountID)
-	if err != nil {
-		return Grant{}, err
-	}
-	// Only a tenant is ever allowed to issue (allowedWith), so c.Tenant is set.
-	g := Grant{TenantID: &c.Tenant.ID, Actor: c.Actor(), Basis: ByConsent}
-	if acc.OwnerTenantID != nil && *acc.OwnerTenantID == c.Tenant.ID {
-		g.Basis = ByOwnership
-	}
-	return g, nil
+	return z.grant(ctx, ActionIssueBoleto, accountID)
 }

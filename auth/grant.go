@@ -30,11 +30,17 @@ func (g Grant) Owned() bool { return g.Basis == ByOwnership }
 // InitiatePayment authorizes a cash-out on an account (ActionInitiatePayment) and says on what
 // basis. Errors: UNAUTHENTICATED, FORBIDDEN (also when the account does not exist).
 func (z *Authorizer) InitiatePayment(ctx context.Context, accountID uuid.UUID) (Grant, error) {
-	c, acc, err := z.account(ctx, ActionInitiatePayment, accountID)
+	return z.grant(ctx, ActionInitiatePayment, accountID)
+}
+
+// grant authorizes a tenant's action a on an account and says on what basis it acts: its own
+// account, or a consent. Only tenants are ever allowed the actions given here (allowedWith), so
+// the caller's Tenant is set.
+func (z *Authorizer) grant(ctx context.Context, a Action, accountID uuid.UUID) (Grant, error) {
+	c, acc, err := z.account(ctx, a, accountID)
 	if err != nil {
 		return Grant{}, err
 	}
-	// Only a tenant is ever allowed to initiate (allowedWith), so c.Tenant is set.
 	g := Grant{TenantID: &c.Tenant.ID, Actor: c.Actor(), Basis: ByConsent}
 	if acc.OwnerTenantID != nil && *acc.OwnerTenantID == c.Tenant.ID {
 		g.Basis = ByOwnership

@@ -184,15 +184,7 @@ func rowOf(pay *models.Payment, accounts map[uuid.UUID]models.Account) approvalR
 }
 
 func (p *Pages) decideApprovals(w http.ResponseWriter, r *http.Request) {
-	if err := sameOrigin(r); err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	cookie := p.readCookie(r)
-	sess, err := p.svc.current(r.Context(), cookie)
-	if err == nil {
-		err = checkPageForm(sess, cookie, r.PostFormValue("csrf_token"), p.svc.now())
-	}
+	sess, err := p.postedSession(r)
 	if err != nil {
 		p.fail(w, r, err)
 		return

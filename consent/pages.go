@@ -205,15 +205,7 @@ func (p *Pages) logIn(w http.ResponseWriter, r *http.Request, purpose string) {
 // revoke asks the holder to confirm, then revokes: the first post (the list's button) shows the
 // grant again with a confirmation button, whose post carries confirm=yes. No JavaScript needed.
 func (p *Pages) revoke(w http.ResponseWriter, r *http.Request) {
-	if err := sameOrigin(r); err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	cookie := p.readCookie(r)
-	sess, err := p.svc.current(r.Context(), cookie)
-	if err == nil {
-		err = checkPageForm(sess, cookie, r.PostFormValue("csrf_token"), p.svc.now())
-	}
+	sess, err := p.postedSession(r)
 	if err != nil {
 		p.fail(w, r, err)
 		return

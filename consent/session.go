@@ -78,18 +78,26 @@ func (p *Pages) currentPage(w http.ResponseWriter, r *http.Request, purpose stri
 	return sess
 }
 
-// logout ends the browser's session and forgets its cookie.
-func (p *Pages) logout(w http.ResponseWriter, r *http.Request) {
+// postedSession is the holder's session behind a form posted on a holder page: from the page's
+// own origin, the cookie's live session, and the page's CSRF token (every POST of /approvals,
+// /consents/mine and logout).
+func (p *Pages) postedSession(r *http.Request) (*models.HolderSession, error) {
 	if err := sameOrigin(r); err != nil {
-		p.fail(w, r, err)
-		return
+		return nil, err
 	}
 	cookie := p.readCookie(r)
 	sess, err := p.svc.current(r.Context(), cookie)
+	if err != nil {
+		return nil, err
+	}
+	return sess, checkPageForm(sess, cookie, r.PostFormValue("csrf_token"), p.svc.now())
+}
+
+// logout ends the browser's session and forgets its cookie.
+func (p *Pages) logout(w http.ResponseWriter, r *http.Request) {
+	sess, err := p.postedSession(r)
 	if err == nil {
-		if err = checkPageForm(sess, cookie, r.PostFormValue("csrf_token"), p.svc.now()); err == nil {
-			err = p.svc.endSession(r.Context(), sess)
-		}
+		err = p.svc.endSession(r.Context(), sess)
 	}
 	if err != nil && !errors.Is(err, errBadSession) {
 		p.fail(w, r, err)
