@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strconv"
@@ -396,6 +397,10 @@ func (a *app) listen(ctx context.Context, cfg config, ln, admin net.Listener, h,
 	if admin != nil {
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", metrics)
+		// Profiles only on the private port: they show the code at work, never the public's business.
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 		adminSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() { errc <- adminSrv.Serve(admin) }()
 		log.Info("metrics listening", "addr", admin.Addr().String())
