@@ -2,13 +2,11 @@ package events
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
-	"github.com/ponte-bff/ponte/reqid"
 )
 
 // EntryDetail is what a statement_entry event says of its entry (Event.Detail, as JSON): the
@@ -45,37 +43,19 @@ const recordBatch = 500
 
 // RecordAll is Record for several events at once, in one INSERT per recordBatch events: a writer
 // on a hot path (the ledger, one event per statement entry of a movement) appends them in one
-// round trip, and a payroll's thousands of salaries in a few. Each
-// event follows Record's rules (actor required; request id and time filled in); either all of
-// them carry a Detail or none does.
+// round trip, and a payroll's thousands of salaries in a few. Each event follows Record's rules
+// (actor required; request id and time filled in), and is collected instead under a context that
+// defers (Defer).
 func RecordAll(ctx context.Context, tx *gorm.DB, evs []Event) error {
-	if len(evs) == 0 {
+	request, now := requestOf(ctx), time.Now().UTC()
+	for i := range evs {
+		if err := prepare(&evs[i], request, now); err != nil {
+			return err
+		}
+	}
+	if p := pendingFrom(ctx); p != nil {
+		p.evs = append(p.evs, evs...)
 		return nil
 	}
-	var request *string
-	if id := reqid.From(ctx); id != "" {
-		request = &id
-	}
-	now := time.Now().UTC()
-	withDetail := evs[0].Detail != nil
-	for i := range evs {
-		e := &evs[i]
-		if e.Actor == "" {
-			return fmt.Errorf("events: %s for %s has no actor", e.Name, e.Topic)
-		}
-		if e.RequestID == nil {
-			e.RequestID = request
-		}
-		if e.OccurredAt.IsZero() {
-			e.OccurredAt = now
-		}
-		if (e.Detail != nil) != withDetail {
-			return fmt.Errorf("events: RecordAll takes events that all carry a detail or none does")
-		}
-	}
-	omit := []string{"id", "xid"}
-	if !withDetail { // nil details would be sent as empty strings, which are no JSON
-		omit = append(omit, "detail")
-	}
-	return tx.WithContext(ctx).Omit(omit...).CreateInBatches(&evs, recordBatch).Error
+	return insertAll(ctx, tx, evs)
 }

@@ -11,7 +11,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/models"
-	"github.com/ponte-bff/ponte/reqid"
 )
 
 // Topic is what an event is about.
@@ -71,16 +70,12 @@ func ParseCursor(s string) (Cursor, error) {
 // e.Actor is required; e.RequestID, when nil, is the id of the request behind ctx (reqid), and
 // e.OccurredAt, when zero, is now.
 func Record(ctx context.Context, tx *gorm.DB, e *Event) error {
-	if e.Actor == "" {
-		return fmt.Errorf("events: %s for %s has no actor", e.Name, e.Topic)
+	if err := prepare(e, requestOf(ctx), time.Now().UTC()); err != nil {
+		return err
 	}
-	if e.RequestID == nil {
-		if id := reqid.From(ctx); id != "" {
-			e.RequestID = &id
-		}
-	}
-	if e.OccurredAt.IsZero() {
-		e.OccurredAt = time.Now().UTC()
+	if p := pendingFrom(ctx); p != nil {
+		p.evs = append(p.evs, *e)
+		return nil
 	}
 	omit := []string{"id", "xid"}
 	if e.Detail == nil { // a nil []byte would be sent as an empty string, which is no JSON

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -57,7 +58,7 @@ const entryEventActor = "ledger"
 // recordEntries appends one statement_entry event per entry on a customer account to the event
 // log, in tx with the entries and in one statement. The events name no tenant: auth decides, when
 // they are read, which tenants reach the account.
-func (w *posting) recordEntries(tx *gorm.DB) error {
+func (w *posting) recordEntries(ctx context.Context, tx *gorm.DB) error {
 	evs := make([]events.Event, 0, len(w.out.Entries))
 	for i := range w.out.Entries {
 		e := &w.out.Entries[i]
@@ -73,7 +74,7 @@ func (w *posting) recordEntries(tx *gorm.DB) error {
 			AccountID: e.AccountID, PaymentID: e.OperationID, ToStatus: string(e.Direction), Actor: entryEventActor,
 			OccurredAt: e.OccurredAt, EntryID: &id, Detail: detail})
 	}
-	if err := events.RecordAll(tx.Statement.Context, tx, evs); err != nil {
+	if err := events.RecordAll(ctx, tx, evs); err != nil {
 		return fmt.Errorf("ledger: record entry events: %w", err)
 	}
 	return nil

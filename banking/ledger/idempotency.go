@@ -52,6 +52,16 @@ func claimKey(tx *gorm.DB, space keySpace, tenant *uuid.UUID, key string, hash [
 	if len(claimed) == 1 {
 		return nil, nil
 	}
+	prior, err := priorKey(tx, space, tenant, key, hash)
+	if err == nil && prior == nil {
+		err = fmt.Errorf("ledger: idempotency key %q conflicted but is not there", key)
+	}
+	return prior, err
+}
+
+// priorKey returns the transaction an earlier movement with (space, tenant, key) wrote, nil when
+// the key is free, or IDEMPOTENCY_KEY_REUSED when that movement was a different one (hash).
+func priorKey(tx *gorm.DB, space keySpace, tenant *uuid.UUID, key string, hash []byte) (*uuid.UUID, error) {
 	var prior []struct {
 		RequestHash   []byte
 		TransactionID uuid.UUID
@@ -65,8 +75,8 @@ func claimKey(tx *gorm.DB, space keySpace, tenant *uuid.UUID, key string, hash [
 	if err := q.Scan(&prior).Error; err != nil {
 		return nil, fmt.Errorf("ledger: read idempotency key: %w", err)
 	}
-	if len(prior) != 1 {
-		return nil, fmt.Errorf("ledger: idempotency key %q conflicted but is not there", key)
+	if len(prior) == 0 {
+		return nil, nil
 	}
 	if !bytes.Equal(prior[0].RequestHash, hash) {
 		return nil, apperr.Field(apperr.IdempotencyKeyReused, []string{"idempotencyKey"},

@@ -80,7 +80,7 @@ func limitsOf(m *Movement, parties map[uuid.UUID]*party, at time.Time) (limitChe
 
 // refusal is LIMIT_EXCEEDED for the first cash-out, in posting order, whose account's usage with
 // it (used, from the writing statement) goes beyond its daily or its monthly limit; nil when none
-// does. A refused movement is rolled back whole, its usage with it.
+// does. A movement refused by its limits has written nothing, not even its usage.
 func (l limitCheck) refusal(used map[uuid.UUID]usage) error {
 	for _, c := range l.outs {
 		p, u := l.parties[c.AccountID], used[c.AccountID]
@@ -96,51 +96,58 @@ func (l limitCheck) refusal(used map[uuid.UUID]usage) error {
 	return nil
 }
 
-// sql is the head of the writing statement: the CTEs that add each cash-out to its day (day),
-// read the usage with it (usage: the month's other days are read apart, a statement does not see
-// its own upsert) and say whether the movement may be written (ok: one row when every account
-// stays within its limits, none otherwise). Without cash-outs ok is always one row.
+// sql is the head of the writing statement: the CTEs that read each cash-out's usage with it
+// (cur: its day's and its month's, the movement included) and say whether the movement may be
+// written (ok: one row when every account stays within its limits, none otherwise); consume adds
+// each cash-out to its day behind the statement's gate. A movement refused by its limits writes
+// nothing. The usage is read, not locked: every cash-out of
+// an account holds its ledger account's lock (lockAccounts) while it reads and adds, so two of
+// them never pass on the same remaining limit. Without cash-outs ok is always one row.
 func (l limitCheck) sql(q *strings.Builder, args []any) []any {
 	if len(l.outs) == 0 {
 		q.WriteString("WITH ok AS (SELECT 1 AS ok),\n")
 		return args
 	}
-	q.WriteString("WITH day AS (INSERT INTO limit_usage (account_id, day, used_cents) VALUES ")
-	for i, c := range l.outs {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString("(?::uuid, ?::date, ?::bigint)")
-		args = append(args, c.AccountID, l.day, int64(c.Amount))
-	}
-	q.WriteString(` ON CONFLICT (account_id, day) DO UPDATE SET used_cents = limit_usage.used_cents + EXCLUDED.used_cents
-		RETURNING account_id, used_cents),
-	usage AS (SELECT d.account_id, d.used_cents AS daily, d.used_cents + COALESCE((SELECT SUM(u.used_cents) FROM limit_usage u
-			WHERE u.account_id = d.account_id AND u.day >= ?::date AND u.day < ?::date), 0) AS monthly,
-		p.daily_limit, p.monthly_limit
-		FROM day d JOIN (VALUES `)
-	args = append(args, l.month, l.day)
+	q.WriteString(`WITH cur AS (SELECT c.account_id, c.amount, c.daily_limit, c.monthly_limit,
+		c.amount + COALESCE((SELECT SUM(u.used_cents) FROM limit_usage u WHERE u.account_id = c.account_id AND u.day = ?::date), 0) AS daily,
+		c.amount + COALESCE((SELECT SUM(u.used_cents) FROM limit_usage u
+			WHERE u.account_id = c.account_id AND u.day >= ?::date AND u.day <= ?::date), 0) AS monthly
+		FROM (VALUES `)
+	args = append(args, l.day, l.month, l.day)
 	for i, c := range l.outs {
 		if i > 0 {
 			q.WriteString(", ")
 		}
 		p := l.parties[c.AccountID]
-		q.WriteString("(?::uuid, ?::bigint, ?::bigint)")
-		args = append(args, c.AccountID, *p.DailyCents, *p.MonthlyCents)
+		q.WriteString("(?::uuid, ?::bigint, ?::bigint, ?::bigint)")
+		args = append(args, c.AccountID, int64(c.Amount), *p.DailyCents, *p.MonthlyCents)
 	}
-	q.WriteString(`) AS p (account_id, daily_limit, monthly_limit) ON p.account_id = d.account_id),
-	ok AS (SELECT 1 AS ok WHERE NOT EXISTS (SELECT 1 FROM usage WHERE daily > daily_limit OR monthly > monthly_limit)),
+	q.WriteString(`) AS c (account_id, amount, daily_limit, monthly_limit)),
+	ok AS (SELECT 1 AS ok WHERE NOT EXISTS (SELECT 1 FROM cur WHERE daily > daily_limit OR monthly > monthly_limit)),
 `)
 	return args
 }
 
-// usageSelect is the tail of the writing statement: what it wrote (updated: the balances set)
-// and each cash-out's usage with it.
-func (l limitCheck) usageSelect() string {
+// consume is the CTE that adds each cash-out to its account's day once the statement's gate
+// lets the movement through.
+func (l limitCheck) consume(q *strings.Builder, args []any) []any {
 	if len(l.outs) == 0 {
-		return "SELECT NULL::uuid AS account_id, 0::bigint AS daily, 0::bigint AS monthly, (SELECT count(*) FROM upd) AS updated"
+		return args
 	}
-	return "SELECT u.account_id, u.daily, u.monthly, (SELECT count(*) FROM upd) AS updated FROM usage u"
+	q.WriteString(`day AS (INSERT INTO limit_usage (account_id, day, used_cents) SELECT account_id, ?::date, amount FROM cur CROSS JOIN gate
+		ON CONFLICT (account_id, day) DO UPDATE SET used_cents = limit_usage.used_cents + EXCLUDED.used_cents RETURNING account_id),
+`)
+	return append(args, l.day)
+}
+
+// usageSelect is the tail of the writing statement: what it wrote (updated: the balances set;
+// written: 1 when the gate let it through) and each cash-out's usage with it.
+func (l limitCheck) usageSelect() string {
+	const counts = "(SELECT count(*) FROM upd) AS updated, (SELECT count(*) FROM gate) AS written"
+	if len(l.outs) == 0 {
+		return "SELECT NULL::uuid AS account_id, 0::bigint AS daily, 0::bigint AS monthly, " + counts
+	}
+	return "SELECT u.account_id, u.daily, u.monthly, " + counts + " FROM cur u"
 }
 
 // Usage is how much of its movement limits an account has used (GraphQL Limits.dailyUsed and

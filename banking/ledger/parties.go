@@ -80,14 +80,23 @@ func openParties(db *gorm.DB, ids []uuid.UUID) (map[uuid.UUID]*party, error) {
 	if len(missing) == 0 {
 		return parties, nil
 	}
-	// Sorted, so that two movements creating the same ledger accounts wait in one order.
-	err = db.Exec(`INSERT INTO ledger_accounts (kind, account_id)
-		SELECT 'CUSTOMER', a.id FROM (?) a WHERE a.id IN ? ORDER BY a.id
-		ON CONFLICT (account_id) DO NOTHING`, accounts.IDs(db), missing).Error
-	if err != nil {
-		return nil, fmt.Errorf("ledger: open ledger accounts: %w", err)
+	if err := openLedgerAccounts(db, missing); err != nil {
+		return nil, err
 	}
 	return queryParties(db, ids)
+}
+
+// openLedgerAccounts creates the ledger accounts of the customer accounts ids, which can move
+// money and have none. Sorted, so that two movements creating the same ledger accounts wait in
+// one order.
+func openLedgerAccounts(db *gorm.DB, ids []uuid.UUID) error {
+	err := db.Exec(`INSERT INTO ledger_accounts (kind, account_id)
+		SELECT 'CUSTOMER', a.id FROM (?) a WHERE a.id IN ? ORDER BY a.id
+		ON CONFLICT (account_id) DO NOTHING`, accounts.IDs(db), ids).Error
+	if err != nil {
+		return fmt.Errorf("ledger: open ledger accounts: %w", err)
+	}
+	return nil
 }
 
 func queryParties(db *gorm.DB, ids []uuid.UUID) (map[uuid.UUID]*party, error) {

@@ -31,7 +31,7 @@ func (s *Service) Post(ctx context.Context, m Movement) (*Transaction, error) {
 	}
 	var out *Transaction
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) (err error) {
-		out, err = s.postIn(tx, &m, parties)
+		out, err = s.postIn(ctx, tx, &m, parties)
 		return err
 	})
 	if err != nil {
@@ -53,13 +53,16 @@ func (s *Service) PostTx(ctx context.Context, tx *gorm.DB, m Movement) (*Transac
 	if err := m.validate(); err != nil {
 		return nil, err
 	}
+	if m.keySpace() == operationKeys {
+		return s.postOperation(ctx, tx.WithContext(ctx), &m)
+	}
 	var out *Transaction
 	err := tx.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		parties, err := openParties(tx, m.customerIDs())
 		if err != nil {
 			return err
 		}
-		out, err = s.postIn(tx, &m, parties)
+		out, err = s.postIn(ctx, tx, &m, parties)
 		return err
 	})
 	if err != nil {
@@ -70,7 +73,7 @@ func (s *Service) PostTx(ctx context.Context, tx *gorm.DB, m Movement) (*Transac
 
 // postIn is a movement's work inside its transaction: the key, then the checks, the locks, the
 // balances, the limits, the rows and one statement_entry event per customer entry.
-func (s *Service) postIn(tx *gorm.DB, m *Movement, parties map[uuid.UUID]*party) (*Transaction, error) {
+func (s *Service) postIn(ctx context.Context, tx *gorm.DB, m *Movement, parties map[uuid.UUID]*party) (*Transaction, error) {
 	txnID := uuid.Must(uuid.NewV7())
 	prior, err := claimKey(tx, m.keySpace(), m.TenantID, m.IdempotencyKey, m.requestHash(), txnID)
 	if err != nil {
@@ -99,10 +102,10 @@ func (s *Service) postIn(tx *gorm.DB, m *Movement, parties map[uuid.UUID]*party)
 	if err != nil {
 		return nil, err
 	}
-	if err := w.write(tx, lim); err != nil { // consumes the limits, and writes only within them
+	if _, err := w.write(tx, lim, nil); err != nil { // consumes the limits, and writes only within them
 		return nil, err
 	}
-	if err := w.recordEntries(tx); err != nil {
+	if err := w.recordEntries(ctx, tx); err != nil {
 		return nil, err
 	}
 	return w.out, nil

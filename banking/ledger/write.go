@@ -84,17 +84,37 @@ func (s *Service) apply(m *Movement, parties map[uuid.UUID]*party, locked map[uu
 	return w, nil
 }
 
-// write consumes the movement's cash-out limits (lim) and, when they hold, inserts the transaction
-// and its entries and sets the new balances, in one statement (one round trip, while the ledger
-// accounts are locked). Its foreign keys are checked at the end of the statement, when the
-// transaction row the entries point to exists. Errors: LIMIT_EXCEEDED (nothing is written but the
-// usage, which the caller's rollback takes back with the rest).
-func (w *posting) write(tx *gorm.DB, lim limitCheck) error {
+// keyClaim is a movement's idempotency key, claimed by the statement that writes the movement
+// (postOperation) rather than before it.
+type keyClaim struct {
+	space  keySpace
+	tenant *uuid.UUID
+	key    string
+	hash   []byte
+}
+
+// write inserts the transaction and its entries, sets the new balances and consumes the
+// movement's cash-out limits (lim), in one statement (one round trip, while the ledger accounts
+// are locked), and only when the limits hold and, with a claim, when the statement claims the key
+// too: otherwise it writes nothing at all. written says whether it wrote. Its foreign keys are
+// checked at the end of the statement, when the transaction row the entries point to exists.
+// Errors: LIMIT_EXCEEDED.
+func (w *posting) write(tx *gorm.DB, lim limitCheck, claim *keyClaim) (written bool, err error) {
 	var q strings.Builder
 	t := w.txn
 	args := lim.sql(&q, nil)
+	if claim != nil {
+		q.WriteString(`claim AS (INSERT INTO ledger_idempotency_keys (space, tenant_id, key, request_hash, transaction_id)
+		SELECT ?, ?::uuid, ?, ?::bytea, ?::uuid FROM ok ON CONFLICT (space, tenant_id, key) DO NOTHING RETURNING 1 AS ok),
+	gate AS (SELECT ok FROM claim),
+`)
+		args = append(args, string(claim.space), claim.tenant, claim.key, claim.hash, t.ID)
+	} else {
+		q.WriteString("gate AS (SELECT ok FROM ok),\n")
+	}
+	args = lim.consume(&q, args)
 	q.WriteString(`txn AS (INSERT INTO ledger_transactions (id, kind, tenant_id, operation_id, description, occurred_at)
-		SELECT ?::uuid, ?::text, ?::uuid, ?::uuid, ?::text, ?::timestamptz FROM ok),
+		SELECT ?::uuid, ?::text, ?::uuid, ?::uuid, ?::text, ?::timestamptz FROM gate),
 	entries AS (INSERT INTO ledger_entries (id, transaction_id, ledger_account_id, occurred_at, amount_cents,
 		balance_before_cents, balance_after_cents, kind, description, fee_cents, counterparty) SELECT v.* FROM (VALUES `)
 	args = append(args, t.ID, t.Kind, t.TenantID, t.OperationID, t.Description, t.OccurredAt)
@@ -110,7 +130,7 @@ func (w *posting) write(tx *gorm.DB, lim limitCheck) error {
 		args = append(args, e.ID, e.TransactionID, e.LedgerAccountID, e.OccurredAt, e.AmountCents,
 			e.BalanceBeforeCents, e.BalanceAfterCents, e.Kind, e.Description, e.FeeCents, cp)
 	}
-	q.WriteString(`) AS v CROSS JOIN ok),
+	q.WriteString(`) AS v CROSS JOIN gate),
 	upd AS (UPDATE ledger_accounts la SET available_cents = v.available, last_entry_at = ? FROM (VALUES `)
 	args = append(args, t.OccurredAt)
 	i := 0
@@ -122,18 +142,21 @@ func (w *posting) write(tx *gorm.DB, lim limitCheck) error {
 		args = append(args, id, bal)
 		i++
 	}
-	q.WriteString(") AS v (id, available) CROSS JOIN ok WHERE la.id = v.id RETURNING la.id)\n")
+	q.WriteString(") AS v (id, available) CROSS JOIN gate WHERE la.id = v.id RETURNING la.id)\n")
 	q.WriteString(lim.usageSelect())
 	var rows []struct {
 		AccountID      *uuid.UUID
 		Daily, Monthly int64
 		Updated        int64
+		Written        int64
 	}
-	if err := tx.Raw(q.String(), args...).Scan(&rows).Error; err != nil {
-		return fmt.Errorf("ledger: write movement: %w", err)
+	// Find, not Scan: gorm's Scan renders every statement with its values for a logger, even one
+	// that discards it.
+	if err := tx.Raw(q.String(), args...).Find(&rows).Error; err != nil {
+		return false, fmt.Errorf("ledger: write movement: %w", err)
 	}
 	if len(rows) == 0 {
-		return fmt.Errorf("ledger: write movement: no answer")
+		return false, fmt.Errorf("ledger: write movement: no answer")
 	}
 	used := make(map[uuid.UUID]usage, len(rows))
 	for _, r := range rows {
@@ -142,12 +165,18 @@ func (w *posting) write(tx *gorm.DB, lim limitCheck) error {
 		}
 	}
 	if err := lim.refusal(used); err != nil {
-		return err
+		return false, err
+	}
+	if rows[0].Written == 0 {
+		if claim == nil {
+			return false, fmt.Errorf("ledger: write movement: within its limits but not written")
+		}
+		return false, nil // the key was taken: the caller replays
 	}
 	if int(rows[0].Updated) != len(w.balances) {
-		return fmt.Errorf("ledger: updated %d of %d balances", rows[0].Updated, len(w.balances))
+		return false, fmt.Errorf("ledger: updated %d of %d balances", rows[0].Updated, len(w.balances))
 	}
-	return nil
+	return true, nil
 }
 
 // entryIDs returns n new UUIDv7 ids in ascending order. Entries of one transaction share one

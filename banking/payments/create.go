@@ -19,6 +19,7 @@ import (
 	"github.com/ponte-bff/ponte/banking/accounts"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/brazil"
+	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
 )
@@ -73,43 +74,55 @@ func (s *Service) create(ctx context.Context, o auth.Grant, d draft) (*models.Pa
 	} else {
 		p.Status = string(plan.Status)
 	}
+	// Its events (created, and for an instant payment its entries and its end) are written last,
+	// in one statement.
+	ctx, pending := events.Defer(ctx)
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// The insert claims the key: a new payment costs no lookup first, and a concurrent request
-		// with the same key waits on it until this one commits, then finds this payment (a replay
-		// answers what was stored, even if the account has changed since).
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(p)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			existing, err := findByKey(tx, o.TenantID, d.IdempotencyKey)
-			if err == nil && existing == nil {
-				err = fmt.Errorf("payments: idempotency key %q conflicted but is not there", d.IdempotencyKey)
-			}
-			if err != nil {
-				return err
-			}
-			*p = *existing
-			return sameRequest(existing, d.hash)
-		}
-		if err := accounts.CheckCanPay(tx, d.AccountID); err != nil {
-			return err // rolls the insert back
-		}
-		if err := s.reserve(ctx, tx, p, "", Status(p.Status)); err != nil {
+		if err := s.createIn(ctx, tx, o, d, p); err != nil {
 			return err
 		}
-		if err := s.record(ctx, tx, p, "", Status(p.Status), o.Actor, nil); err != nil {
-			return err
-		}
-		if instant(p) { // posted here: FINISHED or FAILED in the answer, no job
-			return s.run(ctx, tx, p)
-		}
-		return s.scheduleIfDue(ctx, tx, p)
+		return pending.Flush(ctx, tx)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// createIn is create's transaction: it stores p (or finds the payment its key names), and runs
+// or queues it.
+func (s *Service) createIn(ctx context.Context, tx *gorm.DB, o auth.Grant, d draft, p *models.Payment) error {
+	// The insert claims the key: a new payment costs no lookup first, and a concurrent request
+	// with the same key waits on it until this one commits, then finds this payment (a replay
+	// answers what was stored, even if the account has changed since).
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(p)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		existing, err := findByKey(tx, o.TenantID, d.IdempotencyKey)
+		if err == nil && existing == nil {
+			err = fmt.Errorf("payments: idempotency key %q conflicted but is not there", d.IdempotencyKey)
+		}
+		if err != nil {
+			return err
+		}
+		*p = *existing
+		return sameRequest(existing, d.hash)
+	}
+	if err := accounts.CheckCanPay(tx, d.AccountID); err != nil {
+		return err // rolls the insert back
+	}
+	if err := s.reserve(ctx, tx, p, "", Status(p.Status)); err != nil {
+		return err
+	}
+	if err := s.record(ctx, tx, p, "", Status(p.Status), o.Actor, nil); err != nil {
+		return err
+	}
+	if instant(p) { // posted here: FINISHED or FAILED in the answer, no job
+		return s.run(ctx, tx, p)
+	}
+	return s.scheduleIfDue(ctx, tx, p)
 }
 
 // scheduleIfDue hands a payment that needs no more decisions to the runner, at its run time.

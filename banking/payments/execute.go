@@ -10,6 +10,7 @@ import (
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/banking/ledger"
 	"github.com/ponte-bff/ponte/brazil"
+	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
 )
@@ -63,26 +64,35 @@ func failureReason(err error) (reason string, business bool) {
 // transaction (transfer): nobody able to receive fails it with invalid_target_account, but only
 // after the payer's own reasons.
 func (s *Service) Execute(ctx context.Context, id uuid.UUID) error {
+	ctx, pending := events.Defer(ctx) // its events in one statement, written last
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		p, err := lockPayment(tx, id)
-		if apperr.CodeOf(err) == apperr.NotFound {
-			return nil // nothing to run: never retry forever
+		if err := s.executeIn(ctx, tx, id); err != nil {
+			return err
 		}
-		if err != nil || !runnable(Status(p.Status)) {
-			return err // cancelled or finished meanwhile
-		}
-		// A cash-out made through consent never posts once the consent has ended.
-		if holds, err := s.basisHolds(ctx, tx, p); err != nil || !holds {
-			if err != nil {
-				return err
-			}
-			return s.stop(ctx, tx, p, ReasonConsentEnded)
-		}
-		if brazil.DateOf(p.RunOn).After(clockDate(s.now())) {
-			return ErrNotDue
-		}
-		return s.run(ctx, tx, p)
+		return pending.Flush(ctx, tx)
 	})
+}
+
+// executeIn is Execute's transaction.
+func (s *Service) executeIn(ctx context.Context, tx *gorm.DB, id uuid.UUID) error {
+	p, err := lockPayment(tx, id)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return nil // nothing to run: never retry forever
+	}
+	if err != nil || !runnable(Status(p.Status)) {
+		return err // cancelled or finished meanwhile
+	}
+	// A cash-out made through consent never posts once the consent has ended.
+	if holds, err := s.basisHolds(ctx, tx, p); err != nil || !holds {
+		if err != nil {
+			return err
+		}
+		return s.stop(ctx, tx, p, ReasonConsentEnded)
+	}
+	if brazil.DateOf(p.RunOn).After(clockDate(s.now())) {
+		return ErrNotDue
+	}
+	return s.run(ctx, tx, p)
 }
 
 // run posts a due payment p in tx, whose row the caller holds (locked, or inserted by tx itself),
