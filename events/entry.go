@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
-
 )
 
 // EntryDetail is what a statement_entry event says of its entry (Event.Detail, as JSON): the
