@@ -144,9 +144,13 @@ func (z *Authorizer) account(ctx context.Context, a Action, accountID uuid.UUID)
 	if err != nil {
 		return nil, nil, err
 	}
-	granted, held, err := z.batchFacts(ctx, c, []uuid.UUID{acc.ID})
-	if err != nil {
-		return nil, nil, err
+	var granted map[uuid.UUID][]string
+	var held map[uuid.UUID]bool
+	// A tenant's own account is judged on its scopes alone (allowedWith): its consents are not read.
+	if c.Kind != KindTenant || acc.OwnerTenantID == nil || *acc.OwnerTenantID != c.Tenant.ID {
+		if granted, held, err = z.batchFacts(ctx, c, []uuid.UUID{acc.ID}); err != nil {
+			return nil, nil, err
+		}
 	}
 	if !z.allowedWith(c, a, &acc, granted[acc.ID], held[acc.ID]) {
 		return nil, nil, errForbidden

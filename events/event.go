@@ -98,14 +98,14 @@ func ReadAfter(ctx context.Context, db *gorm.DB, c Cursor, limit int) ([]Event, 
 	err := db.WithContext(ctx).Raw(`SELECT `+columns+`
 		FROM events
 		WHERE (xid, id) > (?::text::xid8, ?) AND xid < pg_snapshot_xmin(pg_current_snapshot())
-		ORDER BY events.xid, events.id LIMIT ?`, strconv.FormatUint(c.XID, 10), c.ID, limit).Scan(&out).Error
+		ORDER BY events.xid, events.id LIMIT ?`, strconv.FormatUint(c.XID, 10), c.ID, limit).Find(&out).Error
 	return out, err
 }
 
 // Find returns the event with id, or nil when there is none (a webhook delivery reads its event).
 func Find(ctx context.Context, db *gorm.DB, id int64) (*Event, error) {
 	var out []Event
-	if err := db.WithContext(ctx).Raw(`SELECT `+columns+` FROM events WHERE id = ?`, id).Scan(&out).Error; err != nil {
+	if err := db.WithContext(ctx).Raw(`SELECT `+columns+` FROM events WHERE id = ?`, id).Find(&out).Error; err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
@@ -121,6 +121,6 @@ func Head(ctx context.Context, db *gorm.DB) (Cursor, error) {
 		ID  int64
 	}
 	err := db.WithContext(ctx).Raw(`SELECT xid::text::numeric::bigint AS xid, id FROM events
-		WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY events.xid DESC, events.id DESC LIMIT 1`).Scan(&row).Error
+		WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY events.xid DESC, events.id DESC LIMIT 1`).Find(&row).Error
 	return Cursor{XID: row.XID, ID: row.ID}, err
 }

@@ -58,7 +58,7 @@ func CheckCanPay(db *gorm.DB, id uuid.UUID) error {
 		HasBankAccount bool
 	}
 	err := db.Raw(`SELECT a.status, a.limit_plan_id, EXISTS (SELECT 1 FROM bank_accounts b WHERE b.account_id = a.id) AS has_bank_account
-		FROM accounts a WHERE a.id = ?`, id).Scan(&rows).Error
+		FROM accounts a WHERE a.id = ?`, id).Find(&rows).Error
 	switch {
 	case err != nil:
 		return err

@@ -3,6 +3,7 @@ package payments
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"gorm.io/gorm"
@@ -46,12 +47,8 @@ func (s *Service) move(ctx context.Context, tx *gorm.DB, p *models.Payment, to S
 		return apperr.E(apperr.Internal, "payment %s cannot move from %s to %s", p.ID, from, to)
 	}
 	p.Status, p.UpdatedAt = string(to), s.now()
-	res := tx.Model(p).Select(append([]string{"status", "updated_at"}, changed...)).Updates(p)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected != 1 {
-		return fmt.Errorf("payments: move %s to %s updated %d rows", p.ID, to, res.RowsAffected)
+	if err := update(ctx, tx, p, append([]string{"status", "updated_at"}, changed...)); err != nil {
+		return fmt.Errorf("payments: move %s to %s: %w", p.ID, to, err)
 	}
 	if err := s.reserve(ctx, tx, p, from, to); err != nil {
 		return err
@@ -69,6 +66,30 @@ func (s *Service) reserve(ctx context.Context, tx *gorm.DB, p *models.Payment, f
 		return s.ledger.AdjustScheduledTx(ctx, tx, p.AccountID, total)
 	case waiting(from) && !waiting(to):
 		return s.ledger.AdjustScheduledTx(ctx, tx, p.AccountID, -total)
+	}
+	return nil
+}
+
+// placeholder is a bind variable as gorm writes them for PostgreSQL ($1, $2...), in order.
+var placeholder = regexp.MustCompile(`\$[0-9]+`)
+
+// update writes p's columns cols, changing its one row. Under a transaction whose events are
+// deferred (events.Defer) the UPDATE goes with them, in their one statement: it saves the round
+// trip while the payment's ledger rows are still locked.
+func update(ctx context.Context, tx *gorm.DB, p *models.Payment, cols []string) error {
+	if pending := events.Deferring(ctx); pending != nil {
+		stmt := tx.Session(&gorm.Session{DryRun: true}).Model(p).Select(cols).Updates(p).Statement
+		if stmt.Error != nil {
+			return stmt.Error
+		}
+		return pending.Update(ctx, tx, "payment:"+p.ID.String(), placeholder.ReplaceAllString(stmt.SQL.String(), "?"), stmt.Vars...)
+	}
+	res := tx.Model(p).Select(cols).Updates(p)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("updated %d rows", res.RowsAffected)
 	}
 	return nil
 }
