@@ -55,8 +55,8 @@ func pendingFrom(ctx context.Context) *Pending {
 // Deferring is the Pending ctx collects into, or nil when it does not defer.
 func Deferring(ctx context.Context) *Pending { return pendingFrom(ctx) }
 
-// Update defers sql, an UPDATE (with ? placeholders) that must change exactly one row, to the
-// statement that writes the events. key names the row: a second update of the same row first
+// Update defers sql, an UPDATE (with ? placeholders, ending with its WHERE clause) that must
+// change exactly one row, to the statement that writes the events. key names the row: a second update of the same row first
 // writes everything collected so far, since one statement cannot change a row twice.
 func (p *Pending) Update(ctx context.Context, tx *gorm.DB, key, sql string, args ...any) error {
 	for _, u := range p.updates {
@@ -67,7 +67,59 @@ func (p *Pending) Update(ctx context.Context, tx *gorm.DB, key, sql string, args
 			break
 		}
 	}
+	if !strings.Contains(sql, " WHERE ") {
+		return fmt.Errorf("events: deferred update %s has no WHERE clause", key)
+	}
 	p.updates = append(p.updates, update{key: key, sql: sql, args: args})
+	return nil
+}
+
+// Mark is what a Pending held at one moment (Mark), to go back to (Truncate).
+type Mark struct{ evs, updates int }
+
+// Mark is where p stands now.
+func (p *Pending) Mark() Mark { return Mark{len(p.evs), len(p.updates)} }
+
+// Truncate forgets what p collected after m: work that was not written after all.
+func (p *Pending) Truncate(m Mark) { p.evs, p.updates = p.evs[:m.evs], p.updates[:m.updates] }
+
+// WriteWith appends to q, the WITH list of another statement, CTEs that write everything p
+// collected when, and only when, the CTE gate (declared before them) has a row; it returns args
+// with their values and the SQL expression counting the rows the updates changed, which the
+// statement must select (Written checks it). It is how a posting writes its payment's move and
+// every event in the statement that holds the ledger rows. ok is false (and q untouched) when p
+// holds too much for one statement.
+func (p *Pending) WriteWith(q *strings.Builder, args []any, gate string) (_ []any, changed string, ok bool) {
+	if len(p.evs) > recordBatch {
+		return args, "", false
+	}
+	changed = "0"
+	for i, u := range p.updates {
+		fmt.Fprintf(q, "pu%d AS (%s AND EXISTS (SELECT 1 FROM %s) RETURNING 1),\n", i, u.sql, gate)
+		args = append(args, u.args...)
+		changed += fmt.Sprintf(" + (SELECT count(*) FROM pu%d)", i)
+	}
+	if len(p.evs) > 0 {
+		q.WriteString("pev AS (")
+		var rows strings.Builder
+		args = appendInsert(&rows, args, p.evs)
+		q.WriteString(strings.Replace(rows.String(), ") VALUES ", ") SELECT v.* FROM (VALUES ", 1))
+		fmt.Fprintf(q, ") AS v CROSS JOIN %s),\n", gate)
+	}
+	return args, changed, true
+}
+
+// Written is the end of a statement built with WriteWith: written says whether its gate let it
+// through, changed is what its changed expression selected. When written, p is empty; when not,
+// p still holds everything, to be written later or truncated.
+func (p *Pending) Written(written bool, changed int64) error {
+	if !written {
+		return nil
+	}
+	if changed != int64(len(p.updates)) {
+		return fmt.Errorf("events: %d deferred updates changed %d rows", len(p.updates), changed)
+	}
+	p.evs, p.updates = nil, nil
 	return nil
 }
 
@@ -134,7 +186,8 @@ func requestOf(ctx context.Context) *string {
 const insertColumns = `INSERT INTO events (name, topic, tenant_id, account_id, payment_id, consent_id, contact_id, boleto_id,
 	payroll_id, from_status, to_status, actor, reason, request_id, occurred_at, entry_id, detail) VALUES `
 
-const insertRow = "(?, ?, ?::uuid, ?::uuid, ?::uuid, ?::uuid, ?::uuid, ?::uuid, ?::uuid, ?, ?, ?, ?, ?, ?, ?::uuid, ?::jsonb)"
+// insertRow types every value, so that rows also insert through SELECT (WriteWith).
+const insertRow = "(?::text, ?::text, ?::uuid, ?::uuid, ?::uuid, ?::uuid, ?::uuid, ?::uuid, ?::uuid, ?::text, ?::text, ?::text, ?::text, ?::text, ?::timestamptz, ?::uuid, ?::jsonb)"
 
 // insertAll writes evs in tx in as few statements as PostgreSQL's parameter limit allows.
 func insertAll(ctx context.Context, tx *gorm.DB, evs []Event) error {

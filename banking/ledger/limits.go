@@ -141,9 +141,10 @@ func (l limitCheck) consume(q *strings.Builder, args []any) []any {
 }
 
 // usageSelect is the tail of the writing statement: what it wrote (updated: the balances set;
-// written: 1 when the gate let it through) and each cash-out's usage with it.
-func (l limitCheck) usageSelect() string {
-	const counts = "(SELECT count(*) FROM upd) AS updated, (SELECT count(*) FROM gate) AS written"
+// written: 1 when the gate let it through; changed: the rows its other updates changed, an SQL
+// expression) and each cash-out's usage with it.
+func (l limitCheck) usageSelect(changed string) string {
+	counts := "(SELECT count(*) FROM upd) AS updated, (SELECT count(*) FROM gate) AS written, " + changed + " AS changed"
 	if len(l.outs) == 0 {
 		return "SELECT NULL::uuid AS account_id, 0::bigint AS daily, 0::bigint AS monthly, " + counts
 	}

@@ -33,6 +33,13 @@ type Movement struct {
 	// Its key then lives in the operations' key space, apart from every key a caller gives.
 	OperationID *uuid.UUID
 	Postings    []Posting
+	// Ahead, when set, is the operation's own change that must commit with the movement, to be
+	// written by the movement's statement (PostTx under a context whose events are deferred,
+	// events.Defer): the ledger calls it with the transaction's id once the movement is about to
+	// be written, and what it defers is written with the movement, or forgotten if the movement
+	// is refused or replayed (the caller then changes its state the ordinary way). It is how a
+	// payment's move to FINISHED costs no round trip while the ledger rows are locked.
+	Ahead func(txnID uuid.UUID) error
 }
 
 // Posting is one line of a movement: an amount on one ledger account.

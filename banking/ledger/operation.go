@@ -10,6 +10,7 @@ import (
 
 	"github.com/ponte-bff/ponte/apperr"
 	"github.com/ponte-bff/ponte/banking/accounts"
+	"github.com/ponte-bff/ponte/events"
 )
 
 // postOperation is PostTx for the movement of an operation Ponte executes (its key in the
@@ -42,7 +43,27 @@ func (s *Service) postOperation(ctx context.Context, tx *gorm.DB, m *Movement) (
 	if err != nil {
 		return s.replayOr(tx, m, err)
 	}
-	written, err := w.write(tx, lim, &keyClaim{space: m.keySpace(), tenant: m.TenantID, key: m.IdempotencyKey, hash: m.requestHash()})
+	// Under deferred events, the entries' events, the operation's own change (Ahead) and whatever
+	// else is pending are written by the movement's statement, gated on it: the ledger rows are
+	// then held for that statement and the commit only.
+	pending := events.Deferring(ctx)
+	var mark events.Mark
+	if pending != nil {
+		mark = pending.Mark()
+		if err := w.recordEntries(ctx, tx); err != nil {
+			return nil, err
+		}
+		if m.Ahead != nil {
+			if err := m.Ahead(txnID); err != nil {
+				pending.Truncate(mark)
+				return nil, err
+			}
+		}
+	}
+	written, err := w.write(tx, lim, &keyClaim{space: m.keySpace(), tenant: m.TenantID, key: m.IdempotencyKey, hash: m.requestHash()}, pending)
+	if pending != nil && !written {
+		pending.Truncate(mark)
+	}
 	switch _, refused := apperr.As(err); {
 	case refused: // LIMIT_EXCEEDED
 		return s.replayOr(tx, m, err)
@@ -51,8 +72,10 @@ func (s *Service) postOperation(ctx context.Context, tx *gorm.DB, m *Movement) (
 	case !written:
 		return s.replayOr(tx, m, nil)
 	}
-	if err := w.recordEntries(ctx, tx); err != nil {
-		return nil, err
+	if pending == nil {
+		if err := w.recordEntries(ctx, tx); err != nil {
+			return nil, err
+		}
 	}
 	return w.out, nil
 }

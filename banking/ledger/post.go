@@ -102,7 +102,7 @@ func (s *Service) postIn(ctx context.Context, tx *gorm.DB, m *Movement, parties 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := w.write(tx, lim, nil); err != nil { // consumes the limits, and writes only within them
+	if _, err := w.write(tx, lim, nil, nil); err != nil { // consumes the limits, and writes only within them
 		return nil, err
 	}
 	if err := w.recordEntries(ctx, tx); err != nil {

@@ -17,9 +17,10 @@ type TransferInput struct {
 	From           uuid.UUID // the account debited: a cash-out, within its limits
 	To             uuid.UUID // the account credited
 	Amount         money.Cents
-	Fee            money.Cents // charged to From on top of Amount, credited to fee income; 0: none
-	Description    string      // "" gives "Internal transfer"
-	OperationID    *uuid.UUID  // the payment this transfer executes, if any
+	Fee            money.Cents                 // charged to From on top of Amount, credited to fee income; 0: none
+	Description    string                      // "" gives "Internal transfer"
+	OperationID    *uuid.UUID                  // the payment this transfer executes, if any
+	Ahead          func(txnID uuid.UUID) error // the payment's own change, written with it (Movement.Ahead)
 }
 
 func (in *TransferInput) validate() error {
@@ -83,6 +84,6 @@ func (in *TransferInput) movement() (Movement, error) {
 	}
 	return Movement{
 		TenantID: in.TenantID, IdempotencyKey: in.IdempotencyKey, Kind: KindInternal, Description: desc,
-		OperationID: in.OperationID, Postings: postings,
+		OperationID: in.OperationID, Postings: postings, Ahead: in.Ahead,
 	}, nil
 }

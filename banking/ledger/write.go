@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/apperr"
+	"github.com/ponte-bff/ponte/events"
 	"github.com/ponte-bff/ponte/models"
 	"github.com/ponte-bff/ponte/money"
 )
@@ -99,7 +100,10 @@ type keyClaim struct {
 // too: otherwise it writes nothing at all. written says whether it wrote. Its foreign keys are
 // checked at the end of the statement, when the transaction row the entries point to exists.
 // Errors: LIMIT_EXCEEDED.
-func (w *posting) write(tx *gorm.DB, lim limitCheck, claim *keyClaim) (written bool, err error) {
+//
+// With pending (deferred events, events.Defer), the statement also writes everything pending
+// holds, behind the same gate, and empties it when it wrote.
+func (w *posting) write(tx *gorm.DB, lim limitCheck, claim *keyClaim, pending *events.Pending) (written bool, err error) {
 	var q strings.Builder
 	t := w.txn
 	args := lim.sql(&q, nil)
@@ -113,6 +117,14 @@ func (w *posting) write(tx *gorm.DB, lim limitCheck, claim *keyClaim) (written b
 		q.WriteString("gate AS (SELECT ok FROM ok),\n")
 	}
 	args = lim.consume(&q, args)
+	changed := "0"
+	if pending != nil {
+		var ok bool
+		if args, changed, ok = pending.WriteWith(&q, args, "gate"); !ok {
+			pending = nil // too much for one statement: it is flushed on its own
+			changed = "0"
+		}
+	}
 	q.WriteString(`txn AS (INSERT INTO ledger_transactions (id, kind, tenant_id, operation_id, description, occurred_at)
 		SELECT ?::uuid, ?::text, ?::uuid, ?::uuid, ?::text, ?::timestamptz FROM gate),
 	entries AS (INSERT INTO ledger_entries (id, transaction_id, ledger_account_id, occurred_at, amount_cents,
@@ -143,12 +155,13 @@ func (w *posting) write(tx *gorm.DB, lim limitCheck, claim *keyClaim) (written b
 		i++
 	}
 	q.WriteString(") AS v (id, available) CROSS JOIN gate WHERE la.id = v.id RETURNING la.id)\n")
-	q.WriteString(lim.usageSelect())
+	q.WriteString(lim.usageSelect(changed))
 	var rows []struct {
 		AccountID      *uuid.UUID
 		Daily, Monthly int64
 		Updated        int64
 		Written        int64
+		Changed        int64
 	}
 	// Find, not Scan: gorm's Scan renders every statement with its values for a logger, even one
 	// that discards it.
@@ -175,6 +188,11 @@ func (w *posting) write(tx *gorm.DB, lim limitCheck, claim *keyClaim) (written b
 	}
 	if int(rows[0].Updated) != len(w.balances) {
 		return false, fmt.Errorf("ledger: updated %d of %d balances", rows[0].Updated, len(w.balances))
+	}
+	if pending != nil {
+		if err := pending.Written(true, rows[0].Changed); err != nil {
+			return false, err
+		}
 	}
 	return true, nil
 }

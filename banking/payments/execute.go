@@ -102,7 +102,22 @@ func (s *Service) executeIn(ctx context.Context, tx *gorm.DB, id uuid.UUID) erro
 // that waited; create runs it in the creating transaction for an instant one (instant).
 func (s *Service) run(ctx context.Context, tx *gorm.DB, p *models.Payment) error {
 	unresolved := p.Target.AccountID == nil // an internal transfer's target is found now (transfer)
-	txn, err := s.post(ctx, tx, p)
+	// Under deferred events (create, Execute) an APPROVED payment's move to FINISHED is written by
+	// the posting's own statement (ledger.Movement.Ahead), so the ledger rows are held for that
+	// statement and the commit only. A payment waiting on a later day is not moved ahead: its
+	// move also releases its reservation (reserve), a write of its own.
+	before, ahead := *p, false
+	var early func(txnID uuid.UUID) error
+	if events.Deferring(ctx) != nil && Status(p.Status) == StatusApproved {
+		early = func(txnID uuid.UUID) error {
+			ahead = true
+			return s.finish(ctx, tx, p, txnID, unresolved)
+		}
+	}
+	txn, err := s.post(ctx, tx, p, early)
+	if ahead && (err != nil || txn.Replayed) { // not written: the ledger forgot the move, so does p
+		*p, ahead = before, false
+	}
 	if err != nil {
 		reason, business := failureReason(err)
 		if !business {
@@ -111,19 +126,27 @@ func (s *Service) run(ctx context.Context, tx *gorm.DB, p *models.Payment) error
 		p.FailureReason = &reason
 		return s.move(ctx, tx, p, StatusFailed, "system", &reason, "failure_reason")
 	}
-	now := s.now()
-	p.LedgerTransactionID, p.FinishedAt = &txn.ID, &now
-	changed := []string{"ledger_transaction_id", "finished_at"}
-	if unresolved && p.Target.AccountID != nil {
-		changed = append(changed, "target")
-	}
-	if err := s.move(ctx, tx, p, StatusFinished, "system", nil, changed...); err != nil {
-		return err
+	if !ahead {
+		if err := s.finish(ctx, tx, p, txn.ID, unresolved); err != nil {
+			return err
+		}
 	}
 	if s.rail != nil && sentThroughRail(Kind(p.Kind)) && !pontesBoleto(p) { // a Ponte boleto never leaves Ponte
 		return s.runner.SettleTx(ctx, tx, p.ID, s.rail.Delay())
 	}
 	return nil
+}
+
+// finish moves p, posted as the ledger transaction txnID, to FINISHED, with the target its
+// execution found when it had none (unresolved).
+func (s *Service) finish(ctx context.Context, tx *gorm.DB, p *models.Payment, txnID uuid.UUID, unresolved bool) error {
+	now := s.now()
+	p.LedgerTransactionID, p.FinishedAt = &txnID, &now
+	changed := []string{"ledger_transaction_id", "finished_at"}
+	if unresolved && p.Target.AccountID != nil {
+		changed = append(changed, "target")
+	}
+	return s.move(ctx, tx, p, StatusFinished, "system", nil, changed...)
 }
 
 // instant reports whether a payment just created runs in the transaction that creates it: an
@@ -142,9 +165,12 @@ func runnable(s Status) bool {
 // post writes the payment's movement in tx: to the target account for an internal transfer, to
 // the bank's settlement account (money leaving the institution) for a TED or a barcode payment;
 // the fee, if any, to fee income. A refused movement writes nothing and leaves tx usable.
-func (s *Service) post(ctx context.Context, tx *gorm.DB, p *models.Payment) (*ledger.Transaction, error) {
+//
+// ahead, when not nil, is the payment's own change to write with the movement (ledger
+// Movement.Ahead).
+func (s *Service) post(ctx context.Context, tx *gorm.DB, p *models.Payment, ahead func(uuid.UUID) error) (*ledger.Transaction, error) {
 	if Kind(p.Kind) == KindInternalTransfer {
-		return s.transfer(ctx, tx, p)
+		return s.transfer(ctx, tx, p, ahead)
 	}
 	if pontesBoleto(p) {
 		return s.settleBoleto(ctx, tx, p)
@@ -166,7 +192,7 @@ func (s *Service) post(ctx context.Context, tx *gorm.DB, p *models.Payment) (*le
 			ledger.Posting{AccountID: p.AccountID, Amount: -fee, Kind: ledger.KindFee, Description: "Tarifa: " + desc},
 			ledger.Posting{System: ledger.FeeIncome, Amount: fee, Kind: ledger.KindFee})
 	}
-	return s.ledger.PostTx(ctx, tx, ledger.Movement{IdempotencyKey: key, Kind: kind, Description: desc, OperationID: &p.ID, Postings: postings})
+	return s.ledger.PostTx(ctx, tx, ledger.Movement{IdempotencyKey: key, Kind: kind, Description: desc, OperationID: &p.ID, Postings: postings, Ahead: ahead})
 }
 
 // transfer posts an internal transfer in tx to its target: the account stored at creation, or the
@@ -174,7 +200,7 @@ func (s *Service) post(ctx context.Context, tx *gorm.DB, p *models.Payment) (*le
 // gets the money, and the payment keeps its whole target from then on). A target that cannot
 // receive, missing or refused by the ledger as unable to move money, fails it through
 // cannotReceive.
-func (s *Service) transfer(ctx context.Context, tx *gorm.DB, p *models.Payment) (*ledger.Transaction, error) {
+func (s *Service) transfer(ctx context.Context, tx *gorm.DB, p *models.Payment, ahead func(uuid.UUID) error) (*ledger.Transaction, error) {
 	stored := p.Target
 	if stored.AccountID == nil {
 		acc, err := receiverByCode(tx, stored.AccountCode)
@@ -187,7 +213,8 @@ func (s *Service) transfer(ctx context.Context, tx *gorm.DB, p *models.Payment) 
 		p.Target = targetOf(acc)
 	}
 	txn, err := s.ledger.TransferTx(ctx, tx, ledger.TransferInput{IdempotencyKey: "payment:" + p.ID.String(), From: p.AccountID,
-		To: *p.Target.AccountID, Amount: money.Cents(p.AmountCents), Fee: money.Cents(p.FeeCents), Description: describe(p), OperationID: &p.ID})
+		To: *p.Target.AccountID, Amount: money.Cents(p.AmountCents), Fee: money.Cents(p.FeeCents), Description: describe(p), OperationID: &p.ID,
+		Ahead: ahead})
 	if c := apperr.CodeOf(err); c == apperr.NotFound || c == apperr.AccountNotApproved {
 		err = s.cannotReceive(ctx, tx, p) // the payer's refusal, if it is the payer, comes first there
 	}

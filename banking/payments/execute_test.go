@@ -325,3 +325,46 @@ func TestConcurrentRetriesOfAnInstantTransferPostOnce(t *testing.T) {
 		t.Fatalf("ledger: %v %s", err, r.String())
 	}
 }
+
+// TestAnInstantTransfersEventsAreWrittenWithItsPosting: the payment's move to FINISHED and every
+// event of an instant transfer are written by the posting's statement (ledger Movement.Ahead),
+// in the order they happened: approved, the entries, finished. A refused one forgets the move
+// written ahead and is FAILED with its reason, with approved and failed alone and nothing posted.
+func TestAnInstantTransfersEventsAreWrittenWithItsPosting(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	o := auth.Grant{Actor: "tenant:erp", Basis: auth.ByOwnership}
+	names := func(id uuid.UUID) []string {
+		var out []string
+		e.db.Table("events").Where("payment_id = ?", id).Order("id").Pluck("name", &out)
+		return out
+	}
+	ok, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 900, IdempotencyKey: "ahead"}, TargetAccountCode: e.toCode})
+	if err != nil || payments.Status(ok.Status) != payments.StatusFinished || ok.LedgerTransactionID == nil || ok.FinishedAt == nil {
+		t.Fatalf("%+v %v", ok, err)
+	}
+	stored, _ := e.svc.Get(ctx, ok.ID)
+	if payments.Status(stored.Status) != payments.StatusFinished || *stored.LedgerTransactionID != *ok.LedgerTransactionID {
+		t.Fatalf("stored %s %v, answered %v", stored.Status, stored.LedgerTransactionID, ok.LedgerTransactionID)
+	}
+	want := []string{"cash_out_internal_transfer_approved", ledger.EventStatementEntryAdded, ledger.EventCashInInternalTransfer, "cash_out_internal_transfer_finished"}
+	if got := names(ok.ID); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("events %v, want %v", got, want)
+	}
+
+	refused, err := e.svc.CreateInternalTransfer(ctx, o, payments.InternalTransferInput{Common: payments.Common{AccountID: e.from, Amount: 50_000_000, IdempotencyKey: "refused"}, TargetAccountCode: e.toCode})
+	if err != nil || payments.Status(refused.Status) != payments.StatusFailed || refused.LedgerTransactionID != nil || refused.FinishedAt != nil {
+		t.Fatalf("%+v %v", refused, err)
+	}
+	if got := names(refused.ID); fmt.Sprint(got) != fmt.Sprint([]string{"cash_out_internal_transfer_approved", "cash_out_internal_transfer_failed"}) {
+		t.Fatalf("refused transfer's events %v", got)
+	}
+	var txns int64
+	e.db.Table("ledger_transactions").Where("operation_id = ?", refused.ID).Count(&txns)
+	if txns != 0 {
+		t.Fatalf("a refused transfer posted %d transactions", txns)
+	}
+	if r, err := e.led.Verify(ctx); err != nil || !r.OK() {
+		t.Fatalf("ledger: %v %s", err, r.String())
+	}
+}

@@ -119,7 +119,7 @@ func (s *Service) ExecuteSalariesTx(ctx context.Context, tx *gorm.DB, ids []uuid
 		if brazil.DateOf(p.RunOn).After(today) {
 			return 0, 0, ErrNotDue
 		}
-		txn, err := s.transfer(ctx, tx, p)
+		txn, err := s.transfer(ctx, tx, p, nil)
 		if err != nil {
 			reason, business := failureReason(err)
 			if !business {
