@@ -101,7 +101,8 @@ func startCountingServer(t *testing.T) (*testServer, *queryCounter) {
 }
 
 // TestAccountsPageQueryCountDoesNotGrowWithThePage: a page of 20 accounts with their balances,
-// limits, statements (with each entry's payment) and payments costs the same number of SQL statements as a page of one.
+// limits, statements (with each entry's payment), payments, contacts (with their bank accounts),
+// boletos and boleto limits costs the same number of SQL statements as a page of one.
 // An edge resolved one account at a time makes the page of 20 cost more and fails it.
 func TestAccountsPageQueryCountDoesNotGrowWithThePage(t *testing.T) {
 	t.Parallel()
@@ -118,6 +119,11 @@ func TestAccountsPageQueryCountDoesNotGrowWithThePage(t *testing.T) {
 	}
 	for i, n := range all.Nodes {
 		deposit(t, s, tok, n.ID, "10.00", fmt.Sprintf("qc-%d", i))
+		// And a contact with a bank account and a boleto: each account's contacts (with their
+		// bank accounts) and boletos are read too.
+		createContact(t, s, tok, map[string]any{"accountId": n.ID, "name": "Fornecedor", "document": cpfFor(100 + i),
+			"bankAccounts": []any{map[string]any{"bankCode": "341", "branchCode": "1", "accountCode": "56789-0"}}})
+		issueMatrixBoleto(t, s, tok, n.ID, fmt.Sprintf("qc-boleto-%d", i))
 	}
 	// And a payment's entries: an account after the pages pays each of the first 20, so every
 	// statement page has an entry whose payment (StatementEntry.payment) is read and authorized,
@@ -147,6 +153,9 @@ func TestAccountsPageQueryCountDoesNotGrowWithThePage(t *testing.T) {
 		limits { daily { amount } dailyUsed { amount } monthlyUsed { amount } }
 		statement(first: 5) { nodes { amount { amount } payment { id } } }
 		payments(first: 5) { nodes { id status } }
+		contacts(first: 5) { nodes { id bankAccounts { accountCode } } }
+		boletos(first: 5) { nodes { id status } }
+		boletoLimits { minimum { amount } maximum { amount } }
 	} } }`
 	queries := func(n int) int64 {
 		t.Helper()
@@ -163,6 +172,13 @@ func TestAccountsPageQueryCountDoesNotGrowWithThePage(t *testing.T) {
 						Payment *struct{ ID string }
 					}
 				}
+				Contacts struct {
+					Nodes []struct {
+						BankAccounts []struct{ AccountCode string }
+					}
+				}
+				Boletos      struct{ Nodes []struct{ ID string } }
+				BoletoLimits *struct{ Minimum struct{ Amount string } }
 			}
 		}
 		r.decode(t, "accounts", &page)
@@ -172,6 +188,10 @@ func TestAccountsPageQueryCountDoesNotGrowWithThePage(t *testing.T) {
 		for _, a := range page.Nodes {
 			if len(a.Statement.Nodes) == 0 || a.Statement.Nodes[0].Payment == nil {
 				t.Fatalf("accounts(first: %d): an account without its statement entries and their payment: %+v", n, a.Statement.Nodes)
+			}
+			if len(a.Contacts.Nodes) == 0 || len(a.Contacts.Nodes[0].BankAccounts) == 0 || len(a.Boletos.Nodes) == 0 || a.BoletoLimits == nil {
+				t.Fatalf("accounts(first: %d): an account without its contact, its bank account, its boleto or its boleto limits: %+v %+v %+v",
+					n, a.Contacts.Nodes, a.Boletos.Nodes, a.BoletoLimits)
 			}
 		}
 		return counter.n.Load()

@@ -18,9 +18,9 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type AccountResolver interface {
-	Boletos(ctx context.Context, obj *model.Account, first *int, after *string, status []model.BoletoStatus, kind *model.BoletoKind, dueFrom *time.Time, dueTo *time.Time) (*model.BoletoConnection, error)
-	BoletoLimits(ctx context.Context, obj *model.Account) (*model.BoletoLimits, error)
-	Contacts(ctx context.Context, obj *model.Account, first *int, after *string, search *string) (*model.ContactConnection, error)
+	Boletos(ctx context.Context, objs []*model.Account, first *int, after *string, status []model.BoletoStatus, kind *model.BoletoKind, dueFrom *time.Time, dueTo *time.Time) ([]*model.BoletoConnection, error)
+	BoletoLimits(ctx context.Context, objs []*model.Account) ([]*model.BoletoLimits, error)
+	Contacts(ctx context.Context, objs []*model.Account, first *int, after *string, search *string) ([]*model.ContactConnection, error)
 	Balance(ctx context.Context, objs []*model.Account) ([]*model.Balance, error)
 	Statement(ctx context.Context, objs []*model.Account, first *int, after *string, from *time.Time, to *time.Time, direction *model.EntryDirection) ([]*model.StatementConnection, error)
 	Payments(ctx context.Context, objs []*model.Account, first *int, after *string, status []model.PaymentStatus) ([]*model.PaymentConnection, error)
@@ -1059,8 +1059,7 @@ func (ec *executionContext) _Account_boletos(ctx context.Context, field graphql.
 			return ec.fieldContext_Account_boletos(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Account().Boletos(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].([]model.BoletoStatus), fc.Args["kind"].(*model.BoletoKind), fc.Args["dueFrom"].(*time.Time), fc.Args["dueTo"].(*time.Time))
+			return ec.resolveBatch_Account_boletos(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BoletoConnection) graphql.Marshaler {
@@ -1093,6 +1092,30 @@ func (ec *executionContext) fieldContext_Account_boletos(ctx context.Context, fi
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Account_boletos(ctx context.Context, field graphql.CollectedField, obj *model.Account) (any, error) {
+	resolver := ec.Resolvers.Account()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*model.Account](ctx, "Account"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Boletos(ctx, batch.Parents, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].([]model.BoletoStatus), fc.Args["kind"].(*model.BoletoKind), fc.Args["dueFrom"].(*time.Time), fc.Args["dueTo"].(*time.Time))
+		})
+		return graphql.ResolveBatchGroupResult[*model.BoletoConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Account.boletos",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Boletos(ctx, []*model.Account{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].([]model.BoletoStatus), fc.Args["kind"].(*model.BoletoKind), fc.Args["dueFrom"].(*time.Time), fc.Args["dueTo"].(*time.Time))
+	return graphql.ResolveBatchSingleResult[*model.BoletoConnection](
+		ctx,
+		results,
+		err,
+		"Account.boletos",
+	)
+}
 
 func (ec *executionContext) _Account_boletoLimits(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -1103,7 +1126,7 @@ func (ec *executionContext) _Account_boletoLimits(ctx context.Context, field gra
 			return ec.fieldContext_Account_boletoLimits(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Account().BoletoLimits(ctx, obj)
+			return ec.resolveBatch_Account_boletoLimits(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BoletoLimits) graphql.Marshaler {
@@ -1125,6 +1148,29 @@ func (ec *executionContext) fieldContext_Account_boletoLimits(_ context.Context,
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Account_boletoLimits(ctx context.Context, field graphql.CollectedField, obj *model.Account) (any, error) {
+	resolver := ec.Resolvers.Account()
+	if batch, ok := graphql.BatchParentsFor[*model.Account](ctx, "Account"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.BoletoLimits(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.BoletoLimits](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Account.boletoLimits",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.BoletoLimits(ctx, []*model.Account{obj})
+	return graphql.ResolveBatchSingleResult[*model.BoletoLimits](
+		ctx,
+		results,
+		err,
+		"Account.boletoLimits",
+	)
+}
 
 func (ec *executionContext) _Account_contacts(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -1135,8 +1181,7 @@ func (ec *executionContext) _Account_contacts(ctx context.Context, field graphql
 			return ec.fieldContext_Account_contacts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Account().Contacts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["search"].(*string))
+			return ec.resolveBatch_Account_contacts(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactConnection) graphql.Marshaler {
@@ -1168,6 +1213,30 @@ func (ec *executionContext) fieldContext_Account_contacts(ctx context.Context, f
 		return fc, err
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Account_contacts(ctx context.Context, field graphql.CollectedField, obj *model.Account) (any, error) {
+	resolver := ec.Resolvers.Account()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*model.Account](ctx, "Account"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Contacts(ctx, batch.Parents, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["search"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[*model.ContactConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Account.contacts",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Contacts(ctx, []*model.Account{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["search"].(*string))
+	return graphql.ResolveBatchSingleResult[*model.ContactConnection](
+		ctx,
+		results,
+		err,
+		"Account.contacts",
+	)
 }
 
 func (ec *executionContext) _Account_balance(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {

@@ -20,15 +20,22 @@ type AccountPage[T any] struct {
 // ?"), with its args; accountOf says whose a row is. Every id gets a page.
 func PerAccount[T any](ctx context.Context, db *gorm.DB, table, where string, args []any, accountIDs []uuid.UUID, p Page,
 	accountOf func(*T) uuid.UUID) (map[uuid.UUID]*AccountPage[T], error) {
+	return PerAccountBy(ctx, db, table, "created_at", where, args, accountIDs, p, accountOf)
+}
+
+// PerAccountBy is PerAccount for a table whose pages are newest first by another time column
+// than created_at (boletos: issued_at), with an (account_id, at DESC, id DESC) index.
+func PerAccountBy[T any](ctx context.Context, db *gorm.DB, table, at, where string, args []any, accountIDs []uuid.UUID, p Page,
+	accountOf func(*T) uuid.UUID) (map[uuid.UUID]*AccountPage[T], error) {
 	if p.After != nil {
-		where += " AND (p.created_at, p.id) < (?, ?)"
+		where += " AND (p." + at + ", p.id) < (?, ?)"
 		args = append(args, p.After.At, p.After.ID)
 	}
 	args = append(args, p.First+1, accountIDs)
 	var rows []*T
 	err := db.WithContext(ctx).Raw(`SELECT x.* FROM accounts a CROSS JOIN LATERAL (
-		SELECT p.* FROM `+table+` p WHERE p.account_id = a.id`+where+` ORDER BY p.created_at DESC, p.id DESC LIMIT ?) x
-		WHERE a.id IN ? ORDER BY x.account_id, x.created_at DESC, x.id DESC`, args...).Scan(&rows).Error
+		SELECT p.* FROM `+table+` p WHERE p.account_id = a.id`+where+` ORDER BY p.`+at+` DESC, p.id DESC LIMIT ?) x
+		WHERE a.id IN ? ORDER BY x.account_id, x.`+at+` DESC, x.id DESC`, args...).Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}

@@ -101,6 +101,20 @@ func batchErrors(refusals []error) error {
 	return graphql.BatchErrorList(refusals)
 }
 
+// failEachAllowed is the error of a batch resolver that fails after authorizing its page (a bad
+// page argument, a failed read): err on every allowed account and each refused one's refusal, as
+// when each account was resolved alone.
+func failEachAllowed(refusals []error, err error) error {
+	errs := make(graphql.BatchErrorList, len(refusals))
+	for i, refusal := range refusals {
+		errs[i] = refusal
+		if refusal == nil {
+			errs[i] = err
+		}
+	}
+	return errs
+}
+
 // accountsShownBy is Consent.account for a page of consents: each consent's account while the
 // caller may read it, null otherwise (after revocation the consent remains visible to its tenant
 // but the account does not), authorized and read at once.

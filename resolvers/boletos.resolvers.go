@@ -23,18 +23,15 @@ import (
 	"github.com/ponte-bff/ponte/paging"
 )
 
-// Boletos is the resolver for the boletos field.
-func (r *accountResolver) Boletos(ctx context.Context, obj *model.Account, first *int, after *string, status []model.BoletoStatus, kind *model.BoletoKind, dueFrom *time.Time, dueTo *time.Time) (*model.BoletoConnection, error) {
-	id, ok := globalid.DecodeAs(obj.ID, globalid.Account)
-	if !ok {
-		return nil, r.Authz.Refuse(ctx)
-	}
-	if _, err := r.Authz.Account(ctx, auth.ActionReadAccount, id); err != nil {
+// Boletos is the batch resolver for the boletos field.
+func (r *accountResolver) Boletos(ctx context.Context, objs []*model.Account, first *int, after *string, status []model.BoletoStatus, kind *model.BoletoKind, dueFrom *time.Time, dueTo *time.Time) ([]*model.BoletoConnection, error) {
+	ids, allowed, refusals, err := r.authorizeAccounts(ctx, auth.ActionReadAccount, objs)
+	if err != nil {
 		return nil, err
 	}
 	p, err := paging.Parse(first, after)
 	if err != nil {
-		return nil, err
+		return make([]*model.BoletoConnection, len(ids)), failEachAllowed(refusals, err)
 	}
 	f := boletos.Filter{DueFrom: dateIn(dueFrom), DueTo: dateIn(dueTo)}
 	for _, st := range status {
@@ -44,32 +41,46 @@ func (r *accountResolver) Boletos(ctx context.Context, obj *model.Account, first
 		k := boletos.Kind(*kind)
 		f.Kind = &k
 	}
-	page, err := r.BoletoService.List(ctx, id, f, p)
-	if err != nil {
-		return nil, err
+	pages := map[uuid.UUID]*boletos.Page{}
+	if len(allowed) > 0 {
+		if pages, err = r.BoletoService.ListMany(ctx, allowed, f, p); err != nil {
+			return make([]*model.BoletoConnection, len(ids)), failEachAllowed(refusals, err)
+		}
 	}
-	conn := &model.BoletoConnection{Count: model.Count{Of: func(ctx context.Context) (int, error) {
-		return r.BoletoService.Count(ctx, id, f)
-	}}}
-	conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Boletos, boletoOut, boletos.CursorOf,
-		func(c string, n *model.Boleto) *model.BoletoEdge { return &model.BoletoEdge{Cursor: c, Node: n} }, page.HasNext, p)
-	return conn, nil
+	out := make([]*model.BoletoConnection, len(ids))
+	for i, id := range ids {
+		if refusals[i] != nil {
+			continue
+		}
+		page, conn := pages[id], &model.BoletoConnection{Count: model.Count{Of: func(ctx context.Context) (int, error) {
+			return r.BoletoService.Count(ctx, id, f)
+		}}}
+		conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Boletos, boletoOut, boletos.CursorOf,
+			func(c string, n *model.Boleto) *model.BoletoEdge { return &model.BoletoEdge{Cursor: c, Node: n} }, page.HasNext, p)
+		out[i] = conn
+	}
+	return out, batchErrors(refusals)
 }
 
-// BoletoLimits is the resolver for the boletoLimits field.
-func (r *accountResolver) BoletoLimits(ctx context.Context, obj *model.Account) (*model.BoletoLimits, error) {
-	id, ok := globalid.DecodeAs(obj.ID, globalid.Account)
-	if !ok {
-		return nil, r.Authz.Refuse(ctx)
-	}
-	if _, err := r.Authz.Account(ctx, auth.ActionReadAccount, id); err != nil {
-		return nil, err
-	}
-	l, err := r.BoletoService.Limits(ctx, id)
+// BoletoLimits is the batch resolver for the boletoLimits field.
+func (r *accountResolver) BoletoLimits(ctx context.Context, objs []*model.Account) ([]*model.BoletoLimits, error) {
+	ids, allowed, refusals, err := r.authorizeAccounts(ctx, auth.ActionReadAccount, objs)
 	if err != nil {
 		return nil, err
 	}
-	return limitsOut(l), nil
+	limits := map[uuid.UUID]boletos.Limits{}
+	if len(allowed) > 0 {
+		if limits, err = r.BoletoService.LimitsMany(ctx, allowed); err != nil {
+			return make([]*model.BoletoLimits, len(ids)), failEachAllowed(refusals, err)
+		}
+	}
+	out := make([]*model.BoletoLimits, len(ids))
+	for i, id := range ids {
+		if refusals[i] == nil {
+			out[i] = limitsOut(limits[id])
+		}
+	}
+	return out, batchErrors(refusals)
 }
 
 // Account is the batch resolver for the account field.

@@ -8,6 +8,7 @@ package resolvers
 import (
 	"context"
 
+	"github.com/google/uuid"
 	"github.com/ponte-bff/ponte/auth"
 	"github.com/ponte-bff/ponte/banking/contacts"
 	"github.com/ponte-bff/ponte/globalid"
@@ -15,33 +16,39 @@ import (
 	"github.com/ponte-bff/ponte/paging"
 )
 
-// Contacts is the resolver for the contacts field.
-func (r *accountResolver) Contacts(ctx context.Context, obj *model.Account, first *int, after *string, search *string) (*model.ContactConnection, error) {
-	id, ok := globalid.DecodeAs(obj.ID, globalid.Account)
-	if !ok {
-		return nil, r.Authz.Refuse(ctx)
-	}
-	if _, err := r.Authz.Account(ctx, auth.ActionReadContacts, id); err != nil {
+// Contacts is the batch resolver for the contacts field.
+func (r *accountResolver) Contacts(ctx context.Context, objs []*model.Account, first *int, after *string, search *string) ([]*model.ContactConnection, error) {
+	ids, allowed, refusals, err := r.authorizeAccounts(ctx, auth.ActionReadContacts, objs)
+	if err != nil {
 		return nil, err
 	}
 	p, err := paging.Parse(first, after)
 	if err != nil {
-		return nil, err
+		return make([]*model.ContactConnection, len(ids)), failEachAllowed(refusals, err)
 	}
 	text := ""
 	if search != nil {
 		text = *search
 	}
-	page, err := r.ContactService.List(ctx, id, text, p)
-	if err != nil {
-		return nil, err
+	pages := map[uuid.UUID]*contacts.Page{}
+	if len(allowed) > 0 {
+		if pages, err = r.ContactService.ListMany(ctx, allowed, text, p); err != nil {
+			return make([]*model.ContactConnection, len(ids)), failEachAllowed(refusals, err)
+		}
 	}
-	conn := &model.ContactConnection{Count: model.Count{Of: func(ctx context.Context) (int, error) {
-		return r.ContactService.Count(ctx, id, text)
-	}}}
-	conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Contacts, contactOut, contacts.CursorOf,
-		func(c string, n *model.Contact) *model.ContactEdge { return &model.ContactEdge{Cursor: c, Node: n} }, page.HasNext, p)
-	return conn, nil
+	out := make([]*model.ContactConnection, len(ids))
+	for i, id := range ids {
+		if refusals[i] != nil {
+			continue
+		}
+		page, conn := pages[id], &model.ContactConnection{Count: model.Count{Of: func(ctx context.Context) (int, error) {
+			return r.ContactService.Count(ctx, id, text)
+		}}}
+		conn.Edges, conn.Nodes, conn.PageInfo = relay(page.Contacts, contactOut, contacts.CursorOf,
+			func(c string, n *model.Contact) *model.ContactEdge { return &model.ContactEdge{Cursor: c, Node: n} }, page.HasNext, p)
+		out[i] = conn
+	}
+	return out, batchErrors(refusals)
 }
 
 // CreateContact is the resolver for the createContact field.

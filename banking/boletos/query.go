@@ -82,20 +82,44 @@ func (s *Service) Count(ctx context.Context, accountID uuid.UUID, f Filter) (int
 
 // filtered selects the account's boletos that f lets through.
 func (s *Service) filtered(ctx context.Context, accountID uuid.UUID, f Filter) *gorm.DB {
-	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
+	where, args := f.where("")
+	return s.db.WithContext(ctx).Where("account_id = ?"+where, append([]any{accountID}, args...)...)
+}
+
+// where is f as conditions on the columns of the table aliased as prefix ("" or "p."), each
+// starting with " AND ", and their arguments: one statement of List and of ListMany alike.
+func (f Filter) where(prefix string) (string, []any) {
+	var where string
+	var args []any
 	if len(f.Statuses) > 0 {
-		q = q.Where("status IN ?", f.Statuses)
+		where, args = where+" AND "+prefix+"status IN ?", append(args, f.Statuses)
 	}
 	if f.Kind != nil {
-		q = q.Where("kind = ?", *f.Kind)
+		where, args = where+" AND "+prefix+"kind = ?", append(args, *f.Kind)
 	}
 	if f.DueFrom != nil {
-		q = q.Where("due_date >= ?", f.DueFrom.Time())
+		where, args = where+" AND "+prefix+"due_date >= ?", append(args, f.DueFrom.Time())
 	}
 	if f.DueTo != nil {
-		q = q.Where("due_date <= ?", f.DueTo.Time())
+		where, args = where+" AND "+prefix+"due_date <= ?", append(args, f.DueTo.Time())
 	}
-	return q
+	return where, args
+}
+
+// ListMany is List for many accounts at once, in one statement (paging.PerAccountBy): the
+// boletos of a page of accounts. Every id gets a page.
+func (s *Service) ListMany(ctx context.Context, accountIDs []uuid.UUID, f Filter, p paging.Page) (map[uuid.UUID]*Page, error) {
+	where, args := f.where("p.")
+	pages, err := paging.PerAccountBy(ctx, s.db, "boletos", "issued_at", where, args, accountIDs, p,
+		func(b *models.Boleto) uuid.UUID { return b.AccountID })
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]*Page, len(pages))
+	for id, pg := range pages {
+		out[id] = &Page{Boletos: pg.Rows, HasNext: pg.HasNext}
+	}
+	return out, nil
 }
 
 // CursorOf is the paging cursor just after b.
@@ -112,14 +136,28 @@ func (s *Service) Limits(ctx context.Context, accountID uuid.UUID) (Limits, erro
 }
 
 func limitsOf(db *gorm.DB, accountID uuid.UUID) (Limits, error) {
+	l, err := limitsOfMany(db, []uuid.UUID{accountID})
+	return l[accountID], err
+}
+
+// LimitsMany is Limits for many accounts at once, in one query: each id's range.
+func (s *Service) LimitsMany(ctx context.Context, accountIDs []uuid.UUID) (map[uuid.UUID]Limits, error) {
+	return limitsOfMany(s.db.WithContext(ctx), accountIDs)
+}
+
+func limitsOfMany(db *gorm.DB, accountIDs []uuid.UUID) (map[uuid.UUID]Limits, error) {
 	var rows []models.BoletoLimit
-	if err := db.Where("account_id = ?", accountID).Find(&rows).Error; err != nil {
-		return Limits{}, err
+	if err := db.Where("account_id IN ?", accountIDs).Find(&rows).Error; err != nil {
+		return nil, err
 	}
-	if len(rows) == 0 {
-		return Limits{Minimum: DefaultMinimum, Maximum: DefaultMaximum}, nil
+	out := make(map[uuid.UUID]Limits, len(accountIDs))
+	for _, id := range accountIDs {
+		out[id] = Limits{Minimum: DefaultMinimum, Maximum: DefaultMaximum}
 	}
-	return Limits{Minimum: money.Cents(rows[0].MinimumCents), Maximum: money.Cents(rows[0].MaximumCents)}, nil
+	for _, r := range rows {
+		out[r.AccountID] = Limits{Minimum: money.Cents(r.MinimumCents), Maximum: money.Cents(r.MaximumCents)}
+	}
+	return out, nil
 }
 
 // SetLimits sets an account's issuance range (an operator's decision). Errors: field errors

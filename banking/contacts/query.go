@@ -2,6 +2,8 @@ package contacts
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -88,21 +90,59 @@ func (s *Service) Count(ctx context.Context, accountID uuid.UUID, search string)
 
 // filtered selects the account's contacts that search finds (all of them when it is blank).
 func (s *Service) filtered(ctx context.Context, accountID uuid.UUID, search string) *gorm.DB {
-	q := s.db.WithContext(ctx).Where("account_id = ?", accountID)
-	if text := strings.TrimSpace(search); text != "" {
-		like := "%" + escapeLike(text) + "%"
-		compact := strings.Map(func(r rune) rune {
-			if unicode.IsDigit(r) || r == 'X' || r == 'x' || unicode.IsLetter(r) {
-				return unicode.ToUpper(r)
-			}
-			return -1
-		}, text)
-		q = q.Where(`(contacts.name ILIKE ? OR (? <> '' AND contacts.document LIKE ?) OR EXISTS (
-			SELECT 1 FROM contact_bank_accounts b WHERE b.contact_id = contacts.id
-			AND (b.account_code = ? OR b.bank_code = ? OR b.ispb = ? OR b.bank_name ILIKE ?)))`,
-			like, compact, escapeLike(compact)+"%", compact, text, text, like)
+	where, args := searchWhere("contacts", search)
+	return s.db.WithContext(ctx).Where("account_id = ?"+where, append([]any{accountID}, args...)...)
+}
+
+// searchWhere is search as a condition on the contacts table known as table ("contacts", or the
+// alias of ListMany), starting with " AND ", and its arguments; none when search is blank.
+func searchWhere(table, search string) (string, []any) {
+	text := strings.TrimSpace(search)
+	if text == "" {
+		return "", nil
 	}
-	return q
+	like := "%" + escapeLike(text) + "%"
+	compact := strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) || r == 'X' || r == 'x' || unicode.IsLetter(r) {
+			return unicode.ToUpper(r)
+		}
+		return -1
+	}, text)
+	return ` AND (` + table + `.name ILIKE ? OR (? <> '' AND ` + table + `.document LIKE ?) OR EXISTS (
+		SELECT 1 FROM contact_bank_accounts b WHERE b.contact_id = ` + table + `.id
+		AND (b.account_code = ? OR b.bank_code = ? OR b.ispb = ? OR b.bank_name ILIKE ?)))`,
+		[]any{like, compact, escapeLike(compact) + "%", compact, text, text, like}
+}
+
+// ListMany is List for many accounts at once: the contacts of a page of accounts in one
+// statement (paging.PerAccount) and all their bank accounts in one more. Every id gets a page.
+func (s *Service) ListMany(ctx context.Context, accountIDs []uuid.UUID, search string, p paging.Page) (map[uuid.UUID]*Page, error) {
+	where, args := searchWhere("p", search)
+	pages, err := paging.PerAccount(ctx, s.db, "contacts", where, args, accountIDs, p,
+		func(c *models.Contact) uuid.UUID { return c.AccountID })
+	if err != nil {
+		return nil, err
+	}
+	byID := map[uuid.UUID]*models.Contact{}
+	out := make(map[uuid.UUID]*Page, len(pages))
+	for id, pg := range pages {
+		out[id] = &Page{Contacts: pg.Rows, HasNext: pg.HasNext}
+		for _, c := range pg.Rows {
+			byID[c.ID] = c
+		}
+	}
+	if len(byID) == 0 {
+		return out, nil
+	}
+	var banks []models.ContactBankAccount
+	if err := orderBankAccounts(s.db.WithContext(ctx)).Where("contact_id IN ?", slices.Collect(maps.Keys(byID))).Find(&banks).Error; err != nil {
+		return nil, err
+	}
+	for _, b := range banks {
+		c := byID[b.ContactID]
+		c.BankAccounts = append(c.BankAccounts, b)
+	}
+	return out, nil
 }
 
 // CursorOf is the keyset cursor just after c.
