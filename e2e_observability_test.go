@@ -384,8 +384,8 @@ func TestShutdownFailsReadinessFirstAndSubscriptionsReconnect(t *testing.T) {
 	}
 }
 
-// TestMetricsOnTheirOwnPort: with PONTE_METRICS_ADDR, /metrics is served there and not on the
-// public port.
+// TestMetricsOnTheirOwnPort: with PONTE_METRICS_ADDR, /metrics and Go's profiles are served
+// there and not on the public port.
 func TestMetricsOnTheirOwnPort(t *testing.T) {
 	t.Parallel()
 	admin := fmt.Sprintf("127.0.0.1:%d", freePort(t))
@@ -407,5 +407,16 @@ func TestMetricsOnTheirOwnPort(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("the public port's /metrics answered %d", resp.StatusCode)
+	}
+	// Go's profiles, the same: on the admin port only.
+	for base, want := range map[string]int{"http://" + admin: http.StatusOK, s.URL: http.StatusNotFound} {
+		resp, err := http.Get(base + "/debug/pprof/goroutine?debug=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Fatalf("%s/debug/pprof/goroutine answered %d, want %d", base, resp.StatusCode, want)
+		}
 	}
 }
