@@ -112,8 +112,7 @@ func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *sl
 	// taken from the caller's bucket before it runs, reported in every response's extensions.
 	srv.Use(apiguard.Cost{Buckets: res.Buckets})
 	srv.Use(apiguard.DepthLimit{Max: cfg.MaxDepth})
-	srv.Use(apiguard.StopWhenCancelled{})
-	srv.AroundFields(resolvers.RefuseNUL)
+	srv.AroundFields(fields)
 	srv.AroundOperations(readMemo)
 	srv.SetErrorPresenter(resolvers.PresentError(log))
 	srv.SetRecoverFunc(resolvers.Recover(log))
