@@ -205,8 +205,19 @@ func (z *Authorizer) accountFacts(ctx context.Context, c *Caller, ids []uuid.UUI
 		for i := range accs {
 			byID[accs[i].ID] = &accs[i]
 		}
+		// A tenant's own accounts need no consent (allowedWith), nor one that does not exist: only
+		// the others' consents are read, and a page of the tenant's own accounts reads none.
+		consented := need
+		if c.Kind == KindTenant {
+			consented = nil
+			for _, id := range need {
+				if acc := byID[id]; acc != nil && (acc.OwnerTenantID == nil || *acc.OwnerTenantID != c.Tenant.ID) {
+					consented = append(consented, id)
+				}
+			}
+		}
 		var err error
-		if granted, held, err = z.batchFacts(ctx, c, need); err != nil {
+		if granted, held, err = z.batchFacts(ctx, c, consented); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -231,6 +242,9 @@ func (z *Authorizer) accountFacts(ctx context.Context, c *Caller, ids []uuid.UUI
 // tenant's live consents, and which accounts the holder holds or represents.
 func (z *Authorizer) batchFacts(ctx context.Context, c *Caller, ids []uuid.UUID) (map[uuid.UUID][]string, map[uuid.UUID]bool, error) {
 	granted, held := map[uuid.UUID][]string{}, map[uuid.UUID]bool{}
+	if len(ids) == 0 {
+		return granted, held, nil
+	}
 	db := z.db.WithContext(ctx)
 	switch c.Kind {
 	case KindTenant:
@@ -240,7 +254,7 @@ func (z *Authorizer) batchFacts(ctx context.Context, c *Caller, ids []uuid.UUID)
 		}
 		q := db.Table("consents").Select("DISTINCT account_id, unnest(scopes) AS scope").
 			Where("tenant_id = ? AND account_id IN ?", c.Tenant.ID, ids)
-		if err := LiveConsent(q, z.now(), "").Scan(&rows).Error; err != nil {
+		if err := LiveConsent(q, z.now(), "").Find(&rows).Error; err != nil {
 			return nil, nil, err
 		}
 		for _, r := range rows {

@@ -14,10 +14,11 @@ import (
 // its tables themselves. They take a *gorm.DB rather than a context because callers (payments)
 // use them inside their own transactions, and must see the accounts as those transactions do.
 
-// Find returns one account with its payment account and limit plan. Errors: NOT_FOUND.
+// Find returns one account with its payment account and limit plan, in one query (LEFT JOINs:
+// either may be missing). Errors: NOT_FOUND.
 func Find(db *gorm.DB, id uuid.UUID) (*models.Account, error) {
 	var acc models.Account
-	err := db.Preload("BankAccount").Preload("LimitPlan").Where("id = ?", id).Take(&acc).Error
+	err := db.Joins("BankAccount").Joins("LimitPlan").Where("accounts.id = ?", id).Take(&acc).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, apperr.E(apperr.NotFound, "no account with this id")
 	}

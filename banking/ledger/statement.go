@@ -20,6 +20,10 @@ import (
 type StatementFilter struct {
 	From, To  *time.Time
 	Direction *Direction
+	// WithoutCounterparty leaves the entries' Counterparty nil: for a caller that shows none,
+	// since decoding its JSON was about a fifth of the CPU a statement page cost. It filters
+	// nothing.
+	WithoutCounterparty bool
 }
 
 // where returns the SQL conditions (each starting with " AND ") and their arguments.
@@ -91,8 +95,12 @@ func (s *Service) Statements(ctx context.Context, accountIDs []uuid.UUID, f Stat
 	// For each visible ledger account of the ids (accounts.IDs), the LATERAL walks
 	// ledger_entries_statement backwards and stops after the page (EXPLAIN: Limit over an Index
 	// Scan on it, no sort of the account's entries); the columns of entrySelect are joined after.
+	counterparty := "e.counterparty"
+	if f.WithoutCounterparty {
+		counterparty = "NULL::jsonb"
+	}
 	entries, err := scanEntries(db, `SELECT e.id, e.transaction_id, e.ledger_account_id, e.occurred_at, e.amount_cents,
-		e.balance_before_cents, e.balance_after_cents, e.kind, e.description, e.fee_cents, e.counterparty,
+		e.balance_before_cents, e.balance_after_cents, e.kind, e.description, e.fee_cents, `+counterparty+`,
 		lx.account_id, lx.kind AS account_kind, t.operation_id
 		FROM ledger_accounts lx
 		CROSS JOIN LATERAL (SELECT * FROM ledger_entries e WHERE e.ledger_account_id = lx.id`+cond+`
