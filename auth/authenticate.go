@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"slices"
 	"strings"
@@ -154,11 +155,15 @@ func (a *Authenticator) verify(ctx context.Context, raw string) (*token, error) 
 }
 
 // tenant finds the enabled tenant registered for clientID. It is read on every request so that
-// disabling a tenant takes effect at once.
+// disabling a tenant takes effect at once; so it scans its row itself rather than through gorm's
+// statement building and reflection.
 func (a *Authenticator) tenant(ctx context.Context, clientID string) (*models.Tenant, error) {
 	var t models.Tenant
-	err := a.db.WithContext(ctx).Where("client_id = ?", clientID).Take(&t).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && t.DisabledAt != nil) {
+	err := a.db.WithContext(ctx).Raw(`SELECT id, client_id, name, allowed_scopes, redirect_uris, disabled_at,
+		throttle_capacity, throttle_restore_rate, created_at, updated_at FROM tenants WHERE client_id = ? LIMIT 1`, clientID).
+		Row().Scan(&t.ID, &t.ClientID, &t.Name, &t.AllowedScopes, &t.RedirectURIs, &t.DisabledAt,
+		&t.ThrottleCapacity, &t.ThrottleRestoreRate, &t.CreatedAt, &t.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && t.DisabledAt != nil) {
 		return nil, apperr.E(apperr.Forbidden, "client %q is not an enabled Ponte tenant", clientID)
 	}
 	if database.Unavailable(err) {
