@@ -181,7 +181,24 @@ func requestedCost(oc *graphql.OperationContext) int {
 	return 0
 }
 
+// chargeKey carries an operation's charge in a context (WithCharge).
+type chargeKey struct{}
+
+// WithCharge returns ctx carrying its operation's charge, for CountField to find in a few steps:
+// the operation context sits above every field context of the response, a walk up the whole
+// chain for each of a page's hundreds of fields. The field middleware binds it around each
+// resolver, under which the many plain fields are.
+func WithCharge(ctx context.Context) context.Context {
+	if ch := chargeOf(ctx); ch != nil {
+		return context.WithValue(ctx, chargeKey{}, ch)
+	}
+	return ctx
+}
+
 func chargeOf(ctx context.Context) *charge {
+	if ch, ok := ctx.Value(chargeKey{}).(*charge); ok {
+		return ch
+	}
 	if !graphql.HasOperationContext(ctx) {
 		return nil
 	}

@@ -26,6 +26,7 @@ func fields(ctx context.Context, next graphql.Resolver) (any, error) {
 	if fc == nil || !fc.IsResolver && len(fc.Field.Arguments) == 0 {
 		return next(ctx)
 	}
+	ctx = apiguard.WithCharge(ctx) // for the fields below it to count themselves cheaply
 	return observe.TraceResolver(ctx, fc, func(ctx context.Context) (any, error) {
 		return apiguard.StopWhenCancelled{}.InterceptField(ctx, func(ctx context.Context) (any, error) {
 			return resolvers.RefuseNUL(ctx, next)
