@@ -99,7 +99,8 @@ func (s *Service) Statements(ctx context.Context, accountIDs []uuid.UUID, f Stat
 	if f.WithoutCounterparty {
 		counterparty = "NULL::jsonb"
 	}
-	entries, err := scanEntries(db, `SELECT e.id, e.transaction_id, e.ledger_account_id, e.occurred_at, e.amount_cents,
+	// Room for every page full (capped: a page of many accounts may hold few entries).
+	entries, err := scanEntries(db, min(len(accountIDs)*(p.First+1), 512), `SELECT e.id, e.transaction_id, e.ledger_account_id, e.occurred_at, e.amount_cents,
 		e.balance_before_cents, e.balance_after_cents, e.kind, e.description, e.fee_cents, `+counterparty+`,
 		lx.account_id, lx.kind AS account_kind, t.operation_id
 		FROM ledger_accounts lx
@@ -111,18 +112,17 @@ func (s *Service) Statements(ctx context.Context, accountIDs []uuid.UUID, f Stat
 	if err != nil {
 		return nil, err
 	}
+	// The rows come account by account: each page is its run of them (without the extra row that
+	// only says there is a next page), not a copy.
 	pages := make(map[uuid.UUID]*StatementPage, len(accountIDs))
-	for _, e := range entries {
-		pg := pages[*e.AccountID]
-		if pg == nil {
-			pg = &StatementPage{}
-			pages[*e.AccountID] = pg
+	for start := 0; start < len(entries); {
+		end := start + 1
+		for end < len(entries) && *entries[end].AccountID == *entries[start].AccountID {
+			end++
 		}
-		if len(pg.Entries) == p.First {
-			pg.HasNext = true
-			continue
-		}
-		pg.Entries = append(pg.Entries, e)
+		n := min(end-start, p.First)
+		pages[*entries[start].AccountID] = &StatementPage{Entries: entries[start : start+n : start+n], HasNext: end-start > p.First}
+		start = end
 	}
 	var empty []uuid.UUID
 	for _, id := range accountIDs {
