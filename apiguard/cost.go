@@ -31,7 +31,7 @@ const (
 // before (so Cost must be Used after it): one point per field, a list field times its `first`
 // (resolvers.Config). An operation that does not fit is refused with THROTTLED and the time until
 // it would (RetryAfter, which ThrottledStatus turns into HTTP 429 and Retry-After). After a query
-// or a mutation has run, the actual cost is the number of fields it resolved, at most the
+// or a mutation has run, the actual cost is the number of fields it resolved (CountField), at most the
 // requested cost, and the difference goes back to the bucket. A subscription is charged once, when
 // it starts.
 type Cost struct{ Buckets *throttle.Buckets }
@@ -40,7 +40,6 @@ var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
 	graphql.ResponseInterceptor
-	graphql.FieldInterceptor
 } = Cost{}
 
 // costStats is the key of an operation's charge in its OperationContext's Stats.
@@ -101,14 +100,17 @@ func (c Cost) MutateOperationContext(ctx context.Context, oc *graphql.OperationC
 	return err
 }
 
-// InterceptField counts the fields an operation resolves: its actual cost.
-func (Cost) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
-	if ch := chargeOf(ctx); ch != nil {
-		if fc := graphql.GetFieldContext(ctx); fc != nil && !strings.HasPrefix(fc.Field.Name, "__") {
-			ch.fields.Add(1)
-		}
+// CountField counts the field of fc, about to be resolved in ctx, in its operation's actual
+// cost. The endpoint's one field middleware calls it for every field (not an InterceptField of
+// Cost: a layer of its own around each of the hundreds of fields of a page costs more than the
+// count).
+func CountField(ctx context.Context, fc *graphql.FieldContext) {
+	if fc == nil || strings.HasPrefix(fc.Field.Name, "__") {
+		return
 	}
-	return next(ctx)
+	if ch := chargeOf(ctx); ch != nil {
+		ch.fields.Add(1)
+	}
 }
 
 // InterceptResponse settles the charge once the response is complete and adds extensions.cost.
@@ -179,7 +181,24 @@ func requestedCost(oc *graphql.OperationContext) int {
 	return 0
 }
 
+// chargeKey carries an operation's charge in a context (WithCharge).
+type chargeKey struct{}
+
+// WithCharge returns ctx carrying its operation's charge, for CountField to find in a few steps:
+// the operation context sits above every field context of the response, a walk up the whole
+// chain for each of a page's hundreds of fields. The field middleware binds it around each
+// resolver, under which the many plain fields are.
+func WithCharge(ctx context.Context) context.Context {
+	if ch := chargeOf(ctx); ch != nil {
+		return context.WithValue(ctx, chargeKey{}, ch)
+	}
+	return ctx
+}
+
 func chargeOf(ctx context.Context) *charge {
+	if ch, ok := ctx.Value(chargeKey{}).(*charge); ok {
+		return ch
+	}
 	if !graphql.HasOperationContext(ctx) {
 		return nil
 	}

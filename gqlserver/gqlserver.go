@@ -89,8 +89,8 @@ func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *sl
 	srv.AddTransport(oneShot{Transport: transport.MultipartForm{MaxUploadSize: cfg.MaxUploadBytes, MaxMemory: 1 << 20}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	// First, so that its spans wrap the whole operation and its response interceptor sees the
-	// response complete (extensions.cost): operation and resolver spans, the request's operation
-	// name and cost for its access line, open subscriptions.
+	// response complete (extensions.cost): operation spans, the request's operation name and
+	// cost for its access line, open subscriptions. Resolver spans come from fields.
 	srv.Use(observe.GraphQL{})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
@@ -112,8 +112,8 @@ func New(cfg Config, res *resolvers.Resolver, authn *auth.Authenticator, log *sl
 	// taken from the caller's bucket before it runs, reported in every response's extensions.
 	srv.Use(apiguard.Cost{Buckets: res.Buckets})
 	srv.Use(apiguard.DepthLimit{Max: cfg.MaxDepth})
-	srv.Use(apiguard.StopWhenCancelled{})
-	srv.AroundFields(resolvers.RefuseNUL)
+	// The only field middleware: resolver spans, the actual cost, cancellation, NUL refusal.
+	srv.AroundFields(fields)
 	srv.AroundOperations(readMemo)
 	srv.SetErrorPresenter(resolvers.PresentError(log))
 	srv.SetRecoverFunc(resolvers.Recover(log))

@@ -3,6 +3,7 @@ package models
 import (
 	"database/sql/driver"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -11,14 +12,21 @@ import (
 // pgx's codecs (pgtype). To Go code it is a plain slice; nil is SQL NULL.
 type Array[T any] []T
 
+// typeMaps lends pgtype's codec maps: building one registers every type (a few hundred
+// allocations), too much for each array read, as every request's tenant has one; a map is not
+// safe for concurrent use, so each is lent to one Scan or Value at a time.
+var typeMaps = sync.Pool{New: func() any { return pgtype.NewMap() }}
+
 // Scan reads an array column.
 func (a *Array[T]) Scan(src any) error {
 	if src == nil {
 		*a = nil
 		return nil
 	}
+	m := typeMaps.Get().(*pgtype.Map)
+	defer typeMaps.Put(m)
 	var out []T
-	if err := pgtype.NewMap().SQLScanner(&out).Scan(src); err != nil {
+	if err := m.SQLScanner(&out).Scan(src); err != nil {
 		return fmt.Errorf("models: scan %T: %w", src, err)
 	}
 	*a = out
@@ -30,7 +38,8 @@ func (a Array[T]) Value() (driver.Value, error) {
 	if a == nil {
 		return nil, nil
 	}
-	m := pgtype.NewMap()
+	m := typeMaps.Get().(*pgtype.Map)
+	defer typeMaps.Put(m)
 	t, ok := m.TypeForValue([]T(a))
 	if !ok {
 		return nil, fmt.Errorf("models: no PostgreSQL array type for %T", a)

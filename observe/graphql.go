@@ -12,10 +12,9 @@ import (
 	"github.com/ponte-bff/ponte/reqid"
 )
 
-// GraphQL is the gqlgen extension that traces operations (a span per operation) and resolvers (a
-// span per field a resolver method computes; plain struct fields get none), counts open
-// subscriptions and query cost, and tells the request's access line which operation ran, what it
-// cost and whether it was throttled. Use it first, so that its response interceptor sees the
+// GraphQL is the gqlgen extension that traces operations (a span per operation; resolvers get
+// theirs from TraceResolver), counts open subscriptions and query cost, and tells the request's
+// access line which operation ran, what it cost and whether it was throttled. Use it first, so that its response interceptor sees the
 // response the other extensions (apiguard.Cost's extensions.cost) have completed.
 type GraphQL struct{}
 
@@ -23,7 +22,6 @@ var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationInterceptor
 	graphql.ResponseInterceptor
-	graphql.FieldInterceptor
 } = GraphQL{}
 
 // ExtensionName names the extension for gqlgen.
@@ -104,9 +102,10 @@ func (GraphQL) InterceptResponse(ctx context.Context, next graphql.ResponseHandl
 	return resp
 }
 
-// InterceptField wraps a resolver method's work in a span.
-func (GraphQL) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
+// TraceResolver wraps a resolver method's work (fc, the field of ctx) in a span. It is a field
+// middleware the endpoint's one field middleware calls, not an InterceptField of GraphQL: gqlgen
+// would run that layer around every plain struct field too.
+func TraceResolver(ctx context.Context, fc *graphql.FieldContext, next graphql.Resolver) (any, error) {
 	if fc == nil || !fc.IsResolver || fc.Field.Field == nil || !trace.SpanFromContext(ctx).IsRecording() {
 		return next(ctx)
 	}

@@ -26,7 +26,17 @@ type Cursor struct {
 
 // Encode returns the opaque cursor string.
 func (c Cursor) Encode() string {
-	return base64.RawURLEncoding.EncodeToString([]byte("c1:" + strconv.FormatInt(c.At.UnixMicro(), 10) + ":" + c.ID.String()))
+	// In stack buffers: a page encodes one cursor per row.
+	var raw [64]byte
+	b := strconv.AppendInt(append(raw[:0], "c1:"...), c.At.UnixMicro(), 10)
+	b = append(append(b, ':'), c.ID.String()...)
+	var out [88]byte
+	n := base64.RawURLEncoding.EncodedLen(len(b))
+	if n > len(out) {
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	base64.RawURLEncoding.Encode(out[:n], b)
+	return string(out[:n])
 }
 
 // Page is a validated page request.

@@ -89,24 +89,28 @@ func (r *Resolver) readEntryPayments(ctx context.Context, entries []*model.State
 // selectsEntryPayment reports whether the statement field being resolved asks for its entries'
 // payment (under nodes or edges.node, through fragments too), so that Account.statement reads the
 // payments of a whole page of accounts at once only when they are wanted.
-func selectsEntryPayment(ctx context.Context) bool {
+func selectsEntryPayment(ctx context.Context) bool { return selectsEntryField(ctx, "payment") }
+
+// selectsEntryField reports whether the statement connection of ctx's field asks its entries
+// (nodes or edges' node) for the field name.
+func selectsEntryField(ctx context.Context, name string) bool {
 	fc, op := graphql.GetFieldContext(ctx), graphql.GetOperationContext(ctx)
 	if fc == nil || op == nil {
 		return false
 	}
-	asksPayment := func(sel ast.SelectionSet) bool {
+	asks := func(sel ast.SelectionSet) bool {
 		return slices.ContainsFunc(graphql.CollectFields(op, sel, []string{"StatementEntry", "Node"}),
-			func(f graphql.CollectedField) bool { return f.Name == "payment" })
+			func(f graphql.CollectedField) bool { return f.Name == name })
 	}
 	for _, f := range graphql.CollectFields(op, fc.Field.Selections, []string{"StatementConnection"}) {
 		switch f.Name {
 		case "nodes":
-			if asksPayment(f.Selections) {
+			if asks(f.Selections) {
 				return true
 			}
 		case "edges":
 			for _, e := range graphql.CollectFields(op, f.Selections, []string{"StatementEdge"}) {
-				if e.Name == "node" && asksPayment(e.Selections) {
+				if e.Name == "node" && asks(e.Selections) {
 					return true
 				}
 			}

@@ -65,7 +65,7 @@ func (r *accountResolver) Statement(ctx context.Context, objs []*model.Account, 
 	if err != nil {
 		return nil, err
 	}
-	f := ledger.StatementFilter{From: from, To: to}
+	f := ledger.StatementFilter{From: from, To: to, WithoutCounterparty: !selectsEntryField(ctx, "counterparty")}
 	if direction != nil {
 		d := ledger.Direction(*direction)
 		f.Direction = &d

@@ -14,19 +14,6 @@ import (
 // its tables themselves. They take a *gorm.DB rather than a context because callers (payments)
 // use them inside their own transactions, and must see the accounts as those transactions do.
 
-// Find returns one account with its payment account and limit plan. Errors: NOT_FOUND.
-func Find(db *gorm.DB, id uuid.UUID) (*models.Account, error) {
-	var acc models.Account
-	err := db.Preload("BankAccount").Preload("LimitPlan").Where("id = ?", id).Take(&acc).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, apperr.E(apperr.NotFound, "no account with this id")
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &acc, nil
-}
-
 // FindVisible returns the accounts visible narrows to (a scope from the authorizer), with their
 // payment accounts, oldest first.
 func FindVisible(db *gorm.DB, visible func(*gorm.DB) *gorm.DB) ([]models.Account, error) {

@@ -64,17 +64,18 @@ func (r *entryRow) entry() (Entry, error) {
 
 // queryEntries runs entrySelect with the conditions in where and returns its entries.
 func queryEntries(db *gorm.DB, where string, args ...any) ([]Entry, error) {
-	return scanEntries(db, entrySelect+where, args...)
+	return scanEntries(db, 0, entrySelect+where, args...)
 }
 
-// scanEntries runs a query whose columns are those of entrySelect and returns its entries.
-func scanEntries(db *gorm.DB, query string, args ...any) ([]Entry, error) {
+// scanEntries runs a query whose columns are those of entrySelect and returns its entries,
+// with room for capacity of them from the start.
+func scanEntries(db *gorm.DB, capacity int, query string, args ...any) ([]Entry, error) {
 	rows, err := db.Raw(query, args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("ledger: read entries: %w", err)
 	}
 	defer rows.Close()
-	var out []Entry
+	out := make([]Entry, 0, capacity)
 	for rows.Next() {
 		var r entryRow
 		if err := scanEntry(rows, &r); err != nil {

@@ -20,6 +20,10 @@ import (
 type StatementFilter struct {
 	From, To  *time.Time
 	Direction *Direction
+	// WithoutCounterparty leaves the entries' Counterparty nil: for a caller that shows none,
+	// since decoding its JSON was about a fifth of the CPU a statement page cost. It filters
+	// nothing.
+	WithoutCounterparty bool
 }
 
 // where returns the SQL conditions (each starting with " AND ") and their arguments.
@@ -91,8 +95,13 @@ func (s *Service) Statements(ctx context.Context, accountIDs []uuid.UUID, f Stat
 	// For each visible ledger account of the ids (accounts.IDs), the LATERAL walks
 	// ledger_entries_statement backwards and stops after the page (EXPLAIN: Limit over an Index
 	// Scan on it, no sort of the account's entries); the columns of entrySelect are joined after.
-	entries, err := scanEntries(db, `SELECT e.id, e.transaction_id, e.ledger_account_id, e.occurred_at, e.amount_cents,
-		e.balance_before_cents, e.balance_after_cents, e.kind, e.description, e.fee_cents, e.counterparty,
+	counterparty := "e.counterparty"
+	if f.WithoutCounterparty {
+		counterparty = "NULL::jsonb"
+	}
+	// Room for every page full (capped: a page of many accounts may hold few entries).
+	entries, err := scanEntries(db, min(len(accountIDs)*(p.First+1), 512), `SELECT e.id, e.transaction_id, e.ledger_account_id, e.occurred_at, e.amount_cents,
+		e.balance_before_cents, e.balance_after_cents, e.kind, e.description, e.fee_cents, `+counterparty+`,
 		lx.account_id, lx.kind AS account_kind, t.operation_id
 		FROM ledger_accounts lx
 		CROSS JOIN LATERAL (SELECT * FROM ledger_entries e WHERE e.ledger_account_id = lx.id`+cond+`
@@ -103,18 +112,17 @@ func (s *Service) Statements(ctx context.Context, accountIDs []uuid.UUID, f Stat
 	if err != nil {
 		return nil, err
 	}
+	// The rows come account by account: each page is its run of them (without the extra row that
+	// only says there is a next page), not a copy.
 	pages := make(map[uuid.UUID]*StatementPage, len(accountIDs))
-	for _, e := range entries {
-		pg := pages[*e.AccountID]
-		if pg == nil {
-			pg = &StatementPage{}
-			pages[*e.AccountID] = pg
+	for start := 0; start < len(entries); {
+		end := start + 1
+		for end < len(entries) && *entries[end].AccountID == *entries[start].AccountID {
+			end++
 		}
-		if len(pg.Entries) == p.First {
-			pg.HasNext = true
-			continue
-		}
-		pg.Entries = append(pg.Entries, e)
+		n := min(end-start, p.First)
+		pages[*entries[start].AccountID] = &StatementPage{Entries: entries[start : start+n : start+n], HasNext: end-start > p.First}
+		start = end
 	}
 	var empty []uuid.UUID
 	for _, id := range accountIDs {
