@@ -15,6 +15,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -51,6 +52,12 @@ import (
 )
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// A request allocates its whole answer (gqlgen builds every field); collecting half as
+		// often took a tenth off a statement page's CPU for ≈ 70 MiB of heap at 16 clients.
+		// GOGC, when set, decides.
+		debug.SetGCPercent(200)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	do := run
