@@ -259,6 +259,12 @@ func (c config) payments() payments.Config {
 	return payments.Config{Calendar: calendar, Fees: c.Fees, ApprovalTTL: c.ApprovalTTL, Rail: rail}
 }
 
+// batches: the payments that wait run in batches, two at a time per replica (each holding a
+// connection while it runs), and are looked for as often as River looks for jobs.
+func (c config) batches(log *slog.Logger) payments.BatchConfig {
+	return payments.BatchConfig{Size: payments.DefaultBatchSize, Loops: 2, Poll: c.JobPoll, Log: log}
+}
+
 func (c config) boletos() boletos.Config {
 	return boletos.Config{RegisterDelay: c.BoletoRegistry}
 }

@@ -68,21 +68,30 @@ func (s *Service) Execute(ctx context.Context, id uuid.UUID) error {
 		if apperr.CodeOf(err) == apperr.NotFound {
 			return nil // nothing to run: never retry forever
 		}
-		if err != nil || !runnable(Status(p.Status)) {
-			return err // cancelled or finished meanwhile
+		if err != nil {
+			return err
 		}
-		// A cash-out made through consent never posts once the consent has ended.
-		if holds, err := s.basisHolds(ctx, tx, p); err != nil || !holds {
-			if err != nil {
-				return err
-			}
-			return s.stop(ctx, tx, p, ReasonConsentEnded)
-		}
-		if brazil.DateOf(p.RunOn).After(clockDate(s.now())) {
-			return ErrNotDue
-		}
-		return s.run(ctx, tx, p)
+		return s.executeLocked(ctx, tx, p)
 	})
+}
+
+// executeLocked is Execute's work on a payment whose row tx holds: Execute's own, and each of a
+// batch's (ExecuteDue). ErrNotDue writes nothing.
+func (s *Service) executeLocked(ctx context.Context, tx *gorm.DB, p *models.Payment) error {
+	if !runnable(Status(p.Status)) {
+		return nil // cancelled or finished meanwhile
+	}
+	// A cash-out made through consent never posts once the consent has ended.
+	if holds, err := s.basisHolds(ctx, tx, p); err != nil || !holds {
+		if err != nil {
+			return err
+		}
+		return s.stop(ctx, tx, p, ReasonConsentEnded)
+	}
+	if brazil.DateOf(p.RunOn).After(clockDate(s.now())) {
+		return ErrNotDue
+	}
+	return s.run(ctx, tx, p)
 }
 
 // run posts a due payment p in tx, whose row the caller holds (locked, or inserted by tx itself),

@@ -1,0 +1,224 @@
+package payments
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/ponte-bff/ponte/brazil"
+	"github.com/ponte-bff/ponte/models"
+)
+
+// The payments that wait (approved by the holder, scheduled, delayed to the TED window, barcode
+// payments) are queued in the payments table itself: due_at is when a runner may take one, in
+// queue time (the system clock; the service's clock, pinned in tests, only judges dates and
+// windows), and the partial index payments_queue holds exactly those waiting. A runner claims up
+// to a batch of the earliest due with FOR UPDATE SKIP LOCKED and executes each in its own
+// savepoint of one transaction: one commit for the batch (group commit), each payment posted
+// under its own ledger key as Execute posts it. A business refusal fails that payment as
+// Execute does; a technical error rolls back only its savepoint and backs it off (run_attempts,
+// a later due_at), and the rest of the batch commits. The claim is the row lock: a runner that
+// dies before its commit leaves every payment of the batch as it was, due, for the next claim.
+// Replicas claim disjoint batches (SKIP LOCKED), and a payment runs only while still waiting
+// (runnable), so two runners never execute one twice.
+
+// DefaultBatchSize is how many payments one transaction executes at most. Each payment's savepoint
+// that writes is a subtransaction with its own XID; PostgreSQL caches 64 per backend before every
+// other snapshot has to look them up in pg_subtrans, so a batch stays below that.
+const DefaultBatchSize = 50
+
+// runnableStatuses are the statuses of a payment waiting to run, as payments_queue lists them.
+var runnableStatuses = []Status{StatusApproved, StatusScheduled, StatusDelayed}
+
+// Batches is the Runner whose queue is the payments table: EnqueueTx makes the payment due in the
+// caller's transaction and Run executes what is due in batches. Settlement with the rail stays
+// one River job per payment (SettleTx), as it waits on the rail, not on the database.
+type Batches struct {
+	Insert InsertTxFunc // River, for the settlement jobs
+
+	wake chan struct{}
+	now  func() time.Time // queue time
+}
+
+// NewBatches returns the batch runner; insert queues settlement jobs (jobs.Jobs.InsertTx).
+func NewBatches(insert InsertTxFunc) *Batches {
+	return &Batches{Insert: insert, wake: make(chan struct{}, 1), now: time.Now}
+}
+
+// SetClock replaces the queue's clock, for tests (a backed-off payment is due again later).
+func (b *Batches) SetClock(now func() time.Time) { b.now = now }
+
+// EnqueueTx makes the payment due after a delay (0: now) in tx, from its first try. The runner
+// hears of a payment due now through Wake, which the service calls once the transaction has
+// committed (a runner woken before could not see the payment yet); one due later, or made due on
+// another replica, is found by the runner's poll.
+func (b *Batches) EnqueueTx(ctx context.Context, tx *gorm.DB, paymentID uuid.UUID, after time.Duration) error {
+	res := tx.WithContext(ctx).Exec(`UPDATE payments SET due_at = ?, run_attempts = 0 WHERE id = ?`, b.now().Add(after), paymentID)
+	if res.Error == nil && res.RowsAffected != 1 {
+		return fmt.Errorf("payments: queue %s: no such payment", paymentID)
+	}
+	return res.Error
+}
+
+// SettleTx queues asking the rail about a sent payment after a delay: one River job per payment.
+func (b *Batches) SettleTx(ctx context.Context, tx *gorm.DB, paymentID uuid.UUID, after time.Duration) error {
+	return RiverRunner{Insert: b.Insert}.SettleTx(ctx, tx, paymentID, after)
+}
+
+// Wake tells this replica's runner that payments may be due now; it never blocks, and wakes
+// coalesce.
+func (b *Batches) Wake() {
+	select {
+	case b.wake <- struct{}{}:
+	default:
+	}
+}
+
+// BatchConfig tunes Run.
+type BatchConfig struct {
+	Size  int           // payments per transaction; default DefaultBatchSize
+	Loops int           // batches this replica runs at once, each holding a connection; default 2
+	Poll  time.Duration // how often to look without a wake-up (schedules, other replicas, retries); default 1s
+	Log   *slog.Logger
+}
+
+// Run executes due payments in batches until ctx ends, then returns once the batches in flight
+// have committed or rolled back. A loop that found a full batch goes on at once and wakes the
+// others; one that found less waits for a wake-up or the poll.
+func (b *Batches) Run(ctx context.Context, s *Service, cfg BatchConfig) {
+	cfg.Size = cmpOr(cfg.Size, DefaultBatchSize)
+	cfg.Loops = cmpOr(cfg.Loops, 2)
+	if cfg.Poll <= 0 {
+		cfg.Poll = time.Second
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	var wg sync.WaitGroup
+	for range cfg.Loops {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b.loop(ctx, s, cfg)
+		}()
+	}
+	wg.Wait()
+}
+
+func (b *Batches) loop(ctx context.Context, s *Service, cfg BatchConfig) {
+	tick := time.NewTicker(cfg.Poll)
+	defer tick.Stop()
+	for ctx.Err() == nil {
+		// A batch is not cut short by shutdown: it commits or rolls back as a whole.
+		n, err := s.ExecuteDue(context.WithoutCancel(ctx), b.now(), cfg.Size, cfg.Log)
+		if err != nil {
+			cfg.Log.Error("payments: batch", "err", err)
+		}
+		if err == nil && n == cfg.Size {
+			b.Wake() // more may be due: let another loop help
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-b.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+func cmpOr(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
+}
+
+// wake tells the runner, if it listens, that a payment has become due now; call it after the
+// transaction that made it due has committed.
+func (s *Service) wake() {
+	if w, ok := s.runner.(interface{ Wake() }); ok {
+		w.Wake()
+	}
+}
+
+// woken passes a created payment through, waking the runner when it waits to run now (a TED in
+// its window, a barcode payment: not instant, queued by create's scheduleIfDue).
+func (s *Service) woken(p *models.Payment, err error) (*models.Payment, error) {
+	if err == nil && Status(p.Status) == StatusApproved {
+		s.wake()
+	}
+	return p, err
+}
+
+// retryAfter is the back-off of a payment whose execution failed for a technical reason for the
+// nth time, as executeOne's UPDATE computes it: 1 s, doubling, at most an hour.
+func retryAfter(n int) time.Duration {
+	if n >= 13 {
+		return time.Hour
+	}
+	return min(time.Second<<max(n-1, 0), time.Hour)
+}
+
+// ExecuteDue claims up to limit payments due at queue time now (the earliest first) and executes
+// them in one transaction, each in its own savepoint, as the package comment says; it returns
+// how many it claimed. Its error is the batch's own (the claim, the commit, a broken connection):
+// nothing of the batch is then committed and every payment stays due. log receives each
+// payment's technical failure.
+func (s *Service) ExecuteDue(ctx context.Context, now time.Time, limit int, log *slog.Logger) (int, error) {
+	n := 0
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var due []*models.Payment
+		if err := tx.Raw(`SELECT * FROM payments WHERE due_at IS NOT NULL AND status IN ? AND due_at <= ?
+			ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED`, runnableStatuses, now, limit).Scan(&due).Error; err != nil {
+			return err
+		}
+		n = len(due)
+		// The same paying account's postings one after the other, and accounts in one order in
+		// every batch, so two batches wait on each other's ledger rows rather than deadlock.
+		slices.SortStableFunc(due, func(a, b *models.Payment) int { return slices.Compare(a.AccountID[:], b.AccountID[:]) })
+		for _, p := range due {
+			if err := s.executeOne(ctx, tx, now, p, log); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// executeOne executes one claimed payment in its own savepoint of the batch's transaction.
+func (s *Service) executeOne(ctx context.Context, tx *gorm.DB, now time.Time, p *models.Payment, log *slog.Logger) error {
+	// Savepoints are not released: a RELEASE would cost a round trip per payment, the commit
+	// releases them all, and a rollback goes to the latest, this payment's.
+	if err := tx.Exec("SAVEPOINT payment").Error; err != nil {
+		return err
+	}
+	err := s.executeLocked(ctx, tx, p)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrNotDue): // nothing written: due when its window opens
+		wait := s.cfg.Calendar.RunAt(Kind(p.Kind), brazil.DateOf(p.RunOn)).Sub(s.now())
+		return tx.Exec(`UPDATE payments SET due_at = ? WHERE id = ?`, now.Add(max(wait, time.Second)), p.ID).Error
+	}
+	if rerr := tx.Exec("ROLLBACK TO SAVEPOINT payment").Error; rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	// Backed off 1 s, doubling, at most an hour (retryAfter), never given up: the payment stays
+	// due, and counted in the queue's metrics, until it runs or is cancelled.
+	var attempts int
+	if uerr := tx.Raw(`UPDATE payments SET run_attempts = run_attempts + 1,
+		due_at = ?::timestamptz + make_interval(secs => least(power(2, run_attempts), 3600))
+		WHERE id = ? RETURNING run_attempts`, now, p.ID).Scan(&attempts).Error; uerr != nil {
+		return errors.Join(err, uerr)
+	}
+	log.Error("payments: execution failed; retried later", "payment", p.ID, "attempt", attempts, "retry_in", retryAfter(attempts), "err", err)
+	return nil
+}
