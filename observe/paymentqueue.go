@@ -10,7 +10,9 @@ import (
 // PaymentQueueCollector reports the payments waiting to run (the payments table is their queue:
 // payments.Batches), counted on its partial index at scrape time; every replica reports the
 // cluster's numbers.
-func PaymentQueueCollector(pool *pgxpool.Pool) prometheus.Collector { return paymentQueueCollector{pool} }
+func PaymentQueueCollector(pool *pgxpool.Pool) prometheus.Collector {
+	return paymentQueueCollector{pool}
+}
 
 type paymentQueueCollector struct{ pool *pgxpool.Pool }
 
