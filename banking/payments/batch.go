@@ -183,8 +183,13 @@ func (s *Service) ExecuteDue(ctx context.Context, now time.Time, limit int, log 
 		// The same paying account's postings one after the other, and accounts in one order in
 		// every batch, so two batches wait on each other's ledger rows rather than deadlock.
 		slices.SortStableFunc(due, func(a, b *models.Payment) int { return slices.Compare(a.AccountID[:], b.AccountID[:]) })
+		holds, err := s.basesHold(ctx, tx, due)
+		if err != nil {
+			return err
+		}
 		for _, p := range due {
-			if err := s.executeOne(ctx, tx, now, p, log); err != nil {
+			h := holds[p.ID]
+			if err := s.executeOne(ctx, tx, now, p, &h, log); err != nil {
 				return err
 			}
 		}
@@ -194,13 +199,13 @@ func (s *Service) ExecuteDue(ctx context.Context, now time.Time, limit int, log 
 }
 
 // executeOne executes one claimed payment in its own savepoint of the batch's transaction.
-func (s *Service) executeOne(ctx context.Context, tx *gorm.DB, now time.Time, p *models.Payment, log *slog.Logger) error {
+func (s *Service) executeOne(ctx context.Context, tx *gorm.DB, now time.Time, p *models.Payment, holds *bool, log *slog.Logger) error {
 	// Savepoints are not released: a RELEASE would cost a round trip per payment, the commit
 	// releases them all, and a rollback goes to the latest, this payment's.
 	if err := tx.Exec("SAVEPOINT payment").Error; err != nil {
 		return err
 	}
-	err := s.executeLocked(ctx, tx, p)
+	err := s.executeLocked(ctx, tx, p, holds)
 	switch {
 	case err == nil:
 		return nil

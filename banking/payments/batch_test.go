@@ -276,3 +276,36 @@ func TestTheRunnerWakesOnApproval(t *testing.T) {
 	<-done
 	e.verify(t)
 }
+
+// A batch reads its payments' bases at once: a payment whose consent ended since its approval
+// (and slipped past the end hook) fails consent_ended in the batch, while another tenant's, whose
+// consent holds, runs in the same commit.
+func TestABatchChecksEachPaymentsConsent(t *testing.T) {
+	e, _ := batchEnv(t)
+	ctx := context.Background()
+	ended, live := e.consentOnFrom(t), e.consentOnFrom(t)
+	mk := func(c consented, key string) uuid.UUID {
+		p, err := e.svc.CreateInternalTransfer(ctx, c.grant, payments.InternalTransferInput{
+			Common: payments.Common{AccountID: e.from, Amount: 100, IdempotencyKey: key}, TargetAccountCode: e.toCode})
+		if err != nil || payments.Status(p.Status) != payments.StatusCreated {
+			t.Fatalf("%+v %v", p, err)
+		}
+		return p.ID
+	}
+	stopped, ran := mk(ended, "ended"), mk(live, "live")
+	if _, err := e.svc.Approve(ctx, "holder:x", []uuid.UUID{stopped, ran}); err != nil {
+		t.Fatal(err)
+	}
+	e.endConsent(t, ended, false)
+	if n, err := e.svc.ExecuteDue(ctx, time.Now(), 10, quiet); err != nil || n != 2 {
+		t.Fatalf("claimed %d: %v", n, err)
+	}
+	p, _ := e.svc.Get(ctx, stopped)
+	if payments.Status(p.Status) != payments.StatusFailed || p.FailureReason == nil || *p.FailureReason != payments.ReasonConsentEnded {
+		t.Fatalf("payment of the ended consent: %s %v", p.Status, p.FailureReason)
+	}
+	if e.status(t, ran) != payments.StatusFinished {
+		t.Fatalf("payment of the live consent: %s", e.status(t, ran))
+	}
+	e.verify(t)
+}

@@ -71,21 +71,26 @@ func (s *Service) Execute(ctx context.Context, id uuid.UUID) error {
 		if err != nil {
 			return err
 		}
-		return s.executeLocked(ctx, tx, p)
+		return s.executeLocked(ctx, tx, p, nil)
 	})
 }
 
 // executeLocked is Execute's work on a payment whose row tx holds: Execute's own, and each of a
-// batch's (ExecuteDue). ErrNotDue writes nothing.
-func (s *Service) executeLocked(ctx context.Context, tx *gorm.DB, p *models.Payment) error {
+// batch's (ExecuteDue). holds is whether its basis holds, when the caller has read it in tx
+// already (a batch reads all its payments' at once); nil: read it here. ErrNotDue writes nothing.
+func (s *Service) executeLocked(ctx context.Context, tx *gorm.DB, p *models.Payment, holds *bool) error {
 	if !runnable(Status(p.Status)) {
 		return nil // cancelled or finished meanwhile
 	}
-	// A cash-out made through consent never posts once the consent has ended.
-	if holds, err := s.basisHolds(ctx, tx, p); err != nil || !holds {
+	if holds == nil {
+		h, err := s.basisHolds(ctx, tx, p)
 		if err != nil {
 			return err
 		}
+		holds = &h
+	}
+	// A cash-out made through consent never posts once the consent has ended.
+	if !*holds {
 		return s.stop(ctx, tx, p, ReasonConsentEnded)
 	}
 	if brazil.DateOf(p.RunOn).After(clockDate(s.now())) {
