@@ -29,10 +29,12 @@ import (
 // Replicas claim disjoint batches (SKIP LOCKED), and a payment runs only while still waiting
 // (runnable), so two runners never execute one twice.
 
-// DefaultBatchSize is how many payments one transaction executes at most. Each payment's savepoint
-// that writes is a subtransaction with its own XID; PostgreSQL caches 64 per backend before every
-// other snapshot has to look them up in pg_subtrans, so a batch stays below that.
-const DefaultBatchSize = 50
+// DefaultBatchSize is how many payments one transaction executes at most. Each payment opens two
+// subtransactions that write, each with its own XID: its savepoint and, inside it, the ledger's
+// (PostTx). PostgreSQL caches 64 subtransaction XIDs per backend; past that every other
+// backend's snapshot has to look them up in pg_subtrans while the batch runs, so a batch stays
+// at 64 of them.
+const DefaultBatchSize = 32
 
 // runnableStatuses are the statuses of a payment waiting to run, as payments_queue lists them.
 var runnableStatuses = []Status{StatusApproved, StatusScheduled, StatusDelayed}

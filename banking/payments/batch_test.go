@@ -75,7 +75,7 @@ func (e *env) verify(t *testing.T) {
 	}
 }
 
-// 200 approved payments run in four transactions of 50 (one commit each), every one posted once
+// 201 approved payments run in seven transactions of 32 or fewer (one commit each), every one posted once
 // under its own key; one that overdraws fails alone (a business refusal), the rest of its batch
 // commits.
 func TestApprovedPaymentsRunInBatches(t *testing.T) {
@@ -94,8 +94,9 @@ func TestApprovedPaymentsRunInBatches(t *testing.T) {
 		}
 		batches = append(batches, n)
 	}
-	if len(batches) != 5 || batches[0] != 50 || batches[4] != 1 {
-		t.Fatalf("batches %v, want 50, 50, 50, 50, 1", batches)
+	size := payments.DefaultBatchSize
+	if len(batches) != (201+size-1)/size || batches[0] != size || batches[len(batches)-1] != 201%size {
+		t.Fatalf("batches %v, want %d of %d and the rest", batches, 201/size, size)
 	}
 	posted := postings(t, e.db, append(ids, over))
 	for _, id := range ids {
