@@ -21,7 +21,7 @@ import (
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // batchEnv is env with the service on the batch runner (the server's), not the test queue.
-func batchEnv(t *testing.T) (*env, *payments.Batches) {
+func batchEnv(t testing.TB) (*env, *payments.Batches) {
 	t.Helper()
 	e := newEnv(t)
 	b := payments.NewBatches(nil)
@@ -32,7 +32,7 @@ func batchEnv(t *testing.T) (*env, *payments.Batches) {
 
 // approved creates n internal transfers through consent (CREATED, waiting for the holder) of
 // amount each and has the holder approve them in one call: each becomes APPROVED and due.
-func (e *env) approved(t *testing.T, svc *payments.Service, prefix string, n int, amount money.Cents) []uuid.UUID {
+func (e *env) approved(t testing.TB, svc *payments.Service, prefix string, n int, amount money.Cents) []uuid.UUID {
 	t.Helper()
 	ctx := context.Background()
 	o := auth.Grant{Actor: "tenant:erp", Basis: auth.ByConsent}
