@@ -232,7 +232,19 @@ func TestMetricsHaveTheSeriesTheREADMENames(t *testing.T) {
 	var p paymentPayload
 	gql(t, s, tok, `mutation($a: ID!) { createTedTransfer(input: {accountId: $a, target: {bankCode: "237", branchCode: "1", accountCode: "99-1", name: "Fornecedor", document: "11222333000181"}, amount: "1.00", idempotencyKey: "metrics"}) { `+paymentFields+` } }`,
 		map[string]any{"a": own}).decode(t, "createTedTransfer", &p)
-	waitStatus(t, s, tok, p.Payment.ID, "FINISHED") // a job ran
+	waitStatus(t, s, tok, p.Payment.ID, "FINISHED") // executed in a batch; the rail's answer is a job
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		var settled int64
+		if err := s.db.Raw(`SELECT count(*) FROM river_job WHERE kind = 'payment_settle' AND state = 'completed'`).Scan(&settled).Error; err != nil {
+			t.Fatal(err)
+		}
+		if settled > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the TED's settlement job did not run within a minute")
+		}
+	}
 
 	resp, err := http.Get(s.URL + "/metrics")
 	if err != nil {
