@@ -127,8 +127,9 @@ func postGraphQL(t *testing.T, s *testServer, token, query string, vars map[stri
 }
 
 // TestATraceFollowsARequestIntoTheJobItEnqueued: a TED created with a traceparent yields, in the
-// caller's trace, the HTTP request's span, the operation's, the resolver's, SQL queries' and the
-// execution job's.
+// caller's trace, the HTTP request's span, the operation's, the resolver's, SQL queries', its
+// execution's in a batch (the payments' queue keeps the trace context) and the settlement job's
+// that the execution inserted.
 func TestATraceFollowsARequestIntoTheJobItEnqueued(t *testing.T) {
 	t.Parallel()
 	exp := tracedSpans()
@@ -155,6 +156,7 @@ func TestATraceFollowsARequestIntoTheJobItEnqueued(t *testing.T) {
 		"the operation": func(s tracetest.SpanStub) bool { return s.Name == "graphql.mutation Pay" },
 		"the resolver":  func(s tracetest.SpanStub) bool { return s.Name == "resolve Mutation.createTedTransfer" },
 		"a SQL query":   func(s tracetest.SpanStub) bool { return strings.HasPrefix(s.Name, "sql ") },
+		"the execution": func(s tracetest.SpanStub) bool { return s.Name == "payment execute" },
 		"the River job": func(s tracetest.SpanStub) bool { return strings.HasPrefix(s.Name, "job ") },
 	}
 	deadline := time.Now().Add(10 * time.Second) // the job's span ends just after its payment's status is read

@@ -4,7 +4,10 @@
 -- one (queue time, not the payments' calendar clock), run_attempts how many of its executions
 -- failed for a technical reason (each backs it off). NULL due_at: not the runner's (instant
 -- transfers run in their creating transaction; a payroll's salaries run in the payroll's job).
-ALTER TABLE payments ADD COLUMN due_at timestamptz, ADD COLUMN run_attempts integer NOT NULL DEFAULT 0;
+-- trace_parent is the W3C trace context of the request that queued it, so that its execution
+-- continues that trace as a River job's did.
+ALTER TABLE payments ADD COLUMN due_at timestamptz, ADD COLUMN run_attempts integer NOT NULL DEFAULT 0,
+    ADD COLUMN trace_parent text;
 -- The runner claims the earliest due with FOR UPDATE SKIP LOCKED on this index: it holds only
 -- the payments waiting to run, so its size is the backlog, not the table.
 CREATE INDEX payments_queue ON payments (due_at)
@@ -17,4 +20,4 @@ UPDATE payments SET due_at = now()
 
 -- +goose Down
 DROP INDEX payments_queue;
-ALTER TABLE payments DROP COLUMN due_at, DROP COLUMN run_attempts;
+ALTER TABLE payments DROP COLUMN due_at, DROP COLUMN run_attempts, DROP COLUMN trace_parent;

@@ -10,10 +10,13 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
 	"gorm.io/gorm"
 
 	"github.com/ponte-bff/ponte/brazil"
 	"github.com/ponte-bff/ponte/models"
+	"github.com/ponte-bff/ponte/observe"
 )
 
 // The payments that wait (approved by the holder, scheduled, delayed to the TED window, barcode
@@ -35,6 +38,12 @@ import (
 // backend's snapshot has to look them up in pg_subtrans while the batch runs, so a batch stays
 // at 64 of them.
 const DefaultBatchSize = 32
+
+// queued is a claimed payment with the trace context of the request that queued it.
+type queued struct {
+	models.Payment `gorm:"embedded"`
+	TraceParent    *string `gorm:"column:trace_parent"`
+}
 
 // runnableStatuses are the statuses of a payment waiting to run, as payments_queue lists them.
 var runnableStatuses = []Status{StatusApproved, StatusScheduled, StatusDelayed}
@@ -62,7 +71,8 @@ func (b *Batches) SetClock(now func() time.Time) { b.now = now }
 // committed (a runner woken before could not see the payment yet); one due later, or made due on
 // another replica, is found by the runner's poll.
 func (b *Batches) EnqueueTx(ctx context.Context, tx *gorm.DB, paymentID uuid.UUID, after time.Duration) error {
-	res := tx.WithContext(ctx).Exec(`UPDATE payments SET due_at = ?, run_attempts = 0 WHERE id = ?`, b.now().Add(after), paymentID)
+	res := tx.WithContext(ctx).Exec(`UPDATE payments SET due_at = ?, run_attempts = 0, trace_parent = NULLIF(?, '') WHERE id = ?`,
+		b.now().Add(after), observe.TraceParent(ctx), paymentID)
 	if res.Error == nil && res.RowsAffected != 1 {
 		return fmt.Errorf("payments: queue %s: no such payment", paymentID)
 	}
@@ -176,12 +186,20 @@ func retryAfter(n int) time.Duration {
 func (s *Service) ExecuteDue(ctx context.Context, now time.Time, limit int, log *slog.Logger) (int, error) {
 	n := 0
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var due []*models.Payment
+		var claimed []queued
 		if err := tx.Raw(`SELECT * FROM payments WHERE due_at IS NOT NULL AND status IN ? AND due_at <= ?
-			ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED`, runnableStatuses, now, limit).Scan(&due).Error; err != nil {
+			ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED`, runnableStatuses, now, limit).Scan(&claimed).Error; err != nil {
 			return err
 		}
-		n = len(due)
+		n = len(claimed)
+		due := make([]*models.Payment, n)
+		traces := make(map[uuid.UUID]string, n)
+		for i := range claimed {
+			due[i] = &claimed[i].Payment
+			if claimed[i].TraceParent != nil {
+				traces[due[i].ID] = *claimed[i].TraceParent
+			}
+		}
 		// The same paying account's postings one after the other, and accounts in one order in
 		// every batch, so two batches wait on each other's ledger rows rather than deadlock.
 		slices.SortStableFunc(due, func(a, b *models.Payment) int { return slices.Compare(a.AccountID[:], b.AccountID[:]) })
@@ -191,7 +209,7 @@ func (s *Service) ExecuteDue(ctx context.Context, now time.Time, limit int, log 
 		}
 		for _, p := range due {
 			h := holds[p.ID]
-			if err := s.executeOne(ctx, tx, now, p, &h, log); err != nil {
+			if err := s.executeOne(ctx, tx, now, p, &h, traces[p.ID], log); err != nil {
 				return err
 			}
 		}
@@ -201,13 +219,24 @@ func (s *Service) ExecuteDue(ctx context.Context, now time.Time, limit int, log 
 }
 
 // executeOne executes one claimed payment in its own savepoint of the batch's transaction.
-func (s *Service) executeOne(ctx context.Context, tx *gorm.DB, now time.Time, p *models.Payment, holds *bool, log *slog.Logger) error {
+// Its span continues the trace of the request that queued it, and so does the settlement job
+// it may insert.
+func (s *Service) executeOne(ctx context.Context, tx *gorm.DB, now time.Time, p *models.Payment, holds *bool, traceParent string, log *slog.Logger) (err error) {
+	ctx, span := observe.StartFrom(ctx, traceParent, "payment execute", attribute.String("payment.id", p.ID.String()),
+		attribute.String("payment.kind", p.Kind))
+	defer func() {
+		if err != nil {
+			span.SetStatus(codes.Error, err.Error())
+		}
+		span.End()
+	}()
+	tx = tx.WithContext(ctx)
 	// Savepoints are not released: a RELEASE would cost a round trip per payment, the commit
 	// releases them all, and a rollback goes to the latest, this payment's.
 	if err := tx.Exec("SAVEPOINT payment").Error; err != nil {
 		return err
 	}
-	err := s.executeLocked(ctx, tx, p, holds)
+	err = s.executeLocked(ctx, tx, p, holds)
 	switch {
 	case err == nil:
 		return nil
@@ -227,5 +256,6 @@ func (s *Service) executeOne(ctx context.Context, tx *gorm.DB, now time.Time, p 
 		return errors.Join(err, uerr)
 	}
 	log.Error("payments: execution failed; retried later", "payment", p.ID, "attempt", attempts, "retry_in", retryAfter(attempts), "err", err)
+	span.SetStatus(codes.Error, err.Error())
 	return nil
 }
