@@ -30,7 +30,10 @@ import (
 // a later due_at), and the rest of the batch commits. The claim is the row lock: a runner that
 // dies before its commit leaves every payment of the batch as it was, due, for the next claim.
 // Replicas claim disjoint batches (SKIP LOCKED), and a payment runs only while still waiting
-// (runnable), so two runners never execute one twice.
+// (runnable), so two runners never execute one twice. One paying account's payments are in one
+// batch at a time (payerLock): they serialize on its ledger row anyway, and a second batch
+// waiting there would hold its claimed payments idle and could deadlock with the first through
+// the accounts both credit.
 
 // DefaultBatchSize is how many payments one transaction executes at most. Each payment opens two
 // subtransactions that write, each with its own XID: its savepoint and, inside it, the ledger's
@@ -39,10 +42,36 @@ import (
 // at 64 of them.
 const DefaultBatchSize = 32
 
+// payerLock is the first key of the batches' advisory locks on a paying account (the second is a
+// hash of its id).
+const payerLock = 0x70617973 // "pays"
+
 // queued is a claimed payment with the trace context of the request that queued it.
 type queued struct {
 	models.Payment `gorm:"embedded"`
 	TraceParent    *string `gorm:"column:trace_parent"`
+}
+
+// holdPayers takes the batch's advisory lock on each paying account of the claimed payments
+// (re-entrant within the batch) and reports those it holds: one query, on the claimed rows only.
+// A batch runs only the payments of those: two batches never wait on one account's ledger row,
+// nor deadlock on it through the accounts they credit, and a hot account's payments go one batch
+// after the other.
+func (s *Service) holdPayers(tx *gorm.DB, claimed []queued) (map[uuid.UUID]bool, error) {
+	ids := make([]uuid.UUID, len(claimed))
+	for i := range claimed {
+		ids[i] = claimed[i].ID
+	}
+	var held []uuid.UUID
+	if err := tx.Raw(`SELECT account_id FROM payments WHERE id IN ? AND pg_try_advisory_xact_lock(?, hashtext(account_id::text))`,
+		ids, payerLock).Scan(&held).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]bool, len(held))
+	for _, id := range held {
+		out[id] = true
+	}
+	return out, nil
 }
 
 // runnableStatuses are the statuses of a payment waiting to run, as payments_queue lists them.
@@ -180,7 +209,7 @@ func retryAfter(n int) time.Duration {
 
 // ExecuteDue claims up to limit payments due at queue time now (the earliest first) and executes
 // them in one transaction, each in its own savepoint, as the package comment says; it returns
-// how many it claimed. Its error is the batch's own (the claim, the commit, a broken connection):
+// how many it executed (those whose paying account another batch holds are left due). Its error is the batch's own (the claim, the commit, a broken connection):
 // nothing of the batch is then committed and every payment stays due. log receives each
 // payment's technical failure.
 func (s *Service) ExecuteDue(ctx context.Context, now time.Time, limit int, log *slog.Logger) (int, error) {
@@ -191,15 +220,26 @@ func (s *Service) ExecuteDue(ctx context.Context, now time.Time, limit int, log 
 			ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED`, runnableStatuses, now, limit).Scan(&claimed).Error; err != nil {
 			return err
 		}
-		n = len(claimed)
-		due := make([]*models.Payment, n)
-		traces := make(map[uuid.UUID]string, n)
+		if len(claimed) == 0 {
+			return nil
+		}
+		payers, err := s.holdPayers(tx, claimed)
+		if err != nil {
+			return err
+		}
+		due := make([]*models.Payment, 0, len(claimed))
+		traces := make(map[uuid.UUID]string, len(claimed))
 		for i := range claimed {
-			due[i] = &claimed[i].Payment
+			p := &claimed[i].Payment
+			if !payers[p.AccountID] {
+				continue // another batch runs its account's payments: left due, unlocked at the commit
+			}
+			due = append(due, p)
 			if claimed[i].TraceParent != nil {
-				traces[due[i].ID] = *claimed[i].TraceParent
+				traces[p.ID] = *claimed[i].TraceParent
 			}
 		}
+		n = len(due)
 		// The same paying account's postings one after the other, and accounts in one order in
 		// every batch, so two batches wait on each other's ledger rows rather than deadlock.
 		slices.SortStableFunc(due, func(a, b *models.Payment) int { return slices.Compare(a.AccountID[:], b.AccountID[:]) })

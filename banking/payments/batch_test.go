@@ -165,7 +165,8 @@ func TestATechnicalFailureBacksOffOnePaymentOfTheBatch(t *testing.T) {
 }
 
 // Two replicas' runners, two loops each, claim from one queue at once: every payment runs
-// exactly once (one posting each, the ledger balanced).
+// exactly once (one posting each, the ledger balanced). (All pay from one account, so the
+// batches that hold it take turns: the others claim, find it held and leave its payments due.)
 func TestTwoReplicasNeverRunAPaymentTwice(t *testing.T) {
 	e, _ := batchEnv(t)
 	ctx := context.Background()
