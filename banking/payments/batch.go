@@ -31,9 +31,12 @@ import (
 // dies before its commit leaves every payment of the batch as it was, due, for the next claim.
 // Replicas claim disjoint batches (SKIP LOCKED), and a payment runs only while still waiting
 // (runnable), so two runners never execute one twice. One paying account's payments are in one
-// batch at a time (payerLock): they serialize on its ledger row anyway, and a second batch
-// waiting there would hold its claimed payments idle and could deadlock with the first through
-// the accounts both credit.
+// batch at a time: they serialize on its ledger row anyway, and a second batch waiting there
+// would hold its claimed payments idle and could deadlock with the first through the accounts
+// both credit. A replica's loops each claim from their own partition of the paying accounts
+// (Partition: a hash of the account), so they run different accounts' payments in parallel; a
+// batch also takes an advisory lock on each paying account it runs (payerLock), so a batch of
+// another replica leaves that account's payments for later.
 
 // DefaultBatchSize is how many payments one transaction executes at most. Each payment opens two
 // subtransactions that write, each with its own XID: its savepoint and, inside it, the ledger's
@@ -143,22 +146,24 @@ func (b *Batches) Run(ctx context.Context, s *Service, cfg BatchConfig) {
 		cfg.Log = slog.Default()
 	}
 	var wg sync.WaitGroup
-	for range cfg.Loops {
+	for part := range cfg.Loops {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			b.loop(ctx, s, cfg)
+			b.loop(ctx, s, cfg, Partition{Part: part, Parts: cfg.Loops})
 		}()
 	}
 	wg.Wait()
 }
 
-func (b *Batches) loop(ctx context.Context, s *Service, cfg BatchConfig) {
+// loop runs the batches of one partition of the paying accounts: the loops of a replica never
+// take one account's payments at once, and run different accounts' in parallel.
+func (b *Batches) loop(ctx context.Context, s *Service, cfg BatchConfig, part Partition) {
 	tick := time.NewTicker(cfg.Poll)
 	defer tick.Stop()
 	for ctx.Err() == nil {
 		// A batch is not cut short by shutdown: it commits or rolls back as a whole.
-		n, err := s.ExecuteDue(context.WithoutCancel(ctx), b.now(), cfg.Size, cfg.Log)
+		n, err := s.ExecuteDueIn(context.WithoutCancel(ctx), part, b.now(), cfg.Size, cfg.Log)
 		if err != nil {
 			cfg.Log.Error("payments: batch", "err", err)
 		}
@@ -213,11 +218,20 @@ func retryAfter(n int) time.Duration {
 // nothing of the batch is then committed and every payment stays due. log receives each
 // payment's technical failure.
 func (s *Service) ExecuteDue(ctx context.Context, now time.Time, limit int, log *slog.Logger) (int, error) {
+	return s.ExecuteDueIn(ctx, Partition{Parts: 1}, now, limit, log)
+}
+
+// Partition is one of Parts disjoint sets of paying accounts (by a hash of the account's id).
+type Partition struct{ Part, Parts int }
+
+// ExecuteDueIn is ExecuteDue for the payments of the paying accounts of one partition only.
+func (s *Service) ExecuteDueIn(ctx context.Context, part Partition, now time.Time, limit int, log *slog.Logger) (int, error) {
 	n := 0
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var claimed []queued
 		if err := tx.Raw(`SELECT * FROM payments WHERE due_at IS NOT NULL AND status IN ? AND due_at <= ?
-			ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED`, runnableStatuses, now, limit).Scan(&claimed).Error; err != nil {
+			AND (hashtext(account_id::text) & 2147483647) % ? = ?
+			ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED`, runnableStatuses, now, max(part.Parts, 1), part.Part, limit).Scan(&claimed).Error; err != nil {
 			return err
 		}
 		if len(claimed) == 0 {

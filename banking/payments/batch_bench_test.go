@@ -85,7 +85,7 @@ func BenchmarkExecutionManyPayers(b *testing.B) {
 	modes := []struct {
 		name        string
 		loops, size int // 0: one transaction each
-	}{{"OneTransactionEach15Workers", 15, 0}, {"Batches2Loops", 2, 32}, {"Batches8Loops", 8, 32}, {"Batches8LoopsOf8", 8, 8}, {"Batches15LoopsOf4", 15, 4}}
+	}{{"OneTransactionEach15Workers", 15, 0}, {"Batches2Loops", 2, 32}, {"Batches4Loops", 4, 32}, {"Batches8Loops", 8, 32}, {"Batches8LoopsOf8", 8, 8}}
 	for _, mode := range modes {
 		b.Run(mode.name, func(b *testing.B) {
 			e, _ := batchEnv(b)
@@ -127,12 +127,12 @@ func BenchmarkExecutionManyPayers(b *testing.B) {
 				b.StartTimer()
 				var wg sync.WaitGroup
 				if mode.size > 0 {
-					for range mode.loops {
+					for part := range mode.loops {
 						wg.Add(1)
 						go func() {
 							defer wg.Done()
 							for {
-								n, err := e.svc.ExecuteDue(ctx, time.Now(), mode.size, quiet)
+								n, err := e.svc.ExecuteDueIn(ctx, payments.Partition{Part: part, Parts: mode.loops}, time.Now(), mode.size, quiet)
 								if err != nil {
 									b.Error(err)
 									return
