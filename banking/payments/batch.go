@@ -86,13 +86,14 @@ var runnableStatuses = []Status{StatusApproved, StatusScheduled, StatusDelayed}
 type Batches struct {
 	Insert InsertTxFunc // River, for the settlement jobs
 
-	wake chan struct{}
-	now  func() time.Time // queue time
+	mu    sync.Mutex
+	wakes []chan struct{}  // one per running loop (Run)
+	now   func() time.Time // queue time
 }
 
 // NewBatches returns the batch runner; insert queues settlement jobs (jobs.Jobs.InsertTx).
 func NewBatches(insert InsertTxFunc) *Batches {
-	return &Batches{Insert: insert, wake: make(chan struct{}, 1), now: time.Now}
+	return &Batches{Insert: insert, now: time.Now}
 }
 
 // SetClock replaces the queue's clock, for tests (a backed-off payment is due again later).
@@ -116,12 +117,16 @@ func (b *Batches) SettleTx(ctx context.Context, tx *gorm.DB, paymentID uuid.UUID
 	return RiverRunner{Insert: b.Insert}.SettleTx(ctx, tx, paymentID, after)
 }
 
-// Wake tells this replica's runner that payments may be due now; it never blocks, and wakes
-// coalesce.
+// Wake tells this replica's loops that payments may be due now (each loop has its own paying
+// accounts, so every one is told); it never blocks, and wakes coalesce.
 func (b *Batches) Wake() {
-	select {
-	case b.wake <- struct{}{}:
-	default:
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, c := range b.wakes {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -134,8 +139,8 @@ type BatchConfig struct {
 }
 
 // Run executes due payments in batches until ctx ends, then returns once the batches in flight
-// have committed or rolled back. A loop that found a full batch goes on at once and wakes the
-// others; one that found less waits for a wake-up or the poll.
+// have committed or rolled back. A loop that found a full batch goes on at once; one that found
+// less waits for a wake-up or the poll.
 func (b *Batches) Run(ctx context.Context, s *Service, cfg BatchConfig) {
 	cfg.Size = cmpOr(cfg.Size, DefaultBatchSize)
 	cfg.Loops = cmpOr(cfg.Loops, 2)
@@ -145,20 +150,30 @@ func (b *Batches) Run(ctx context.Context, s *Service, cfg BatchConfig) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	wakes := make([]chan struct{}, cfg.Loops)
+	for i := range wakes {
+		wakes[i] = make(chan struct{}, 1)
+	}
+	b.mu.Lock()
+	b.wakes = append(b.wakes, wakes...)
+	b.mu.Unlock()
 	var wg sync.WaitGroup
 	for part := range cfg.Loops {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			b.loop(ctx, s, cfg, Partition{Part: part, Parts: cfg.Loops})
+			b.loop(ctx, s, cfg, Partition{Part: part, Parts: cfg.Loops}, wakes[part])
 		}()
 	}
 	wg.Wait()
+	b.mu.Lock()
+	b.wakes = slices.DeleteFunc(b.wakes, func(c chan struct{}) bool { return slices.Contains(wakes, c) })
+	b.mu.Unlock()
 }
 
 // loop runs the batches of one partition of the paying accounts: the loops of a replica never
 // take one account's payments at once, and run different accounts' in parallel.
-func (b *Batches) loop(ctx context.Context, s *Service, cfg BatchConfig, part Partition) {
+func (b *Batches) loop(ctx context.Context, s *Service, cfg BatchConfig, part Partition, wake <-chan struct{}) {
 	tick := time.NewTicker(cfg.Poll)
 	defer tick.Stop()
 	for ctx.Err() == nil {
@@ -168,12 +183,11 @@ func (b *Batches) loop(ctx context.Context, s *Service, cfg BatchConfig, part Pa
 			cfg.Log.Error("payments: batch", "err", err)
 		}
 		if err == nil && n == cfg.Size {
-			b.Wake() // more may be due: let another loop help
-			continue
+			continue // more may be due
 		}
 		select {
 		case <-ctx.Done():
-		case <-b.wake:
+		case <-wake:
 		case <-tick.C:
 		}
 	}

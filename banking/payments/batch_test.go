@@ -250,28 +250,31 @@ func TestAScheduledPaymentWaitsInTheQueueForItsDay(t *testing.T) {
 	e.verify(t)
 }
 
-// Run wakes on an approval's commit and executes it; stopping it waits for the batch in flight.
+// Run wakes on each approval's commit and executes it, whichever of its loops runs the paying
+// account (a wake-up reaches every loop); stopping it waits for the batch in flight.
 func TestTheRunnerWakesOnApproval(t *testing.T) {
 	e, b := batchEnv(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		b.Run(ctx, e.svc, payments.BatchConfig{Poll: time.Hour, Log: quiet}) // only a wake-up can start a batch
+		b.Run(ctx, e.svc, payments.BatchConfig{Loops: 4, Poll: time.Hour, Log: quiet}) // only a wake-up can start a batch
 	}()
-	ids := e.approved(t, e.svc, "w", 3, 100)
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(5 * time.Millisecond) {
-		finished := 0
-		for _, id := range ids {
-			if e.status(t, id) == payments.StatusFinished {
-				finished++
+	for round := range 8 {
+		ids := e.approved(t, e.svc, fmt.Sprint("w", round), 2, 100)
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(5 * time.Millisecond) {
+			finished := 0
+			for _, id := range ids {
+				if e.status(t, id) == payments.StatusFinished {
+					finished++
+				}
 			}
-		}
-		if finished == len(ids) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d approved payments ran", finished, len(ids))
+			if finished == len(ids) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: %d of %d approved payments ran", round, finished, len(ids))
+			}
 		}
 	}
 	cancel()
