@@ -29,6 +29,8 @@ type config struct {
 	DBMaxOpen         int // the one pool's size: gorm, River and the event hub share it
 	DBConnLifetime    time.Duration
 	PaymentWorkers    int           // payment jobs run at once by this replica, each holding one connection
+	PaymentBatch      int           // waiting payments executed in one transaction
+	PaymentBatches    int           // such transactions run at once by this replica, each holding one connection
 	JobFetch          time.Duration // shortest time between two fetches of one job queue (River's FetchCooldown)
 	JobPoll           time.Duration // how often a queue looks for jobs when no insert notification came
 	OIDCIssuer        string        // "" in development: serve the embedded development provider
@@ -152,6 +154,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		pool = max(4, runtime.NumCPU()) // pgxpool's own default
 	}
 	c.PaymentWorkers = e.int("PONTE_PAYMENT_WORKERS", max(1, pool/2))
+	c.PaymentBatch = e.int("PONTE_PAYMENT_BATCH", payments.DefaultBatchSize)
+	c.PaymentBatches = e.int("PONTE_PAYMENT_BATCHES", 2)
 	if e.err != nil {
 		return c, e.err
 	}
@@ -168,6 +172,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if e.str("PONTE_PAYMENT_WORKERS", "") != "" && (c.PaymentWorkers < 1 || c.PaymentWorkers > pool-2) {
 		return c, fmt.Errorf("PONTE_PAYMENT_WORKERS must be 1 to DB_MAX_OPEN_CONNS−2 (%d): each worker holds a connection of the pool, and the event hub and the job queue each keep one to LISTEN", pool-2)
+	}
+	if c.PaymentBatch < 1 || c.PaymentBatch > payments.DefaultBatchSize || c.PaymentBatches < 1 || c.PaymentBatches > pool-2 {
+		return c, fmt.Errorf("PONTE_PAYMENT_BATCH must be 1 to %d and PONTE_PAYMENT_BATCHES 1 to DB_MAX_OPEN_CONNS−2 (%d)", payments.DefaultBatchSize, pool-2)
 	}
 	if c.JobFetch < time.Millisecond || c.JobPoll < c.JobFetch {
 		return c, fmt.Errorf("PONTE_JOB_FETCH_COOLDOWN must be at least 1ms and PONTE_JOB_POLL_INTERVAL at least as long")
@@ -257,6 +264,12 @@ func (c config) payments() payments.Config {
 	calendar := payments.DefaultCalendar
 	calendar.TEDWindow = c.TEDWindow
 	return payments.Config{Calendar: calendar, Fees: c.Fees, ApprovalTTL: c.ApprovalTTL, Rail: rail}
+}
+
+// batches: the payments that wait run in batches, PONTE_PAYMENT_BATCHES at a time per replica
+// (each holding a connection while it runs), and are looked for as often as River looks for jobs.
+func (c config) batches(log *slog.Logger) payments.BatchConfig {
+	return payments.BatchConfig{Size: c.PaymentBatch, Loops: c.PaymentBatches, Poll: c.JobPoll, Log: log}
 }
 
 func (c config) boletos() boletos.Config {

@@ -127,8 +127,9 @@ func postGraphQL(t *testing.T, s *testServer, token, query string, vars map[stri
 }
 
 // TestATraceFollowsARequestIntoTheJobItEnqueued: a TED created with a traceparent yields, in the
-// caller's trace, the HTTP request's span, the operation's, the resolver's, SQL queries' and the
-// execution job's.
+// caller's trace, the HTTP request's span, the operation's, the resolver's, SQL queries', its
+// execution's in a batch (the payments' queue keeps the trace context) and the settlement job's
+// that the execution inserted.
 func TestATraceFollowsARequestIntoTheJobItEnqueued(t *testing.T) {
 	t.Parallel()
 	exp := tracedSpans()
@@ -155,6 +156,7 @@ func TestATraceFollowsARequestIntoTheJobItEnqueued(t *testing.T) {
 		"the operation": func(s tracetest.SpanStub) bool { return s.Name == "graphql.mutation Pay" },
 		"the resolver":  func(s tracetest.SpanStub) bool { return s.Name == "resolve Mutation.createTedTransfer" },
 		"a SQL query":   func(s tracetest.SpanStub) bool { return strings.HasPrefix(s.Name, "sql ") },
+		"the execution": func(s tracetest.SpanStub) bool { return s.Name == "payment execute" },
 		"the River job": func(s tracetest.SpanStub) bool { return strings.HasPrefix(s.Name, "job ") },
 	}
 	deadline := time.Now().Add(10 * time.Second) // the job's span ends just after its payment's status is read
@@ -232,7 +234,19 @@ func TestMetricsHaveTheSeriesTheREADMENames(t *testing.T) {
 	var p paymentPayload
 	gql(t, s, tok, `mutation($a: ID!) { createTedTransfer(input: {accountId: $a, target: {bankCode: "237", branchCode: "1", accountCode: "99-1", name: "Fornecedor", document: "11222333000181"}, amount: "1.00", idempotencyKey: "metrics"}) { `+paymentFields+` } }`,
 		map[string]any{"a": own}).decode(t, "createTedTransfer", &p)
-	waitStatus(t, s, tok, p.Payment.ID, "FINISHED") // a job ran
+	waitStatus(t, s, tok, p.Payment.ID, "FINISHED") // executed in a batch; the rail's answer is a job
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		var settled int64
+		if err := s.db.Raw(`SELECT count(*) FROM river_job WHERE kind = 'payment_settle' AND state = 'completed'`).Scan(&settled).Error; err != nil {
+			t.Fatal(err)
+		}
+		if settled > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the TED's settlement job did not run within a minute")
+		}
+	}
 
 	resp, err := http.Get(s.URL + "/metrics")
 	if err != nil {

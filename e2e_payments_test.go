@@ -540,9 +540,9 @@ const (
 
 // TestPaymentsSurviveSIGKILL has a tenant create 500 internal transfers on the demo holder's
 // account through consent, one in ten of them overdrawing, to four accounts of its own; the
-// holder approves them all in one call, which makes each due as a job (an own account's transfer
-// would run in its creating transaction: nothing would be in flight). It kills the server with
-// SIGKILL while the jobs run, restarts it on the same database and checks that every payment
+// holder approves them all in one call, which makes each due in the payments' queue (an own
+// account's transfer would run in its creating transaction: nothing would be in flight). It kills
+// the server with SIGKILL while the batches run, restarts it on the same database and checks that every payment
 // reached FINISHED or FAILED exactly once, with exactly one ledger transaction for each FINISHED
 // one and none for a FAILED one, and that the ledger invariants hold.
 func TestPaymentsSurviveSIGKILL(t *testing.T) {
@@ -656,7 +656,7 @@ func TestPaymentsSurviveSIGKILL(t *testing.T) {
 	var postedNotFinished int64 // killed between the ledger posting and the status change
 	db.Raw(`SELECT count(*) FROM payments p WHERE p.status = 'APPROVED'
 		AND EXISTS (SELECT 1 FROM ledger_transactions lt WHERE lt.operation_id = p.id)`).Scan(&postedNotFinished)
-	t.Logf("created %d payments in %v; at SIGKILL: %v (%d APPROVED already posted); River jobs: %v",
+	t.Logf("created %d payments in %v; at SIGKILL: %v (%d APPROVED already posted); queue: %v",
 		restartPayments, createdIn.Round(time.Millisecond), atKill, postedNotFinished, jobStates(t, db))
 	if total := sumCounts(atKill); total != restartPayments {
 		t.Fatalf("%d payments in the database, want %d", total, restartPayments)
@@ -670,10 +670,10 @@ func TestPaymentsSurviveSIGKILL(t *testing.T) {
 		}
 	}
 
-	// Restart on the same database and wait until every payment has run. The jobs the killed
-	// server held stay "running" until the new leader's rescuer takes them (RescueAfter, then the
-	// rescuer's own interval) and retries them: how long that takes depends on River's timers and
-	// on the machine's load, so the wait is bounded only by the test's own deadline.
+	// Restart on the same database and wait until every payment has run. The batches the killed
+	// server had claimed were never committed: their row locks died with its connections and the
+	// payments are due again for the next claim; how long the rest takes depends on the
+	// machine's load, so the wait is bounded only by the test's own deadline.
 	second := startPonteProcess(t, bin, dsn)
 	restarted := time.Now()
 	deadline := drainDeadline(t)
@@ -686,12 +686,12 @@ func TestPaymentsSurviveSIGKILL(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d payments still waiting to run %v after the restart: %v\nRiver jobs of those payments: %s\nserver log (restarted):\n%s",
+			t.Fatalf("%d payments still waiting to run %v after the restart: %v\nqueue entries of those payments: %s\nserver log (restarted):\n%s",
 				open, time.Since(restarted).Round(time.Second), statusCounts(t, db), stuckJobs(t, db), second.logTail())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Logf("queue drained %v after the restart: %v; River jobs: %v", time.Since(restarted).Round(time.Millisecond), statusCounts(t, db), jobStates(t, db))
+	t.Logf("queue drained %v after the restart: %v; queue: %v", time.Since(restarted).Round(time.Millisecond), statusCounts(t, db), jobStates(t, db))
 
 	t.Run("EveryPaymentFinishedOrFailed", func(t *testing.T) {
 		type row struct {
@@ -889,14 +889,16 @@ func sumCounts(m map[string]int64) int64 {
 	return n
 }
 
-// jobStates counts the payment jobs by River state.
+// jobStates counts the payments waiting in the queue (the payments table: payments.Batches) by
+// whether they are due and whether an execution of theirs failed.
 func jobStates(t *testing.T, db *gorm.DB) map[string]int64 {
 	t.Helper()
 	var rows []struct {
 		State string
 		N     int64
 	}
-	if err := db.Raw(`SELECT state::text AS state, count(*) AS n FROM river_job WHERE kind = 'payment_execute' GROUP BY state`).Scan(&rows).Error; err != nil {
+	if err := db.Raw(`SELECT CASE WHEN due_at <= now() THEN 'due' ELSE 'later' END || CASE WHEN run_attempts > 0 THEN ', retrying' ELSE '' END AS state,
+		count(*) AS n FROM payments WHERE due_at IS NOT NULL AND status IN ('APPROVED', 'SCHEDULED', 'DELAYED_TO_NEXT_BUSINESS_DAY') GROUP BY 1`).Scan(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]int64{}
@@ -906,22 +908,18 @@ func jobStates(t *testing.T, db *gorm.DB) map[string]int64 {
 	return out
 }
 
-// stuckJobs describes the River jobs of the payments that have not run.
+// stuckJobs describes the queue entries of the payments that have not run.
 func stuckJobs(t *testing.T, db *gorm.DB) string {
 	t.Helper()
 	var rows []struct {
 		PaymentID   string
 		Status      string
-		State       *string
-		Attempt     *int
-		AttemptedBy *string
-		AttemptedAt *time.Time
-		Errors      *string
+		DueAt       *time.Time
+		RunAttempts int
 	}
 	err := db.Raw(`
-		SELECT p.id AS payment_id, p.status, j.state::text AS state, j.attempt, array_to_string(j.attempted_by, ',') AS attempted_by,
-		       j.attempted_at, left(j.errors::text, 300) AS errors
-		FROM payments p LEFT JOIN river_job j ON j.kind = 'payment_execute' AND j.args->>'payment_id' = p.id::text
+		SELECT p.id AS payment_id, p.status, p.due_at, p.run_attempts
+		FROM payments p
 		WHERE p.status IN ('APPROVED', 'SCHEDULED', 'DELAYED_TO_NEXT_BUSINESS_DAY')
 		ORDER BY p.created_at LIMIT 12`).Scan(&rows).Error
 	if err != nil {
@@ -929,15 +927,9 @@ func stuckJobs(t *testing.T, db *gorm.DB) string {
 	}
 	var b strings.Builder
 	for _, r := range rows {
-		fmt.Fprintf(&b, "  payment %s %s: job state %s, attempt %s, attempted by %s at %s, errors %s\n", r.PaymentID, r.Status,
-			deref(r.State), derefInt(r.Attempt), deref(r.AttemptedBy), derefTime(r.AttemptedAt), deref(r.Errors))
+		fmt.Fprintf(&b, "  payment %s %s: due at %s, %d failed attempts\n", r.PaymentID, r.Status, derefTime(r.DueAt), r.RunAttempts)
 	}
-	var leader []struct {
-		LeaderID  string
-		ExpiresAt time.Time
-	}
-	db.Raw(`SELECT leader_id, expires_at FROM river_leader`).Scan(&leader)
-	fmt.Fprintf(&b, "  River leader: %+v (now %s)", leader, time.Now().UTC().Format(time.RFC3339))
+	fmt.Fprintf(&b, "  now %s", time.Now().UTC().Format(time.RFC3339))
 	return b.String()
 }
 
@@ -946,13 +938,6 @@ func deref(s *string) string {
 		return "<none>"
 	}
 	return *s
-}
-
-func derefInt(n *int) string {
-	if n == nil {
-		return "<none>"
-	}
-	return strconv.Itoa(*n)
 }
 
 func derefTime(t *time.Time) string {

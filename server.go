@@ -128,6 +128,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger, c
 	if err := a.queue.Start(ctx); err != nil {
 		return err
 	}
+	a.startBatches(ctx, cfg, log)
 	defer a.stopJobs(cfg.ShutdownTimeout, log)
 	// The hub outlives the signal: subscriptions are ended by the drain (with a retryable close
 	// code), not by their source going away.
@@ -135,7 +136,7 @@ func serve(ctx context.Context, cfg config, ln net.Listener, log *slog.Logger, c
 	defer stopHub()
 	go a.hub.Run(hubCtx)
 
-	metrics := observe.Handler(observe.PoolCollector(pool), observe.QueueCollector(pool), observe.HubLagCollector(a.hub.Lag))
+	metrics := observe.Handler(observe.PoolCollector(pool), observe.QueueCollector(pool), observe.PaymentQueueCollector(pool), observe.HubLagCollector(a.hub.Lag))
 	var admin net.Listener
 	if cfg.MetricsAddr != "" { // /metrics on its own port, out of the public one's reach
 		if admin, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
@@ -228,6 +229,10 @@ type app struct {
 	contacts *contacts.Service
 	hub      *events.Hub
 	queue    *jobs.Jobs
+	// batches executes the payments that wait, in batches (payments.Batches.Run); stopBatches
+	// ends it and waits for the batch in flight.
+	batches     *payments.Batches
+	stopBatches func()
 	// publicURL is where browsers reach Ponte (a receipt names its verification page under it).
 	publicURL string
 	// shuttingDown is set when the server is told to stop: /readyz fails from then on, so that
@@ -256,7 +261,8 @@ func newApp(ctx context.Context, cfg config, id identity, publicURL string, pool
 	if a.queue, err = jobs.New(ctx, pool, sqlDB, cfg.jobs(log.With("component", "jobs"))); err != nil {
 		return nil, err
 	}
-	a.payments = payments.New(db, a.ledger, payments.RiverRunner{Insert: a.queue.InsertTx}, cfg.payments())
+	a.batches = payments.NewBatches(a.queue.InsertTx)
+	a.payments = payments.New(db, a.ledger, a.batches, cfg.payments())
 	a.boletos = boletos.New(db, a.ledger, boletos.RiverRunner{Insert: a.queue.InsertTx}, cfg.boletos())
 	a.payments.SetReceivables(a.boletos) // paying a boleto Ponte issued settles it between the two accounts
 	if clock != nil {
@@ -290,8 +296,24 @@ func (a *app) registerJobs(cfg config) error {
 	return a.webhooks.Register(a.queue)
 }
 
-// stopJobs drains the job queue within timeout.
+// startBatches runs the payment batches until stopJobs. They outlive the signal as the job queue
+// does: requests still draining may approve payments.
+func (a *app) startBatches(ctx context.Context, cfg config, log *slog.Logger) {
+	bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.batches.Run(bctx, a.payments, cfg.batches(log.With("component", "payments")))
+	}()
+	a.stopBatches = func() { cancel(); <-done }
+}
+
+// stopJobs stops the payment batches (the one in flight commits or rolls back as a whole), then
+// drains the job queue within timeout.
 func (a *app) stopJobs(timeout time.Duration, log *slog.Logger) {
+	if a.stopBatches != nil {
+		a.stopBatches()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if err := a.queue.Stop(ctx); err != nil {

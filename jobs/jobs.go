@@ -1,5 +1,6 @@
-// Package jobs is Ponte's durable background work: scheduled execution, settlement, expiry and
-// webhook delivery run as River jobs (github.com/riverqueue/river) in Ponte's own PostgreSQL.
+// Package jobs is Ponte's durable background work: settlement, expiry, payrolls and
+// webhook delivery run as River jobs (github.com/riverqueue/river) in Ponte's own PostgreSQL (the
+// payments that wait run in batches from their own table instead: payments.Batches).
 //
 // A job is inserted with InsertTx in the same gorm transaction as the state change that causes it,
 // so a committed change always has its job and a rolled-back one never does. Inserts go through

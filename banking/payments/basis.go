@@ -72,3 +72,29 @@ func (s *Service) basisHolds(ctx context.Context, tx *gorm.DB, p *models.Payment
 	reached, err := auth.TenantReaches(ctx, tx, *p.TenantID, auth.ScopePaymentsInitiate, []uuid.UUID{p.AccountID}, s.now())
 	return reached[p.AccountID], err
 }
+
+// basesHold is basisHolds for a batch of payments whose rows tx holds, by payment: one query per
+// tenant that created any of them through consent, whatever their number.
+func (s *Service) basesHold(ctx context.Context, tx *gorm.DB, ps []*models.Payment) (map[uuid.UUID]bool, error) {
+	out := make(map[uuid.UUID]bool, len(ps))
+	byTenant := map[uuid.UUID][]uuid.UUID{}
+	for _, p := range ps {
+		if p.TenantID == nil || p.ApprovalStatus == nil {
+			out[p.ID] = true
+			continue
+		}
+		byTenant[*p.TenantID] = append(byTenant[*p.TenantID], p.AccountID)
+	}
+	for tenant, accountIDs := range byTenant {
+		reached, err := auth.TenantReaches(ctx, tx, tenant, auth.ScopePaymentsInitiate, accountIDs, s.now())
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			if p.TenantID != nil && *p.TenantID == tenant && p.ApprovalStatus != nil {
+				out[p.ID] = reached[p.AccountID]
+			}
+		}
+	}
+	return out, nil
+}

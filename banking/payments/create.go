@@ -125,7 +125,8 @@ func (s *Service) createIn(ctx context.Context, tx *gorm.DB, o auth.Grant, d dra
 	return s.scheduleIfDue(ctx, tx, p)
 }
 
-// scheduleIfDue hands a payment that needs no more decisions to the runner, at its run time.
+// scheduleIfDue hands a payment that needs no more decisions to the runner, at its run time (the
+// caller wakes the runner once its transaction has committed: Service.wake).
 func (s *Service) scheduleIfDue(ctx context.Context, tx *gorm.DB, p *models.Payment) error {
 	switch Status(p.Status) {
 	case StatusApproved, StatusScheduled, StatusDelayed:

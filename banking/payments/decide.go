@@ -90,6 +90,9 @@ func (s *Service) Decide(ctx context.Context, by string, approve, reject []uuid.
 	if err != nil {
 		return nil, err
 	}
+	if len(approve) > 0 {
+		s.wake() // committed: the runner can see them now
+	}
 	return out, nil
 }
 

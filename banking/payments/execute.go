@@ -66,27 +66,36 @@ func failureReason(err error) (reason string, business bool) {
 func (s *Service) Execute(ctx context.Context, id uuid.UUID) error {
 	ctx, pending := events.Defer(ctx) // its events in one statement, written last
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := s.executeIn(ctx, tx, id); err != nil {
+		p, err := lockPayment(tx, id)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			return nil // nothing to run: never retry forever
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.executeLocked(ctx, tx, p, nil); err != nil {
 			return err
 		}
 		return pending.Flush(ctx, tx)
 	})
 }
 
-// executeIn is Execute's transaction.
-func (s *Service) executeIn(ctx context.Context, tx *gorm.DB, id uuid.UUID) error {
-	p, err := lockPayment(tx, id)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil // nothing to run: never retry forever
+// executeLocked is Execute's work on a payment whose row tx holds: Execute's own, and each of a
+// batch's (ExecuteDue). holds is whether its basis holds, when the caller has read it in tx
+// already (a batch reads all its payments' at once); nil: read it here. ErrNotDue writes nothing.
+func (s *Service) executeLocked(ctx context.Context, tx *gorm.DB, p *models.Payment, holds *bool) error {
+	if !runnable(Status(p.Status)) {
+		return nil // cancelled or finished meanwhile
 	}
-	if err != nil || !runnable(Status(p.Status)) {
-		return err // cancelled or finished meanwhile
-	}
-	// A cash-out made through consent never posts once the consent has ended.
-	if holds, err := s.basisHolds(ctx, tx, p); err != nil || !holds {
+	if holds == nil {
+		h, err := s.basisHolds(ctx, tx, p)
 		if err != nil {
 			return err
 		}
+		holds = &h
+	}
+	// A cash-out made through consent never posts once the consent has ended.
+	if !*holds {
 		return s.stop(ctx, tx, p, ReasonConsentEnded)
 	}
 	if brazil.DateOf(p.RunOn).After(clockDate(s.now())) {

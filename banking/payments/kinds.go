@@ -110,7 +110,7 @@ func (s *Service) CreateTED(ctx context.Context, o auth.Grant, in TEDInput) (*mo
 	}
 	target := Target{Name: name, Document: doc.Number, DocumentType: string(doc.Type), ISPB: ba.Bank.ISPB, BankCode: ba.Bank.Code,
 		BankName: ba.Bank.Name, BranchCode: ba.BranchCode, AccountCode: ba.AccountCode, AccountType: ba.AccountType}
-	return s.create(ctx, o, draft{Common: in.Common, kind: KindTED, target: target, hash: requestHash(KindTED, in.Common, payeeOr(in.Payee, target))})
+	return s.woken(s.create(ctx, o, draft{Common: in.Common, kind: KindTED, target: target, hash: requestHash(KindTED, in.Common, payeeOr(in.Payee, target))}))
 }
 
 // BarcodeInput pays a boleto or an arrecadação code.
@@ -181,5 +181,5 @@ func (s *Service) PayBarcode(ctx context.Context, o auth.Grant, in BarcodeInput)
 	if err := errs.OrNil(); err != nil {
 		return nil, err
 	}
-	return s.create(ctx, o, draft{Common: in.Common, kind: kind, target: target, hash: requestHash(kind, in.Common, Target{Barcode: b.Barcode})})
+	return s.woken(s.create(ctx, o, draft{Common: in.Common, kind: kind, target: target, hash: requestHash(kind, in.Common, Target{Barcode: b.Barcode})}))
 }

@@ -68,7 +68,7 @@ type env struct {
 	toCode   string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, _ := testdb.Open(t)

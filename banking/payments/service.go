@@ -13,7 +13,8 @@ import (
 )
 
 // Runner runs a payment's execution durably: EnqueueTx is called inside the transaction that
-// makes the payment due, so a committed approval can never lose its execution.
+// makes the payment due, so a committed approval can never lose its execution (Batches: the
+// payment's own row is queued, and its runner woken once the transaction commits).
 // Delays are relative, not instants, so the service's clock (pinned in tests) and the queue's
 // need not agree.
 type Runner interface {

@@ -12,7 +12,10 @@ import (
 	"github.com/ponte-bff/ponte/brazil"
 )
 
-// ExecuteArgs is the durable job that runs one payment (River).
+// ExecuteArgs is the durable job that ran one payment (River) before the payments table became
+// the queue (Batches, migration 00021). Its worker stays registered so that jobs queued before
+// the upgrade still run (Execute finds a payment a batch already ran and does nothing); nothing
+// inserts it any more but RiverRunner, which tests and tools may still use.
 type ExecuteArgs struct {
 	PaymentID uuid.UUID `json:"payment_id"`
 }
@@ -49,8 +52,8 @@ func (w *ExecuteWorker) Work(ctx context.Context, job *river.Job[ExecuteArgs]) e
 // InsertTxFunc inserts a River job inside a gorm transaction (jobs.Jobs.InsertTx).
 type InsertTxFunc func(ctx context.Context, tx *gorm.DB, args river.JobArgs, opts *river.InsertOpts) error
 
-// RiverRunner is the Runner on River: the execution job is inserted in the same transaction as
-// the state change that makes the payment due.
+// RiverRunner is the Runner on River, one job per payment: the execution job is inserted in the
+// same transaction as the state change that makes the payment due. The server runs Batches.
 type RiverRunner struct{ Insert InsertTxFunc }
 
 // EnqueueTx queues the payment's execution after a delay (0: now).
