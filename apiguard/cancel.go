@@ -13,16 +13,7 @@ import (
 // field costs nothing to read.
 type StopWhenCancelled struct{}
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.FieldInterceptor
-} = StopWhenCancelled{}
-
-// ExtensionName names the extension for gqlgen.
-func (StopWhenCancelled) ExtensionName() string { return "StopWhenCancelled" }
-
-// Validate is called once when the handler is built.
-func (StopWhenCancelled) Validate(graphql.ExecutableSchema) error { return nil }
+var _ graphql.FieldInterceptor = StopWhenCancelled{}
 
 // InterceptField skips the field's resolver when ctx has ended.
 func (StopWhenCancelled) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {

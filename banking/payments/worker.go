@@ -15,7 +15,7 @@ import (
 // ExecuteArgs is the durable job that ran one payment (River) before the payments table became
 // the queue (Batches, migration 00021). Its worker stays registered so that jobs queued before
 // the upgrade still run (Execute finds a payment a batch already ran and does nothing); nothing
-// inserts it any more but RiverRunner, which tests and tools may still use.
+// inserts it any more.
 type ExecuteArgs struct {
 	PaymentID uuid.UUID `json:"payment_id"`
 }
@@ -52,20 +52,9 @@ func (w *ExecuteWorker) Work(ctx context.Context, job *river.Job[ExecuteArgs]) e
 // InsertTxFunc inserts a River job inside a gorm transaction (jobs.Jobs.InsertTx).
 type InsertTxFunc func(ctx context.Context, tx *gorm.DB, args river.JobArgs, opts *river.InsertOpts) error
 
-// RiverRunner is the Runner on River, one job per payment: the execution job is inserted in the
-// same transaction as the state change that makes the payment due. The server runs Batches.
+// RiverRunner inserts the payments' River jobs in the caller's transaction: since the payments
+// table is the queue (Batches), only the settlement job (SettleTx).
 type RiverRunner struct{ Insert InsertTxFunc }
-
-// EnqueueTx queues the payment's execution after a delay (0: now).
-func (r RiverRunner) EnqueueTx(ctx context.Context, tx *gorm.DB, paymentID uuid.UUID, after time.Duration) error {
-	opts := ExecuteArgs{}.InsertOpts()
-	if after > 0 {
-		// Only future jobs are "scheduled": River promotes those in its periodic scheduler
-		// pass, so a job due now is inserted available and runs at once.
-		opts.ScheduledAt = time.Now().Add(after)
-	}
-	return r.Insert(ctx, tx, ExecuteArgs{PaymentID: paymentID}, &opts)
-}
 
 // SettleArgs is the durable job that asks the rail about a sent payment.
 type SettleArgs struct {
