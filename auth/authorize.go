@@ -72,6 +72,7 @@ type Authorizer struct {
 	db       *gorm.DB
 	payments PaymentAccounts
 	now      func() time.Time
+	ownerOf  ownerCache // accounts' owners, once read
 }
 
 // NewAuthorizer returns an Authorizer reading ownership and consents from db and asking payments
@@ -232,7 +233,15 @@ func (z *Authorizer) accountFacts(ctx context.Context, c *Caller, ids []uuid.UUI
 // owners reads the owner of each of ids that exists into byID (accounts with ID and
 // OwnerTenantID only). Every read of an account asks it, so it scans the rows itself rather than
 // through gorm's statement building and reflection.
+//
+// Owners are remembered (ownerCache): an account's owner never changes.
 func (z *Authorizer) owners(ctx context.Context, ids []uuid.UUID, byID map[uuid.UUID]*models.Account) error {
+	ids = z.ownerOf.get(ids, func(id uuid.UUID, owner *uuid.UUID) {
+		byID[id] = &models.Account{ID: id, OwnerTenantID: owner}
+	})
+	if len(ids) == 0 {
+		return nil
+	}
 	rows, err := z.db.WithContext(ctx).Raw("SELECT id, owner_tenant_id FROM accounts WHERE id IN ?", ids).Rows()
 	if err != nil {
 		return err
@@ -244,6 +253,7 @@ func (z *Authorizer) owners(ctx context.Context, ids []uuid.UUID, byID map[uuid.
 			return err
 		}
 		byID[acc.ID] = acc
+		z.ownerOf.put(acc.ID, acc.OwnerTenantID)
 	}
 	return rows.Err()
 }
