@@ -240,7 +240,23 @@ func (s *Service) ExecuteDue(ctx context.Context, now time.Time, limit int, log 
 type Partition struct{ Part, Parts int }
 
 // ExecuteDueIn is ExecuteDue for the payments of the paying accounts of one partition only.
+//
+// A batch runs first without savepoints: a payment's refusal writes nothing but its FAILED move,
+// so only a technical error needs one, and a savepoint is a round trip per payment. The first
+// technical error rolls that attempt back whole, and the batch runs again with a savepoint per
+// payment, where the error is that payment's alone.
 func (s *Service) ExecuteDueIn(ctx context.Context, part Partition, now time.Time, limit int, log *slog.Logger) (int, error) {
+	n, err := s.executeDueIn(ctx, part, now, limit, log, false)
+	if errors.Is(err, errNeedsSavepoints) {
+		return s.executeDueIn(ctx, part, now, limit, log, true)
+	}
+	return n, err
+}
+
+// errNeedsSavepoints ends a batch run without savepoints at its first technical error.
+var errNeedsSavepoints = errors.New("payments: a payment of the batch failed; run it again with savepoints")
+
+func (s *Service) executeDueIn(ctx context.Context, part Partition, now time.Time, limit int, log *slog.Logger, savepoints bool) (int, error) {
 	n := 0
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var claimed []queued
@@ -278,7 +294,7 @@ func (s *Service) ExecuteDueIn(ctx context.Context, part Partition, now time.Tim
 		}
 		for _, p := range due {
 			h := holds[p.ID]
-			if err := s.executeOne(ctx, tx, now, p, &h, traces[p.ID], log); err != nil {
+			if err := s.executeOne(ctx, tx, now, p, &h, traces[p.ID], log, savepoints); err != nil {
 				return err
 			}
 		}
@@ -287,10 +303,11 @@ func (s *Service) ExecuteDueIn(ctx context.Context, part Partition, now time.Tim
 	return n, err
 }
 
-// executeOne executes one claimed payment in its own savepoint of the batch's transaction.
-// Its span continues the trace of the request that queued it, and so does the settlement job
+// executeOne executes one claimed payment in the batch's transaction: in its own savepoint when
+// savepoint is set, where a technical error is backed off alone; otherwise such an error ends the
+// batch's run (errNeedsSavepoints). Its span continues the trace of the request that queued it, and so does the settlement job
 // it may insert.
-func (s *Service) executeOne(ctx context.Context, tx *gorm.DB, now time.Time, p *models.Payment, holds *bool, traceParent string, log *slog.Logger) (err error) {
+func (s *Service) executeOne(ctx context.Context, tx *gorm.DB, now time.Time, p *models.Payment, holds *bool, traceParent string, log *slog.Logger, savepoint bool) (err error) {
 	ctx, span := observe.StartFrom(ctx, traceParent, "payment execute", attribute.String("payment.id", p.ID.String()),
 		attribute.String("payment.kind", p.Kind))
 	defer func() {
@@ -302,8 +319,10 @@ func (s *Service) executeOne(ctx context.Context, tx *gorm.DB, now time.Time, p 
 	tx = tx.WithContext(ctx)
 	// Savepoints are not released: a RELEASE would cost a round trip per payment, the commit
 	// releases them all, and a rollback goes to the latest, this payment's.
-	if err := tx.Exec("SAVEPOINT payment").Error; err != nil {
-		return err
+	if savepoint {
+		if err := tx.Exec("SAVEPOINT payment").Error; err != nil {
+			return err
+		}
 	}
 	// Its events and its move are written with its posting (events.Defer), within its savepoint.
 	ctx, pending := events.Defer(ctx)
@@ -317,6 +336,8 @@ func (s *Service) executeOne(ctx context.Context, tx *gorm.DB, now time.Time, p 
 	case errors.Is(err, ErrNotDue): // nothing written: due when its window opens
 		wait := s.cfg.Calendar.RunAt(Kind(p.Kind), brazil.DateOf(p.RunOn)).Sub(s.now())
 		return tx.Exec(`UPDATE payments SET due_at = ? WHERE id = ?`, now.Add(max(wait, time.Second)), p.ID).Error
+	case !savepoint:
+		return fmt.Errorf("%w: %s: %w", errNeedsSavepoints, p.ID, err)
 	}
 	if rerr := tx.Exec("ROLLBACK TO SAVEPOINT payment").Error; rerr != nil {
 		return errors.Join(err, rerr)
