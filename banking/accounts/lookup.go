@@ -38,35 +38,22 @@ func FindByAccountCode(db *gorm.DB, code string) (*models.Account, error) {
 // CheckCanPay reports whether an account may move money out: APPROVED, with a payment account
 // and a limit plan. Errors (field accountId): NOT_FOUND, ACCOUNT_NOT_APPROVED.
 func CheckCanPay(db *gorm.DB, id uuid.UUID) error {
-	var rows []PayFacts
-	if err := db.Raw(PayFactsSQL, id).Find(&rows).Error; err != nil {
+	// One query: the account's status and plan, and whether it has its payment account.
+	var rows []struct {
+		Status         string
+		LimitPlanID    *uuid.UUID
+		HasBankAccount bool
+	}
+	err := db.Raw(`SELECT a.status, a.limit_plan_id, EXISTS (SELECT 1 FROM bank_accounts b WHERE b.account_id = a.id) AS has_bank_account
+		FROM accounts a WHERE a.id = ?`, id).Find(&rows).Error
+	switch {
+	case err != nil:
 		return err
-	}
-	if len(rows) == 0 {
-		return PayFactsOf(nil)
-	}
-	return PayFactsOf(&rows[0])
-}
-
-// PayFactsSQL reads what CheckCanPay judges on, for the account ?: its status and plan, and
-// whether it has its payment account. A caller may read it with another statement (a payment's
-// insert) and judge with PayFactsOf.
-const PayFactsSQL = `SELECT a.status, a.limit_plan_id, EXISTS (SELECT 1 FROM bank_accounts b WHERE b.account_id = a.id) AS has_bank_account
-		FROM accounts a WHERE a.id = ?`
-
-// PayFacts is a row of PayFactsSQL.
-type PayFacts struct {
-	Status         string
-	LimitPlanID    *uuid.UUID
-	HasBankAccount bool
-}
-
-// PayFactsOf is CheckCanPay's judgement on facts read by PayFactsSQL; nil: no such account.
-func PayFactsOf(f *PayFacts) error {
-	if f == nil {
+	case len(rows) == 0:
 		return apperr.Field(apperr.NotFound, []string{"accountId"}, "no account with this id")
 	}
-	if StatusOf(&models.Account{Status: f.Status, LimitPlanID: f.LimitPlanID}) != StatusApproved || !f.HasBankAccount {
+	r := rows[0]
+	if StatusOf(&models.Account{Status: r.Status, LimitPlanID: r.LimitPlanID}) != StatusApproved || !r.HasBankAccount {
 		return apperr.Field(apperr.AccountNotApproved, []string{"accountId"}, "the account cannot move money: it is not approved with a limit plan")
 	}
 	return nil

@@ -95,11 +95,11 @@ func (s *Service) createIn(ctx context.Context, tx *gorm.DB, o auth.Grant, d dra
 	// The insert claims the key: a new payment costs no lookup first, and a concurrent request
 	// with the same key waits on it until this one commits, then finds this payment (a replay
 	// answers what was stored, even if the account has changed since).
-	inserted, payer, err := insertReadingPayer(tx, p)
-	if err != nil {
-		return err
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(p)
+	if res.Error != nil {
+		return res.Error
 	}
-	if !inserted {
+	if res.RowsAffected == 0 {
 		existing, err := findByKey(tx, o.TenantID, d.IdempotencyKey)
 		if err == nil && existing == nil {
 			err = fmt.Errorf("payments: idempotency key %q conflicted but is not there", d.IdempotencyKey)
@@ -110,7 +110,7 @@ func (s *Service) createIn(ctx context.Context, tx *gorm.DB, o auth.Grant, d dra
 		*p = *existing
 		return sameRequest(existing, d.hash)
 	}
-	if err := accounts.PayFactsOf(payer); err != nil { // accounts.CheckCanPay's judgement
+	if err := accounts.CheckCanPay(tx, d.AccountID); err != nil {
 		return err // rolls the insert back
 	}
 	if err := s.reserve(ctx, tx, p, "", Status(p.Status)); err != nil {
@@ -123,40 +123,6 @@ func (s *Service) createIn(ctx context.Context, tx *gorm.DB, o auth.Grant, d dra
 		return s.run(ctx, tx, p)
 	}
 	return s.scheduleIfDue(ctx, tx, p)
-}
-
-// insertReadingPayer inserts p unless its key is taken (the insert claims the key) and reads its
-// paying account's facts (accounts.PayFactsSQL) in the same statement: one round trip for what
-// were two. inserted is false when the key was taken (p is then untouched); payer is nil when the
-// account does not exist.
-func insertReadingPayer(tx *gorm.DB, p *models.Payment) (inserted bool, payer *accounts.PayFacts, err error) {
-	stmt := tx.Session(&gorm.Session{DryRun: true}).Clauses(clause.OnConflict{DoNothing: true}).Create(p).Statement
-	if stmt.Error != nil {
-		return false, nil, stmt.Error
-	}
-	q := "WITH ins AS (" + placeholder.ReplaceAllString(stmt.SQL.String(), "?") + "), payer AS (" + accounts.PayFactsSQL + `)
-		SELECT (SELECT id FROM ins) AS id, payer.status IS NOT NULL AS found, payer.status, payer.limit_plan_id, payer.has_bank_account
-		  FROM (SELECT 1) one LEFT JOIN payer ON true`
-	var rows []struct {
-		ID    *uuid.UUID
-		Found bool
-		accounts.PayFacts
-	}
-	if err := tx.Raw(q, append(stmt.Vars, p.AccountID)...).Find(&rows).Error; err != nil {
-		return false, nil, err
-	}
-	if len(rows) != 1 {
-		return false, nil, fmt.Errorf("payments: insert answered %d rows", len(rows))
-	}
-	r := rows[0]
-	if r.Found {
-		payer = &r.PayFacts
-	}
-	if r.ID == nil {
-		return false, payer, nil
-	}
-	p.ID = *r.ID
-	return true, payer, nil
 }
 
 // scheduleIfDue hands a payment that needs no more decisions to the runner, at its run time (the

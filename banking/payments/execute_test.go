@@ -368,3 +368,36 @@ func TestAnInstantTransfersEventsAreWrittenWithItsPosting(t *testing.T) {
 		t.Fatalf("ledger: %v %s", err, r.String())
 	}
 }
+
+// TestAPaymentFromAnAccountThatCannotPayIsRefusedAndStoresNothing: a payer's account that is not
+// approved refuses the creation (accounts.CheckCanPay, after the insert claimed the key) and leaves
+// no payment (an account that does not exist never gets here: authorization refuses
+// it first, and the payment's foreign key would); a retry of a stored payment's key still answers that
+// payment after its account was blocked.
+func TestAPaymentFromAnAccountThatCannotPayIsRefusedAndStoresNothing(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	o := auth.Grant{Actor: "tenant:erp", Basis: auth.ByOwnership}
+	in := func(account uuid.UUID, key string) payments.InternalTransferInput {
+		return payments.InternalTransferInput{Common: payments.Common{AccountID: account, Amount: 100, IdempotencyKey: key}, TargetAccountCode: e.toCode}
+	}
+	first, err := e.svc.CreateInternalTransfer(ctx, o, in(e.from, "before-block"))
+	if err != nil || payments.Status(first.Status) != payments.StatusFinished {
+		t.Fatalf("%+v %v", first, err)
+	}
+	if err := e.db.Exec("UPDATE accounts SET status = 'BLOCKED' WHERE id = ?", e.from).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.CreateInternalTransfer(ctx, o, in(e.from, "blocked")); apperr.CodeOf(err) != apperr.AccountNotApproved {
+		t.Fatalf("a blocked payer: %v, want ACCOUNT_NOT_APPROVED", err)
+	}
+	var stored int64
+	e.db.Table("payments").Where("idempotency_key = ?", "blocked").Count(&stored)
+	if stored != 0 {
+		t.Fatalf("%d refused payments stored", stored)
+	}
+	again, err := e.svc.CreateInternalTransfer(ctx, o, in(e.from, "before-block"))
+	if err != nil || again.ID != first.ID {
+		t.Fatalf("a retry after the block answered %+v %v, want payment %s", again, err, first.ID)
+	}
+}
