@@ -370,10 +370,10 @@ func TestAnInstantTransfersEventsAreWrittenWithItsPosting(t *testing.T) {
 }
 
 // TestAPaymentFromAnAccountThatCannotPayIsRefusedAndStoresNothing: a payer's account that is not
-// approved refuses the creation (accounts.CheckCanPay, after the insert claimed the key) and leaves
-// no payment (an account that does not exist never gets here: authorization refuses
-// it first, and the payment's foreign key would); a retry of a stored payment's key still answers that
-// payment after its account was blocked.
+// approved refuses the creation (accounts.CheckCanPay, after the insert claimed the key) and
+// leaves no payment (an account that does not exist never gets here: authorization refuses it
+// first, and the payment's foreign key would); a retry of a stored payment's key still answers
+// that payment after its account was blocked.
 func TestAPaymentFromAnAccountThatCannotPayIsRefusedAndStoresNothing(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
