@@ -42,11 +42,6 @@ func Defer(ctx context.Context) (context.Context, *Pending) {
 	return context.WithValue(ctx, pendingKey{}, p), p
 }
 
-// Undeferred is ctx without a deferring Pending: for work under a savepoint of its own.
-func Undeferred(ctx context.Context) context.Context {
-	return context.WithValue(ctx, pendingKey{}, (*Pending)(nil))
-}
-
 func pendingFrom(ctx context.Context) *Pending {
 	p, _ := ctx.Value(pendingKey{}).(*Pending)
 	return p
@@ -126,39 +121,30 @@ func (p *Pending) Written(written bool, changed int64) error {
 // Flush writes what p collected in tx, the updates with the first recordBatch events in one
 // statement, and empties p. An update that changed no row, or more than one, is an error.
 func (p *Pending) Flush(ctx context.Context, tx *gorm.DB) error {
-	evs, updates := p.evs, p.updates
-	p.evs, p.updates = nil, nil
-	if len(updates) == 0 {
+	if len(p.updates) == 0 {
+		evs := p.evs
+		p.evs = nil
 		return insertAll(ctx, tx, evs)
 	}
+	// The updates and the first events as a posting writes them (WriteWith), behind a gate that
+	// always opens; the events past one statement's share after.
+	rest := p.evs[min(len(p.evs), recordBatch):]
+	p.evs = p.evs[:len(p.evs)-len(rest)]
 	var q strings.Builder
-	var args []any
-	q.WriteString("WITH ")
-	for i, u := range updates {
-		fmt.Fprintf(&q, "u%d AS (%s RETURNING 1), ", i, u.sql)
-		args = append(args, u.args...)
-	}
-	n := min(len(evs), recordBatch)
-	if n > 0 {
-		q.WriteString("ev AS (")
-		args = appendInsert(&q, args, evs[:n])
-		q.WriteString("), ")
-	}
-	q.WriteString("counts AS (SELECT 0 AS n")
-	for i := range updates {
-		fmt.Fprintf(&q, " UNION ALL SELECT count(*) FROM u%d", i)
-	}
-	q.WriteString(") SELECT n FROM counts")
-	var counts []int64
-	if err := tx.WithContext(ctx).Raw(q.String(), args...).Find(&counts).Error; err != nil {
+	q.WriteString("WITH always AS (SELECT 1 AS ok),\n")
+	args, changed, _ := p.WriteWith(&q, nil, "always")
+	sql := strings.TrimSuffix(q.String(), ",\n") + "\nSELECT " + changed
+	var n []int64
+	if err := tx.WithContext(ctx).Raw(sql, args...).Find(&n).Error; err != nil {
 		return fmt.Errorf("events: record with updates: %w", err)
 	}
-	for i, c := range counts[1:] {
-		if c != 1 {
-			return fmt.Errorf("events: deferred update %s changed %d rows", updates[i].key, c)
-		}
+	if len(n) != 1 {
+		return fmt.Errorf("events: record with updates: %d answers", len(n))
 	}
-	return insertAll(ctx, tx, evs[n:])
+	if err := p.Written(true, n[0]); err != nil {
+		return err
+	}
+	return insertAll(ctx, tx, rest)
 }
 
 // prepare checks e and fills what Record fills: the request id of ctx and the time.

@@ -30,8 +30,8 @@ func (s *Service) postOperation(ctx context.Context, tx *gorm.DB, m *Movement) (
 	if err := checkParties(m, parties); err != nil {
 		return s.replayOr(tx, m, err)
 	}
-	if len(locked) != len(s.ledgerAccountsOf(m, parties)) {
-		return nil, fmt.Errorf("ledger: locked %d of %d ledger accounts", len(locked), len(s.ledgerAccountsOf(m, parties)))
+	if want := len(s.ledgerAccountsOf(m, parties)); len(locked) != want {
+		return nil, fmt.Errorf("ledger: locked %d of %d ledger accounts", len(locked), want)
 	}
 	txnID := uuid.Must(uuid.NewV7())
 	at := occurredAt(s.clock(), locked)

@@ -24,11 +24,12 @@ import (
 // payments) are queued in the payments table itself: due_at is when a runner may take one, in
 // queue time (the system clock; the service's clock, pinned in tests, only judges dates and
 // windows), and the partial index payments_queue holds exactly those waiting. A runner claims up
-// to a batch of the earliest due with FOR UPDATE SKIP LOCKED and executes each in its own
-// savepoint of one transaction: one commit for the batch (group commit), each payment posted
-// under its own ledger key as Execute posts it. A business refusal fails that payment as
-// Execute does; a technical error rolls back only its savepoint and backs it off (run_attempts,
-// a later due_at), and the rest of the batch commits. The claim is the row lock: a runner that
+// to a batch of the earliest due with FOR UPDATE SKIP LOCKED and executes them in one
+// transaction: one commit for the batch (group commit), each payment posted under its own ledger
+// key as Execute posts it. A business refusal fails that payment as Execute does; a technical
+// error sends the batch round again with a savepoint per payment, where it rolls back only its
+// payment's savepoint and backs it off (run_attempts, a later due_at), and the rest commits
+// (ExecuteDueIn). The claim is the row lock: a runner that
 // dies before its commit leaves every payment of the batch as it was, due, for the next claim.
 // Replicas claim disjoint batches (SKIP LOCKED), and a payment runs only while still waiting
 // (runnable), so two runners never execute one twice. One paying account's payments are in one
@@ -228,10 +229,10 @@ func retryAfter(n int) time.Duration {
 }
 
 // ExecuteDue claims up to limit payments due at queue time now (the earliest first) and executes
-// them in one transaction, each in its own savepoint, as the package comment says; it returns
-// how many it executed (those whose paying account another batch holds are left due). Its error is the batch's own (the claim, the commit, a broken connection):
-// nothing of the batch is then committed and every payment stays due. log receives each
-// payment's technical failure.
+// them in one transaction, as the package comment says; it returns how many it executed (those
+// whose paying account another batch holds are left due). Its error is the batch's own (the
+// claim, the commit, a broken connection): nothing of the batch is then committed and every
+// payment stays due. log receives each payment's technical failure.
 func (s *Service) ExecuteDue(ctx context.Context, now time.Time, limit int, log *slog.Logger) (int, error) {
 	return s.ExecuteDueIn(ctx, Partition{Parts: 1}, now, limit, log)
 }
@@ -324,7 +325,8 @@ func (s *Service) executeOne(ctx context.Context, tx *gorm.DB, now time.Time, p 
 			return err
 		}
 	}
-	// Its events and its move are written with its posting (events.Defer), within its savepoint.
+	// Its events and its move are written with its posting (events.Defer), flushed before the
+	// next payment's savepoint.
 	ctx, pending := events.Defer(ctx)
 	err = s.executeLocked(ctx, tx, p, holds)
 	if err == nil {
